@@ -1,0 +1,121 @@
+using System.Security.Cryptography;
+using System.Text;
+using IntegrationHub.Web.Infrastructure.Data;
+using IntegrationHub.Web.Infrastructure.Tenancy;
+using Microsoft.EntityFrameworkCore;
+
+namespace IntegrationHub.Web.Features.ApiKeys;
+
+/// <summary>Issues, checks and revokes customer API keys. Keys look like <c>ihk_{prefix}_{secret}</c>.</summary>
+public sealed class ApiKeyService(HubDbContext db, TenantContext tenant, TimeProvider clock)
+{
+    public const string KeyPrefix = "ihk_";
+
+    // last_used_at is informational: writing it on every request would double the writes of the hot ingest path.
+    private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
+
+    public sealed record IssuedKey(ApiKey Key, string Plaintext);
+
+    public async Task<IssuedKey> CreateAsync(string name, CancellationToken cancellationToken)
+    {
+        var tenantId = tenant.Require();
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+
+        var prefix = RandomToken(6);
+        var secret = RandomToken(32);
+        var plaintext = $"{KeyPrefix}{prefix}_{secret}";
+        var key = new ApiKey
+        {
+            Id = Guid.NewGuid(),
+            TenantId = tenantId,
+            Name = name.Trim(),
+            Prefix = prefix,
+            SecretHash = Hash(plaintext),
+            CreatedAt = clock.GetUtcNow(),
+        };
+        db.ApiKeys.Add(key);
+        await db.SaveChangesAsync(cancellationToken);
+        return new IssuedKey(key, plaintext);
+    }
+
+    public async Task<bool> RevokeAsync(Guid keyId, CancellationToken cancellationToken)
+    {
+        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == keyId, cancellationToken);
+        if (key is null || key.RevokedAt is not null)
+        {
+            return key is not null;
+        }
+
+        key.RevokedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Finds the active key for a presented secret, hub-wide (the tenant is what we are trying to learn), and only
+    /// when its tenant is installed. Returns null for anything else, without saying why.
+    /// </summary>
+    public async Task<ApiKey?> AuthenticateAsync(string presented, CancellationToken cancellationToken)
+    {
+        if (!TryParsePrefix(presented, out var prefix))
+        {
+            return null;
+        }
+
+        var key = await db.ApiKeys.AcrossTenants().AsNoTracking()
+            .FirstOrDefaultAsync(k => k.Prefix == prefix, cancellationToken);
+        if (key is null || !FixedTimeEquals(key.SecretHash, Hash(presented)) || key.RevokedAt is not null)
+        {
+            return null;
+        }
+
+        var tenantActive = await db.Tenants.AcrossTenants()
+            .AnyAsync(t => t.Id == key.TenantId && t.Status == Tenants.TenantStatus.Active, cancellationToken);
+        if (!tenantActive)
+        {
+            return null;
+        }
+
+        var now = clock.GetUtcNow();
+        if (key.LastUsedAt is null || now - key.LastUsedAt > LastUsedResolution)
+        {
+            await db.ApiKeys.AcrossTenants().Where(k => k.Id == key.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), cancellationToken);
+        }
+
+        return key;
+    }
+
+    public static string Hash(string plaintext) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(plaintext)));
+
+    private static bool FixedTimeEquals(string a, string b) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(a), Encoding.ASCII.GetBytes(b));
+
+    private static bool TryParsePrefix(string presented, out string prefix)
+    {
+        prefix = string.Empty;
+        if (string.IsNullOrEmpty(presented) || presented.Length > 200 || !presented.StartsWith(KeyPrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var rest = presented.AsSpan(KeyPrefix.Length);
+        var separator = rest.IndexOf('_');
+        if (separator <= 0)
+        {
+            return false;
+        }
+
+        prefix = rest[..separator].ToString();
+        return true;
+    }
+
+    private static string RandomToken(int bytes)
+    {
+        const string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+        // 36 symbols from uniform bytes via rejection sampling: no modulo bias in key material.
+        var length = (int)Math.Ceiling(bytes * 8 / Math.Log2(alphabet.Length));
+        return RandomNumberGenerator.GetString(alphabet, length);
+    }
+}

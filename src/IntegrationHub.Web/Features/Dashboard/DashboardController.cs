@@ -1,0 +1,58 @@
+using System.Security.Claims;
+using IntegrationHub.Web.Features.Members;
+using IntegrationHub.Web.Features.Tenants;
+using IntegrationHub.Web.Infrastructure.Data;
+using IntegrationHub.Web.Infrastructure.Tenancy;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace IntegrationHub.Web.Features.Dashboard;
+
+[Authorize]
+public sealed class DashboardController(HubDbContext db) : Controller
+{
+    /// <summary>Administrators see every tenant; members see the tenants they belong to.</summary>
+    [HttpGet("/")]
+    public async Task<IActionResult> Index(CancellationToken cancellationToken)
+    {
+        List<TenantSummary> tenants;
+        if (User.IsInRole(HubRoles.Administrator))
+        {
+            tenants = await db.Tenants.AcrossTenants().AsNoTracking()
+                .OrderBy(t => t.Name)
+                .Select(t => new TenantSummary(t.Id, t.Name, t.Domain, t.Status, null))
+                .ToListAsync(cancellationToken);
+        }
+        else
+        {
+            var userId = User.FindFirstValue(ClaimTypes.NameIdentifier);
+            tenants = await (from m in db.Memberships.AcrossTenants()
+                             join t in db.Tenants.AcrossTenants() on m.TenantId equals t.Id
+                             where m.UserId == userId
+                             orderby t.Name
+                             select new TenantSummary(t.Id, t.Name, t.Domain, t.Status, m.Role))
+                .AsNoTracking().ToListAsync(cancellationToken);
+        }
+
+        return View(new DashboardIndexModel(tenants, User.IsInRole(HubRoles.Administrator)));
+    }
+
+    [HttpGet("/t/{websiteId}")]
+    [RequireTenantRole(TenantRole.Viewer)]
+    public async Task<IActionResult> Tenant(CancellationToken cancellationToken)
+    {
+        // Scoped by the query filter to the tenant the resolver admitted: the route id is never trusted alone.
+        var tenant = await db.Tenants.AsNoTracking().SingleAsync(cancellationToken);
+        var access = HttpContext.Features.Get<TenantAccess>()!;
+        var apiKeys = await db.ApiKeys.CountAsync(k => k.RevokedAt == null, cancellationToken);
+        var members = await db.Memberships.CountAsync(cancellationToken);
+        return View(new TenantOverviewModel(tenant, access.Role, apiKeys, members));
+    }
+}
+
+public sealed record TenantSummary(Guid Id, string Name, string? Domain, TenantStatus Status, TenantRole? Role);
+
+public sealed record DashboardIndexModel(IReadOnlyList<TenantSummary> Tenants, bool IsAdministrator);
+
+public sealed record TenantOverviewModel(Tenant Tenant, TenantRole Role, int ActiveApiKeys, int Members);

@@ -1,0 +1,80 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using IntegrationHub.Web.Features.ApiKeys;
+using IntegrationHub.Web.Features.Tenants;
+using IntegrationHub.Web.Infrastructure.Tenancy;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.OpenApi;
+
+namespace IntegrationHub.Web.Infrastructure.Api;
+
+public static class ApiRegistration
+{
+    public const string ApiKeyPolicy = "ApiKey";
+
+    public static WebApplicationBuilder AddHubApi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(ApiKeyPolicy, policy => policy
+                .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
+                .RequireAuthenticatedUser()
+                .RequireClaim(HubClaims.TenantId));
+
+        // snake_case everywhere in the public API, like Crisp's own API that customers already know.
+        builder.Services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            options.SerializerOptions.DictionaryKeyPolicy = null;
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+            options.SerializerOptions.MaxDepth = 32;
+        });
+
+        builder.Services.AddEndpointsApiExplorer();
+        builder.Services.AddSwaggerGen(options =>
+        {
+            options.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "IntegrationHub API",
+                Version = "v1",
+                Description = "Push product events, user context and contacts from your backend to Crisp, through the hub's "
+                    + "rate-limited, retried delivery queues. Authenticate with 'Authorization: Bearer <api key>'. "
+                    + "Errors are RFC 9457 problem details.",
+            });
+            options.AddSecurityDefinition("bearer", new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "A tenant API key, created in the dashboard or with `apikey create`.",
+            });
+            options.AddSecurityRequirement(document => new OpenApiSecurityRequirement
+            {
+                [new OpenApiSecuritySchemeReference("bearer", document)] = [],
+            });
+            options.DocInclusionPredicate((_, api) => api.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
+            var xml = Path.Combine(AppContext.BaseDirectory, $"{Assembly.GetExecutingAssembly().GetName().Name}.xml");
+            if (File.Exists(xml))
+            {
+                options.IncludeXmlComments(xml);
+            }
+        });
+        return builder;
+    }
+
+    public static WebApplication MapHubApi(this WebApplication app)
+    {
+        var api = app.MapGroup("/api/v1").RequireAuthorization(ApiKeyPolicy);
+        api.MapTenantApi();
+
+        app.UseSwagger();
+        app.UseSwaggerUI(options =>
+        {
+            options.SwaggerEndpoint("/swagger/v1/swagger.json", "IntegrationHub API v1");
+            options.DocumentTitle = "IntegrationHub API";
+        });
+        return app;
+    }
+}

@@ -1,0 +1,188 @@
+using System.CommandLine;
+using IntegrationHub.Web.Features.ApiKeys;
+using IntegrationHub.Web.Features.Members;
+using IntegrationHub.Web.Features.Tenants;
+using IntegrationHub.Web.Infrastructure.Data;
+using IntegrationHub.Web.Infrastructure.Hosting;
+using IntegrationHub.Web.Infrastructure.Tenancy;
+using Microsoft.EntityFrameworkCore;
+
+namespace IntegrationHub.Web.Infrastructure.Cli;
+
+/// <summary>
+/// Operator verbs of the same executable: <c>dotnet run --project src/IntegrationHub.Web -- &lt;verb&gt;</c>.
+/// They build the same service provider as the server (same configuration), but never start the server.
+/// </summary>
+public static class HubCommandLine
+{
+    public const int UsageError = 2;
+
+    public static bool IsCommand(string[] args) => args.Length > 0 && !args[0].StartsWith('-');
+
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        output ??= Console.Out;
+        error ??= Console.Error;
+        await using var host = BuildHost();
+
+        var root = new RootCommand("IntegrationHub operator commands. Without a verb, the hub server starts.");
+        root.Subcommands.Add(MigrateCommand(host, output));
+        root.Subcommands.Add(AdminCommand(host, output, error));
+        root.Subcommands.Add(TenantCommand(host, output, error));
+        root.Subcommands.Add(ApiKeyCommand(host, output, error));
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0 || parsed.CommandResult.Command.Action is null)
+        {
+            foreach (var parseError in parsed.Errors)
+            {
+                await error.WriteLineAsync(parseError.Message);
+            }
+
+            await error.WriteLineAsync(Usage);
+            return UsageError;
+        }
+
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+    }
+
+    public const string Usage = """
+        Usage: dotnet run --project src/IntegrationHub.Web -- <verb> [options]
+          migrate                                         apply database migrations
+          admin create --email E --password P             create (or promote) a hub administrator
+          tenant list                                     website_id, name, status — one per line
+          tenant add --website WEBSITE_ID --name NAME     install a website by hand (development without Crisp)
+          apikey create --website WEBSITE_ID --name NAME  create an API key; the key is the last line printed
+        """;
+
+    private static WebApplication BuildHost()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddHubServices(forCommandLine: true);
+        return builder.Build();
+    }
+
+    private static Command MigrateCommand(WebApplication host, TextWriter output)
+    {
+        var command = new Command("migrate", "Apply pending database migrations.");
+        command.SetAction(async (_, ct) =>
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+            await DatabaseInitializer.MigrateAsync(db, ct);
+            await output.WriteLineAsync($"Database is up to date ({db.Database.ProviderName}).");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command AdminCommand(WebApplication host, TextWriter output, TextWriter error)
+    {
+        var email = new Option<string>("--email") { Description = "The administrator's email (sign-in name).", Required = true };
+        var password = new Option<string>("--password") { Description = "At least 12 characters with a digit, lower and upper case.", Required = true };
+        var create = new Command("create", "Create a hub administrator, or promote an existing user.") { email, password };
+        create.SetAction(async (parse, ct) =>
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            await EnsureMigratedAsync(scope, ct);
+            var result = await scope.ServiceProvider.GetRequiredService<HubAdministratorBootstrapper>()
+                .EnsureAdministratorAsync(parse.GetValue(email)!, parse.GetValue(password)!);
+            if (!result.Succeeded)
+            {
+                foreach (var identityError in result.Errors)
+                {
+                    await error.WriteLineAsync(identityError.Description);
+                }
+
+                return 1;
+            }
+
+            await output.WriteLineAsync($"Administrator {parse.GetValue(email)} is ready.");
+            return 0;
+        });
+        return new Command("admin", "Hub administrators.") { create };
+    }
+
+    private static Command TenantCommand(WebApplication host, TextWriter output, TextWriter error)
+    {
+        var list = new Command("list", "List tenants: website_id, name, status — one per line, tab-separated.");
+        list.SetAction(async (_, ct) =>
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            await EnsureMigratedAsync(scope, ct);
+            foreach (var tenant in await scope.ServiceProvider.GetRequiredService<TenantDirectory>().ListAllAsync(ct))
+            {
+                await output.WriteLineAsync($"{tenant.WebsiteId}\t{tenant.Name}\t{tenant.Status.ToString().ToLowerInvariant()}");
+            }
+
+            return 0;
+        });
+
+        var website = WebsiteOption();
+        var name = new Option<string>("--name") { Description = "The website's display name.", Required = true };
+        var domain = new Option<string?>("--domain") { Description = "The website's domain (optional)." };
+        var add = new Command("add", "Install a website by hand, for development without Crisp.") { website, name, domain };
+        add.SetAction(async (parse, ct) =>
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            await EnsureMigratedAsync(scope, ct);
+            try
+            {
+                var tenant = await scope.ServiceProvider.GetRequiredService<TenantDirectory>()
+                    .AddManualAsync(parse.GetValue(website), parse.GetValue(name)!, parse.GetValue(domain), ct);
+                await output.WriteLineAsync($"{tenant.WebsiteId}\t{tenant.Name}\t{tenant.Status.ToString().ToLowerInvariant()}");
+                return 0;
+            }
+            catch (InvalidOperationException ex)
+            {
+                await error.WriteLineAsync(ex.Message);
+                return 1;
+            }
+        });
+
+        return new Command("tenant", "Tenants (installed Crisp websites).") { list, add };
+    }
+
+    private static Command ApiKeyCommand(WebApplication host, TextWriter output, TextWriter error)
+    {
+        var website = WebsiteOption();
+        var name = new Option<string>("--name") { Description = "What the key is for, e.g. 'billing backend'.", Required = true };
+        var create = new Command("create", "Create an API key for a tenant. The key is printed once, as the last line.") { website, name };
+        create.SetAction(async (parse, ct) =>
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            await EnsureMigratedAsync(scope, ct);
+            var websiteId = parse.GetValue(website);
+            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+            if (!await db.Tenants.AcrossTenants().AnyAsync(t => t.Id == websiteId, ct))
+            {
+                await error.WriteLineAsync($"Website {websiteId:D} is not a tenant.");
+                return 1;
+            }
+
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Use(websiteId);
+            var issued = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync(parse.GetValue(name)!, ct);
+            await output.WriteLineAsync($"Created API key '{issued.Key.Name}' ({ApiKeyService.KeyPrefix}{issued.Key.Prefix}…) for {websiteId:D}. It is shown only now:");
+            await output.WriteLineAsync(issued.Plaintext);
+            return 0;
+        });
+        return new Command("apikey", "Customer API keys.") { create };
+    }
+
+    private static Option<Guid> WebsiteOption() => new("--website")
+    {
+        Description = "The Crisp website_id (a UUID).",
+        Required = true,
+    };
+
+    /// <summary>The embedded database is migrated on first use, so a fresh clone's first verb just works.</summary>
+    private static async Task EnsureMigratedAsync(AsyncServiceScope scope, CancellationToken ct)
+    {
+        var options = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value;
+        if (options.ShouldMigrateOnStartup)
+        {
+            await DatabaseInitializer.MigrateAsync(scope.ServiceProvider.GetRequiredService<HubDbContext>(), ct);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using IntegrationHub.Web.Infrastructure.Tenancy;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace IntegrationHub.Web.Infrastructure.Errors;
+
+public static class ProblemDetailsRegistration
+{
+    public const string ProblemTypeBase = "https://integrationhub.dev/problems/";
+
+    public static WebApplicationBuilder AddHubErrors(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var problem = context.ProblemDetails;
+            problem.Extensions["trace_id"] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
+            if (problem.Type is null or "" || problem.Type.StartsWith("https://tools.ietf.org", StringComparison.Ordinal))
+            {
+                problem.Type = ProblemTypeBase + Slug(problem.Status ?? 500);
+            }
+        });
+        builder.Services.AddExceptionHandler<KnownExceptionHandler>();
+        return builder;
+    }
+
+    internal static string Slug(int status) => status switch
+    {
+        400 => "bad-request",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not-found",
+        405 => "method-not-allowed",
+        409 => "conflict",
+        413 => "payload-too-large",
+        415 => "unsupported-media-type",
+        422 => "validation-failed",
+        429 => "too-many-requests",
+        503 => "unavailable",
+        _ => status >= 500 ? "server-error" : "client-error",
+    };
+}
+
+/// <summary>
+/// Maps exceptions that mean "the request was wrong" to 4xx ProblemDetails. Anything else falls through to the
+/// default 500 handler, with no exception detail in the response.
+/// </summary>
+internal sealed class KnownExceptionHandler(IProblemDetailsService problems, ILogger<KnownExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, detail) = exception switch
+        {
+            BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
+            TenantScopeViolationException => (StatusCodes.Status404NotFound, "Not found", (string?)null),
+            OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => (499, "Client closed request", null),
+            _ => (0, string.Empty, null),
+        };
+
+        if (status == 0)
+        {
+            return false;
+        }
+
+        if (exception is TenantScopeViolationException)
+        {
+            logger.LogWarning("Tenant scope violation on {Path}: {Message}", httpContext.Request.Path, exception.Message);
+        }
+
+        httpContext.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+        });
+    }
+}

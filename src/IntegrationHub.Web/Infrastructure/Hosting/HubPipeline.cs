@@ -1,0 +1,59 @@
+using IntegrationHub.Web.Features.Health;
+using IntegrationHub.Web.Features.Members;
+using IntegrationHub.Web.Infrastructure.Api;
+using IntegrationHub.Web.Infrastructure.Data;
+using IntegrationHub.Web.Infrastructure.Jobs;
+using IntegrationHub.Web.Infrastructure.Tenancy;
+using IntegrationHub.Web.Infrastructure.Web;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Web.Infrastructure.Hosting;
+
+public static class HubPipeline
+{
+    public static WebApplication UseHubPipeline(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
+
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseMiddleware<DashboardTenantResolver>();
+        app.UseAuthorization();
+
+        app.MapHubHealthChecks();
+        app.MapHubApi();
+        app.MapHubJobsDashboard();
+        app.MapControllers();
+        return app;
+    }
+
+    /// <summary>Start-up work before the server listens: embedded-database migrations and the bootstrap administrator.</summary>
+    public static async Task PrepareAsync(this WebApplication app, CancellationToken cancellationToken = default)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var database = scope.ServiceProvider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        if (database.ShouldMigrateOnStartup)
+        {
+            await DatabaseInitializer.MigrateAsync(scope.ServiceProvider.GetRequiredService<HubDbContext>(), cancellationToken);
+        }
+
+        var bootstrap = scope.ServiceProvider.GetRequiredService<IOptions<HubOptions>>().Value.Bootstrap;
+        if (!string.IsNullOrWhiteSpace(bootstrap.AdminEmail) && !string.IsNullOrWhiteSpace(bootstrap.AdminPassword))
+        {
+            var result = await scope.ServiceProvider.GetRequiredService<HubAdministratorBootstrapper>()
+                .EnsureAdministratorAsync(bootstrap.AdminEmail, bootstrap.AdminPassword);
+            if (!result.Succeeded)
+            {
+                throw new InvalidOperationException(
+                    "Hub:Bootstrap administrator could not be created: " + string.Join(" ", result.Errors.Select(e => e.Description)));
+            }
+        }
+    }
+}

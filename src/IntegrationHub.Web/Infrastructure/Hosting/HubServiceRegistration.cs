@@ -1,0 +1,34 @@
+using IntegrationHub.Web.Features.ApiKeys;
+using IntegrationHub.Web.Features.Health;
+using IntegrationHub.Web.Features.Members;
+using IntegrationHub.Web.Features.Tenants;
+using IntegrationHub.Web.Infrastructure.Api;
+using IntegrationHub.Web.Infrastructure.Data;
+using IntegrationHub.Web.Infrastructure.Errors;
+using IntegrationHub.Web.Infrastructure.Jobs;
+using IntegrationHub.Web.Infrastructure.Web;
+
+namespace IntegrationHub.Web.Infrastructure.Hosting;
+
+public static class HubServiceRegistration
+{
+    /// <summary>Everything the hub registers, shared by the server and the command-line verbs.</summary>
+    public static WebApplicationBuilder AddHubServices(this WebApplicationBuilder builder, bool forCommandLine = false)
+    {
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<HubOptions>().BindConfiguration(HubOptions.Section);
+
+        builder.AddHubDatabase();
+        builder.AddHubIdentity();
+        builder.AddHubErrors();
+        builder.AddHubApi();
+        builder.AddHubDashboard();
+        builder.AddHubJobs(runServer: !forCommandLine);
+        builder.AddHubHealthChecks();
+
+        builder.Services.AddScoped<TenantDirectory>();
+        builder.Services.AddScoped<ApiKeyService>();
+        builder.Services.AddScoped<HubAdministratorBootstrapper>();
+        return builder;
+    }
+}
