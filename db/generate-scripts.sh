@@ -8,14 +8,15 @@ cd "$(dirname "$0")/.."
 check=false
 [ "${1:-}" = "--check" ] && check=true
 dotnet tool restore >/dev/null
-dotnet build src/IntegrationHub.Web -v q -nologo >/dev/null
+config=${CONFIGURATION:-Debug}
+dotnet build src/IntegrationHub.Web -c "$config" -v q -nologo >/dev/null
 
 out=db
 $check && out=$(mktemp -d)
 mkdir -p "$out/postgres" "$out/sqlserver"
 
 script() { # provider folder
-  dotnet ef migrations script --idempotent --no-build --project src/IntegrationHub.Web \
+  dotnet ef migrations script --idempotent --no-build --configuration "$config" --project src/IntegrationHub.Web \
     --context "$1HubDbContext" --output "$out/$2/migrations.sql" >/dev/null
 }
 script Postgres postgres
@@ -24,7 +25,7 @@ script SqlServer sqlserver
 if $check; then
   status=0
   for provider in Sqlite Postgres SqlServer; do
-    if ! dotnet ef migrations has-pending-model-changes --no-build --project src/IntegrationHub.Web --context "${provider}HubDbContext" >/dev/null 2>&1; then
+    if ! dotnet ef migrations has-pending-model-changes --no-build --configuration "$config" --project src/IntegrationHub.Web --context "${provider}HubDbContext" >/dev/null 2>&1; then
       echo "db: the EF model has changes without a ${provider} migration (run db/add-migration.sh NAME)." >&2
       status=1
     fi

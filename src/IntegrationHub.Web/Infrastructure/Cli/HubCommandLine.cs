@@ -19,11 +19,15 @@ public static class HubCommandLine
 
     public static bool IsCommand(string[] args) => args.Length > 0 && !args[0].StartsWith('-');
 
-    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    public static async Task<int> RunAsync(
+        string[] args,
+        TextWriter? output = null,
+        TextWriter? error = null,
+        IReadOnlyDictionary<string, string?>? configurationOverrides = null)
     {
         output ??= Console.Out;
         error ??= Console.Error;
-        await using var host = BuildHost();
+        await using var host = BuildHost(configurationOverrides);
 
         var root = new RootCommand("IntegrationHub operator commands. Without a verb, the hub server starts.");
         root.Subcommands.Add(MigrateCommand(host, output));
@@ -55,9 +59,14 @@ public static class HubCommandLine
           apikey create --website WEBSITE_ID --name NAME  create an API key; the key is the last line printed
         """;
 
-    private static WebApplication BuildHost()
+    private static WebApplication BuildHost(IReadOnlyDictionary<string, string?>? configurationOverrides)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        if (configurationOverrides is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(configurationOverrides);
+        }
+
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddHubServices(forCommandLine: true);
         return builder.Build();

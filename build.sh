@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The project's one entry point for builds and tests.
+#   ./build.sh test    start what the tests need (PostgreSQL, Chromium), build with warnings as errors,
+#                      check the db/ scripts match the model, run every test project.
+#   ./build.sh build   build only.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+: "${HUB_TEST_POSTGRES:=Host=127.0.0.1;Port=5432;Username=hub;Password=hub;Database=integrationhub_test}"
+export HUB_TEST_POSTGRES
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+log() { printf '\n== %s\n' "$*"; }
+
+ensure_postgres() {
+  log "PostgreSQL"
+  if ! command -v pg_ctlcluster >/dev/null 2>&1; then
+    apt-get update -qq && apt-get install -y -qq postgresql >/dev/null
+  fi
+  if ! pg_lsclusters -h 2>/dev/null | grep -q online; then
+    pg_ctlcluster 15 main start 2>/dev/null || service postgresql start
+  fi
+  for _ in $(seq 1 30); do
+    su postgres -c "psql -qtAc 'select 1'" >/dev/null 2>&1 && break
+    sleep 1
+  done
+  su postgres -c "psql -qtAc \"select 1 from pg_roles where rolname='hub'\"" | grep -q 1 \
+    || su postgres -c "psql -qc \"create role hub login createdb password 'hub'\""
+  su postgres -c "psql -qtAc \"select 1 from pg_database where datname='integrationhub_test'\"" | grep -q 1 \
+    || su postgres -c "psql -qc 'create database integrationhub_test owner hub'"
+  echo "PostgreSQL is up; tests use: Host=127.0.0.1 Database=integrationhub_test"
+}
+
+ensure_chromium() {
+  log "Chromium (browser tests)"
+  if [ ! -x /usr/bin/chromium ]; then
+    apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+  fi
+  /usr/bin/chromium --version
+}
+
+build() {
+  log "Build (warnings are errors)"
+  dotnet tool restore >/dev/null
+  dotnet build IntegrationHub.sln -c Release -nologo -v q -warnaserror
+}
+
+case "${1:-test}" in
+  build)
+    build
+    ;;
+  test)
+    ensure_postgres
+    ensure_chromium
+    build
+    log "Database scripts"
+    CONFIGURATION=Release db/generate-scripts.sh --check
+    log "Tests"
+    dotnet test IntegrationHub.sln -c Release --no-build -nologo --logger "console;verbosity=normal" --results-directory artifacts/test-results
+    ;;
+  *)
+    echo "usage: ./build.sh [build|test]" >&2
+    exit 2
+    ;;
+esac
