@@ -11,7 +11,8 @@ public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ApiKeyService keys)
+    ApiKeyService keys,
+    TenantContext tenant)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -36,6 +37,8 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The API key is not valid.");
         }
 
+        // The key, and only the key, decides which tenant this request acts for.
+        tenant.Use(key.TenantId);
         var identity = new ClaimsIdentity(
             [
                 new Claim(HubClaims.TenantId, key.TenantId.ToString("D")),

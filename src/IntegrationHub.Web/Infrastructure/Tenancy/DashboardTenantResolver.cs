@@ -16,11 +16,6 @@ public sealed class DashboardTenantResolver(RequestDelegate next)
 
     public async Task InvokeAsync(HttpContext context, TenantContext tenant, HubDbContext db)
     {
-        if (context.User.FindFirstValue(HubClaims.TenantId) is { } keyTenant && Guid.TryParse(keyTenant, out var keyTenantId))
-        {
-            tenant.Use(keyTenantId);
-        }
-
         if (context.GetRouteValue(RouteKey) is string routeValue && context.User.Identity?.IsAuthenticated == true
             && context.User.FindFirstValue(HubClaims.TenantId) is null)
         {

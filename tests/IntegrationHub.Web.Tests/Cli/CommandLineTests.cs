@@ -1,0 +1,110 @@
+using IntegrationHub.Web.Infrastructure.Cli;
+using IntegrationHub.Web.Tests.Infrastructure;
+
+namespace IntegrationHub.Web.Tests.Cli;
+
+/// <summary>The operator verbs, run in-process against their own SQLite file with the same configuration keys as the server.</summary>
+public sealed class CommandLineTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("hub-cli-").FullName;
+
+    private Dictionary<string, string?> Configuration => new()
+    {
+        ["Database:Provider"] = "Sqlite",
+        ["ConnectionStrings:Hub"] = $"Data Source={Path.Combine(_directory, "cli.db")}",
+        ["Hub:DataDirectory"] = _directory,
+    };
+
+    [Fact]
+    public async Task TenantAddThenList_PrintsOneLinePerTenant()
+    {
+        var website = Guid.NewGuid();
+        Assert.Equal(0, (await RunAsync("tenant", "add", "--website", website.ToString(), "--name", "Acme Store")).Code);
+        Assert.Equal(0, (await RunAsync("tenant", "add", "--website", Guid.NewGuid().ToString(), "--name", "Zeta")).Code);
+
+        var list = await RunAsync("tenant", "list");
+
+        Assert.Equal(0, list.Code);
+        var lines = list.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.Equal($"{website:D}\tAcme Store\tactive", lines[0]);
+    }
+
+    [Fact]
+    public async Task TenantAdd_SameWebsiteTwice_FailsWithoutDuplicate()
+    {
+        var website = Guid.NewGuid().ToString();
+        await RunAsync("tenant", "add", "--website", website, "--name", "Acme");
+        var again = await RunAsync("tenant", "add", "--website", website, "--name", "Acme");
+        Assert.Equal(1, again.Code);
+        Assert.Single((await RunAsync("tenant", "list")).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task ApiKeyCreate_PrintsAWorkingKeyAsLastLine()
+    {
+        var website = Guid.NewGuid().ToString();
+        await RunAsync("tenant", "add", "--website", website, "--name", "Acme");
+
+        var result = await RunAsync("apikey", "create", "--website", website, "--name", "billing backend");
+
+        Assert.Equal(0, result.Code);
+        var key = result.Output.TrimEnd().Split('\n')[^1];
+        Assert.StartsWith("ihk_", key, StringComparison.Ordinal);
+
+        await using var hub = new HubApplicationFactory(Web.Infrastructure.Data.DatabaseProvider.Sqlite, Configuration["ConnectionStrings:Hub"]!, _directory);
+        var client = hub.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        Assert.Contains(website, await client.GetStringAsync("/api/v1/tenant"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ApiKeyCreate_UnknownWebsite_Fails()
+    {
+        var result = await RunAsync("apikey", "create", "--website", Guid.NewGuid().ToString(), "--name", "x");
+        Assert.Equal(1, result.Code);
+        Assert.Contains("is not a tenant", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AdminCreate_ThenMigrate_Succeed()
+    {
+        Assert.Equal(0, (await RunAsync("admin", "create", "--email", "root@hub.example", "--password", "Long-enough-pass-1")).Code);
+        Assert.Equal(0, (await RunAsync("migrate")).Code);
+    }
+
+    [Fact]
+    public async Task AdminCreate_WeakPassword_FailsWithReason()
+    {
+        var result = await RunAsync("admin", "create", "--email", "root@hub.example", "--password", "short");
+        Assert.Equal(1, result.Code);
+        Assert.Contains("Passwords must be at least 12 characters", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("bogus")]
+    [InlineData("tenant")]
+    [InlineData("tenant", "add", "--name", "no website")]
+    [InlineData("tenant", "add", "--website", "not-a-uuid", "--name", "x")]
+    [InlineData("apikey", "create", "--website")]
+    public async Task UnknownVerbOrBadArguments_PrintUsageAndExit2(params string[] args)
+    {
+        var result = await RunAsync(args);
+        Assert.Equal(HubCommandLine.UsageError, result.Code);
+        Assert.Contains("Usage:", result.Error, StringComparison.Ordinal);
+    }
+
+    private async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await HubCommandLine.RunAsync(args, output, error, Configuration);
+        return (code, output.ToString().Replace("\r", string.Empty, StringComparison.Ordinal), error.ToString());
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
