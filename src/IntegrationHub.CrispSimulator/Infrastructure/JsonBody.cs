@@ -221,7 +221,15 @@ public static class JsonBody
 
                 break;
             case JsonValue value:
-                _ = value.GetValueKind();
+                switch (value.GetValueKind())
+                {
+                    case JsonValueKind.String:
+                        _ = value.GetValue<string>(); // transcodes: invalid UTF-8 throws here
+                        break;
+                    case JsonValueKind.Number when !value.TryGetValue<double>(out var number) || !double.IsFinite(number):
+                        throw new FormatException("Number out of range.");
+                }
+
                 break;
         }
     }

@@ -110,6 +110,11 @@ public static class PeopleEndpoints
     {
         var person = Find(call);
         var body = call.BodyObject;
+        if (body.ContainsKey("email") && body["email"] is null)
+        {
+            throw CrispApiException.InvalidData("'email' cannot be null.");
+        }
+
         if (JsonBody.OptString(body, "email") is { } email)
         {
             email = ValidEmail(email);
