@@ -98,6 +98,7 @@ public sealed class CrispSimulatorState
         lock (Sync)
         {
             _journal.Add(new JournalEntry(++_journalSequence, time, websiteId, method, path, query, tier, status, reason, body));
+            Trim(_journal, Options.JournalCapacity);
         }
     }
 
@@ -157,6 +158,7 @@ public sealed class CrispSimulatorState
                 Status = string.IsNullOrEmpty(settings.Url) ? "not_sent" : "pending",
             };
             _hooks.Add(record);
+            Trim(_hooks, Options.HookLogCapacity);
             if (record.Status == "pending")
             {
                 _hookQueue.Writer.TryWrite(record);
@@ -177,6 +179,14 @@ public sealed class CrispSimulatorState
             _dispatches.Clear();
             Generation++;
             ResetKnobs();
+        }
+    }
+
+    private static void Trim<T>(List<T> items, int capacity)
+    {
+        if (capacity > 0 && items.Count > capacity)
+        {
+            items.RemoveRange(0, items.Count - capacity);
         }
     }
 

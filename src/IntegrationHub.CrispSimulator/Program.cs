@@ -1,8 +1,13 @@
 namespace IntegrationHub.CrispSimulator;
 
 // Not top-level statements: a global `Program` would collide with the hub's own in WebApplicationFactory<Program>.
-public static class SimulatorProgram
+// A sealed class rather than a static one so that tests can use WebApplicationFactory<SimulatorProgram>.
+public sealed class SimulatorProgram
 {
+    private SimulatorProgram()
+    {
+    }
+
     public static Task Main(string[] args) => BuildApp(args).RunAsync();
 
     /// <summary>The standalone host: <c>dotnet run --project src/IntegrationHub.CrispSimulator --urls http://127.0.0.1:5090</c>.</summary>

@@ -68,6 +68,12 @@ public sealed class SimulatorOptions
 
     public string CallbackUrl { get; set; } = "";
 
+    /// <summary>Most recent request-journal entries kept (older ones are dropped); 0 = unbounded.</summary>
+    public int JournalCapacity { get; set; } = 10_000;
+
+    /// <summary>Most recent hook-log records kept (older ones are dropped); 0 = unbounded.</summary>
+    public int HookLogCapacity { get; set; } = 10_000;
+
     /// <summary>Locale every newly installed website's knowledge base starts with.</summary>
     public string DefaultHelpdeskLocale { get; set; } = "en";
 }

@@ -41,9 +41,15 @@ public class SimulatorHost : IAsyncLifetime
         builder.Services.AddCrispSimulator(builder.Configuration);
         _app = builder.Build();
         _app.MapCrispSimulator(Prefix);
+        MapExtra(_app);
         await _app.StartAsync();
         var address = _app.Urls.Single();
         BaseAddress = new Uri(address.TrimEnd('/') + Prefix + "/");
+    }
+
+    /// <summary>Lets a derived host add routes (e.g. a deliberately failing one) next to the simulator.</summary>
+    protected virtual void MapExtra(WebApplication app)
+    {
     }
 
     public async Task DisposeAsync()
