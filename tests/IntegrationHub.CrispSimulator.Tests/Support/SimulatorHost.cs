@@ -38,6 +38,7 @@ public class SimulatorHost : IAsyncLifetime
             builder.Configuration[key] = value;
         }
 
+        ConfigureServices(builder.Services);
         builder.Services.AddCrispSimulator(builder.Configuration);
         _app = builder.Build();
         _app.MapCrispSimulator(Prefix);
@@ -45,6 +46,11 @@ public class SimulatorHost : IAsyncLifetime
         await _app.StartAsync();
         var address = _app.Urls.Single();
         BaseAddress = new Uri(address.TrimEnd('/') + Prefix + "/");
+    }
+
+    /// <summary>Lets a derived host register services first (e.g. a fake TimeProvider).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
     }
 
     /// <summary>Lets a derived host add routes (e.g. a deliberately failing one) next to the simulator.</summary>
