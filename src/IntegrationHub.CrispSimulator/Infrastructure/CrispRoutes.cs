@@ -42,7 +42,7 @@ public sealed class CrispRoutes(IEndpointRouteBuilder endpoints, string prefix)
                 $"{prefix}/v1{pattern}",
                 methods,
                 (RequestDelegate)(http => http.RequestServices.GetRequiredService<CrispPipeline>().ExecuteAsync(http, prefixCopy, tiers, handler)))
-            .ExcludeFromDescription();
+            .AsSimulatorEndpoint();
     }
 }
 
@@ -55,5 +55,15 @@ public sealed class AdminRoutes(IEndpointRouteBuilder endpoints, string prefix)
                 $"{prefix}/_sim{pattern}",
                 [method],
                 (RequestDelegate)(http => http.RequestServices.GetRequiredService<CrispPipeline>().ExecuteAdminAsync(http, handler)))
-            .ExcludeFromDescription();
+            .AsSimulatorEndpoint();
+}
+
+internal static class SimulatorEndpointConventions
+{
+    /// <summary>
+    /// The simulator does its own auth, limits and errors: when mounted in a host, opt out of the host's authorization
+    /// fallback policy, rate limiter and API description.
+    /// </summary>
+    public static IEndpointConventionBuilder AsSimulatorEndpoint(this IEndpointConventionBuilder builder) =>
+        builder.AllowAnonymous().DisableRateLimiting().ExcludeFromDescription();
 }

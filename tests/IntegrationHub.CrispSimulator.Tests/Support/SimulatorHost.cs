@@ -41,6 +41,7 @@ public class SimulatorHost : IAsyncLifetime
         ConfigureServices(builder.Services);
         builder.Services.AddCrispSimulator(builder.Configuration);
         _app = builder.Build();
+        ConfigurePipeline(_app);
         _app.MapCrispSimulator(Prefix);
         MapExtra(_app);
         await _app.StartAsync();
@@ -50,6 +51,11 @@ public class SimulatorHost : IAsyncLifetime
 
     /// <summary>Lets a derived host register services first (e.g. a fake TimeProvider).</summary>
     protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
+    /// <summary>Lets a derived host add middleware before the simulator is mapped (as the hub does).</summary>
+    protected virtual void ConfigurePipeline(WebApplication app)
     {
     }
 
