@@ -244,7 +244,7 @@ public sealed class CrispClient
         return null;
     }
 
-    private static string Operation(HttpMethod method, CrispPath path) => method.Method + " " + path;
+    private static string Operation(HttpMethod method, CrispPath path) => method.Method + " " + path.PathOnly;
 
     private static CrispCredentials? DefaultCredentials(CrispClientOptions options) =>
         string.IsNullOrWhiteSpace(options.Identifier) || string.IsNullOrWhiteSpace(options.Key)

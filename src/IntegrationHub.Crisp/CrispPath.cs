@@ -75,6 +75,9 @@ internal sealed class CrispPath
 
     public override string ToString() => _path.ToString() + _query;
 
+    /// <summary>The path without its query (query values may hold search text such as an email).</summary>
+    public string PathOnly => _path.ToString();
+
     private void Separate()
     {
         if (_path.Length > 0)

@@ -18,6 +18,8 @@ public static class CrispServiceCollectionExtensions
     /// <paramref name="configure"/> and from whatever the caller binds (e.g. <c>BindConfiguration("Crisp")</c>).
     /// Every attempt is bounded by <see cref="CrispClientOptions.Timeout"/>; 5xx answers, network failures and
     /// timeouts get one retry after <see cref="CrispClientOptions.RetryDelay"/>. 4xx, 420 and 429 are never retried.
+    /// Resilience handlers a host adds to every client (<c>ConfigureHttpClientDefaults</c>) are removed from this one,
+    /// so that nothing else retries Crisp calls behind the hub's scheduler.
     /// </summary>
     public static IHttpClientBuilder AddCrispClient(this IServiceCollection services, Action<CrispClientOptions>? configure = null)
     {
@@ -43,6 +45,9 @@ public static class CrispServiceCollectionExtensions
             http.Timeout = System.Threading.Timeout.InfiniteTimeSpan;
         });
 
+#pragma warning disable EXTEXP0001 // experimental API; the only way to opt one client out of ConfigureHttpClientDefaults
+        builder.RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
         builder.AddResilienceHandler(ResiliencePipelineName, static (pipeline, context) =>
         {
             var crisp = context.ServiceProvider.GetRequiredService<IOptions<CrispClientOptions>>().Value;

@@ -66,7 +66,8 @@ public sealed class StubbedCrispClient : IDisposable
     public StubbedCrispClient(
         Func<RecordedRequest, int, CancellationToken, Task<HttpResponseMessage>> respond,
         Action<CrispClientOptions>? configure = null,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         Handler = new StubCrispHandler(respond);
         var services = new ServiceCollection();
@@ -74,6 +75,8 @@ public sealed class StubbedCrispClient : IDisposable
         {
             services.AddSingleton(timeProvider);
         }
+
+        configureServices?.Invoke(services);
 
         services.AddCrispClient(o =>
             {
