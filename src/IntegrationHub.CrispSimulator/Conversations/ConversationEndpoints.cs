@@ -111,7 +111,9 @@ public static class ConversationEndpoints
 
     /// <summary>
     /// Most recently updated first. Supports <c>per_page</c>, <c>search_query</c> (+<c>search_type</c> text|segment),
-    /// <c>filter_resolved</c>, <c>filter_not_resolved</c>, <c>filter_unread</c>.
+    /// <c>filter_resolved</c>, <c>filter_not_resolved</c>, <c>filter_unread</c>, <c>filter_assigned</c> (user id),
+    /// <c>filter_unassigned</c>, <c>filter_mention</c> (has a message with mentions) and
+    /// <c>filter_date_start</c>/<c>filter_date_end</c> (on updated_at).
     /// </summary>
     private static CrispResult List(CrispCall call)
     {
@@ -125,10 +127,19 @@ public static class ConversationEndpoints
         var resolved = call.QueryFlag("filter_resolved");
         var notResolved = call.QueryFlag("filter_not_resolved");
         var unread = call.QueryFlag("filter_unread");
+        var unassigned = call.QueryFlag("filter_unassigned");
+        var mention = call.QueryFlag("filter_mention");
+        var assigned = call.Query("filter_assigned");
+        var start = call.QueryDate("filter_date_start")?.ToUnixTimeMilliseconds();
+        var end = call.QueryDate("filter_date_end")?.ToUnixTimeMilliseconds();
         var conversations = call.Website.Conversations
             .Where(c => !resolved || c.State == "resolved")
             .Where(c => !notResolved || c.State != "resolved")
             .Where(c => !unread || c.UnreadOperator > 0)
+            .Where(c => !unassigned || c.AssignedUserId is null)
+            .Where(c => string.IsNullOrEmpty(assigned) || string.Equals(c.AssignedUserId, assigned, StringComparison.OrdinalIgnoreCase))
+            .Where(c => !mention || c.Messages.Exists(m => m.Mentions.Count > 0))
+            .Where(c => (start is null || c.UpdatedAt >= start) && (end is null || c.UpdatedAt <= end))
             .Where(c => string.IsNullOrEmpty(query) || Matches(c, query, searchType))
             .OrderByDescending(c => c.UpdatedAt)
             .ThenByDescending(c => c.CreatedAt);

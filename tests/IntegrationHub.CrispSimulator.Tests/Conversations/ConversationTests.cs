@@ -213,4 +213,22 @@ public sealed class ConversationTests(SimulatorHost host) : IClassFixture<Simula
         var hook = Assert.Single(host.State.GetHooks(websiteId, "session:set_state"));
         Assert.Equal("unresolved", JsonNode.Parse(hook.Body)!["data"]!["state"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task ListConversations_FilterAssignedAndUnassigned_SplitsConversations()
+    {
+        var websiteId = await host.InstallWebsiteAsync();
+        using var client = host.Plugin();
+        var root = $"v1/website/{websiteId}";
+        var first = (await client.SendAsync(HttpMethod.Post, root + "/conversation")).Data!["session_id"]!.GetValue<string>();
+        var second = (await client.SendAsync(HttpMethod.Post, root + "/conversation")).Data!["session_id"]!.GetValue<string>();
+        var userId = Guid.NewGuid().ToString();
+        await client.SendAsync(HttpMethod.Patch, root + $"/conversation/{first}/routing", new { assigned = new { user_id = userId } });
+
+        var assigned = await client.GetAsync(root + $"/conversations/1?filter_assigned={userId}");
+        var unassigned = await client.GetAsync(root + "/conversations/1?filter_unassigned=1");
+
+        Assert.Equal(first, Assert.Single(assigned.DataArray)!["session_id"]!.GetValue<string>());
+        Assert.Equal(second, Assert.Single(unassigned.DataArray)!["session_id"]!.GetValue<string>());
+    }
 }
