@@ -44,6 +44,29 @@ public sealed class ConversationContractTests(CrispSimulatorFixture sim) : IClas
     }
 
     [Fact]
+    public async Task List_AssignmentAndDateFilters_AreApplied()
+    {
+        var websiteId = await sim.InstallWebsiteAsync();
+        var mine = await Conversations.CreateAsync(websiteId);
+        var nobodys = await Conversations.CreateAsync(websiteId);
+        await Conversations.AssignAsync(websiteId, mine, "operator-7");
+
+        var assigned = await Conversations.ListAsync(websiteId, 1, new CrispConversationFilter { FilterAssigned = "operator-7" });
+        var unassigned = await Conversations.ListAsync(websiteId, 1, new CrispConversationFilter { FilterUnassigned = true });
+        var recent = await Conversations.ListAsync(websiteId, 1, new CrispConversationFilter
+        {
+            FilterDateStart = DateTimeOffset.UtcNow.AddMinutes(-5),
+            FilterDateEnd = DateTimeOffset.UtcNow.AddMinutes(5),
+        });
+        var future = await Conversations.ListAsync(websiteId, 1, new CrispConversationFilter { FilterDateStart = DateTimeOffset.UtcNow.AddDays(1) });
+
+        Assert.Equal(mine, Assert.Single(assigned).SessionId);
+        Assert.Equal(nobodys, Assert.Single(unassigned).SessionId);
+        Assert.Equal(2, recent.Count);
+        Assert.Empty(future);
+    }
+
+    [Fact]
     public async Task List_PerPageOutOfRange_InvalidData()
     {
         var websiteId = await sim.InstallWebsiteAsync();
