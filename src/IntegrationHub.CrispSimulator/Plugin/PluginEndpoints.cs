@@ -37,9 +37,8 @@ public static class PluginEndpoints
     {
         var filterConfigured = call.QueryFlag("filter_configured");
         var includePlan = call.QueryFlag("include_plan");
-        var websites = call.State.Websites
-            .Where(w => w.Installed && (!filterConfigured || w.IsConfigured))
-            .OrderBy(w => w.ChangedAt);
+        // Creation order: stable while a client pages, even if settings change meanwhile.
+        var websites = call.State.Websites.Where(w => w.Installed && (!filterConfigured || w.IsConfigured));
         return CrispResult.Listed(call.Paginate(websites).Select(w => ConnectItem(w, includePlan, null)));
     }
 
