@@ -45,6 +45,16 @@ public sealed class PeopleContractTests(CrispSimulatorFixture sim) : IClassFixtu
     }
 
     [Fact]
+    public async Task Profile_EmailWithPlusAsPeopleId_ResolvesThroughTheEscapedSegment()
+    {
+        var websiteId = await sim.InstallWebsiteAsync();
+        var peopleId = await sim.Client.People.AddProfileAsync(websiteId, new CrispPeopleProfileInput { Email = "jane+vip@example.com" });
+
+        Assert.Equal(peopleId, (await sim.Client.People.GetProfileAsync(websiteId, "jane+vip@example.com")).PeopleId);
+        Assert.False(await sim.Client.People.ProfileExistsAsync(websiteId, "jane vip@example.com"));
+    }
+
+    [Fact]
     public async Task AddProfile_ExistingEmail_PeopleExists()
     {
         var websiteId = await sim.InstallWebsiteAsync();
