@@ -13,7 +13,10 @@ namespace IntegrationHub.CrispSimulator;
 /// <summary>Wiring: standalone (<see cref="SimulatorProgram"/>) or mounted in the hub (offline demo mode).</summary>
 public static class CrispSimulatorExtensions
 {
-    /// <summary>Registers the simulator state, pipeline and hook delivery worker; binds section <c>Simulator</c>.</summary>
+    /// <summary>
+    /// Registers the simulator state (<see cref="CrispSimulatorState"/>), the in-process admin commands
+    /// (<see cref="CrispSimulatorAdmin"/>), the pipeline and the hook delivery worker; binds section <c>Simulator</c>.
+    /// </summary>
     public static IServiceCollection AddCrispSimulator(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SimulatorOptions>()
@@ -32,6 +35,7 @@ public static class CrispSimulatorExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<CrispSimulatorState>();
         services.AddSingleton<CrispPipeline>();
+        services.AddSingleton<CrispSimulatorAdmin>();
         services.AddHostedService<HookDeliveryWorker>();
         // The simulator counts its own attempts: no resilience handler (retries) a host may add to every client.
 #pragma warning disable EXTEXP0001 // experimental API; the only way to opt one client out of ConfigureHttpClientDefaults

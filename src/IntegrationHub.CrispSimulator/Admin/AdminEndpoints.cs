@@ -1,9 +1,7 @@
 using System.Text.Json.Nodes;
 using IntegrationHub.CrispSimulator.Campaigns;
 using IntegrationHub.CrispSimulator.Conversations;
-using IntegrationHub.CrispSimulator.Helpdesk;
 using IntegrationHub.CrispSimulator.Infrastructure;
-using IntegrationHub.CrispSimulator.People;
 using IntegrationHub.CrispSimulator.Plugin;
 
 namespace IntegrationHub.CrispSimulator.Admin;
@@ -83,81 +81,29 @@ public static class AdminEndpoints
         ["changed_at"] = website.ChangedAt.ToUnixTimeMilliseconds(),
     };
 
-    /// <summary>
-    /// <c>{website_id?, name, domain, settings?, plan?{id,name,trialing}, locale?}</c>: installs the plugin (creating the
-    /// website when new), generates the subscription token, emits <c>plugin:subscription:updated</c> bound=true.
-    /// </summary>
+    private static CrispSimulatorAdmin Commands(CrispCall call) => new(call.State);
+
+    /// <summary><c>{website_id?, name, domain, settings?, plan?{id,name,trialing}, locale?}</c>: see <see cref="CrispSimulatorAdmin.InstallWebsite"/>.</summary>
     private static CrispResult Install(CrispCall call)
     {
         var body = call.BodyObject;
-        var websiteId = JsonBody.OptString(body, "website_id") ?? Guid.NewGuid().ToString();
-        if (!Guid.TryParse(websiteId, out _))
-        {
-            throw CrispApiException.InvalidData("'website_id' must be a UUID.");
-        }
-
+        var websiteId = JsonBody.OptString(body, "website_id");
         var name = JsonBody.RequireString(body, "name");
         var domain = JsonBody.RequireString(body, "domain");
         var settings = JsonBody.OptObject(body, "settings");
         var plan = JsonBody.OptObject(body, "plan");
-        var locale = JsonBody.OptString(body, "locale") ?? call.Options.DefaultHelpdeskLocale;
-        var state = call.State;
-        var website = state.FindWebsite(websiteId);
-        if (website is { Installed: true })
-        {
-            throw CrispApiException.Conflict("website_exists", "The plugin is already installed on this website.");
-        }
-
-        if (website is null)
-        {
-            website = new SimWebsite { WebsiteId = websiteId, Name = name, Domain = domain, CreatedAt = state.Now };
-            website.Budget.RequestsPerMinute = call.Options.DefaultRequestsPerMinute;
-            var basic = new string([.. name.Where(c => char.IsAsciiLetterOrDigit(c) || c == '-').Select(char.ToLowerInvariant)]);
-            HelpdeskEndpoints.Initialize(state, website, name, basic.Length == 0 ? "sim" : basic, locale);
-            state.AddWebsite(website);
-        }
-
-        website.Name = name;
-        website.Domain = domain;
-        website.Installed = true;
-        website.SubscriptionToken = CrispSimulatorState.NewToken();
-        website.Settings = settings ?? [];
-        if (plan is not null)
-        {
-            website.PlanId = JsonBody.OptString(plan, "id") ?? website.PlanId;
-            website.PlanName = JsonBody.OptString(plan, "name") ?? website.PlanName;
-            website.PlanTrialing = JsonBody.OptBool(plan, "trialing") ?? website.PlanTrialing;
-        }
-
-        website.ChangedAt = state.Now;
-        website.LastDifference = "added";
-        state.EmitHook(website.WebsiteId, "plugin:subscription:updated", new JsonObject
-        {
-            ["website_id"] = website.WebsiteId,
-            ["plugin_id"] = call.Options.PluginId,
-            ["bound"] = true,
-        });
-        return CrispResult.Added(WebsiteJson(website));
+        var locale = JsonBody.OptString(body, "locale");
+        var installed = Commands(call).InstallWebsite(
+            websiteId, name, domain, settings, locale,
+            plan is null ? null : JsonBody.OptString(plan, "id"),
+            plan is null ? null : JsonBody.OptString(plan, "name"),
+            plan is null ? null : JsonBody.OptBool(plan, "trialing"));
+        return CrispResult.Added(WebsiteJson(call.State.FindWebsite(installed.WebsiteId)!));
     }
 
-    /// <summary>Uninstalls (data is kept); emits <c>plugin:subscription:updated</c> bound=false.</summary>
     private static CrispResult Uninstall(CrispCall call)
     {
-        var website = Website(call);
-        if (!website.Installed)
-        {
-            throw CrispApiException.NotFound("not_subscribed");
-        }
-
-        website.Installed = false;
-        website.ChangedAt = call.State.Now;
-        website.LastDifference = "removed";
-        call.State.EmitHook(website.WebsiteId, "plugin:subscription:updated", new JsonObject
-        {
-            ["website_id"] = website.WebsiteId,
-            ["plugin_id"] = call.Options.PluginId,
-            ["bound"] = false,
-        });
+        Commands(call).UninstallWebsite(Website(call).WebsiteId);
         return CrispResult.Deleted();
     }
 
@@ -166,24 +112,15 @@ public static class AdminEndpoints
     {
         var website = Website(call);
         var settings = JsonBody.OptObject(call.BodyObject, "settings") ?? throw CrispApiException.InvalidData("'settings' is required.");
-        website.Settings = settings;
-        website.ChangedAt = call.State.Now;
-        website.LastDifference = "updated";
-        call.State.EmitHook(website.WebsiteId, "plugin:settings:saved", new JsonObject
-        {
-            ["website_id"] = website.WebsiteId,
-            ["plugin_id"] = call.Options.PluginId,
-            ["settings"] = settings.DeepClone(),
-        });
+        Commands(call).SaveSettings(website.WebsiteId, settings);
         return CrispResult.Updated(WebsiteJson(website));
     }
 
-    /// <summary>Mints (or re-mints) the website-tier keypair: <c>{identifier, key}</c>, used with <c>X-Crisp-Tier: website</c>.</summary>
+    /// <summary>Mints (or re-mints) the website-tier keypair: <c>{identifier, key}</c>.</summary>
     private static CrispResult MintWebsiteToken(CrispCall call)
     {
-        var website = Website(call);
-        website.Token = new WebsiteToken(Guid.NewGuid().ToString(), CrispSimulatorState.NewToken());
-        return CrispResult.Added(new JsonObject { ["identifier"] = website.Token.Identifier, ["key"] = website.Token.Key });
+        var token = Commands(call).MintWebsiteToken(Website(call).WebsiteId);
+        return CrispResult.Added(new JsonObject { ["identifier"] = token.Identifier, ["key"] = token.Key });
     }
 
     /// <summary><c>{requests_per_minute, status?: 429|420, retry_after_seconds?}</c>; 0 = unlimited. Resets the window.</summary>
@@ -222,50 +159,27 @@ public static class AdminEndpoints
         return value is null ? null : value is >= 0 and <= 86_400 ? (int)value : throw CrispApiException.InvalidData("'retry_after_seconds' must be 0..86400.");
     }
 
-    /// <summary><c>{session_id?, email?, nickname?, content}</c>: a visitor writes; creates the conversation if needed; emits <c>message:send</c>.</summary>
+    /// <summary><c>{session_id?, email?, nickname?, content}</c>: a visitor writes; emits <c>message:send</c>.</summary>
     private static CrispResult VisitorMessage(CrispCall call)
     {
         var website = Website(call);
         var body = call.BodyObject;
-        var content = JsonBody.RequireString(body, "content");
-        var sessionId = JsonBody.OptString(body, "session_id");
-        var email = JsonBody.OptString(body, "email");
-        var nickname = JsonBody.OptString(body, "nickname");
-        if (sessionId is not null && !sessionId.StartsWith("session_", StringComparison.Ordinal))
-        {
-            throw CrispApiException.InvalidData("'session_id' must start with session_.");
-        }
-
-        if (!string.IsNullOrEmpty(email))
-        {
-            PeopleEndpoints.ValidEmail(email);
-        }
-
-        var state = call.State;
-        var conversation = (sessionId is null ? null : ConversationOps.Find(website, sessionId))
-            ?? ConversationOps.Create(state, website, sessionId);
-        if (!string.IsNullOrEmpty(email))
-        {
-            ConversationOps.SetEmail(website, conversation, email);
-        }
-
-        if (!string.IsNullOrEmpty(nickname))
-        {
-            conversation.Meta.Nickname = nickname;
-        }
-
-        var user = new JsonObject { ["user_id"] = conversation.SessionId, ["nickname"] = conversation.Meta.Nickname };
-        var message = ConversationOps.AddMessage(state, website, conversation, "text", "user", "chat", JsonValue.Create(content), user);
-        return CrispResult.Added(new JsonObject { ["session_id"] = conversation.SessionId, ["fingerprint"] = message.Fingerprint });
+        var result = Commands(call).SendVisitorMessage(
+            website.WebsiteId,
+            JsonBody.RequireString(body, "content"),
+            JsonBody.OptString(body, "session_id"),
+            JsonBody.OptString(body, "email"),
+            JsonBody.OptString(body, "nickname"));
+        return CrispResult.Added(new JsonObject { ["session_id"] = result.SessionId, ["fingerprint"] = result.Fingerprint });
     }
 
     /// <summary><c>{state}</c>: an operator changes the state in the Crisp app; emits <c>session:set_state</c>.</summary>
     private static CrispResult ChangeState(CrispCall call)
     {
         var website = Website(call);
-        var conversation = ConversationOps.Find(website, call.Route("session_id")) ?? throw CrispApiException.NotFound("session_not_found");
-        ConversationOps.SetState(call.State, website, conversation, JsonBody.RequireString(call.BodyObject, "state"));
-        return CrispResult.Updated(ConversationEndpoints.ToJson(conversation));
+        var sessionId = call.Route("session_id");
+        Commands(call).SetConversationState(website.WebsiteId, sessionId, JsonBody.RequireString(call.BodyObject, "state"));
+        return CrispResult.Updated(ConversationEndpoints.ToJson(ConversationOps.Find(website, sessionId)!));
     }
 
     /// <summary><c>{name, type?, subject?, message?, tag?, targets?}</c> → the campaign.</summary>
@@ -273,21 +187,15 @@ public static class AdminEndpoints
     {
         var website = Website(call);
         var body = call.BodyObject;
-        var now = call.State.NowMs;
-        var campaign = new SimCampaign
-        {
-            CampaignId = Guid.NewGuid().ToString(),
-            Name = JsonBody.RequireString(body, "name"),
-            Type = JsonBody.OptString(body, "type") ?? "one-shot",
-            Subject = JsonBody.OptString(body, "subject") ?? "",
-            Message = JsonBody.OptString(body, "message") ?? "",
-            Tag = JsonBody.OptString(body, "tag"),
-            Targets = (int)Math.Clamp(JsonBody.OptInteger(body, "targets") ?? 0, 0, int.MaxValue),
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
-        website.Campaigns.Add(campaign);
-        return CrispResult.Added(CampaignEndpoints.ToJson(campaign));
+        var campaignId = Commands(call).SeedCampaign(
+            website.WebsiteId,
+            JsonBody.RequireString(body, "name"),
+            JsonBody.OptString(body, "type"),
+            JsonBody.OptString(body, "subject"),
+            JsonBody.OptString(body, "message"),
+            JsonBody.OptString(body, "tag"),
+            (int)Math.Clamp(JsonBody.OptInteger(body, "targets") ?? 0, 0, int.MaxValue));
+        return CrispResult.Added(CampaignEndpoints.ToJson(website.Campaigns.Single(c => c.CampaignId == campaignId)));
     }
 
     private static JsonObject QuotaJson(CrispCall call)
