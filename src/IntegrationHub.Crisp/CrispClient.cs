@@ -14,6 +14,9 @@ namespace IntegrationHub.Crisp;
 /// </summary>
 public sealed class CrispClient
 {
+    /// <summary>Set on the request by the retry strategy when an attempt it retries timed out.</summary>
+    internal static readonly HttpRequestOptionsKey<bool> TimedOutAttempt = new("IntegrationHub.Crisp.TimedOutAttempt");
+
     private static readonly ProductInfoHeaderValue UserAgent = new("IntegrationHub", HubVersion());
     private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
 
@@ -198,9 +201,10 @@ public sealed class CrispClient
         request.Headers.Accept.Add(AcceptJson);
         request.Content = body;
 
+        HttpResponseMessage response;
         try
         {
-            return await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
         }
         catch (TimeoutRejectedException ex)
         {
@@ -213,9 +217,22 @@ public sealed class CrispClient
         }
         catch (HttpRequestException ex)
         {
-            throw new CrispTransportException(isTimeout: false, Operation(method, path), ex);
+            throw new CrispTransportException(EarlierAttemptTimedOut(request), Operation(method, path), ex);
         }
+
+        if ((int)response.StatusCode >= 500 && EarlierAttemptTimedOut(request))
+        {
+            // The retry failed, but the first attempt may have been carried out: the outcome is unknown.
+            var status = (int)response.StatusCode;
+            response.Dispose();
+            throw new CrispTransportException(isTimeout: true, Operation(method, path), new HttpRequestException($"Retry answered HTTP {status}."));
+        }
+
+        return response;
     }
+
+    private static bool EarlierAttemptTimedOut(HttpRequestMessage request) =>
+        request.Options.TryGetValue(TimedOutAttempt, out var timedOut) && timedOut;
 
     private CrispApiException Failure(HttpResponseMessage response, int status, string reason, string? message, string operation)
     {

@@ -56,16 +56,17 @@ public sealed class CrispRateLimitedException : CrispApiException
 }
 
 /// <summary>
-/// No answer from Crisp: a network failure or a timeout, after the client's single retry.
-/// When <see cref="IsTimeout"/> is true the request may have been carried out: treat the outcome as unknown.
+/// No usable answer from Crisp: a network failure or a timeout, after the client's single retry.
+/// When <see cref="IsTimeout"/> is true some attempt timed out, so Crisp may have carried the request out:
+/// treat the outcome as unknown (this also holds when the retry after a timeout got a 5xx or no connection).
 /// </summary>
 public sealed class CrispTransportException : CrispException
 {
-    public CrispTransportException(bool isTimeout, string? operation, Exception innerException)
+    public CrispTransportException(bool isTimeout, string? operation, Exception? innerException = null)
         : base(
             isTimeout
                 ? $"Crisp API {operation ?? "request"} timed out; the outcome is unknown"
-                : $"Crisp API {operation ?? "request"} failed: no answer from Crisp ({innerException?.GetType().Name})",
+                : $"Crisp API {operation ?? "request"} failed: no answer from Crisp ({innerException?.GetType().Name ?? "no response"})",
             innerException)
     {
         IsTimeout = isTimeout;

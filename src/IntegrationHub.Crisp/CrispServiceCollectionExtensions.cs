@@ -59,6 +59,16 @@ public static class CrispServiceCollectionExtensions
                 UseJitter = false,
                 ShouldRetryAfterHeader = false,
                 ShouldHandle = static args => ValueTask.FromResult(IsRetryable(args.Outcome)),
+                OnRetry = static args =>
+                {
+                    // Remember that Crisp may have carried out the timed-out attempt.
+                    if (args.Outcome.Exception is TimeoutRejectedException && args.Context.GetRequestMessage() is { } request)
+                    {
+                        request.Options.Set(CrispClient.TimedOutAttempt, true);
+                    }
+
+                    return default;
+                },
             });
             pipeline.AddTimeout(crisp.Timeout);
         });

@@ -137,6 +137,79 @@ public sealed class CrispClientResilienceTests
     }
 
     [Fact]
+    public async Task Timeout_ThenServerError_StillUnknownOutcome()
+    {
+        using var stub = new StubbedCrispClient(
+            async (_, n, ct) =>
+            {
+                if (n == 1)
+                {
+                    await Task.Delay(Timeout.InfiniteTimeSpan, ct);
+                }
+
+                return StubCrispHandler.Error(HttpStatusCode.ServiceUnavailable, "unavailable");
+            },
+            o => o.Timeout = TimeSpan.FromMilliseconds(150));
+
+        var ex = await Assert.ThrowsAsync<CrispTransportException>(() => stub.Client.Conversations.SendMessageAsync("w", "s", CrispMessageInput.Text("t")));
+
+        Assert.True(ex.IsTimeout);
+        Assert.Equal(2, stub.Handler.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Timeout_ThenNetworkError_StillUnknownOutcome()
+    {
+        using var stub = new StubbedCrispClient(
+            async (_, n, ct) =>
+            {
+                if (n == 1)
+                {
+                    await Task.Delay(Timeout.InfiniteTimeSpan, ct);
+                }
+
+                throw new HttpRequestException("connection refused");
+            },
+            o => o.Timeout = TimeSpan.FromMilliseconds(150));
+
+        var ex = await Assert.ThrowsAsync<CrispTransportException>(() => stub.Client.Campaigns.DispatchAsync("w", "c"));
+
+        Assert.True(ex.IsTimeout);
+        Assert.Equal(2, stub.Handler.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Timeout_ThenSuccess_Succeeds()
+    {
+        using var stub = new StubbedCrispClient(
+            async (_, n, ct) =>
+            {
+                if (n == 1)
+                {
+                    await Task.Delay(Timeout.InfiniteTimeSpan, ct);
+                }
+
+                return StubCrispHandler.Envelope(HttpStatusCode.OK, """{"plugin_id":"p"}""");
+            },
+            o => o.Timeout = TimeSpan.FromMilliseconds(150));
+
+        Assert.Equal("p", (await stub.Client.Plugin.GetAccountAsync()).PluginId);
+        Assert.Equal(2, stub.Handler.Requests.Count);
+    }
+
+    [Fact]
+    public async Task ServerError_ThenNetworkError_NotATimeout()
+    {
+        using var stub = new StubbedCrispClient((_, n) => n == 1
+            ? new HttpResponseMessage(HttpStatusCode.BadGateway)
+            : throw new HttpRequestException("reset"));
+
+        var ex = await Assert.ThrowsAsync<CrispTransportException>(() => stub.Client.Plugin.GetAccountAsync());
+
+        Assert.False(ex.IsTimeout);
+    }
+
+    [Fact]
     public async Task CallerCancellation_PropagatesAsCancellation()
     {
         using var cts = new CancellationTokenSource();
