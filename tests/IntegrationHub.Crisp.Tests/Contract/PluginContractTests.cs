@@ -31,6 +31,19 @@ public sealed class PluginContractTests(CrispSimulatorFixture sim) : IClassFixtu
     }
 
     [Fact]
+    public async Task GetAccount_UnknownToken_InvalidSessionFromTheEnvelope()
+    {
+        var wrong = sim.Client.WithCredentials(new CrispCredentials("unknown-identifier", "unknown-key-123"));
+
+        var ex = await Assert.ThrowsAsync<CrispApiException>(() => wrong.Plugin.GetAccountAsync());
+
+        Assert.Equal(401, ex.StatusCode);
+        Assert.Equal("invalid_session", ex.Reason);
+        Assert.DoesNotContain("unknown-key-123", ex.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("unknown-identifier", ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ListWebsites_InstalledWebsiteWithTokenSettingsAndPlan()
     {
         var websiteId = await sim.InstallWebsiteAsync(new JsonObject { ["shop_domain"] = "acme.example", ["sync"] = true });
