@@ -168,7 +168,10 @@ public sealed class HookDeliveryTests(SimulatorHost host) : IClassFixture<Simula
 
         await client.SendAsync(HttpMethod.Post, $"v1/website/{websiteId}/conversation/{session}/message", new
         {
-            type = "text", from = "operator", origin = "chat", content = "Caf\u00e9 ready",
+            type = "text",
+            from = "operator",
+            origin = "chat",
+            content = "Caf\u00e9 ready",
         });
 
         var hooks = await receiver.WaitForAsync(2);
