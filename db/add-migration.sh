@@ -7,7 +7,6 @@ dotnet tool restore >/dev/null
 dotnet build src/IntegrationHub.Web -v q -nologo >/dev/null
 for provider in Sqlite Postgres SqlServer; do
   dotnet ef migrations add "$name" --no-build --project src/IntegrationHub.Web \
-    --context "${provider}HubDbContext" --output-dir "Infrastructure/Data/Migrations/${provider}" \
-    --namespace "IntegrationHub.Web.Infrastructure.Data.Migrations.${provider}"
+    --context "${provider}HubDbContext" --output-dir "Infrastructure/Data/Migrations/${provider}"
 done
 db/generate-scripts.sh

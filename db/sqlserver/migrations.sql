@@ -286,3 +286,136 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125090244_InstallationsCredentialsHooks'
+)
+BEGIN
+    DECLARE @var nvarchar(max);
+    SELECT @var = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[tenants]') AND [c].[name] = N'SubscriptionToken');
+    IF @var IS NOT NULL EXEC(N'ALTER TABLE [tenants] DROP CONSTRAINT ' + @var + ';');
+    ALTER TABLE [tenants] DROP COLUMN [SubscriptionToken];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125090244_InstallationsCredentialsHooks'
+)
+BEGIN
+    ALTER TABLE [tenants] ADD [Source] nvarchar(20) NOT NULL DEFAULT N'';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125090244_InstallationsCredentialsHooks'
+)
+BEGIN
+    CREATE TABLE [hook_inbox] (
+        [Id] bigint NOT NULL IDENTITY,
+        [DedupKey] nvarchar(64) NOT NULL,
+        [WebsiteId] uniqueidentifier NULL,
+        [Event] nvarchar(100) NOT NULL,
+        [Payload] nvarchar(max) NOT NULL,
+        [ReceivedAt] datetimeoffset NOT NULL,
+        [ProcessedAt] datetimeoffset NULL,
+        [Attempts] int NOT NULL,
+        [NextAttemptAt] datetimeoffset NULL,
+        [LastError] nvarchar(2000) NULL,
+        [Outcome] nvarchar(20) NULL,
+        CONSTRAINT [PK_hook_inbox] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125090244_InstallationsCredentialsHooks'
+)
+BEGIN
+    CREATE TABLE [plugin_sync_state] (
+        [Id] nvarchar(20) NOT NULL,
+        [LastFullSyncStartedAt] datetimeoffset NULL,
+        [LastSuccessfulSyncStartedAt] datetimeoffset NULL,
+        CONSTRAINT [PK_plugin_sync_state] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125090244_InstallationsCredentialsHooks'
+)
+BEGIN
+    CREATE TABLE [tenant_data_keys] (
+        [TenantId] uniqueidentifier NOT NULL,
+        [WrappedKey] nvarchar(4000) NOT NULL,
+        [KekId] nvarchar(500) NOT NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        [RewrappedAt] datetimeoffset NULL,
+        CONSTRAINT [PK_tenant_data_keys] PRIMARY KEY ([TenantId]),
+        CONSTRAINT [FK_tenant_data_keys_tenants_TenantId] FOREIGN KEY ([TenantId]) REFERENCES [tenants] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125090244_InstallationsCredentialsHooks'
+)
+BEGIN
+    CREATE TABLE [tenant_secrets] (
+        [Id] uniqueidentifier NOT NULL,
+        [TenantId] uniqueidentifier NOT NULL,
+        [Name] nvarchar(100) NOT NULL,
+        [Ciphertext] nvarchar(max) NOT NULL,
+        [UpdatedAt] datetimeoffset NOT NULL,
+        CONSTRAINT [PK_tenant_secrets] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_tenant_secrets_tenants_TenantId] FOREIGN KEY ([TenantId]) REFERENCES [tenants] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125090244_InstallationsCredentialsHooks'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_hook_inbox_DedupKey] ON [hook_inbox] ([DedupKey]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125090244_InstallationsCredentialsHooks'
+)
+BEGIN
+    CREATE INDEX [IX_hook_inbox_ProcessedAt_NextAttemptAt] ON [hook_inbox] ([ProcessedAt], [NextAttemptAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125090244_InstallationsCredentialsHooks'
+)
+BEGIN
+    CREATE INDEX [IX_tenant_data_keys_KekId] ON [tenant_data_keys] ([KekId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125090244_InstallationsCredentialsHooks'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_tenant_secrets_TenantId_Name] ON [tenant_secrets] ([TenantId], [Name]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125090244_InstallationsCredentialsHooks'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261125090244_InstallationsCredentialsHooks', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

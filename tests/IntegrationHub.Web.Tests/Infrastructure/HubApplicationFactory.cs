@@ -9,6 +9,8 @@ public sealed class HubApplicationFactory(DatabaseProvider provider, string conn
     IReadOnlyDictionary<string, string?>? settings = null)
     : WebApplicationFactory<Program>
 {
+    public const string TestHookSecret = "test-hook-secret";
+
     public DatabaseProvider Provider { get; } = provider;
 
     public string ConnectionString { get; } = connectionString;
@@ -21,6 +23,12 @@ public sealed class HubApplicationFactory(DatabaseProvider provider, string conn
         builder.UseSetting("ConnectionStrings:Hub", ConnectionString);
         builder.UseSetting("Hub:DataDirectory", dataDirectory);
         builder.UseSetting("Jobs:RunServer", "false");
+        // Not demo mode unless a test asks for it: Crisp is an unreachable address until a test points it somewhere.
+        builder.UseSetting("Crisp:BaseUrl", "http://127.0.0.1:9/v1/");
+        builder.UseSetting("Crisp:PluginIdentifier", "test-plugin-identifier");
+        builder.UseSetting("Crisp:PluginKey", "test-plugin-key");
+        builder.UseSetting("Crisp:PluginId", "5f1d5c4e-7a3b-4c1e-9d2f-0a6b8c3e1f20");
+        builder.UseSetting("Crisp:HookSecret", TestHookSecret);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);

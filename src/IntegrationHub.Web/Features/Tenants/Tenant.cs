@@ -15,8 +15,8 @@ public sealed class Tenant : ITenantOwned
 
     public TenantStatus Status { get; set; } = TenantStatus.Active;
 
-    /// <summary>Crisp's per-website plugin subscription token (checked when Crisp opens the settings page).</summary>
-    public string? SubscriptionToken { get; set; }
+    /// <summary>How the hub learned of this website: from Crisp, or by an administrator's hand (development).</summary>
+    public TenantSource Source { get; set; } = TenantSource.Crisp;
 
     /// <summary>The plugin settings as Crisp holds them (JSON object).</summary>
     public string SettingsJson { get; set; } = "{}";

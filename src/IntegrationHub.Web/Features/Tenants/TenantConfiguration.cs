@@ -13,7 +13,7 @@ internal sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
         builder.Property(t => t.Name).HasMaxLength(200);
         builder.Property(t => t.Domain).HasMaxLength(253);
         builder.Property(t => t.Status).HasConversion<string>().HasMaxLength(20);
-        builder.Property(t => t.SubscriptionToken).HasMaxLength(1000);
+        builder.Property(t => t.Source).HasConversion<string>().HasMaxLength(20);
         builder.Property(t => t.SettingsJson).HasMaxLength(64_000);
         builder.Ignore(t => t.WebsiteId);
         builder.HasIndex(t => t.Status);

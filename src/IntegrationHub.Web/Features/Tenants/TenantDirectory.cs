@@ -30,6 +30,7 @@ public sealed class TenantDirectory(HubDbContext db, TenantContext tenant, TimeP
             Name = name.Trim(),
             Domain = domain,
             Status = TenantStatus.Active,
+            Source = TenantSource.Manual,
             InstalledAt = now,
             UpdatedAt = now,
         };

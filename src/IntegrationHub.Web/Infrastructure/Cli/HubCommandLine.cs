@@ -1,5 +1,6 @@
 using System.CommandLine;
 using IntegrationHub.Web.Features.ApiKeys;
+using IntegrationHub.Web.Features.Credentials;
 using IntegrationHub.Web.Features.Members;
 using IntegrationHub.Web.Features.Tenants;
 using IntegrationHub.Web.Infrastructure.Data;
@@ -34,6 +35,7 @@ public static class HubCommandLine
         root.Subcommands.Add(AdminCommand(host, output, error));
         root.Subcommands.Add(TenantCommand(host, output, error));
         root.Subcommands.Add(ApiKeyCommand(host, output, error));
+        root.Subcommands.Add(KeysCommand(host, output, error));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 || parsed.CommandResult.Command.Action is null)
@@ -57,6 +59,8 @@ public static class HubCommandLine
           tenant list                                     website_id, name, status — one per line
           tenant add --website WEBSITE_ID --name NAME     install a website by hand (development without Crisp)
           apikey create --website WEBSITE_ID --name NAME  create an API key; the key is the last line printed
+          keys rotate                                     re-wrap every data key under the current key-encryption key
+          keys verify                                     decrypt every stored secret; report failures (never secrets)
         """;
 
     private static WebApplication BuildHost(IReadOnlyDictionary<string, string?>? configurationOverrides)
@@ -177,6 +181,37 @@ public static class HubCommandLine
             return 0;
         });
         return new Command("apikey", "Customer API keys.") { create };
+    }
+
+    private static Command KeysCommand(WebApplication host, TextWriter output, TextWriter error)
+    {
+        var rotate = new Command("rotate", "Re-wrap every tenant data key under the current key-encryption key (resumable).");
+        rotate.SetAction(async (_, ct) =>
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            await EnsureMigratedAsync(scope, ct);
+            var result = await scope.ServiceProvider.GetRequiredService<KeyMaintenance>().RotateAsync(ct);
+            await output.WriteLineAsync(
+                $"Key-encryption key {result.CurrentKekId}{(result.CreatedNewKek ? " (new)" : string.Empty)}: {result.Rewrapped} data keys re-wrapped, {result.AlreadyCurrent} already current.");
+            return 0;
+        });
+
+        var verify = new Command("verify", "Decrypt every stored secret and report failures without printing any secret.");
+        verify.SetAction(async (_, ct) =>
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            await EnsureMigratedAsync(scope, ct);
+            var result = await scope.ServiceProvider.GetRequiredService<KeyMaintenance>().VerifyAsync(ct);
+            foreach (var failure in result.Failures)
+            {
+                await error.WriteLineAsync($"FAILED {failure.TenantId:D} {failure.SecretName}: {failure.Reason}");
+            }
+
+            await output.WriteLineAsync($"{result.SecretsChecked} secrets of {result.TenantsChecked} tenants checked, {result.Failures.Count} failed.");
+            return result.Failures.Count == 0 ? 0 : 1;
+        });
+
+        return new Command("keys", "Envelope-encryption keys.") { rotate, verify };
     }
 
     private static Option<Guid> WebsiteOption() => new("--website")

@@ -1,5 +1,7 @@
 using IntegrationHub.Web.Features.Health;
+using IntegrationHub.Web.Features.Hooks;
 using IntegrationHub.Web.Features.Members;
+using IntegrationHub.Web.Infrastructure.Crisp;
 using IntegrationHub.Web.Infrastructure.Api;
 using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Jobs;
@@ -28,6 +30,8 @@ public static class HubPipeline
         app.UseAuthorization();
 
         app.MapHubHealthChecks();
+        app.MapHookIntake();
+        app.MapHubCrisp();
         app.MapHubApi();
         app.MapHubJobsDashboard();
         app.MapControllers();

@@ -1,4 +1,9 @@
 using IntegrationHub.Web.Features.ApiKeys;
+using IntegrationHub.Web.Features.Credentials;
+using IntegrationHub.Web.Features.CrispSettings;
+using IntegrationHub.Web.Features.Hooks;
+using IntegrationHub.Web.Features.Installations;
+using IntegrationHub.Web.Infrastructure.Crisp;
 using IntegrationHub.Web.Features.Health;
 using IntegrationHub.Web.Features.Members;
 using IntegrationHub.Web.Features.Tenants;
@@ -19,6 +24,8 @@ public static class HubServiceRegistration
         builder.Services.AddOptions<HubOptions>().BindConfiguration(HubOptions.Section);
 
         builder.AddHubDatabase();
+        builder.AddHubCrisp();
+        builder.AddHubCredentials();
         builder.AddHubIdentity();
         builder.AddHubErrors();
         builder.AddHubApi();
@@ -26,6 +33,9 @@ public static class HubServiceRegistration
         builder.AddHubJobs(runServer: !forCommandLine);
         builder.AddHubHealthChecks();
 
+        builder.AddHubInstallations(runJobs: !forCommandLine);
+        builder.AddHubHooks();
+        builder.Services.AddOptions<CrispSettingsOptions>().BindConfiguration(CrispSettingsOptions.Section);
         builder.Services.AddScoped<TenantDirectory>();
         builder.Services.AddScoped<ApiKeyService>();
         builder.Services.AddScoped<HubAdministratorBootstrapper>();

@@ -1,6 +1,9 @@
 using Hangfire;
 using Hangfire.Dashboard;
+using Hangfire.InMemory;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Hangfire.SqlServer;
 using IntegrationHub.Web.Features.Members;
 using IntegrationHub.Web.Infrastructure.Data;
 
@@ -15,27 +18,28 @@ public static class JobsRegistration
     public static WebApplicationBuilder AddHubJobs(this WebApplicationBuilder builder, bool runServer)
     {
         var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        builder.Services.AddHangfire((services, config) =>
+        // The storage is this host's own instance. Hangfire's AddHangfire would otherwise hand every host the
+        // process-wide JobStorage.Current — the last one configured — which is wrong as soon as two hosts share a
+        // process (tests, or a host and the CLI).
+        builder.Services.AddSingleton<JobStorage>(_ => database.Provider switch
         {
-            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-                .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings();
-
-            switch (database.Provider)
-            {
-                case DatabaseProvider.Postgres:
-                    var pg = DatabaseServiceCollectionExtensions.ResolveConnectionString(builder.Configuration, builder.Environment, database.Provider);
-                    config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(pg), new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true });
-                    break;
-                case DatabaseProvider.SqlServer:
-                    var sql = DatabaseServiceCollectionExtensions.ResolveConnectionString(builder.Configuration, builder.Environment, database.Provider);
-                    config.UseSqlServerStorage(sql, new Hangfire.SqlServer.SqlServerStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true });
-                    break;
-                default:
-                    config.UseInMemoryStorage();
-                    break;
-            }
+            DatabaseProvider.Postgres => new PostgreSqlStorage(
+                new NpgsqlConnectionFactory(
+                    DatabaseServiceCollectionExtensions.ResolveConnectionString(builder.Configuration, builder.Environment, database.Provider),
+                    PostgresStorageOptions,
+                    null),
+                PostgresStorageOptions),
+            DatabaseProvider.SqlServer => new SqlServerStorage(
+                DatabaseServiceCollectionExtensions.ResolveConnectionString(builder.Configuration, builder.Environment, database.Provider),
+                new SqlServerStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true }),
+            _ => new InMemoryStorage(new InMemoryStorageOptions()),
         });
+        builder.Services.AddHangfire((services, config) => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseLogProvider(new HangfireLogProvider(services.GetRequiredService<ILoggerFactory>()))
+            .UseStorage(services.GetRequiredService<JobStorage>()));
 
         if (runServer && builder.Configuration.GetValue("Jobs:RunServer", true))
         {
@@ -49,9 +53,16 @@ public static class JobsRegistration
         return builder;
     }
 
+    private static readonly PostgreSqlStorageOptions PostgresStorageOptions = new()
+    {
+        SchemaName = "hangfire",
+        PrepareSchemaIfNecessary = true,
+        QueuePollInterval = TimeSpan.FromSeconds(1),
+    };
+
     public static WebApplication MapHubJobsDashboard(this WebApplication app)
     {
-        app.UseHangfireDashboard("/hangfire", new DashboardOptions
+        app.UseHangfireDashboard("/hangfire", storage: app.Services.GetRequiredService<JobStorage>(), options: new DashboardOptions
         {
             Authorization = [new HubAdministratorDashboardFilter()],
             DisplayStorageConnectionString = false,

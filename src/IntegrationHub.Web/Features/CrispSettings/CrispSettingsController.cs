@@ -1,0 +1,222 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using IntegrationHub.Crisp;
+using IntegrationHub.Web.Features.Credentials;
+using IntegrationHub.Web.Features.Members;
+using IntegrationHub.Web.Features.Tenants;
+using IntegrationHub.Web.Infrastructure.Crisp;
+using IntegrationHub.Web.Infrastructure.Data;
+using IntegrationHub.Web.Infrastructure.Tenancy;
+using IntegrationHub.Web.Infrastructure.Web;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Web.Features.CrispSettings;
+
+/// <summary>
+/// The page Crisp shows inside its dashboard (an iframe with <c>?website_id=…&amp;token=…</c>). The subscription
+/// token is the credential: it is compared in constant time with the website's stored token, and any mismatch,
+/// unknown website or uninstalled plugin gets the same 403 page.
+/// </summary>
+[AllowAnonymous]
+[Route("crisp/settings")]
+public sealed class CrispSettingsController(
+    HubDbContext db,
+    TenantContext tenantContext,
+    TenantSecrets secrets,
+    UserManager<HubUser> users,
+    CrispClient crisp,
+    PluginIdentity plugin,
+    IOptions<CrispSettingsOptions> options,
+    TimeProvider clock,
+    ILogger<CrispSettingsController> logger) : Controller
+{
+    public override void OnActionExecuting(ActionExecutingContext context)
+    {
+        // Crisp frames this page: allow exactly its dashboard as an ancestor, here and nowhere else.
+        HttpContext.Items[SecurityHeadersMiddleware.AllowFramingItem] = true;
+        Response.Headers.ContentSecurityPolicy =
+            $"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors {options.Value.FrameAncestors}";
+        base.OnActionExecuting(context);
+    }
+
+    [HttpGet("")]
+    public async Task<IActionResult> Show([FromQuery(Name = "website_id")] string? websiteId, [FromQuery] string? token, CancellationToken cancellationToken)
+    {
+        var tenant = await AuthenticateAsync(websiteId, token, cancellationToken);
+        if (tenant is null)
+        {
+            return Refused();
+        }
+
+        var settings = TenantSettings.Parse(tenant.SettingsJson);
+        var form = new SettingsForm
+        {
+            WebsiteId = tenant.WebsiteId,
+            Token = token!,
+            DisplayName = settings.DisplayName ?? tenant.Name,
+            EventsEnabled = settings.Features.Events,
+            RelayEnabled = settings.Features.Relay,
+            HelpdeskEnabled = settings.Features.Helpdesk,
+            AutoRepliesEnabled = settings.Features.AutoReplies,
+            RateBudgetPerMinute = settings.RateBudgetPerMinute,
+        };
+        return View("Settings", await PageAsync(tenant, form, null, false, cancellationToken));
+    }
+
+    // The form is authenticated by the subscription token it carries, not by an ambient cookie, so a forged
+    // cross-site post cannot act without knowing the token; and inside Crisp's iframe a SameSite antiforgery
+    // cookie would not be sent at all. Hence no antiforgery token here (every cookie-authenticated form has one).
+    [HttpPost("")]
+    [IgnoreAntiforgeryToken]
+    public async Task<IActionResult> Save(SettingsForm form, CancellationToken cancellationToken)
+    {
+        var tenant = await AuthenticateAsync(form.WebsiteId, form.Token, cancellationToken);
+        if (tenant is null)
+        {
+            return Refused();
+        }
+
+        var max = options.Value.MaxBudgetPerMinute;
+        if (form.RateBudgetPerMinute < 1 || form.RateBudgetPerMinute > max)
+        {
+            ModelState.AddModelError(nameof(form.RateBudgetPerMinute), $"Choose between 1 and {max} calls per minute.");
+        }
+
+        var tokenGiven = !string.IsNullOrWhiteSpace(form.WebsiteTokenIdentifier) || !string.IsNullOrWhiteSpace(form.WebsiteTokenKey);
+        if (tokenGiven && (string.IsNullOrWhiteSpace(form.WebsiteTokenIdentifier) || string.IsNullOrWhiteSpace(form.WebsiteTokenKey)))
+        {
+            ModelState.AddModelError(nameof(form.WebsiteTokenKey), "A website token needs both its identifier and its key.");
+        }
+
+        if (!ModelState.IsValid)
+        {
+            return View("Settings", await PageAsync(tenant, form with { WebsiteTokenKey = null, LinkPassword = null }, "Nothing was saved: fix the fields marked below.", true, cancellationToken));
+        }
+
+        var settings = new TenantSettings
+        {
+            DisplayName = string.IsNullOrWhiteSpace(form.DisplayName) ? null : form.DisplayName.Trim(),
+            RateBudgetPerMinute = form.RateBudgetPerMinute,
+            Features = new TenantFeatures
+            {
+                Events = form.EventsEnabled,
+                Relay = form.RelayEnabled,
+                Helpdesk = form.HelpdeskEnabled,
+                AutoReplies = form.AutoRepliesEnabled,
+            },
+        };
+        var merged = settings.MergeInto(tenant.SettingsJson);
+        tenant.SettingsJson = merged.ToJsonString();
+        tenant.Name = settings.DisplayName ?? tenant.Name;
+        tenant.UpdatedAt = clock.GetUtcNow();
+
+        if (form.RemoveWebsiteToken)
+        {
+            await secrets.RemoveAsync(SecretNames.WebsiteToken, cancellationToken);
+        }
+        else if (tokenGiven)
+        {
+            var json = new JsonObject { ["identifier"] = form.WebsiteTokenIdentifier!.Trim(), ["key"] = form.WebsiteTokenKey!.Trim() };
+            await secrets.SetAsync(SecretNames.WebsiteToken, json.ToJsonString(), cancellationToken);
+        }
+
+        string? linkError = null;
+        if (!string.IsNullOrWhiteSpace(form.LinkEmail))
+        {
+            linkError = await LinkAccountAsync(form.LinkEmail.Trim(), form.LinkPassword ?? string.Empty);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+
+        var message = "Settings saved.";
+        var isError = false;
+        try
+        {
+            await crisp.Plugin.UpdateSubscriptionSettingsAsync(tenant.WebsiteId, await plugin.GetPluginIdAsync(cancellationToken), merged, cancellationToken);
+        }
+        catch (CrispException ex)
+        {
+            // Saved here; Crisp's copy catches up at the next save or sync.
+            logger.LogWarning("Settings of {WebsiteId} saved locally but not written back to Crisp: {Reason}", tenant.Id, ex.Message);
+            message = "Settings saved in the hub, but Crisp could not be updated just now; it will be on the next save.";
+            isError = true;
+        }
+
+        if (linkError is not null)
+        {
+            message += " " + linkError;
+            isError = true;
+        }
+
+        return View("Settings", await PageAsync(tenant, form with { WebsiteTokenIdentifier = null, WebsiteTokenKey = null, LinkPassword = null, LinkEmail = null, RemoveWebsiteToken = false }, message, isError, cancellationToken));
+    }
+
+    private async Task<string?> LinkAccountAsync(string email, string password)
+    {
+        var user = await users.FindByEmailAsync(email);
+        if (user is null)
+        {
+            user = new HubUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = clock.GetUtcNow() };
+            var created = await users.CreateAsync(user, password);
+            if (!created.Succeeded)
+            {
+                return "The account was not linked: " + string.Join(" ", created.Errors.Select(e => e.Description));
+            }
+        }
+        else if (!await users.CheckPasswordAsync(user, password))
+        {
+            // Same wording whichever part was wrong: the page must not confirm who has an account.
+            return "The account was not linked: check the email and password.";
+        }
+
+        if (!await db.Memberships.AnyAsync(m => m.UserId == user.Id))
+        {
+            db.Memberships.Add(new TenantMembership { Id = Guid.NewGuid(), UserId = user.Id, Role = TenantRole.Owner, CreatedAt = clock.GetUtcNow() });
+        }
+
+        return null;
+    }
+
+    private async Task<Tenant?> AuthenticateAsync(string? websiteId, string? token, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(websiteId, out var id) || string.IsNullOrEmpty(token) || token.Length > 500)
+        {
+            return null;
+        }
+
+        var tenant = await db.Tenants.AcrossTenants().FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+        if (tenant is null || tenant.Status != TenantStatus.Active)
+        {
+            return null;
+        }
+
+        tenantContext.Use(id);
+        var expected = await secrets.GetAsync(SecretNames.SubscriptionToken, cancellationToken);
+        if (expected is null || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(token)))
+        {
+            return null;
+        }
+
+        return tenant;
+    }
+
+    private async Task<SettingsPageModel> PageAsync(Tenant tenant, SettingsForm form, string? message, bool isError, CancellationToken cancellationToken)
+    {
+        var hasToken = await db.Set<TenantSecret>().AnyAsync(s => s.Name == SecretNames.WebsiteToken, cancellationToken);
+        var memberIds = await db.Memberships.Select(m => m.UserId).ToListAsync(cancellationToken);
+        var emails = await users.Users.Where(u => memberIds.Contains(u.Id)).Select(u => u.Email!).OrderBy(e => e).ToListAsync(cancellationToken);
+        return new SettingsPageModel(form, tenant.Name, hasToken, options.Value.MaxBudgetPerMinute, emails, message, isError);
+    }
+
+    private ViewResult Refused()
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        return View("Refused");
+    }
+}

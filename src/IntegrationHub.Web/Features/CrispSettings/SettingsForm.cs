@@ -1,0 +1,49 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace IntegrationHub.Web.Features.CrispSettings;
+
+public sealed record SettingsForm
+{
+    [Required]
+    public string WebsiteId { get; init; } = string.Empty;
+
+    [Required]
+    public string Token { get; init; } = string.Empty;
+
+    [StringLength(200)]
+    public string? DisplayName { get; init; }
+
+    public bool EventsEnabled { get; init; } = true;
+
+    public bool RelayEnabled { get; init; } = true;
+
+    public bool HelpdeskEnabled { get; init; } = true;
+
+    public bool AutoRepliesEnabled { get; init; }
+
+    [Range(1, 100_000)]
+    public int RateBudgetPerMinute { get; init; } = TenantSettings.DefaultBudgetPerMinute;
+
+    [StringLength(200)]
+    public string? WebsiteTokenIdentifier { get; init; }
+
+    [StringLength(500)]
+    public string? WebsiteTokenKey { get; init; }
+
+    public bool RemoveWebsiteToken { get; init; }
+
+    [EmailAddress, StringLength(256)]
+    public string? LinkEmail { get; init; }
+
+    [StringLength(200)]
+    public string? LinkPassword { get; init; }
+}
+
+public sealed record SettingsPageModel(
+    SettingsForm Form,
+    string WebsiteName,
+    bool HasWebsiteToken,
+    int MaxBudgetPerMinute,
+    IReadOnlyList<string> LinkedAccounts,
+    string? Message,
+    bool MessageIsError);

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace IntegrationHub.Web.Features.CrispSettings;
+
+/// <summary>
+/// The plugin settings a website's admin controls, as stored in Crisp's subscription settings (and copied here).
+/// Unknown keys that Crisp holds are kept untouched when the hub writes these back.
+/// </summary>
+public sealed record TenantSettings
+{
+    public const int DefaultBudgetPerMinute = 30;
+
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    [JsonPropertyName("features")]
+    public TenantFeatures Features { get; init; } = new();
+
+    /// <summary>Crisp calls per minute the hub may make for this website (within the hub's maximum).</summary>
+    [JsonPropertyName("rate_budget_per_minute")]
+    public int RateBudgetPerMinute { get; init; } = DefaultBudgetPerMinute;
+
+    [JsonPropertyName("display_name")]
+    public string? DisplayName { get; init; }
+
+    public static TenantSettings Parse(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return new TenantSettings();
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<TenantSettings>(json, Json) ?? new TenantSettings();
+        }
+        catch (JsonException)
+        {
+            // Settings written by hand in Crisp with the wrong shape: fall back to defaults rather than break.
+            return new TenantSettings();
+        }
+    }
+
+    /// <summary>These settings merged over whatever else the stored JSON holds.</summary>
+    public JsonObject MergeInto(string? existingJson)
+    {
+        JsonObject target;
+        try
+        {
+            target = JsonNode.Parse(string.IsNullOrWhiteSpace(existingJson) ? "{}" : existingJson) as JsonObject ?? [];
+        }
+        catch (JsonException)
+        {
+            target = [];
+        }
+
+        var mine = JsonSerializer.SerializeToNode(this, Json)!.AsObject();
+        foreach (var (key, value) in mine)
+        {
+            target[key] = value?.DeepClone();
+        }
+
+        return target;
+    }
+}
+
+public sealed record TenantFeatures
+{
+    [JsonPropertyName("events")]
+    public bool Events { get; init; } = true;
+
+    [JsonPropertyName("relay")]
+    public bool Relay { get; init; } = true;
+
+    [JsonPropertyName("helpdesk")]
+    public bool Helpdesk { get; init; } = true;
+
+    [JsonPropertyName("auto_replies")]
+    public bool AutoReplies { get; init; }
+}

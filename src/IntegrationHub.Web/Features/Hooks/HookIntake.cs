@@ -1,0 +1,224 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Hangfire;
+using IntegrationHub.Crisp.Hooks;
+using IntegrationHub.Web.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Web.Features.Hooks;
+
+/// <summary>
+/// <c>POST /crisp/hooks</c>: verify first (HMAC over the raw bytes, constant time, timestamp window), then store,
+/// then answer 200. Processing runs afterwards from the stored row, so a crash after the 200 loses nothing.
+/// </summary>
+public static class HookIntake
+{
+    public const string Route = "/crisp/hooks";
+
+    private static long _rejected;
+
+    public static long RejectedCount => Interlocked.Read(ref _rejected);
+
+    public static IEndpointRouteBuilder MapHookIntake(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost(Route, HandleAsync).AllowAnonymous().ExcludeFromDescription().DisableAntiforgery();
+        return endpoints;
+    }
+
+    private static async Task<IResult> HandleAsync(
+        HttpContext http,
+        HookSecretSource secrets,
+        HubDbContext db,
+        IBackgroundJobClient jobs,
+        IOptions<HookOptions> options,
+        TimeProvider clock,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger(typeof(HookIntake));
+        var limit = options.Value.MaxBodyBytes;
+        if (http.Request.ContentLength > limit)
+        {
+            return Problem(StatusCodes.Status413PayloadTooLarge, $"A hook body may be at most {limit} bytes.");
+        }
+
+        var body = await ReadBodyAsync(http, limit, cancellationToken);
+        if (body is null)
+        {
+            return Problem(StatusCodes.Status413PayloadTooLarge, $"A hook body may be at most {limit} bytes.");
+        }
+
+        var timestamp = http.Request.Headers["X-Crisp-Request-Timestamp"].ToString();
+        var signature = http.Request.Headers["X-Crisp-Signature"].ToString();
+        if (!CrispHookSignature.Verify(secrets.Active(), timestamp, body, signature))
+        {
+            Interlocked.Increment(ref _rejected);
+            logger.LogWarning("Crisp hook rejected: missing or bad signature ({Bytes} bytes).", body.Length);
+            return Problem(StatusCodes.Status401Unauthorized, "The hook signature is missing or does not match.");
+        }
+
+        if (!IsFresh(timestamp, clock.GetUtcNow(), options.Value.TimestampTolerance))
+        {
+            Interlocked.Increment(ref _rejected);
+            logger.LogWarning("Crisp hook rejected: timestamp {Timestamp} outside the replay window.", timestamp);
+            return Problem(StatusCodes.Status401Unauthorized, "The hook timestamp is outside the accepted window.");
+        }
+
+        if (!IsJsonContentType(http.Request.ContentType))
+        {
+            return Problem(StatusCodes.Status415UnsupportedMediaType, "A hook body must be application/json.");
+        }
+
+        if (!TryParse(body, out var envelope, out var error))
+        {
+            return Problem(StatusCodes.Status400BadRequest, error);
+        }
+
+        var entry = new HookInboxEntry
+        {
+            DedupKey = DedupKey(envelope, body),
+            WebsiteId = envelope.WebsiteId,
+            Event = envelope.Event,
+            Payload = Encoding.UTF8.GetString(body),
+            ReceivedAt = clock.GetUtcNow(),
+        };
+
+        if (await db.Set<HookInboxEntry>().AnyAsync(h => h.DedupKey == entry.DedupKey, cancellationToken))
+        {
+            return Results.Ok(new { status = "duplicate" });
+        }
+
+        db.Set<HookInboxEntry>().Add(entry);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Two deliveries of the same event raced and the other one stored it: a duplicate, acknowledged.
+            db.ChangeTracker.Clear();
+            if (await db.Set<HookInboxEntry>().AsNoTracking().AnyAsync(h => h.DedupKey == entry.DedupKey, CancellationToken.None))
+            {
+                return Results.Ok(new { status = "duplicate" });
+            }
+
+            throw;
+        }
+
+        jobs.Enqueue<HookProcessor>(p => p.ProcessAsync(entry.Id, CancellationToken.None));
+        return Results.Ok(new { status = "accepted" });
+    }
+
+    private static async Task<byte[]?> ReadBodyAsync(HttpContext http, int limit, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > limit)
+            {
+                return null;
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>Crisp's timestamp unit is unverified: values above 10^11 are read as milliseconds, others as seconds.</summary>
+    internal static bool IsFresh(string header, DateTimeOffset now, TimeSpan tolerance)
+    {
+        if (!long.TryParse(header, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value <= 0)
+        {
+            return false;
+        }
+
+        var sent = value > 100_000_000_000 ? DateTimeOffset.FromUnixTimeMilliseconds(value) : DateTimeOffset.FromUnixTimeSeconds(value);
+        return (now - sent).Duration() <= tolerance;
+    }
+
+    private static bool IsJsonContentType(string? contentType) =>
+        contentType is not null
+        && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
+
+    internal sealed record HookEnvelope(string Event, Guid? WebsiteId, string? SessionId, long? Fingerprint);
+
+    internal static bool TryParse(byte[] body, out HookEnvelope envelope, out string error)
+    {
+        envelope = new HookEnvelope(string.Empty, null, null, null);
+        try
+        {
+            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                error = "A hook body must be a JSON object.";
+                return false;
+            }
+
+            if (!root.TryGetProperty("event", out var evt) || evt.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(evt.GetString()) || evt.GetString()!.Length > 100)
+            {
+                error = "'event' must be a non-empty string.";
+                return false;
+            }
+
+            Guid? websiteId = null;
+            if (root.TryGetProperty("website_id", out var website) && website.ValueKind != JsonValueKind.Null)
+            {
+                if (website.ValueKind != JsonValueKind.String || !Guid.TryParse(website.GetString(), out var parsed))
+                {
+                    error = "'website_id' must be a UUID string.";
+                    return false;
+                }
+
+                websiteId = parsed;
+            }
+
+            string? session = null;
+            long? fingerprint = null;
+            if (root.TryGetProperty("data", out var data))
+            {
+                if (data.ValueKind != JsonValueKind.Object)
+                {
+                    error = "'data' must be an object.";
+                    return false;
+                }
+
+                if (data.TryGetProperty("session_id", out var s) && s.ValueKind == JsonValueKind.String)
+                {
+                    session = s.GetString();
+                }
+
+                if (data.TryGetProperty("fingerprint", out var f) && f.ValueKind == JsonValueKind.Number && f.TryGetInt64(out var fp))
+                {
+                    fingerprint = fp;
+                }
+            }
+
+            envelope = new HookEnvelope(evt.GetString()!, websiteId, session, fingerprint);
+            error = string.Empty;
+            return true;
+        }
+        catch (JsonException)
+        {
+            error = "The hook body is not valid JSON.";
+            return false;
+        }
+    }
+
+    /// <summary>A message is identified by its fingerprint; anything else by its whole body (retries resend the same bytes).</summary>
+    internal static string DedupKey(HookEnvelope envelope, byte[] body)
+    {
+        var identity = envelope.Fingerprint is { } fingerprint
+            ? $"{envelope.Event}|{envelope.WebsiteId}|{envelope.SessionId}|{fingerprint}"
+            : $"{envelope.Event}|{envelope.WebsiteId}|{envelope.SessionId}|" + Convert.ToHexStringLower(SHA256.HashData(body));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)));
+    }
+
+    private static IResult Problem(int status, string detail) => Results.Problem(statusCode: status, detail: detail);
+}

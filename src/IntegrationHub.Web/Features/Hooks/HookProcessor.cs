@@ -1,0 +1,115 @@
+using System.Text.Json.Nodes;
+using Hangfire;
+using IntegrationHub.Crisp;
+using IntegrationHub.Web.Features.Installations;
+using IntegrationHub.Web.Infrastructure.Crisp;
+using IntegrationHub.Web.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace IntegrationHub.Web.Features.Hooks;
+
+/// <summary>
+/// Processes stored hooks. Runs as a Hangfire job right after intake and, for anything a crash or a lost job left
+/// behind, from the periodic sweep. Each entry is marked processed in its own commit.
+/// </summary>
+public sealed class HookProcessor(
+    HubDbContext db,
+    InstallationLifecycle lifecycle,
+    CrispClient crisp,
+    PluginIdentity plugin,
+    TimeProvider clock,
+    ILogger<HookProcessor> logger)
+{
+    private static readonly TimeSpan[] Backoff = [TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2)];
+
+    [AutomaticRetry(Attempts = 0)]
+    public async Task ProcessAsync(long entryId, CancellationToken cancellationToken)
+    {
+        var entry = await db.Set<HookInboxEntry>().FirstOrDefaultAsync(h => h.Id == entryId, cancellationToken);
+        if (entry is null || entry.ProcessedAt is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            entry.Outcome = await DispatchAsync(entry, cancellationToken) ? "processed" : "ignored";
+            entry.ProcessedAt = clock.GetUtcNow();
+            entry.LastError = null;
+        }
+        catch (Exception ex) when (ex is CrispException or HttpRequestException or DbUpdateException or InvalidOperationException)
+        {
+            entry.Attempts++;
+            entry.LastError = ex.GetType().Name + ": " + ex.Message;
+            if (entry.Attempts > Backoff.Length)
+            {
+                entry.Outcome = "failed";
+                entry.ProcessedAt = clock.GetUtcNow();
+            }
+            else
+            {
+                entry.NextAttemptAt = clock.GetUtcNow() + Backoff[entry.Attempts - 1];
+            }
+
+            logger.LogWarning("Hook {EntryId} ({Event}) failed, attempt {Attempt}: {Error}", entry.Id, entry.Event, entry.Attempts, entry.LastError);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>The sweep: unprocessed entries whose next attempt is due, oldest first.</summary>
+    [DisableConcurrentExecution(timeoutInSeconds: 300)]
+    [AutomaticRetry(Attempts = 0)]
+    public async Task<int> ProcessPendingAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var due = await db.Set<HookInboxEntry>().AsNoTracking()
+            .Where(h => h.ProcessedAt == null && (h.NextAttemptAt == null || h.NextAttemptAt <= now))
+            .OrderBy(h => h.Id).Select(h => h.Id).Take(500).ToListAsync(cancellationToken);
+        foreach (var id in due)
+        {
+            await ProcessAsync(id, cancellationToken);
+        }
+
+        return due.Count;
+    }
+
+    private async Task<bool> DispatchAsync(HookInboxEntry entry, CancellationToken cancellationToken)
+    {
+        var root = JsonNode.Parse(entry.Payload)?.AsObject();
+        var data = root?["data"] as JsonObject ?? [];
+        if (entry.WebsiteId is not { } websiteId)
+        {
+            logger.LogInformation("Hook {Event} without website_id ignored.", entry.Event);
+            return false;
+        }
+
+        switch (entry.Event)
+        {
+            case "plugin:subscription:updated":
+                if (data["bound"]?.GetValueKind() == System.Text.Json.JsonValueKind.False)
+                {
+                    await lifecycle.UninstallAsync(websiteId, cancellationToken);
+                    return true;
+                }
+
+                // The hook says "bound"; the token and settings come from Crisp's settings route.
+                var settings = await crisp.Plugin.GetSubscriptionSettingsAsync(websiteId.ToString("D"), await plugin.GetPluginIdAsync(cancellationToken), cancellationToken);
+                await lifecycle.InstallOrUpdateAsync(new CrispInstall(websiteId, settings.Token, settings.Settings), cancellationToken);
+                return true;
+
+            case "plugin:settings:saved":
+                if (!await lifecycle.IsKnownAsync(websiteId, cancellationToken))
+                {
+                    return false;
+                }
+
+                await lifecycle.InstallOrUpdateAsync(new CrispInstall(websiteId, null, data["settings"] as JsonObject ?? []), cancellationToken);
+                return true;
+
+            default:
+                logger.LogDebug("Hook {Event} for {WebsiteId}: no reaction.", entry.Event, websiteId);
+                return false;
+        }
+    }
+}

@@ -1,0 +1,12 @@
+namespace IntegrationHub.Web.Features.Hooks;
+
+public static class HooksRegistration
+{
+    public static WebApplicationBuilder AddHubHooks(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<HookOptions>().BindConfiguration(HookOptions.Section);
+        builder.Services.AddSingleton<HookSecretSource>();
+        builder.Services.AddScoped<HookProcessor>();
+        return builder;
+    }
+}

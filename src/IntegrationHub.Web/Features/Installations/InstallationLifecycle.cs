@@ -1,0 +1,109 @@
+using IntegrationHub.Web.Features.Credentials;
+using IntegrationHub.Web.Features.Tenants;
+using IntegrationHub.Web.Infrastructure.Data;
+using IntegrationHub.Web.Infrastructure.Tenancy;
+using Microsoft.EntityFrameworkCore;
+
+namespace IntegrationHub.Web.Features.Installations;
+
+/// <summary>
+/// The one place installs, updates and uninstalls change tenant rows — sync and hooks both converge here. Each
+/// call acts in its own scope for one website and commits once, so a sync interrupted between websites leaves
+/// every tenant either as it was or fully updated, never half-made.
+/// </summary>
+public sealed class InstallationLifecycle(IServiceScopeFactory scopes, TimeProvider clock, ILogger<InstallationLifecycle> logger)
+{
+    public enum Change
+    {
+        None,
+        Installed,
+        Reinstalled,
+        Updated,
+        Uninstalled,
+    }
+
+    public async Task<Change> InstallOrUpdateAsync(CrispInstall install, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Use(install.WebsiteId);
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        var secrets = scope.ServiceProvider.GetRequiredService<TenantSecrets>();
+        var now = clock.GetUtcNow();
+
+        var tenant = await db.Tenants.FirstOrDefaultAsync(cancellationToken);
+        var change = Change.None;
+        if (tenant is null)
+        {
+            tenant = new Tenant
+            {
+                Id = install.WebsiteId,
+                Name = $"Website {install.WebsiteId.ToString("D")[..8]}",
+                Source = TenantSource.Crisp,
+                InstalledAt = now,
+                UpdatedAt = now,
+            };
+            db.Tenants.Add(tenant);
+            change = Change.Installed;
+        }
+        else if (tenant.Status == TenantStatus.Uninstalled)
+        {
+            tenant.Status = TenantStatus.Active;
+            tenant.UninstalledAt = null;
+            tenant.InstalledAt = now;
+            change = Change.Reinstalled;
+        }
+
+        if (install.Settings is { } settings)
+        {
+            var json = settings.ToJsonString();
+            if (json != tenant.SettingsJson)
+            {
+                tenant.SettingsJson = json;
+                change = change == Change.None ? Change.Updated : change;
+            }
+        }
+
+        if (!string.IsNullOrEmpty(install.Token) && await secrets.GetAsync(SecretNames.SubscriptionToken, cancellationToken) != install.Token)
+        {
+            await secrets.SetAsync(SecretNames.SubscriptionToken, install.Token, cancellationToken);
+            change = change == Change.None ? Change.Updated : change;
+        }
+
+        if (change != Change.None)
+        {
+            tenant.UpdatedAt = now;
+            await db.SaveChangesAsync(cancellationToken);
+            logger.LogInformation("Website {WebsiteId}: {Change}", install.WebsiteId, change);
+        }
+
+        return change;
+    }
+
+    public async Task<bool> IsKnownAsync(Guid websiteId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        return await db.Tenants.AcrossTenants().AnyAsync(t => t.Id == websiteId, cancellationToken);
+    }
+
+    /// <summary>Deactivates at once: API keys answer 401 and no Crisp call is made for it from now on.</summary>
+    public async Task<Change> UninstallAsync(Guid websiteId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Use(websiteId);
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        var tenant = await db.Tenants.FirstOrDefaultAsync(cancellationToken);
+        if (tenant is null || tenant.Status == TenantStatus.Uninstalled)
+        {
+            return Change.None;
+        }
+
+        var now = clock.GetUtcNow();
+        tenant.Status = TenantStatus.Uninstalled;
+        tenant.UninstalledAt = now;
+        tenant.UpdatedAt = now;
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Website {WebsiteId}: uninstalled", websiteId);
+        return Change.Uninstalled;
+    }
+}

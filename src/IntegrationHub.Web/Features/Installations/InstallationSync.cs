@@ -1,0 +1,108 @@
+using Hangfire;
+using IntegrationHub.Crisp;
+using IntegrationHub.Web.Features.Tenants;
+using IntegrationHub.Web.Infrastructure.Data;
+using IntegrationHub.Web.Infrastructure.Tenancy;
+using Microsoft.EntityFrameworkCore;
+
+namespace IntegrationHub.Web.Features.Installations;
+
+/// <summary>
+/// Reconciles tenants with Crisp's list of installs. Idempotent: a second run with nothing changed in Crisp changes
+/// nothing here. The sync time is recorded only after a run completes, so an interrupted run is simply redone.
+/// </summary>
+public sealed class InstallationSync(CrispClient crisp, InstallationLifecycle lifecycle, HubDbContext db, TimeProvider clock, ILogger<InstallationSync> logger)
+{
+    public sealed record Result(int Seen, int Installed, int Updated, int Uninstalled);
+
+    /// <summary>Every website Crisp lists, page by page until an empty page; Crisp-installed tenants it no longer lists are uninstalled.</summary>
+    [DisableConcurrentExecution(timeoutInSeconds: 600)]
+    [AutomaticRetry(Attempts = 3)]
+    public async Task<Result> FullSyncAsync(CancellationToken cancellationToken)
+    {
+        var started = clock.GetUtcNow();
+        var seen = new HashSet<Guid>();
+        var counts = new Dictionary<InstallationLifecycle.Change, int>();
+        await foreach (var website in crisp.Plugin.ListAllWebsitesAsync(cancellationToken: cancellationToken))
+        {
+            if (!Guid.TryParse(website.WebsiteId, out var websiteId) || !seen.Add(websiteId))
+            {
+                continue;
+            }
+
+            Count(counts, await lifecycle.InstallOrUpdateAsync(new CrispInstall(websiteId, website.Token, website.Settings), cancellationToken));
+        }
+
+        var gone = await db.Tenants.AcrossTenants().AsNoTracking()
+            .Where(t => t.Source == TenantSource.Crisp && t.Status == TenantStatus.Active)
+            .Select(t => t.Id)
+            .ToListAsync(cancellationToken);
+        foreach (var websiteId in gone.Where(id => !seen.Contains(id)))
+        {
+            Count(counts, await lifecycle.UninstallAsync(websiteId, cancellationToken));
+        }
+
+        await RecordAsync(started, full: true, cancellationToken);
+        var result = Summarise(seen.Count, counts);
+        logger.LogInformation("Installation full sync: {Result}", result);
+        return result;
+    }
+
+    /// <summary>Changes since the last successful sync (<c>/websites/since</c>); the first run is a full sync.</summary>
+    [DisableConcurrentExecution(timeoutInSeconds: 600)]
+    [AutomaticRetry(Attempts = 3)]
+    public async Task<Result> CatchUpAsync(CancellationToken cancellationToken)
+    {
+        var state = await db.Set<PluginSyncState>().AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+        if (state?.LastSuccessfulSyncStartedAt is not { } since)
+        {
+            return await FullSyncAsync(cancellationToken);
+        }
+
+        var started = clock.GetUtcNow();
+        var counts = new Dictionary<InstallationLifecycle.Change, int>();
+        var changes = await crisp.Plugin.ListWebsitesSinceAsync(since, cancellationToken: cancellationToken);
+        foreach (var website in changes)
+        {
+            if (!Guid.TryParse(website.WebsiteId, out var websiteId))
+            {
+                continue;
+            }
+
+            var removed = website.Difference is "removed" or "unlinked" or "deleted";
+            Count(counts, removed
+                ? await lifecycle.UninstallAsync(websiteId, cancellationToken)
+                : await lifecycle.InstallOrUpdateAsync(new CrispInstall(websiteId, website.Token, website.Settings), cancellationToken));
+        }
+
+        await RecordAsync(started, full: false, cancellationToken);
+        return Summarise(changes.Count, counts);
+    }
+
+    private async Task RecordAsync(DateTimeOffset started, bool full, CancellationToken cancellationToken)
+    {
+        var state = await db.Set<PluginSyncState>().FirstOrDefaultAsync(cancellationToken);
+        if (state is null)
+        {
+            state = new PluginSyncState();
+            db.Set<PluginSyncState>().Add(state);
+        }
+
+        state.LastSuccessfulSyncStartedAt = started;
+        if (full)
+        {
+            state.LastFullSyncStartedAt = started;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static void Count(Dictionary<InstallationLifecycle.Change, int> counts, InstallationLifecycle.Change change) =>
+        counts[change] = counts.GetValueOrDefault(change) + 1;
+
+    private static Result Summarise(int seen, Dictionary<InstallationLifecycle.Change, int> counts) => new(
+        seen,
+        counts.GetValueOrDefault(InstallationLifecycle.Change.Installed) + counts.GetValueOrDefault(InstallationLifecycle.Change.Reinstalled),
+        counts.GetValueOrDefault(InstallationLifecycle.Change.Updated),
+        counts.GetValueOrDefault(InstallationLifecycle.Change.Uninstalled));
+}

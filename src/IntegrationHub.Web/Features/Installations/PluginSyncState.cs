@@ -1,0 +1,13 @@
+namespace IntegrationHub.Web.Features.Installations;
+
+/// <summary>Hub-wide (one row): when installation sync last completed, so the catch-up knows where to start.</summary>
+public sealed class PluginSyncState
+{
+    public const string SingletonId = "plugin";
+
+    public string Id { get; set; } = SingletonId;
+
+    public DateTimeOffset? LastFullSyncStartedAt { get; set; }
+
+    public DateTimeOffset? LastSuccessfulSyncStartedAt { get; set; }
+}
