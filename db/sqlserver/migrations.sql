@@ -419,3 +419,122 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125091145_DeliveryOutbox'
+)
+BEGIN
+    CREATE TABLE [crisp_calls] (
+        [Id] bigint NOT NULL IDENTITY,
+        [TenantId] uniqueidentifier NOT NULL,
+        [Kind] nvarchar(50) NOT NULL,
+        [Payload] nvarchar(max) NOT NULL,
+        [OrderingKey] nvarchar(320) NULL,
+        [EventId] uniqueidentifier NULL,
+        [RuleVersionId] uniqueidentifier NULL,
+        [Status] nvarchar(20) NOT NULL,
+        [Attempts] int NOT NULL,
+        [NextAttemptAt] datetimeoffset NOT NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        [CompletedAt] datetimeoffset NULL,
+        [LeaseOwner] nvarchar(200) NULL,
+        [LeaseExpiresAt] datetimeoffset NULL,
+        [LastHttpStatus] int NULL,
+        [LastReason] nvarchar(100) NULL,
+        [LastError] nvarchar(2000) NULL,
+        CONSTRAINT [PK_crisp_calls] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_crisp_calls_tenants_TenantId] FOREIGN KEY ([TenantId]) REFERENCES [tenants] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125091145_DeliveryOutbox'
+)
+BEGIN
+    CREATE TABLE [crisp_call_attempts] (
+        [Id] bigint NOT NULL IDENTITY,
+        [TenantId] uniqueidentifier NOT NULL,
+        [CallId] bigint NOT NULL,
+        [Number] int NOT NULL,
+        [StartedAt] datetimeoffset NOT NULL,
+        [DurationMs] int NOT NULL,
+        [Outcome] nvarchar(20) NOT NULL,
+        [HttpStatus] int NULL,
+        [Reason] nvarchar(100) NULL,
+        [Request] nvarchar(max) NULL,
+        [Response] nvarchar(4000) NULL,
+        CONSTRAINT [PK_crisp_call_attempts] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_crisp_call_attempts_crisp_calls_CallId] FOREIGN KEY ([CallId]) REFERENCES [crisp_calls] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125091145_DeliveryOutbox'
+)
+BEGIN
+    CREATE INDEX [IX_crisp_call_attempts_CallId] ON [crisp_call_attempts] ([CallId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125091145_DeliveryOutbox'
+)
+BEGIN
+    CREATE INDEX [IX_crisp_call_attempts_TenantId_CallId_Number] ON [crisp_call_attempts] ([TenantId], [CallId], [Number]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125091145_DeliveryOutbox'
+)
+BEGIN
+    CREATE INDEX [IX_crisp_calls_Status_NextAttemptAt] ON [crisp_calls] ([Status], [NextAttemptAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125091145_DeliveryOutbox'
+)
+BEGIN
+    CREATE INDEX [IX_crisp_calls_TenantId_CreatedAt] ON [crisp_calls] ([TenantId], [CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125091145_DeliveryOutbox'
+)
+BEGIN
+    CREATE INDEX [IX_crisp_calls_TenantId_EventId] ON [crisp_calls] ([TenantId], [EventId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125091145_DeliveryOutbox'
+)
+BEGIN
+    CREATE INDEX [IX_crisp_calls_TenantId_OrderingKey_Id] ON [crisp_calls] ([TenantId], [OrderingKey], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125091145_DeliveryOutbox'
+)
+BEGIN
+    CREATE INDEX [IX_crisp_calls_TenantId_Status_NextAttemptAt_Id] ON [crisp_calls] ([TenantId], [Status], [NextAttemptAt], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125091145_DeliveryOutbox'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261125091145_DeliveryOutbox', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

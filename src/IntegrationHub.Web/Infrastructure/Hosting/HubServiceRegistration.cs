@@ -1,5 +1,6 @@
 using IntegrationHub.Web.Features.ApiKeys;
 using IntegrationHub.Web.Features.Credentials;
+using IntegrationHub.Web.Features.Delivery;
 using IntegrationHub.Web.Features.CrispSettings;
 using IntegrationHub.Web.Features.Hooks;
 using IntegrationHub.Web.Features.Installations;
@@ -36,6 +37,7 @@ public static class HubServiceRegistration
         builder.AddHubInstallations(runJobs: !forCommandLine);
         builder.AddHubHooks();
         builder.Services.AddOptions<CrispSettingsOptions>().BindConfiguration(CrispSettingsOptions.Section);
+        builder.Services.AddScoped<CrispCallOutbox>();
         builder.Services.AddScoped<TenantDirectory>();
         builder.Services.AddScoped<ApiKeyService>();
         builder.Services.AddScoped<HubAdministratorBootstrapper>();

@@ -1,0 +1,34 @@
+using System.Text.Json;
+using IntegrationHub.Web.Infrastructure.Data;
+using IntegrationHub.Web.Infrastructure.Tenancy;
+
+namespace IntegrationHub.Web.Features.Delivery;
+
+/// <summary>
+/// Stages Crisp calls on the caller's DbContext. Nothing is sent here: the caller's SaveChanges commits the calls
+/// together with whatever produced them, and the delivery engine drains them afterwards.
+/// </summary>
+public sealed class CrispCallOutbox(HubDbContext db, TenantContext tenant, TimeProvider clock)
+{
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public CrispCall Enqueue(string kind, object payload, string? orderingKey = null, Guid? eventId = null, Guid? ruleVersionId = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(kind);
+        var now = clock.GetUtcNow();
+        var call = new CrispCall
+        {
+            TenantId = tenant.Require(),
+            Kind = kind,
+            Payload = payload as string ?? JsonSerializer.Serialize(payload, Json),
+            OrderingKey = orderingKey?.Trim().ToLowerInvariant(),
+            EventId = eventId,
+            RuleVersionId = ruleVersionId,
+            Status = CrispCallStatus.Queued,
+            NextAttemptAt = now,
+            CreatedAt = now,
+        };
+        db.Set<CrispCall>().Add(call);
+        return call;
+    }
+}
