@@ -56,7 +56,7 @@ public sealed class TenantSecrets(HubDbContext db, TenantContext tenant, IKeyEnc
     private async Task<byte[]> GetOrCreateDataKeyAsync(Guid tenantId, CancellationToken cancellationToken)
     {
         var tracked = db.ChangeTracker.Entries<TenantDataKey>().FirstOrDefault(e => e.Entity.TenantId == tenantId)?.Entity;
-        var stored = tracked ?? await db.Set<TenantDataKey>().AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+        var stored = tracked ?? await db.Set<TenantDataKey>().AsNoTracking().SingleOrDefaultAsync(cancellationToken);
         if (stored is not null)
         {
             return await cache.UnwrapAsync(tenantId, stored.WrappedKey, kek, cancellationToken);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using IntegrationHub.Web.Features.Credentials;
 using IntegrationHub.Web.Features.Tenants;
 using IntegrationHub.Web.Infrastructure.Data;
@@ -22,7 +23,30 @@ public sealed class InstallationLifecycle(IServiceScopeFactory scopes, TimeProvi
         Uninstalled,
     }
 
+    // Hook and sync often bring the same install at the same moment: one at a time per website in this process.
+    private readonly ConcurrentDictionary<Guid, SemaphoreSlim> _websiteLocks = new();
+
     public async Task<Change> InstallOrUpdateAsync(CrispInstall install, CancellationToken cancellationToken)
+    {
+        var gate = _websiteLocks.GetOrAdd(install.WebsiteId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await InstallOrUpdateOnceAsync(install, cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another node created the same tenant at the same moment: the other one won, so this is now an
+            // update of an existing row. A second failure is a real error.
+            return await InstallOrUpdateOnceAsync(install, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<Change> InstallOrUpdateOnceAsync(CrispInstall install, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().Use(install.WebsiteId);
@@ -30,7 +54,7 @@ public sealed class InstallationLifecycle(IServiceScopeFactory scopes, TimeProvi
         var secrets = scope.ServiceProvider.GetRequiredService<TenantSecrets>();
         var now = clock.GetUtcNow();
 
-        var tenant = await db.Tenants.FirstOrDefaultAsync(cancellationToken);
+        var tenant = await db.Tenants.SingleOrDefaultAsync(cancellationToken);
         var change = Change.None;
         if (tenant is null)
         {
@@ -59,6 +83,12 @@ public sealed class InstallationLifecycle(IServiceScopeFactory scopes, TimeProvi
             if (json != tenant.SettingsJson)
             {
                 tenant.SettingsJson = json;
+                if (settings["display_name"] is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var displayName)
+                    && displayName.Length is > 0 and <= 200)
+                {
+                    tenant.Name = displayName;
+                }
+
                 change = change == Change.None ? Change.Updated : change;
             }
         }
@@ -92,7 +122,7 @@ public sealed class InstallationLifecycle(IServiceScopeFactory scopes, TimeProvi
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().Use(websiteId);
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
-        var tenant = await db.Tenants.FirstOrDefaultAsync(cancellationToken);
+        var tenant = await db.Tenants.SingleOrDefaultAsync(cancellationToken);
         if (tenant is null || tenant.Status == TenantStatus.Uninstalled)
         {
             return Change.None;

@@ -53,7 +53,7 @@ public sealed class InstallationSync(CrispClient crisp, InstallationLifecycle li
     [AutomaticRetry(Attempts = 3)]
     public async Task<Result> CatchUpAsync(CancellationToken cancellationToken)
     {
-        var state = await db.Set<PluginSyncState>().AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+        var state = await db.Set<PluginSyncState>().AsNoTracking().SingleOrDefaultAsync(cancellationToken);
         if (state?.LastSuccessfulSyncStartedAt is not { } since)
         {
             return await FullSyncAsync(cancellationToken);
@@ -81,7 +81,7 @@ public sealed class InstallationSync(CrispClient crisp, InstallationLifecycle li
 
     private async Task RecordAsync(DateTimeOffset started, bool full, CancellationToken cancellationToken)
     {
-        var state = await db.Set<PluginSyncState>().FirstOrDefaultAsync(cancellationToken);
+        var state = await db.Set<PluginSyncState>().SingleOrDefaultAsync(cancellationToken);
         if (state is null)
         {
             state = new PluginSyncState();

@@ -32,10 +32,23 @@ public sealed class DemoModeBootstrapper(
         try
         {
             await WaitForStartAsync(stoppingToken);
-            await InstallDemoWebsiteAsync(stoppingToken);
-            await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<InstallationSync>().FullSyncAsync(stoppingToken);
-            await EnsureDemoOwnerAsync(scope.ServiceProvider, stoppingToken);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await InstallDemoWebsiteAsync(stoppingToken);
+                    await using var scope = scopes.CreateAsyncScope();
+                    await scope.ServiceProvider.GetRequiredService<InstallationSync>().FullSyncAsync(stoppingToken);
+                    await EnsureDemoOwnerAsync(scope.ServiceProvider, stoppingToken);
+                    break;
+                }
+                catch (Exception ex) when (attempt < 5 && ex is HttpRequestException or IntegrationHub.Crisp.CrispException or DbUpdateException)
+                {
+                    logger.LogWarning("Demo mode: setting up the demo website failed (attempt {Attempt}), retrying: {Error}", attempt, ex.Message);
+                    await Task.Delay(TimeSpan.FromSeconds(attempt), stoppingToken);
+                }
+            }
+
             logger.LogInformation("Demo mode: Crisp simulator mounted at {Prefix}; demo website {WebsiteId} installed.", HubCrispMode.SimulatorPrefix, HubCrispMode.DemoWebsiteId);
             _ready.TrySetResult();
         }
@@ -69,6 +82,7 @@ public sealed class DemoModeBootstrapper(
                 website_id = HubCrispMode.DemoWebsiteId.ToString("D"),
                 name = "Demo Store",
                 domain = "demo-store.example",
+                settings = new { display_name = "Demo Store" },
             }, stoppingToken);
             install.EnsureSuccessStatusCode();
         }
