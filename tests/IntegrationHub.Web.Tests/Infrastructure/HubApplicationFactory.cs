@@ -4,9 +4,13 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace IntegrationHub.Web.Tests.Infrastructure;
 
-/// <summary>The real hub, in memory, on a real relational database (SQLite file or PostgreSQL).</summary>
+/// <summary>
+/// The real hub, in memory, on a real relational database (SQLite file or PostgreSQL). <paramref name="settings"/>
+/// override configuration keys; <paramref name="configure"/> runs last on the web host builder (logging, services).
+/// Call <see cref="WebApplicationFactory{TEntryPoint}.UseKestrel(int)"/> before first use for a real loopback address.
+/// </summary>
 public sealed class HubApplicationFactory(DatabaseProvider provider, string connectionString, string dataDirectory,
-    IReadOnlyDictionary<string, string?>? settings = null)
+    IReadOnlyDictionary<string, string?>? settings = null, Action<IWebHostBuilder>? configure = null)
     : WebApplicationFactory<Program>
 {
     public const string TestHookSecret = "test-hook-secret";
@@ -33,6 +37,8 @@ public sealed class HubApplicationFactory(DatabaseProvider provider, string conn
         {
             builder.UseSetting(key, value);
         }
+
+        configure?.Invoke(builder);
     }
 
     public HttpClient CreateBrowser() =>
