@@ -8,4 +8,7 @@ public static class SecretNames
 
     /// <summary>An optional website-tier Crisp token the website's admin gave the hub (JSON identifier + key).</summary>
     public const string WebsiteToken = "crisp.website_token";
+
+    /// <summary>Crisp's identity-verification secret of the website (signs user emails for the chatbox).</summary>
+    public const string IdentityVerificationSecret = "crisp.identity_secret";
 }

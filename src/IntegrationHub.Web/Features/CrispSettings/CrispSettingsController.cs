@@ -96,7 +96,7 @@ public sealed class CrispSettingsController(
 
         if (!ModelState.IsValid)
         {
-            return View("Settings", await PageAsync(tenant, form with { WebsiteTokenKey = null, LinkPassword = null }, "Nothing was saved: fix the fields marked below.", true, cancellationToken));
+            return View("Settings", await PageAsync(tenant, form with { WebsiteTokenKey = null, LinkPassword = null, IdentitySecret = null }, "Nothing was saved: fix the fields marked below.", true, cancellationToken));
         }
 
         var settings = new TenantSettings
@@ -124,6 +124,15 @@ public sealed class CrispSettingsController(
         {
             var json = new JsonObject { ["identifier"] = form.WebsiteTokenIdentifier!.Trim(), ["key"] = form.WebsiteTokenKey!.Trim() };
             await secrets.SetAsync(SecretNames.WebsiteToken, json.ToJsonString(), cancellationToken);
+        }
+
+        if (form.RemoveIdentitySecret)
+        {
+            await secrets.RemoveAsync(SecretNames.IdentityVerificationSecret, cancellationToken);
+        }
+        else if (!string.IsNullOrWhiteSpace(form.IdentitySecret))
+        {
+            await secrets.SetAsync(SecretNames.IdentityVerificationSecret, form.IdentitySecret.Trim(), cancellationToken);
         }
 
         string? linkError = null;
@@ -154,7 +163,7 @@ public sealed class CrispSettingsController(
             isError = true;
         }
 
-        return View("Settings", await PageAsync(tenant, form with { WebsiteTokenIdentifier = null, WebsiteTokenKey = null, LinkPassword = null, LinkEmail = null, RemoveWebsiteToken = false }, message, isError, cancellationToken));
+        return View("Settings", await PageAsync(tenant, form with { WebsiteTokenIdentifier = null, WebsiteTokenKey = null, LinkPassword = null, LinkEmail = null, RemoveWebsiteToken = false, IdentitySecret = null, RemoveIdentitySecret = false }, message, isError, cancellationToken));
     }
 
     private async Task<string?> LinkAccountAsync(string email, string password)
@@ -209,9 +218,10 @@ public sealed class CrispSettingsController(
     private async Task<SettingsPageModel> PageAsync(Tenant tenant, SettingsForm form, string? message, bool isError, CancellationToken cancellationToken)
     {
         var hasToken = await db.Set<TenantSecret>().AnyAsync(s => s.Name == SecretNames.WebsiteToken, cancellationToken);
+        var hasIdentitySecret = await db.Set<TenantSecret>().AnyAsync(s => s.Name == SecretNames.IdentityVerificationSecret, cancellationToken);
         var memberIds = await db.Memberships.Select(m => m.UserId).ToListAsync(cancellationToken);
         var emails = await users.Users.Where(u => memberIds.Contains(u.Id)).Select(u => u.Email!).OrderBy(e => e).ToListAsync(cancellationToken);
-        return new SettingsPageModel(form, tenant.Name, hasToken, options.Value.MaxBudgetPerMinute, emails, message, isError);
+        return new SettingsPageModel(form, tenant.Name, hasToken, hasIdentitySecret, options.Value.MaxBudgetPerMinute, emails, message, isError);
     }
 
     private ViewResult Refused()

@@ -32,6 +32,11 @@ public sealed record SettingsForm
 
     public bool RemoveWebsiteToken { get; init; }
 
+    [StringLength(500)]
+    public string? IdentitySecret { get; init; }
+
+    public bool RemoveIdentitySecret { get; init; }
+
     [EmailAddress, StringLength(256)]
     public string? LinkEmail { get; init; }
 
@@ -43,6 +48,7 @@ public sealed record SettingsPageModel(
     SettingsForm Form,
     string WebsiteName,
     bool HasWebsiteToken,
+    bool HasIdentitySecret,
     int MaxBudgetPerMinute,
     IReadOnlyList<string> LinkedAccounts,
     string? Message,

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using IntegrationHub.Web.Features.ApiKeys;
+using IntegrationHub.Web.Features.Kit;
 using IntegrationHub.Web.Features.Tenants;
 using IntegrationHub.Web.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Authentication;
@@ -68,6 +69,7 @@ public static class ApiRegistration
     {
         var api = app.MapGroup("/api/v1").RequireAuthorization(ApiKeyPolicy);
         api.MapTenantApi();
+        api.MapKitApi();
 
         app.UseSwagger();
         app.UseSwaggerUI(options =>

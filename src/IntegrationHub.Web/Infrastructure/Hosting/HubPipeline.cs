@@ -23,7 +23,20 @@ public static class HubPipeline
         }
 
         app.UseMiddleware<SecurityHeadersMiddleware>();
-        app.UseStaticFiles();
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            OnPrepareResponse = context =>
+            {
+                if (context.Context.Request.Path.StartsWithSegments("/kit"))
+                {
+                    // Customer sites load the kit cross-origin (an ES module needs CORS); versioned copies never change.
+                    context.Context.Response.Headers.AccessControlAllowOrigin = "*";
+                    context.Context.Response.Headers.CacheControl = context.Context.Request.Path.Value!.Count(c => c == '/') > 2
+                        ? "public, max-age=31536000, immutable"
+                        : "public, max-age=300";
+                }
+            },
+        });
         app.UseRouting();
         app.UseAuthentication();
         app.UseMiddleware<DashboardTenantResolver>();
