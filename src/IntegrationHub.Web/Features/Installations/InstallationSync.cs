@@ -33,11 +33,13 @@ public sealed class InstallationSync(CrispClient crisp, InstallationLifecycle li
             Count(counts, await lifecycle.InstallOrUpdateAsync(new CrispInstall(websiteId, website.Token, website.Settings), cancellationToken));
         }
 
+        // Only tenants installed before this run began: one a hook installed (or reinstalled) while the pages were
+        // being read is simply not in them, and is not an uninstall.
         var gone = await db.Tenants.AcrossTenants().AsNoTracking()
             .Where(t => t.Source == TenantSource.Crisp && t.Status == TenantStatus.Active)
-            .Select(t => t.Id)
+            .Select(t => new { t.Id, t.InstalledAt })
             .ToListAsync(cancellationToken);
-        foreach (var websiteId in gone.Where(id => !seen.Contains(id)))
+        foreach (var websiteId in gone.Where(t => t.InstalledAt < started && !seen.Contains(t.Id)).Select(t => t.Id))
         {
             Count(counts, await lifecycle.UninstallAsync(websiteId, cancellationToken));
         }
