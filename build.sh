@@ -55,6 +55,8 @@ case "${1:-test}" in
     build
     log "Database scripts"
     CONFIGURATION=Release db/generate-scripts.sh --check
+    log "Frontend kit tests (node)"
+    tests/kit/run.sh
     log "Tests"
     dotnet test IntegrationHub.sln -c Release --no-build -nologo --logger "console;verbosity=normal" --results-directory artifacts/test-results
     ;;
