@@ -21,7 +21,7 @@ public sealed class CampaignContractTests(CrispSimulatorFixture sim) : IClassFix
         var dispatched = await sim.Client.Campaigns.GetAsync(websiteId, campaignId);
         Assert.True(dispatched.Dispatched);
         Assert.NotNull(dispatched.DispatchedAt);
-        Assert.Contains(sim.State.Read(s => s.Dispatches.ToList()), d => d.CampaignId == campaignId && d.Tier == "plugin");
+        Assert.Contains(await sim.DispatchesAsync(), d => d.CampaignId == campaignId && d.Tier == "plugin");
     }
 
     [Fact]

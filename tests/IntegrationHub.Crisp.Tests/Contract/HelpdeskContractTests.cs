@@ -59,7 +59,7 @@ public sealed class HelpdeskContractTests(CrispSimulatorFixture sim) : IClassFix
         Assert.StartsWith("https://", page.Url, StringComparison.Ordinal);
         Assert.Contains("shipping-policy", page.Url, StringComparison.Ordinal);
 
-        var journal = sim.Journal(websiteId);
+        var journal = await sim.JournalAsync(websiteId);
         Assert.Contains(journal, e => e.Method == "PUT" && e.Path.EndsWith("/tree/content/en/articles/orders/delivery/shipping-policy.md", StringComparison.Ordinal));
     }
 

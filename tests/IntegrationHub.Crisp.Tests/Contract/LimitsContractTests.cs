@@ -2,15 +2,27 @@ using System.Text.Json.Nodes;
 
 namespace IntegrationHub.Crisp.Tests.Contract;
 
-/// <summary>Rate limits, quota and injected faults: one simulator for this class alone (global knobs).</summary>
-public sealed class LimitsContractTests(CrispSimulatorFixture sim) : IClassFixture<CrispSimulatorFixture>, IAsyncLifetime
+/// <summary>
+/// Rate limits, quota and injected faults. The quota and the faults are global knobs: in-process this class has a
+/// simulator of its own; against an external simulator it runs while no other class runs. Each test puts the knobs
+/// back as it found them.
+/// </summary>
+public sealed class LimitsContractTests(WholeSimulatorFixture sim) : IClassFixture<WholeSimulatorFixture>, IAsyncLifetime
 {
-    public Task InitializeAsync() => Task.CompletedTask;
+    private JsonObject _quota = null!;
+    private JsonObject _faults = null!;
+
+    public async Task InitializeAsync()
+    {
+        _quota = await sim.GetQuotaAsync();
+        _faults = await sim.GetFaultsAsync();
+    }
 
     public async Task DisposeAsync()
     {
-        await sim.SetFaultsAsync(new JsonObject { ["error_rate"] = 0, ["drop_rate"] = 0, ["latency_ms"] = 0, ["website_id"] = null });
-        await sim.SetQuotaAsync(new JsonObject { ["daily_limit"] = 0, ["used"] = 0, ["retry_after_seconds"] = null });
+        await sim.SetFaultsAsync(_faults);
+        _quota.Remove("day");
+        await sim.SetQuotaAsync(_quota);
     }
 
     [Theory]
@@ -27,7 +39,7 @@ public sealed class LimitsContractTests(CrispSimulatorFixture sim) : IClassFixtu
         Assert.Equal(status, ex.StatusCode);
         Assert.Equal("rate_limited", ex.Reason);
         Assert.Equal(TimeSpan.FromSeconds(17), ex.RetryAfter);
-        var journal = sim.Journal(websiteId);
+        var journal = await sim.JournalAsync(websiteId);
         Assert.Equal(2, journal.Count);
         Assert.Equal(status, journal[1].Status);
     }
@@ -42,14 +54,14 @@ public sealed class LimitsContractTests(CrispSimulatorFixture sim) : IClassFixtu
         var ex = await Assert.ThrowsAsync<CrispRateLimitedException>(() => sim.Client.People.ProfileExistsAsync(websiteId, "x@example.com"));
 
         Assert.Null(ex.RetryAfter);
-        Assert.Equal(2, sim.Journal(websiteId).Count);
+        Assert.Equal(2, (await sim.JournalAsync(websiteId)).Count);
     }
 
     [Fact]
     public async Task DailyQuotaSpent_QuotaLimitExceeded_NoRetry()
     {
         await sim.SetQuotaAsync(new JsonObject { ["daily_limit"] = 5, ["used"] = 5, ["status"] = 429, ["retry_after_seconds"] = 3600 });
-        sim.State.ClearJournal();
+        var mark = await sim.JournalSequenceAsync();
 
         var ex = await Assert.ThrowsAsync<CrispRateLimitedException>(() => sim.Client.Plugin.GetAccountAsync());
 
@@ -57,7 +69,7 @@ public sealed class LimitsContractTests(CrispSimulatorFixture sim) : IClassFixtu
         Assert.Equal(429, ex.StatusCode);
         Assert.Equal("quota_limit_exceeded", ex.Reason);
         Assert.Equal(TimeSpan.FromHours(1), ex.RetryAfter);
-        Assert.Single(sim.Journal());
+        Assert.Single(await sim.JournalAsync(afterSequence: mark));
     }
 
     [Fact]
@@ -71,7 +83,7 @@ public sealed class LimitsContractTests(CrispSimulatorFixture sim) : IClassFixtu
         await sim.SetFaultsAsync(new JsonObject { ["error_rate"] = 0 });
         Assert.Equal(503, ex.StatusCode);
         Assert.Equal("service_unavailable", ex.Reason);
-        Assert.Equal(2, sim.Journal(websiteId).Count);
+        Assert.Equal(2, (await sim.JournalAsync(websiteId)).Count);
     }
 
     [Fact]
@@ -84,7 +96,7 @@ public sealed class LimitsContractTests(CrispSimulatorFixture sim) : IClassFixtu
 
         await sim.SetFaultsAsync(new JsonObject { ["drop_rate"] = 0 });
         Assert.False(ex.IsTimeout);
-        Assert.Equal(2, sim.Journal(websiteId).Count(e => e.Reason == "connection_dropped"));
+        Assert.Equal(2, (await sim.JournalAsync(websiteId)).Count(e => e.Reason == "connection_dropped"));
     }
 
     [Fact]

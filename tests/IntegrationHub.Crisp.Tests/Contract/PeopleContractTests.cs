@@ -173,7 +173,7 @@ public sealed class PeopleContractTests(CrispSimulatorFixture sim) : IClassFixtu
         var peopleId = await tenant.People.AddProfileAsync(websiteId, new CrispPeopleProfileInput { Email = "tenant@example.com" });
 
         Assert.True(await sim.Client.People.ProfileExistsAsync(websiteId, peopleId));
-        Assert.Contains(sim.Journal(websiteId), e => e.Tier == "website" && e.Method == "POST");
+        Assert.Contains(await sim.JournalAsync(websiteId), e => e.Tier == "website" && e.Method == "POST");
     }
 
     [Fact]
