@@ -99,7 +99,8 @@ public sealed class HookProcessor(
                 return true;
 
             case "plugin:settings:saved":
-                if (!await lifecycle.IsKnownAsync(websiteId, cancellationToken))
+                // Only an installed website's settings: a late settings hook must not reinstall an uninstalled one.
+                if (!await lifecycle.IsActiveAsync(websiteId, cancellationToken))
                 {
                     return false;
                 }

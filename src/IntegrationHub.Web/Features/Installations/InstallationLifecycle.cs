@@ -109,11 +109,12 @@ public sealed class InstallationLifecycle(IServiceScopeFactory scopes, TimeProvi
         return change;
     }
 
-    public async Task<bool> IsKnownAsync(Guid websiteId, CancellationToken cancellationToken)
+    /// <summary>Whether the website is an installed (active) tenant: what a settings change may update.</summary>
+    public async Task<bool> IsActiveAsync(Guid websiteId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
-        return await db.Tenants.AcrossTenants().AnyAsync(t => t.Id == websiteId, cancellationToken);
+        return await db.Tenants.AcrossTenants().AnyAsync(t => t.Id == websiteId && t.Status == TenantStatus.Active, cancellationToken);
     }
 
     /// <summary>Deactivates at once: API keys answer 401 and no Crisp call is made for it from now on.</summary>
