@@ -21,7 +21,8 @@ public sealed record SettingsForm
 
     public bool AutoRepliesEnabled { get; init; }
 
-    [Range(1, 100_000)]
+    // Checked by the controller against the configured maximum (CrispSettings:MaxBudgetPerMinute), so the message
+    // names the limit that applies; a fixed [Range] here would add a first error with a different one.
     public int RateBudgetPerMinute { get; init; } = TenantSettings.DefaultBudgetPerMinute;
 
     [StringLength(200)]
