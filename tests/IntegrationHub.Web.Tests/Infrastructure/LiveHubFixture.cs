@@ -4,6 +4,7 @@ using IntegrationHub.Web.Features.Tenants;
 using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -78,27 +79,41 @@ public class LiveHubFixture : IAsyncLifetime
             settings[key] = value;
         }
 
-        Factory = new HubApplicationFactory(Provider, ConnectionString, DataDirectory, settings, web => web.ConfigureLogging(logging =>
+        Factory = new HubApplicationFactory(Provider, ConnectionString, DataDirectory, settings, web =>
         {
-            logging.AddProvider(Logs);
-            // Whatever the host's configuration lets through, plus everything the hub's own code writes.
-            logging.AddFilter<CapturedLogs>("IntegrationHub", LogLevel.Trace);
-        }));
+            web.ConfigureLogging(logging =>
+            {
+                logging.AddProvider(Logs);
+                // Whatever the host's configuration lets through, plus everything the hub's own code writes.
+                logging.AddFilter<CapturedLogs>("IntegrationHub", LogLevel.Trace);
+            });
+            web.ConfigureTestServices(services => services.UseOwnHangfireActivator());
+        });
         Factory.UseKestrel(0);
         Factory.StartServer();
         HubRoot = new Uri(Factory.ClientOptions.BaseAddress.GetLeftPart(UriPartial.Authority) + "/");
 
         // The start-up full sync (enqueued by the scheduler) must be over before a test begins.
-        await Eventually.UntilAsync(
-            async () =>
-            {
-                var (scope, db) = OpenScope();
-                await using (scope)
+        try
+        {
+            await Eventually.UntilAsync(
+                async () =>
                 {
-                    return await db.Set<PluginSyncState>().AnyAsync(s => s.LastFullSyncStartedAt != null);
-                }
-            },
-            "the start-up full sync");
+                    var (scope, db) = OpenScope();
+                    await using (scope)
+                    {
+                        return await db.Set<PluginSyncState>().AnyAsync(s => s.LastFullSyncStartedAt != null);
+                    }
+                },
+                "the start-up full sync");
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw new InvalidOperationException(
+                "The live hub did not finish its start-up sync. Hub warnings: "
+                + string.Join(" | ", Logs.Entries.Where(e => e.Level >= LogLevel.Warning || e.Category.StartsWith("IntegrationHub", StringComparison.Ordinal)).Select(e => $"{e.Category}: {e.Message} {e.Exception}")),
+                ex);
+        }
 
         await using var connection = OpenConnection();
         await connection.OpenAsync();

@@ -1,0 +1,271 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using IntegrationHub.Web.Features.Credentials;
+using IntegrationHub.Web.Features.Members;
+using IntegrationHub.Web.Features.Tenants;
+using IntegrationHub.Web.Infrastructure.Tenancy;
+using IntegrationHub.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IntegrationHub.Web.Tests.CrispSettings;
+
+/// <summary>
+/// The page Crisp frames in its dashboard (<c>/crisp/settings?website_id=…&amp;token=…</c>), against a live hub and
+/// the simulator as Crisp: token check, framing policy, saving (locally and back to Crisp), secrets, account link.
+/// </summary>
+public sealed class CrispSettingsPageTests(LiveHubFixture live) : LiveHubTestBase(live), IClassFixture<LiveHubFixture>
+{
+    private const string CrispFrameAncestors = "frame-ancestors https://app.crisp.chat";
+
+    [Fact]
+    public async Task Show_RightToken_200FramableByCrispOnly()
+    {
+        var (id, token) = await InstalledAsync("Acme");
+
+        var response = await Live.CreateClient().GetAsync(PageUrl(id, token));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var csp = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains(CrispFrameAncestors, csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("'none'", csp, StringComparison.Ordinal);
+        Assert.False(response.Headers.Contains("X-Frame-Options"));
+        Assert.Contains("IntegrationHub for", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Show_WrongMissingForeignUnknownOrUninstalled_Same403Page()
+    {
+        var (id, token) = await InstalledAsync("Acme");
+        var (otherId, otherToken) = await InstalledAsync("Other");
+        var (goneId, goneToken) = await InstalledAsync("Gone");
+        Simulator.Commands.UninstallWebsite(goneId.ToString("D"));
+        await Live.WaitForTenantAsync(goneId, TenantStatus.Uninstalled);
+        var client = Live.CreateClient();
+        var urls = new[]
+        {
+            PageUrl(id, token[..^1] + (token[^1] == 'a' ? 'b' : 'a')), // wrong by one character
+            PageUrl(id, token + "x"), // right token plus one character
+            PageUrl(id, token[..^1]), // right token minus one character
+            $"/crisp/settings?website_id={id:D}", // missing token
+            $"/crisp/settings?website_id={id:D}&token=",
+            PageUrl(id, otherToken), // another website's token
+            PageUrl(Guid.NewGuid(), token), // unknown website
+            PageUrl(goneId, goneToken), // uninstalled: its own token no longer opens it
+            $"/crisp/settings?website_id=not-a-uuid&token={Uri.EscapeDataString(token)}",
+            "/crisp/settings",
+            PageUrl(id, new string('x', 5000)),
+        };
+
+        var bodies = new List<string>();
+        foreach (var url in urls)
+        {
+            var response = await client.GetAsync(url);
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            bodies.Add(await response.Content.ReadAsStringAsync());
+        }
+
+        var posted = await client.PostAsync("/crisp/settings", Form(id, otherToken, ("RateBudgetPerMinute", "10")));
+        Assert.Equal(HttpStatusCode.Forbidden, posted.StatusCode);
+        bodies.Add(await posted.Content.ReadAsStringAsync());
+
+        Assert.Single(bodies.Distinct());
+        Assert.DoesNotContain("Acme", bodies[0], StringComparison.Ordinal);
+        Assert.DoesNotContain(id.ToString("D"), bodies[0], StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("{}", (await Live.FindTenantAsync(id))!.SettingsJson);
+        Assert.NotNull(await Live.FindTenantAsync(otherId));
+    }
+
+    [Theory]
+    [InlineData("/account/login")]
+    [InlineData("/")]
+    [InlineData("/health/live")]
+    [InlineData("/no-such-page")]
+    public async Task OtherPages_AnyResponse_RefuseFraming(string path)
+    {
+        var response = await Live.CreateClient().GetAsync(path);
+
+        Assert.Equal("DENY", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
+        Assert.Contains("frame-ancestors 'none'", string.Join(";", response.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Save_ValidSettings_StoredLocallyAndWrittenBackWithSubscriptionSettingsRoute()
+    {
+        var (id, token) = await InstalledAsync("Acme", new JsonObject { ["kept_from_crisp"] = "yes" });
+        Simulator.State.ClearJournal();
+
+        var response = await Live.CreateClient().PostAsync("/crisp/settings", Form(id, token,
+            ("DisplayName", "Acme Shop"),
+            ("EventsEnabled", "true"),
+            ("RelayEnabled", "false"),
+            ("HelpdeskEnabled", "true"),
+            ("AutoRepliesEnabled", "true"),
+            ("RateBudgetPerMinute", "45")));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Settings saved.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var tenant = (await Live.FindTenantAsync(id))!;
+        Assert.Equal("Acme Shop", tenant.Name);
+        var local = JsonNode.Parse(tenant.SettingsJson)!;
+        Assert.Equal(45, local["rate_budget_per_minute"]!.GetValue<int>());
+        Assert.False(local["features"]!["relay"]!.GetValue<bool>());
+        Assert.True(local["features"]!["auto_replies"]!.GetValue<bool>());
+        Assert.Equal("yes", local["kept_from_crisp"]!.GetValue<string>());
+
+        var write = Assert.Single(Simulator.State.GetJournal(id.ToString("D")), e => e.Method == "PATCH");
+        Assert.Equal($"/v1/plugins/subscription/{id:D}/{Simulator.Options.PluginId}/settings", write.Path);
+        Assert.Equal(200, write.Status);
+        var inCrisp = Simulator.State.Read(s => s.FindWebsite(id.ToString("D"))!.Settings.ToJsonString());
+        Assert.Equal(45, JsonNode.Parse(inCrisp)!["rate_budget_per_minute"]!.GetValue<int>());
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-3")]
+    [InlineData("121")]
+    [InlineData("100000")]
+    public async Task Save_BudgetOutsideHubLimits_RefusedWithMessageAndNothingStored(string budget)
+    {
+        var (id, token) = await InstalledAsync("Acme");
+        Simulator.State.ClearJournal();
+
+        var response = await Live.CreateClient().PostAsync("/crisp/settings", Form(id, token, ("RateBudgetPerMinute", budget), ("DisplayName", "Renamed")));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("Nothing was saved", html, StringComparison.Ordinal);
+        Assert.Contains("Choose between 1 and 120 calls per minute.", html, StringComparison.Ordinal);
+        var tenant = (await Live.FindTenantAsync(id))!;
+        Assert.Equal("{}", tenant.SettingsJson);
+        Assert.NotEqual("Renamed", tenant.Name);
+        Assert.DoesNotContain(Simulator.State.GetJournal(id.ToString("D")), e => e.Method is "PATCH" or "PUT");
+    }
+
+    [Fact]
+    public async Task Save_WebsiteToken_StoredEncryptedAndNeverShownOrSentBack()
+    {
+        var (id, token) = await InstalledAsync("Acme");
+        var websiteToken = Simulator.Commands.MintWebsiteToken(id.ToString("D"));
+        var client = Live.CreateClient();
+
+        var saved = await client.PostAsync("/crisp/settings", Form(id, token,
+            ("RateBudgetPerMinute", "30"), ("WebsiteTokenIdentifier", websiteToken.Identifier), ("WebsiteTokenKey", websiteToken.Key)));
+        var shownAgain = await client.GetStringAsync(PageUrl(id, token));
+
+        var savedHtml = await saved.Content.ReadAsStringAsync();
+        Assert.Contains("Settings saved.", savedHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain(websiteToken.Key, savedHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain(websiteToken.Key, shownAgain, StringComparison.Ordinal);
+        Assert.Contains("A website token is stored (encrypted)", shownAgain, StringComparison.Ordinal);
+        Assert.DoesNotContain(Simulator.State.GetJournal(), e => e.Body.Contains(websiteToken.Key, StringComparison.Ordinal));
+
+        var (scope, db) = Live.OpenScope(id);
+        await using (scope)
+        {
+            var rows = await db.Set<TenantSecret>().AsNoTracking().ToListAsync();
+            Assert.Contains(rows, r => r.Name == SecretNames.WebsiteToken);
+            Assert.All(rows, r => Assert.DoesNotContain(websiteToken.Key, r.Ciphertext, StringComparison.Ordinal));
+            Assert.DoesNotContain(websiteToken.Key, (await db.Tenants.SingleAsync()).SettingsJson, StringComparison.Ordinal);
+            var stored = JsonNode.Parse((await scope.ServiceProvider.GetRequiredService<TenantSecrets>().GetAsync(SecretNames.WebsiteToken, CancellationToken.None))!)!;
+            Assert.Equal(websiteToken.Identifier, stored["identifier"]!.GetValue<string>());
+            Assert.Equal(websiteToken.Key, stored["key"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
+    public async Task Save_WebsiteTokenIdentifierWithoutKey_Refused()
+    {
+        var (id, token) = await InstalledAsync("Acme");
+
+        var response = await Live.CreateClient().PostAsync("/crisp/settings", Form(id, token, ("RateBudgetPerMinute", "30"), ("WebsiteTokenIdentifier", "some-identifier")));
+
+        Assert.Contains("needs both its identifier and its key", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var (scope, db) = Live.OpenScope(id);
+        await using (scope)
+        {
+            Assert.False(await db.Set<TenantSecret>().AnyAsync(s => s.Name == SecretNames.WebsiteToken));
+        }
+    }
+
+    [Fact]
+    public async Task Save_LinkNewAccount_CreatesOwnerMembershipThatCanSignIn()
+    {
+        var (id, token) = await InstalledAsync("Acme");
+
+        var response = await Live.CreateClient().PostAsync("/crisp/settings", Form(id, token,
+            ("RateBudgetPerMinute", "30"), ("LinkEmail", "admin@acme.example"), ("LinkPassword", TestData.Password)));
+
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("admin@acme.example", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(TestData.Password, html, StringComparison.Ordinal);
+        await using (var scope = Live.Services.CreateAsyncScope())
+        {
+            var user = await scope.ServiceProvider.GetRequiredService<UserManager<HubUser>>().FindByEmailAsync("admin@acme.example");
+            Assert.NotNull(user);
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Use(id);
+            var membership = await scope.ServiceProvider.GetRequiredService<IntegrationHub.Web.Infrastructure.Data.HubDbContext>().Memberships.SingleAsync();
+            Assert.Equal(user.Id, membership.UserId);
+            Assert.Equal(TenantRole.Owner, membership.Role);
+        }
+
+        var browser = Live.CreateClient();
+        await Browser.SignInAsync(browser, "admin@acme.example");
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync($"/t/{id:D}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Save_LinkExistingAccountWithWrongPassword_NotLinked()
+    {
+        var (id, token) = await InstalledAsync("Acme");
+        await Data.UserAsync("someone@else.example");
+
+        var response = await Live.CreateClient().PostAsync("/crisp/settings", Form(id, token,
+            ("RateBudgetPerMinute", "30"), ("LinkEmail", "someone@else.example"), ("LinkPassword", "Not-The-Password-1")));
+
+        Assert.Contains("The account was not linked", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var (scope, db) = Live.OpenScope(id);
+        await using (scope)
+        {
+            Assert.False(await db.Memberships.AnyAsync());
+        }
+    }
+
+    [Fact]
+    public async Task SettingsSavedHook_SavedInCrispDashboard_UpdatesLocalCopy()
+    {
+        var (id, _) = await InstalledAsync("Acme");
+
+        var response = await Simulator.Admin.PutAsync($"websites/{id:D}/settings", System.Net.Http.Json.JsonContent.Create(new JsonObject
+        {
+            ["settings"] = new JsonObject { ["rate_budget_per_minute"] = 77, ["features"] = new JsonObject { ["events"] = false } },
+        }));
+        response.EnsureSuccessStatusCode();
+
+        var tenant = await Eventually.UntilAsync(
+            () => Live.FindTenantAsync(id),
+            t => t is not null && t.SettingsJson.Contains("77", StringComparison.Ordinal),
+            "the settings hook to update the local copy");
+        Assert.False(JsonNode.Parse(tenant!.SettingsJson)!["features"]!["events"]!.GetValue<bool>());
+        Assert.Equal(TenantStatus.Active, tenant.Status);
+    }
+
+    private async Task<(Guid Id, string Token)> InstalledAsync(string name, JsonObject? settings = null)
+    {
+        var website = Simulator.Install(name, settings: settings);
+        var id = Guid.Parse(website.WebsiteId);
+        await Live.WaitForTenantAsync(id);
+        return (id, website.SubscriptionToken);
+    }
+
+    private static string PageUrl(Guid websiteId, string token) =>
+        $"/crisp/settings?website_id={websiteId:D}&token={Uri.EscapeDataString(token)}&locale=en";
+
+    private static FormUrlEncodedContent Form(Guid websiteId, string token, params (string Name, string Value)[] fields) =>
+        new([
+            new("WebsiteId", websiteId.ToString("D")),
+            new("Token", token),
+            .. fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)),
+        ]);
+}

@@ -1,0 +1,229 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using IntegrationHub.Crisp.Hooks;
+using IntegrationHub.Web.Features.Hooks;
+using IntegrationHub.Web.Features.Installations;
+using IntegrationHub.Web.Features.Tenants;
+using IntegrationHub.Web.Infrastructure.Tenancy;
+using IntegrationHub.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IntegrationHub.Web.Tests.Hooks;
+
+/// <summary><c>POST /crisp/hooks</c>: verified, stored once, answered without ever a 500; then processed from the inbox.</summary>
+public abstract class HookIntakeTests(IHubFixture fixture) : HubTestBase(fixture)
+{
+    private static readonly Guid Website = Guid.Parse("2f0c4a1e-8b6d-4e3f-a1b2-c3d4e5f60718");
+
+    [Fact]
+    public async Task Post_SameHookDeliveredThreeTimes_StoredOnceAndAllAcknowledged()
+    {
+        var body = SignedHooks.Body("plugin:settings:saved", Website, new JsonObject { ["settings"] = new JsonObject { ["a"] = 1 } });
+        var client = Hub.CreateClient();
+
+        var statuses = new List<string>();
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            // Crisp's retry resends the same body with a new emission timestamp and signature.
+            var response = await client.SendAsync(SignedHooks.Request(body, attempt: attempt,
+                timestamp: (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + attempt).ToString(CultureInfo.InvariantCulture)));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            statuses.Add(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["status"]!.GetValue<string>());
+        }
+
+        Assert.Equal(["accepted", "duplicate", "duplicate"], statuses);
+        Assert.Equal(1, await InboxCountAsync());
+    }
+
+    [Fact]
+    public async Task Post_SameHookDeliveredConcurrently_StoredOnceWithoutServerError()
+    {
+        var body = SignedHooks.Body("plugin:subscription:updated", Website, new JsonObject { ["bound"] = false });
+        var client = Hub.CreateClient();
+
+        var responses = await Task.WhenAll(Enumerable.Range(1, 6).Select(i => client.SendAsync(SignedHooks.Request(body, attempt: i))));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(1, await InboxCountAsync());
+    }
+
+    [Fact]
+    public async Task Post_DifferentEventsSameSecond_StoredSeparately()
+    {
+        var client = Hub.CreateClient();
+        await client.SendAsync(SignedHooks.Request(SignedHooks.Body("plugin:settings:saved", Website, new JsonObject { ["settings"] = new JsonObject { ["a"] = 1 } }, 1)));
+        await client.SendAsync(SignedHooks.Request(SignedHooks.Body("plugin:settings:saved", Website, new JsonObject { ["settings"] = new JsonObject { ["a"] = 2 } }, 1)));
+        Assert.Equal(2, await InboxCountAsync());
+    }
+
+    [Theory]
+    [InlineData("wrong-secret", null)]
+    [InlineData(null, "")]
+    [InlineData(null, "00")]
+    [InlineData(null, "not hex at all")]
+    public async Task Post_BadOrMissingSignature_Gets401AndStoresNothing(string? secret, string? signature)
+    {
+        var body = SignedHooks.Body("plugin:settings:saved", Website);
+        var response = await Hub.CreateClient().SendAsync(SignedHooks.Request(body, secret: secret ?? HubApplicationFactory.TestHookSecret, signature: signature));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(0, await InboxCountAsync());
+    }
+
+    [Fact]
+    public async Task Post_BodyChangedAfterSigning_Gets401()
+    {
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        var signed = SignedHooks.Body("plugin:subscription:updated", Website, new JsonObject { ["bound"] = true });
+        var signature = CrispHookSignature.Compute(HubApplicationFactory.TestHookSecret, timestamp, Encoding.UTF8.GetBytes(signed));
+        var tampered = signed.Replace("true", "false", StringComparison.Ordinal);
+
+        var response = await Hub.CreateClient().SendAsync(SignedHooks.Request(tampered, timestamp: timestamp, signature: signature));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(-10, true)] // ten minutes old, milliseconds
+    [InlineData(-10, false)] // ten minutes old, seconds
+    [InlineData(10, true)] // ten minutes in the future
+    [InlineData(-60 * 24 * 365, false)]
+    public async Task Post_TimestampOutsideWindow_Gets401(int minutes, bool milliseconds)
+    {
+        var sent = DateTimeOffset.UtcNow.AddMinutes(minutes);
+        var timestamp = (milliseconds ? sent.ToUnixTimeMilliseconds() : sent.ToUnixTimeSeconds()).ToString(CultureInfo.InvariantCulture);
+
+        var response = await Hub.CreateClient().SendAsync(SignedHooks.Request(SignedHooks.Body("plugin:settings:saved", Website), timestamp: timestamp));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(0, await InboxCountAsync());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("yesterday")]
+    [InlineData("-5")]
+    public async Task Post_TimestampNotANumber_Gets401(string timestamp)
+    {
+        var response = await Hub.CreateClient().SendAsync(SignedHooks.Request(SignedHooks.Body("plugin:settings:saved", Website), timestamp: timestamp));
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Post_FreshTimestampInSeconds_Accepted()
+    {
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var response = await Hub.CreateClient().SendAsync(SignedHooks.Request(SignedHooks.Body("plugin:settings:saved", Website), timestamp: timestamp));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("this is not json")]
+    [InlineData("{\"event\":")]
+    [InlineData("[1,2,3]")]
+    [InlineData("{\"website_id\":\"x\",\"event\":\"plugin:settings:saved\",\"data\":{}}")]
+    [InlineData("{\"website_id\":\"2f0c4a1e-8b6d-4e3f-a1b2-c3d4e5f60718\",\"data\":{}}")]
+    [InlineData("{\"website_id\":\"2f0c4a1e-8b6d-4e3f-a1b2-c3d4e5f60718\",\"event\":\"x\",\"data\":[]}")]
+    public async Task Post_SignedButNotAValidHook_Gets400(string body)
+    {
+        var response = await Hub.CreateClient().SendAsync(SignedHooks.Request(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(0, await InboxCountAsync());
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    public async Task Post_WrongContentType_Gets415(string contentType)
+    {
+        var response = await Hub.CreateClient().SendAsync(SignedHooks.Request(SignedHooks.Body("plugin:settings:saved", Website), contentType: contentType));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Post_JsonWithCharset_Accepted()
+    {
+        var response = await Hub.CreateClient().SendAsync(SignedHooks.Request(SignedHooks.Body("plugin:settings:saved", Website), contentType: "application/json; charset=utf-8"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Post_BodyOverLimit_Gets413(bool withContentLength)
+    {
+        var body = SignedHooks.Body("plugin:settings:saved", Website, new JsonObject { ["settings"] = new JsonObject { ["blob"] = new string('x', 300 * 1024) } });
+        using var request = SignedHooks.Request(body);
+        if (!withContentLength)
+        {
+            // Chunked: the length is only known by reading, and reading stops at the limit.
+            request.Content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(body)), 4096);
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            request.Headers.TransferEncodingChunked = true;
+        }
+
+        var response = await Hub.CreateClient().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal(0, await InboxCountAsync());
+    }
+
+    [Fact]
+    public async Task Process_SettingsSavedForUninstalledWebsite_DoesNotReinstallIt()
+    {
+        var tenant = await Data.TenantAsync("Acme", Website);
+        await Hub.Services.GetRequiredService<InstallationLifecycle>().UninstallAsync(tenant, CancellationToken.None);
+        await Hub.CreateClient().SendAsync(SignedHooks.Request(SignedHooks.Body("plugin:settings:saved", Website, new JsonObject { ["settings"] = new JsonObject { ["rate_budget_per_minute"] = 5 } })));
+
+        await ProcessInboxAsync();
+
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            Assert.Equal(TenantStatus.Uninstalled, (await db.Tenants.SingleAsync()).Status);
+        }
+    }
+
+    [Fact]
+    public async Task Process_HooksForUnknownWebsite_CreateNoTenant()
+    {
+        var client = Hub.CreateClient();
+        await client.SendAsync(SignedHooks.Request(SignedHooks.Body("plugin:settings:saved", Website, new JsonObject { ["settings"] = new JsonObject() })));
+        await client.SendAsync(SignedHooks.Request(SignedHooks.Body("plugin:subscription:updated", Website, new JsonObject { ["bound"] = false })));
+        await client.SendAsync(SignedHooks.Request(SignedHooks.Body("message:send", Website, new JsonObject { ["session_id"] = "session_1", ["fingerprint"] = 1 })));
+
+        await ProcessInboxAsync();
+
+        var (scope, db) = OpenScope();
+        await using (scope)
+        {
+            Assert.False(await db.Tenants.AcrossTenants().AnyAsync());
+            Assert.All(await db.Set<HookInboxEntry>().ToListAsync(), e => Assert.NotNull(e.ProcessedAt));
+        }
+    }
+
+    private async Task ProcessInboxAsync()
+    {
+        await using var scope = Hub.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<HookProcessor>().ProcessPendingAsync(CancellationToken.None);
+    }
+
+    private async Task<int> InboxCountAsync()
+    {
+        var (scope, db) = OpenScope();
+        await using (scope)
+        {
+            return await db.Set<HookInboxEntry>().CountAsync();
+        }
+    }
+}
+
+public sealed class HookIntakeTestsOnSqlite(SqliteHubFixture fixture) : HookIntakeTests(fixture), IClassFixture<SqliteHubFixture>;
+
+[Collection(PostgresCollection.Name)]
+public sealed class HookIntakeTestsOnPostgres(PostgresHubFixture fixture) : HookIntakeTests(fixture);
