@@ -481,3 +481,71 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125093901_AddRules') THEN
+    CREATE TABLE rules (
+        "Id" uuid NOT NULL,
+        "TenantId" uuid NOT NULL,
+        "Name" character varying(200) NOT NULL,
+        "Enabled" boolean NOT NULL,
+        "CurrentVersionId" uuid NOT NULL,
+        "CurrentVersion" integer NOT NULL,
+        "Preset" character varying(50),
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "UpdatedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_rules" PRIMARY KEY ("Id"),
+        CONSTRAINT "FK_rules_tenants_TenantId" FOREIGN KEY ("TenantId") REFERENCES tenants ("Id") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125093901_AddRules') THEN
+    CREATE TABLE rule_versions (
+        "Id" uuid NOT NULL,
+        "TenantId" uuid NOT NULL,
+        "RuleId" uuid NOT NULL,
+        "Version" integer NOT NULL,
+        "Definition" character varying(100000) NOT NULL,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "CreatedBy" character varying(256),
+        CONSTRAINT "PK_rule_versions" PRIMARY KEY ("Id"),
+        CONSTRAINT "FK_rule_versions_rules_RuleId" FOREIGN KEY ("RuleId") REFERENCES rules ("Id") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125093901_AddRules') THEN
+    CREATE INDEX "IX_rule_versions_RuleId" ON rule_versions ("RuleId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125093901_AddRules') THEN
+    CREATE UNIQUE INDEX "IX_rule_versions_TenantId_RuleId_Version" ON rule_versions ("TenantId", "RuleId", "Version");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125093901_AddRules') THEN
+    CREATE INDEX "IX_rules_TenantId_Name" ON rules ("TenantId", "Name");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125093901_AddRules') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261125093901_AddRules', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

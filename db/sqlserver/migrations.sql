@@ -538,3 +538,78 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125093905_AddRules'
+)
+BEGIN
+    CREATE TABLE [rules] (
+        [Id] uniqueidentifier NOT NULL,
+        [TenantId] uniqueidentifier NOT NULL,
+        [Name] nvarchar(200) NOT NULL,
+        [Enabled] bit NOT NULL,
+        [CurrentVersionId] uniqueidentifier NOT NULL,
+        [CurrentVersion] int NOT NULL,
+        [Preset] nvarchar(50) NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        [UpdatedAt] datetimeoffset NOT NULL,
+        CONSTRAINT [PK_rules] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_rules_tenants_TenantId] FOREIGN KEY ([TenantId]) REFERENCES [tenants] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125093905_AddRules'
+)
+BEGIN
+    CREATE TABLE [rule_versions] (
+        [Id] uniqueidentifier NOT NULL,
+        [TenantId] uniqueidentifier NOT NULL,
+        [RuleId] uniqueidentifier NOT NULL,
+        [Version] int NOT NULL,
+        [Definition] nvarchar(max) NOT NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        [CreatedBy] nvarchar(256) NULL,
+        CONSTRAINT [PK_rule_versions] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_rule_versions_rules_RuleId] FOREIGN KEY ([RuleId]) REFERENCES [rules] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125093905_AddRules'
+)
+BEGIN
+    CREATE INDEX [IX_rule_versions_RuleId] ON [rule_versions] ([RuleId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125093905_AddRules'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_rule_versions_TenantId_RuleId_Version] ON [rule_versions] ([TenantId], [RuleId], [Version]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125093905_AddRules'
+)
+BEGIN
+    CREATE INDEX [IX_rules_TenantId_Name] ON [rules] ([TenantId], [Name]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125093905_AddRules'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261125093905_AddRules', N'10.0.15');
+END;
+
+COMMIT;
+GO
+
