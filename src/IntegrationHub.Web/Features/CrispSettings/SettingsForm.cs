@@ -43,6 +43,23 @@ public sealed record SettingsForm
 
     [StringLength(200)]
     public string? LinkPassword { get; init; }
+
+    // A record prints every property by default, and MVC logs action arguments (Debug/Trace): the token, the keys
+    // and the password would be in the logs. Printed here without them.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture,
+            $"WebsiteId = {WebsiteId}, Token = [redacted], DisplayName = {DisplayName}, EventsEnabled = {EventsEnabled}, RelayEnabled = {RelayEnabled}, ")
+            .Append(System.Globalization.CultureInfo.InvariantCulture,
+                $"HelpdeskEnabled = {HelpdeskEnabled}, AutoRepliesEnabled = {AutoRepliesEnabled}, RateBudgetPerMinute = {RateBudgetPerMinute}, ")
+            .Append(System.Globalization.CultureInfo.InvariantCulture,
+                $"WebsiteTokenIdentifier = {WebsiteTokenIdentifier}, WebsiteTokenKey = {Redacted(WebsiteTokenKey)}, RemoveWebsiteToken = {RemoveWebsiteToken}, ")
+            .Append(System.Globalization.CultureInfo.InvariantCulture,
+                $"IdentitySecret = {Redacted(IdentitySecret)}, RemoveIdentitySecret = {RemoveIdentitySecret}, LinkEmail = {LinkEmail}, LinkPassword = {Redacted(LinkPassword)}");
+        return true;
+    }
+
+    private static string Redacted(string? secret) => string.IsNullOrEmpty(secret) ? string.Empty : "[redacted]";
 }
 
 public sealed record SettingsPageModel(

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using IntegrationHub.Web.Features.ApiKeys;
 using IntegrationHub.Web.Features.Kit;
+using IntegrationHub.Web.Features.Rules;
 using IntegrationHub.Web.Features.Tenants;
 using IntegrationHub.Web.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Authentication;
@@ -70,6 +71,7 @@ public static class ApiRegistration
         var api = app.MapGroup("/api/v1").RequireAuthorization(ApiKeyPolicy);
         api.MapTenantApi();
         api.MapKitApi();
+        api.MapRulesApi();
 
         app.UseSwagger();
         app.UseSwaggerUI(options =>

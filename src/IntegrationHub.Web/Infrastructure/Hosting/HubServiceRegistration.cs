@@ -1,4 +1,6 @@
 using IntegrationHub.Web.Features.ApiKeys;
+using IntegrationHub.Web.Features.Audit;
+using IntegrationHub.Web.Features.Rules;
 using IntegrationHub.Web.Features.Credentials;
 using IntegrationHub.Web.Features.Delivery;
 using IntegrationHub.Web.Features.CrispSettings;
@@ -38,6 +40,10 @@ public static class HubServiceRegistration
         builder.AddHubHooks();
         builder.Services.AddOptions<CrispSettingsOptions>().BindConfiguration(CrispSettingsOptions.Section);
         builder.Services.AddScoped<CrispCallOutbox>();
+        builder.Services.AddScoped<AuditLog>();
+        builder.Services.AddSingleton<RuleTemplates>();
+        builder.Services.AddSingleton<RulePlanner>();
+        builder.Services.AddScoped<RuleService>();
         builder.Services.AddScoped<TenantDirectory>();
         builder.Services.AddScoped<ApiKeyService>();
         builder.Services.AddScoped<HubAdministratorBootstrapper>();

@@ -1,0 +1,101 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using IntegrationHub.Web.Features.CrispSettings;
+using IntegrationHub.Web.Infrastructure.Data;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace IntegrationHub.Web.Features.Rules;
+
+public static class RulesApi
+{
+    /// <summary>An event to try the rules on, shaped like <c>POST /api/v1/events</c>.</summary>
+    public sealed record PreviewEvent(string? Event, string? Email, string? UserId, JsonObject? Properties, DateTimeOffset? Timestamp);
+
+    /// <summary>A draft rule to preview instead of the stored ones (e.g. from a customer's CI before saving).</summary>
+    public sealed record DraftRule(string? Name, RuleDefinition? Definition);
+
+    /// <summary>Preview request: the event, and optionally draft rules (otherwise the tenant's enabled rules).</summary>
+    public sealed record PreviewRequest(PreviewEvent? Event, IReadOnlyList<DraftRule>? Rules);
+
+    public sealed record PreviewHttpCall(string Method, string Path, JsonNode? Body, string? Note);
+
+    public sealed record PreviewCall(string Kind, JsonObject Payload, IReadOnlyList<PreviewHttpCall> Http);
+
+    public sealed record PreviewRule(Guid? RuleId, string Name, int? Version, bool Matched, IReadOnlyList<string> Reasons, IReadOnlyList<string> Errors, IReadOnlyList<PreviewCall> Calls);
+
+    public sealed record PreviewCost(int OutboxCalls, int HttpRequests, int BudgetPerMinute, double ShareOfMinuteBudget);
+
+    public sealed record PreviewResponse(IReadOnlyList<PreviewRule> Rules, PreviewCost Cost);
+
+    public static RouteGroupBuilder MapRulesApi(this RouteGroupBuilder api)
+    {
+        api.MapPost("/rules/preview", PreviewAsync)
+            .WithName("PreviewRules")
+            .WithTags("Rules")
+            .WithSummary("Dry-run: which rules match an event, and the exact Crisp calls they would make")
+            .WithDescription("Makes no Crisp call and stores nothing. Without `rules`, the website's enabled rules are used; "
+                + "with `rules`, those drafts are validated and previewed instead (use it in your backend's CI).")
+            .ProducesValidationProblem();
+        return api;
+    }
+
+    private static async Task<Results<Ok<PreviewResponse>, ValidationProblem>> PreviewAsync(
+        PreviewRequest? request, RuleService rules, RulePlanner planner, HubDbContext db, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var evt = request?.Event;
+        if (evt is null || string.IsNullOrWhiteSpace(evt.Event) || evt.Event.Length > 200)
+        {
+            errors["event.event"] = ["An event name of 1 to 200 characters is required."];
+        }
+
+        var active = new List<RulePlanner.ActiveRule>();
+        if (request?.Rules is { Count: > 0 } drafts)
+        {
+            if (drafts.Count > 50)
+            {
+                errors["rules"] = ["At most 50 draft rules."];
+            }
+
+            for (var i = 0; i < drafts.Count && i < 50; i++)
+            {
+                var definition = drafts[i].Definition ?? new RuleDefinition();
+                foreach (var (field, messages) in RuleValidator.Validate(drafts[i].Name ?? $"draft {i + 1}", definition))
+                {
+                    errors[$"rules[{i}].{field}"] = messages;
+                }
+
+                active.Add(new RulePlanner.ActiveRule(Guid.Empty, Guid.Empty, 0, drafts[i].Name ?? $"draft {i + 1}", definition));
+            }
+        }
+        else
+        {
+            active.AddRange(await rules.ActiveAsync(cancellationToken));
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var tenant = await db.Tenants.AsNoTracking().SingleAsync(cancellationToken);
+        var ruleEvent = new RuleEvent(evt!.Event!.Trim(), evt.Email?.Trim().ToLowerInvariant(), evt.UserId, evt.Properties ?? [], evt.Timestamp ?? DateTimeOffset.UtcNow);
+        var outcomes = await planner.PlanAsync(ruleEvent, active);
+
+        var previewRules = outcomes.Select(o => new PreviewRule(
+            o.Rule.RuleId == Guid.Empty ? null : o.Rule.RuleId,
+            o.Rule.Name,
+            o.Rule.RuleId == Guid.Empty ? null : o.Rule.Version,
+            o.Matched,
+            o.Reasons,
+            o.Errors,
+            o.Calls.Select(c => new PreviewCall(c.Kind, c.Payload, CrispCallPreview.Describe(tenant.WebsiteId, c.Kind, c.Payload)
+                .Select(h => new PreviewHttpCall(h.Method, h.Path, h.Body, h.Note)).ToList())).ToList())).ToList();
+
+        var outboxCalls = previewRules.Sum(r => r.Calls.Count);
+        var httpRequests = previewRules.Sum(r => r.Calls.Sum(c => c.Http.Count));
+        var budget = TenantSettings.Parse(tenant.SettingsJson).RateBudgetPerMinute;
+        return TypedResults.Ok(new PreviewResponse(previewRules, new PreviewCost(outboxCalls, httpRequests, budget, budget == 0 ? 0 : Math.Round((double)httpRequests / budget, 3))));
+    }
+}

@@ -1,0 +1,159 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using IntegrationHub.Web.Features.Delivery;
+using IntegrationHub.Web.Features.Rules;
+using IntegrationHub.Web.Infrastructure.Tenancy;
+using IntegrationHub.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IntegrationHub.Web.Tests.Rules;
+
+public abstract class RulesApiTests(IHubFixture fixture) : HubTestBase(fixture)
+{
+    private static readonly RuleDefinition PaidOrders = new()
+    {
+        Trigger = "order.*",
+        Conditions = [new RuleCondition("properties.amount", ConditionOperator.GreaterThan, 100)],
+        Actions =
+        [
+            new RuleAction { Type = RuleActionType.PeopleEvent, Text = "Paid {{ properties.amount }}", Color = "green" },
+            new RuleAction { Type = RuleActionType.SessionData, Data = new Dictionary<string, string> { ["last_order"] = "{{ properties.amount }}" } },
+        ],
+    };
+
+    [Fact]
+    public async Task Preview_StoredRules_ShowsMatchesCallsAndCostWithoutSendingAnything()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        await WithRulesAsync(tenant, async rules =>
+        {
+            await rules.CreateAsync("Paid orders", PaidOrders, "owner@acme.example", CancellationToken.None);
+            await rules.CreateAsync("Signups", PaidOrders with { Trigger = "user.signup" }, "owner@acme.example", CancellationToken.None);
+        });
+        var client = await ClientAsync(tenant);
+
+        var response = await client.PostAsJsonAsync("/api/v1/rules/preview", new
+        {
+            @event = new { @event = "order.paid", email = "Ada@Example.com", properties = new { amount = 150 } },
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var rules = json.RootElement.GetProperty("rules").EnumerateArray().ToList();
+        var paid = rules.Single(r => r.GetProperty("name").GetString() == "Paid orders");
+        var signups = rules.Single(r => r.GetProperty("name").GetString() == "Signups");
+        Assert.True(paid.GetProperty("matched").GetBoolean());
+        Assert.False(signups.GetProperty("matched").GetBoolean());
+        Assert.Contains("does not match trigger", signups.GetProperty("reasons")[0].GetString(), StringComparison.Ordinal);
+
+        var calls = paid.GetProperty("calls").EnumerateArray().ToList();
+        Assert.Equal(CrispCallKinds.PeopleEventAdd, calls[0].GetProperty("kind").GetString());
+        var post = calls[0].GetProperty("http")[0];
+        Assert.Equal("POST", post.GetProperty("method").GetString());
+        Assert.Equal($"/v1/website/{tenant:D}/people/events/ada%40example.com", post.GetProperty("path").GetString());
+        Assert.Equal("Paid 150", post.GetProperty("body").GetProperty("text").GetString());
+        Assert.Equal("PATCH", calls[1].GetProperty("http")[2].GetProperty("method").GetString());
+        Assert.Equal(4, json.RootElement.GetProperty("cost").GetProperty("http_requests").GetInt32());
+        Assert.Equal(30, json.RootElement.GetProperty("cost").GetProperty("budget_per_minute").GetInt32());
+
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            Assert.Empty(await db.Set<CrispCall>().ToListAsync()); // preview never queues work
+        }
+    }
+
+    [Fact]
+    public async Task Preview_DraftRules_ValidatedWithFieldErrors()
+    {
+        var client = await ClientAsync(await Data.TenantAsync());
+
+        var response = await client.PostAsJsonAsync("/api/v1/rules/preview", new
+        {
+            @event = new { @event = "order.paid", email = "a@b.example" },
+            rules = new[] { new { name = "bad", definition = new { trigger = "order.*", actions = new[] { new { type = "people_event", text = "{% if %}", color = "magenta" } } } } },
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("rules[0].actions[0].text", body, StringComparison.Ordinal);
+        Assert.Contains("rules[0].actions[0].color", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Preview_KeyOfA_NeverSeesBsRules()
+    {
+        var a = await Data.TenantAsync("A");
+        var b = await Data.TenantAsync("B");
+        await WithRulesAsync(b, rules => rules.CreateAsync("B secret rule", PaidOrders, "b", CancellationToken.None));
+
+        var response = await (await ClientAsync(a)).PostAsJsonAsync("/api/v1/rules/preview", new { @event = new { @event = "order.paid", email = "x@y.example", properties = new { amount = 500 } } });
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("B secret rule", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Update_AddsAVersion_EarlierVersionUnchanged()
+    {
+        var tenant = await Data.TenantAsync();
+        Guid ruleId = default;
+        await WithRulesAsync(tenant, async rules =>
+        {
+            ruleId = (await rules.CreateAsync("Paid", PaidOrders, "me", CancellationToken.None)).Rule!.Id;
+            var updated = await rules.UpdateAsync(ruleId, "Paid (big)", PaidOrders with { Trigger = "order.paid" }, "me", CancellationToken.None);
+            Assert.True(updated.Succeeded);
+            var invalid = await rules.UpdateAsync(ruleId, "Paid", PaidOrders with { Trigger = "" }, "me", CancellationToken.None);
+            Assert.Contains("trigger", invalid.Errors.Keys);
+        });
+
+        await WithRulesAsync(tenant, async rules =>
+        {
+            var versions = await rules.VersionsAsync(ruleId, CancellationToken.None);
+            Assert.Equal([2, 1], versions.Select(v => v.Version));
+            Assert.Equal("order.*", RuleDefinition.FromJson(versions[1].Definition).Trigger);
+            Assert.Equal("order.paid", RuleDefinition.FromJson(versions[0].Definition).Trigger);
+            var active = Assert.Single(await rules.ActiveAsync(CancellationToken.None));
+            Assert.Equal(versions[0].Id, active.VersionId);
+
+            await rules.SetEnabledAsync(ruleId, false, "me", CancellationToken.None);
+            Assert.Empty(await rules.ActiveAsync(CancellationToken.None));
+        });
+    }
+
+    [Fact]
+    public async Task SupportContextPreset_OneClickTwice_OneRule()
+    {
+        var tenant = await Data.TenantAsync();
+        await WithRulesAsync(tenant, async rules =>
+        {
+            await rules.EnablePresetAsync(RulePresets.SupportContext, "me", CancellationToken.None);
+            await rules.EnablePresetAsync(RulePresets.SupportContext, "me", CancellationToken.None);
+            Assert.Single(await rules.ListAsync(CancellationToken.None));
+        });
+    }
+
+    private async Task WithRulesAsync(Guid tenant, Func<RuleService, Task> action)
+    {
+        await using var scope = Hub.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Use(tenant);
+        await action(scope.ServiceProvider.GetRequiredService<RuleService>());
+    }
+
+    private async Task<HttpClient> ClientAsync(Guid tenant)
+    {
+        var key = await Data.ApiKeyAsync(tenant);
+        var client = Hub.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key.Plaintext);
+        return client;
+    }
+}
+
+public sealed class RulesApiTestsOnSqlite(SqliteHubFixture fixture) : RulesApiTests(fixture), IClassFixture<SqliteHubFixture>;
+
+[Collection(PostgresCollection.Name)]
+public sealed class RulesApiTestsOnPostgres(PostgresHubFixture fixture) : RulesApiTests(fixture);
