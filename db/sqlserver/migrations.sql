@@ -613,3 +613,42 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125094213_AddAuditLog'
+)
+BEGIN
+    CREATE TABLE [audit_entries] (
+        [Id] bigint NOT NULL IDENTITY,
+        [TenantId] uniqueidentifier NOT NULL,
+        [At] datetimeoffset NOT NULL,
+        [Actor] nvarchar(256) NOT NULL,
+        [Action] nvarchar(50) NOT NULL,
+        [Target] nvarchar(300) NULL,
+        [Details] nvarchar(2000) NULL,
+        CONSTRAINT [PK_audit_entries] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_audit_entries_tenants_TenantId] FOREIGN KEY ([TenantId]) REFERENCES [tenants] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125094213_AddAuditLog'
+)
+BEGIN
+    CREATE INDEX [IX_audit_entries_TenantId_At] ON [audit_entries] ([TenantId], [At]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125094213_AddAuditLog'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261125094213_AddAuditLog', N'10.0.15');
+END;
+
+COMMIT;
+GO
+
