@@ -14,7 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace IntegrationHub.Web.Tests.Installations;
 
 /// <summary>Install, uninstall and reinstall as Crisp (the simulator) drives them, through hooks and syncs.</summary>
-public sealed class InstallationLifecycleTests(LiveHubFixture live) : LiveHubTestBase(live), IClassFixture<LiveHubFixture>
+public abstract class InstallationLifecycleTests(LiveHubFixture live) : LiveHubTestBase(live)
 {
     [Fact]
     public async Task InstallHook_NewWebsite_TenantActiveWithEncryptedSubscriptionToken()
@@ -253,3 +253,7 @@ public sealed class InstallationLifecycleTests(LiveHubFixture live) : LiveHubTes
             (actual.Name, actual.Status, actual.Source, actual.SettingsJson, actual.InstalledAt, actual.UpdatedAt, actual.UninstalledAt));
     }
 }
+
+public sealed class InstallationLifecycleTestsOnSqlite(LiveHubFixture live) : InstallationLifecycleTests(live), IClassFixture<LiveHubFixture>;
+
+public sealed class InstallationLifecycleTestsOnPostgres(LivePostgresHubFixture live) : InstallationLifecycleTests(live), IClassFixture<LivePostgresHubFixture>;
