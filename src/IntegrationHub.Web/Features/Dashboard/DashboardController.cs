@@ -56,3 +56,5 @@ public sealed record TenantSummary(Guid Id, string Name, string? Domain, TenantS
 public sealed record DashboardIndexModel(IReadOnlyList<TenantSummary> Tenants, bool IsAdministrator);
 
 public sealed record TenantOverviewModel(Tenant Tenant, TenantRole Role, int ActiveApiKeys, int Members);
+
+public sealed record TenantNavModel(string WebsiteId, string Current);

@@ -27,7 +27,9 @@ public sealed class RequireTenantRoleAttribute(TenantRole role) : Attribute, IAu
 
         if (!access.Allows(Role))
         {
-            context.Result = new ForbidResult();
+            // A plain 403 with an explanation, not the cookie handler's redirect: the refusal is visible to the user
+            // and to API-style clients alike.
+            context.Result = new ViewResult { ViewName = "/Features/Account/AccessDenied.cshtml", StatusCode = StatusCodes.Status403Forbidden };
         }
     }
 }

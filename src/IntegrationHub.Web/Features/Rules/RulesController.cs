@@ -1,0 +1,181 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using IntegrationHub.Web.Features.CrispSettings;
+using IntegrationHub.Web.Features.Members;
+using IntegrationHub.Web.Infrastructure.Data;
+using IntegrationHub.Web.Infrastructure.Tenancy;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace IntegrationHub.Web.Features.Rules;
+
+/// <summary>Rules in the dashboard: list, create, edit (new version), switch on/off, the preset, and the dry-run preview.</summary>
+[Authorize]
+[Route("t/{websiteId}/rules")]
+[RequireTenantRole(TenantRole.Viewer)]
+public sealed class RulesController(RuleService rules, RulePlanner planner, HubDbContext db) : Controller
+{
+    private string Actor => User.Identity?.Name ?? "unknown";
+
+    private bool CanEdit => HttpContext.Features.Get<TenantAccess>()?.Allows(TenantRole.Editor) == true;
+
+    [HttpGet("")]
+    public async Task<IActionResult> Index(CancellationToken cancellationToken)
+    {
+        var list = await rules.ListAsync(cancellationToken);
+        var rows = new List<RuleListRow>();
+        foreach (var rule in list)
+        {
+            var definition = await rules.CurrentDefinitionAsync(rule, cancellationToken);
+            rows.Add(new RuleListRow(rule, definition?.Trigger ?? "?", definition?.Actions.Count ?? 0));
+        }
+
+        return View(new RuleListModel(await WebsiteAsync(cancellationToken), rows, CanEdit));
+    }
+
+    [HttpGet("new")]
+    [RequireTenantRole(TenantRole.Editor)]
+    public async Task<IActionResult> New(CancellationToken cancellationToken) =>
+        View("Edit", new RuleEditModel(await WebsiteAsync(cancellationToken), null, new RuleForm().WithBlankRows(), new Dictionary<string, string[]>(), []));
+
+    [HttpPost("new")]
+    [RequireTenantRole(TenantRole.Editor)]
+    public async Task<IActionResult> Create(RuleForm form, CancellationToken cancellationToken)
+    {
+        var (definition, formErrors) = form.ToDefinition();
+        var result = formErrors.Count > 0 ? null : await rules.CreateAsync(form.Name, definition, Actor, cancellationToken);
+        if (result is { Succeeded: true })
+        {
+            TempData["Message"] = $"Rule '{result.Rule!.Name}' created.";
+            return Redirect($"/t/{RouteWebsite}/rules");
+        }
+
+        var errors = Merge(formErrors, result?.Errors ?? RuleValidator.Validate(form.Name, definition));
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return View("Edit", new RuleEditModel(await WebsiteAsync(cancellationToken), null, form.WithBlankRows(), errors, []));
+    }
+
+    [HttpGet("{id:guid}")]
+    public async Task<IActionResult> Edit(Guid id, CancellationToken cancellationToken)
+    {
+        var rule = await rules.FindAsync(id, cancellationToken);
+        if (rule is null)
+        {
+            return NotFound();
+        }
+
+        var definition = await rules.CurrentDefinitionAsync(rule, cancellationToken) ?? new RuleDefinition();
+        return View("Edit", new RuleEditModel(await WebsiteAsync(cancellationToken), rule, RuleForm.From(rule.Name, definition), new Dictionary<string, string[]>(), await rules.VersionsAsync(id, cancellationToken)));
+    }
+
+    [HttpPost("{id:guid}")]
+    [RequireTenantRole(TenantRole.Editor)]
+    public async Task<IActionResult> Update(Guid id, RuleForm form, CancellationToken cancellationToken)
+    {
+        var rule = await rules.FindAsync(id, cancellationToken);
+        if (rule is null)
+        {
+            return NotFound();
+        }
+
+        var (definition, formErrors) = form.ToDefinition();
+        var result = formErrors.Count > 0 ? null : await rules.UpdateAsync(id, form.Name, definition, Actor, cancellationToken);
+        if (result is { Succeeded: true })
+        {
+            TempData["Message"] = $"Rule '{result.Rule!.Name}' saved as version {result.Rule.CurrentVersion}.";
+            return Redirect($"/t/{RouteWebsite}/rules");
+        }
+
+        var errors = Merge(formErrors, result?.Errors ?? RuleValidator.Validate(form.Name, definition));
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return View("Edit", new RuleEditModel(await WebsiteAsync(cancellationToken), rule, form.WithBlankRows(), errors, await rules.VersionsAsync(id, cancellationToken)));
+    }
+
+    [HttpPost("{id:guid}/enabled")]
+    [RequireTenantRole(TenantRole.Editor)]
+    public async Task<IActionResult> SetEnabled(Guid id, bool enabled, CancellationToken cancellationToken)
+    {
+        if (!await rules.SetEnabledAsync(id, enabled, Actor, cancellationToken))
+        {
+            return NotFound();
+        }
+
+        TempData["Message"] = enabled ? "Rule switched on." : "Rule switched off.";
+        return Redirect($"/t/{RouteWebsite}/rules");
+    }
+
+    [HttpPost("presets/support-context")]
+    [RequireTenantRole(TenantRole.Editor)]
+    public async Task<IActionResult> EnableSupportContext(CancellationToken cancellationToken)
+    {
+        await rules.EnablePresetAsync(RulePresets.SupportContext, Actor, cancellationToken);
+        TempData["Message"] = "Support context is on: plan tier, account age and recent errors now reach people data and session data.";
+        return Redirect($"/t/{RouteWebsite}/rules");
+    }
+
+    [HttpGet("preview")]
+    public async Task<IActionResult> Preview(CancellationToken cancellationToken) =>
+        View(new RulePreviewModel(await WebsiteAsync(cancellationToken), SampleEvent, null, null, 0));
+
+    [HttpPost("preview")]
+    public async Task<IActionResult> Preview(string? eventJson, CancellationToken cancellationToken)
+    {
+        var website = await WebsiteAsync(cancellationToken);
+        RuleEvent evt;
+        try
+        {
+            var node = JsonNode.Parse(eventJson ?? string.Empty) as JsonObject ?? throw new JsonException("The event must be a JSON object.");
+            var name = node["event"]?.GetValue<string>();
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                throw new JsonException("\"event\" (the event name) is required.");
+            }
+
+            evt = new RuleEvent(name, node["email"]?.GetValue<string>()?.Trim().ToLowerInvariant(), node["user_id"]?.GetValue<string>(), node["properties"] as JsonObject ?? [], DateTimeOffset.UtcNow);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+        {
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return View(new RulePreviewModel(website, eventJson ?? string.Empty, "The event is not valid JSON of the expected shape: " + ex.Message, null, 0));
+        }
+
+        var outcomes = await planner.PlanAsync(evt, await rules.ActiveAsync(cancellationToken));
+        var budget = TenantSettings.Parse(website.SettingsJson).RateBudgetPerMinute;
+        return View(new RulePreviewModel(website, eventJson!, null, outcomes, budget));
+    }
+
+    private string RouteWebsite => (string)RouteData.Values[DashboardTenantResolver.RouteKey]!;
+
+    private Task<Tenants.Tenant> WebsiteAsync(CancellationToken cancellationToken) => db.Tenants.AsNoTracking().SingleAsync(cancellationToken);
+
+    private static Dictionary<string, string[]> Merge(Dictionary<string, string[]> a, IReadOnlyDictionary<string, string[]> b)
+    {
+        var merged = new Dictionary<string, string[]>(a);
+        foreach (var (key, value) in b)
+        {
+            merged[key] = merged.TryGetValue(key, out var existing) ? [.. existing, .. value] : value;
+        }
+
+        return merged;
+    }
+
+    private const string SampleEvent = """
+        {
+          "event": "order.paid",
+          "email": "ada@example.com",
+          "properties": { "amount": 149, "plan_tier": "pro", "account_age_days": 412, "recent_errors": ["E42 checkout timeout"] }
+        }
+        """;
+}
+
+public sealed record RuleListRow(Rule Rule, string Trigger, int Actions);
+
+public sealed record RuleListModel(Tenants.Tenant Website, IReadOnlyList<RuleListRow> Rules, bool CanEdit);
+
+public sealed record RuleEditModel(Tenants.Tenant Website, Rule? Rule, RuleForm Form, IReadOnlyDictionary<string, string[]> Errors, IReadOnlyList<RuleVersion> Versions)
+{
+    public string? Error(string field) => Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
+}
+
+public sealed record RulePreviewModel(Tenants.Tenant Website, string EventJson, string? Error, IReadOnlyList<RulePlanner.RuleOutcome>? Outcomes, int BudgetPerMinute);
