@@ -37,7 +37,7 @@ public static class HubServiceRegistration
         builder.AddHubInstallations(runJobs: !forCommandLine);
         builder.AddHubHooks();
         builder.Services.AddOptions<CrispSettingsOptions>().BindConfiguration(CrispSettingsOptions.Section);
-        builder.Services.AddScoped<CrispCallOutbox>();
+        builder.AddHubDelivery(runJobs: !forCommandLine);
         builder.Services.AddScoped<TenantDirectory>();
         builder.Services.AddScoped<ApiKeyService>();
         builder.Services.AddScoped<HubAdministratorBootstrapper>();
