@@ -114,8 +114,10 @@ public sealed class DeliveryDrain(
         public static readonly Round Stop = new(null, null);
     }
 
-    private sealed class Batch(List<CrispCall> calls, TenantDeliveryState state, long claimMs, PermitGate gate)
+    private sealed class Batch(List<CrispCall> calls, TenantDeliveryState state, long claimMs, PermitGate gate, PeopleCache people)
     {
+        public PeopleCache People { get; } = people;
+
         public List<CrispCall> Calls { get; } = calls;
 
         public TenantDeliveryState State { get; } = state;
@@ -163,8 +165,10 @@ public sealed class DeliveryDrain(
             return Round.Stop;
         }
 
-        var calls = TakeWithin(candidates, available);
-        var cost = calls.Sum(c => CrispCallExecutor.EstimatedCost(c.Kind));
+        var people = await LoadPeopleAsync(candidates, ct);
+        int Cost(CrispCall c) => CrispCallExecutor.EstimatedCost(c.Kind, EmailOf(c.Payload) is not { } email || people.Get(email) is not null);
+        var calls = TakeWithin(candidates, available, Cost);
+        var cost = calls.Sum(Cost);
         var permits = Math.Min(available, cost);
         var granted = await quota.TakeAsync(permits, ct);
         if (granted == 0)
@@ -175,7 +179,7 @@ public sealed class DeliveryDrain(
 
         if (granted < permits)
         {
-            calls = TakeWithin(calls, granted);
+            calls = TakeWithin(calls, granted, Cost);
         }
 
         foreach (var skipped in candidates.Except(calls))
@@ -201,18 +205,18 @@ public sealed class DeliveryDrain(
             return Round.Stop;
         }
 
-        return new Round(new Batch(calls, state, claimMs, new PermitGate(granted, now + O.PermitValidity, clock)), null);
+        return new Round(new Batch(calls, state, claimMs, new PermitGate(granted, now + O.PermitValidity, clock), people), null);
     }
 
     /// <summary>Calls in id order while their estimated cost fits; at least the first, whose cost the permits may not
     /// cover in full (the gate then stops it before going over, and it is simply claimed again).</summary>
-    private static List<CrispCall> TakeWithin(List<CrispCall> calls, int permits)
+    private static List<CrispCall> TakeWithin(List<CrispCall> calls, int permits, Func<CrispCall, int> costOf)
     {
         var taken = new List<CrispCall>();
         var cost = 0;
         foreach (var call in calls)
         {
-            cost += CrispCallExecutor.EstimatedCost(call.Kind);
+            cost += costOf(call);
             if (taken.Count > 0 && cost > permits)
             {
                 break;
@@ -257,7 +261,7 @@ public sealed class DeliveryDrain(
 
     private async Task<int> SendAsync(Guid tenantId, Batch batch, CancellationToken ct)
     {
-        var people = await LoadPeopleAsync(batch.Calls, ct);
+        var people = batch.People;
         var results = new ConcurrentDictionary<long, Result>();
         var stop = 0;
         var groups = batch.Calls.GroupBy(c => c.OrderingKey ?? "#" + c.Id).Select(g => g.OrderBy(c => c.Id).ToList()).ToList();
@@ -301,6 +305,11 @@ public sealed class DeliveryDrain(
         {
             var outcome = await executor.ExecuteAsync(tenantId, call.Kind, call.Payload, people, ct);
             return Done(outcome.Outcome == "skipped" ? Kind.Skipped : Kind.Sent, 200, outcome.Note);
+        }
+        catch (DeliveryPermitsExhaustedException) when (LastFailure(trace) is { } failure)
+        {
+            // The Crisp client's own retry of a failed attempt found no permit: the call failed, like any 5xx.
+            return Done(Kind.Retry, failure == 0 ? null : failure, failure >= 500 ? "server_error" : "transport_error", $"{trace[^1]}; the immediate retry had no permit left.");
         }
         catch (DeliveryPermitsExhaustedException)
         {
@@ -346,6 +355,21 @@ public sealed class DeliveryDrain(
         {
             return Done(Kind.Deferred);
         }
+    }
+
+    /// <summary>The status of the last request in the trace when it failed (5xx, or 0 for no answer).</summary>
+    private static int? LastFailure(List<string> trace)
+    {
+        if (trace.Count == 0)
+        {
+            return null;
+        }
+
+        var last = trace[^1];
+        var status = last[(last.LastIndexOf('→') + 1)..].Trim();
+        return int.TryParse(status, System.Globalization.CultureInfo.InvariantCulture, out var code)
+            ? code >= 500 ? code : null
+            : 0;
     }
 
     private async Task<int> RecordAsync(Guid tenantId, Batch batch, ConcurrentDictionary<long, Result> results, PeopleCache people, CancellationToken ct)

@@ -26,9 +26,12 @@ public sealed class CallCannotSucceedException(string reason, string message) : 
 /// </summary>
 public sealed class CrispCallExecutor(CrispClient crisp, PluginIdentity plugin)
 {
-    /// <summary>Crisp requests a call normally costs (the budget is claimed per request, not per call).</summary>
-    public static int EstimatedCost(string kind) => kind switch
+    /// <summary>Crisp requests a call normally costs (the budget is claimed per request, not per call). A people write
+    /// for a contact whose people_id is not cached may find no profile: write, add profile, write again.</summary>
+    public static int EstimatedCost(string kind, bool personCached = true) => kind switch
     {
+        CrispCallKinds.PeopleDataMerge or CrispCallKinds.PeopleEventAdd when !personCached => 3,
+        CrispCallKinds.PeopleProfileUpsert when !personCached => 2,
         CrispCallKinds.PeopleSegmentsAdd or CrispCallKinds.PeopleSegmentsRemove or CrispCallKinds.ConversationState => 2,
         CrispCallKinds.SessionDataMerge or CrispCallKinds.ConversationSegmentsAdd or CrispCallKinds.ConversationSegmentsRemove
             or CrispCallKinds.ConversationNote => 3,
