@@ -27,9 +27,7 @@ public sealed class DeliveryDispatcher(HubDbContext db, IServiceScopeFactory sco
             return 0;
         }
 
-        var due = await db.Set<CrispCall>().TenantsWithDueCalls(now)
-            .Where(id => db.Tenants.AcrossTenants().Any(t => t.Id == id && t.Status == TenantStatus.Active))
-            .ToListAsync(cancellationToken);
+        var due = await db.ActiveTenantsWithDueCalls(now).ToListAsync(cancellationToken);
         if (due.Count == 0)
         {
             return 0;
