@@ -485,6 +485,78 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125092201_AddDeliveryEngine') THEN
+    ALTER TABLE crisp_calls ADD "FailedAttempts" integer NOT NULL DEFAULT 0;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125092201_AddDeliveryEngine') THEN
+    CREATE TABLE crisp_people (
+        "TenantId" uuid NOT NULL,
+        "Email" character varying(320) NOT NULL,
+        "PeopleId" character varying(100) NOT NULL,
+        "UpdatedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_crisp_people" PRIMARY KEY ("TenantId", "Email"),
+        CONSTRAINT "FK_crisp_people_tenants_TenantId" FOREIGN KEY ("TenantId") REFERENCES tenants ("Id") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125092201_AddDeliveryEngine') THEN
+    CREATE TABLE plugin_quota (
+        "Day" date NOT NULL,
+        "Used" integer NOT NULL,
+        "PausedAt" timestamp with time zone,
+        CONSTRAINT "PK_plugin_quota" PRIMARY KEY ("Day")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125092201_AddDeliveryEngine') THEN
+    CREATE TABLE tenant_delivery_state (
+        "TenantId" uuid NOT NULL,
+        "Version" bigint NOT NULL,
+        "WindowLog" character varying(20000) NOT NULL,
+        "BudgetFactor" double precision NOT NULL,
+        "FactorUpdatedAt" timestamp with time zone,
+        "BackoffUntil" timestamp with time zone,
+        "ConsecutiveRateLimits" integer NOT NULL,
+        "NextPermitAt" timestamp with time zone,
+        "DrainOwner" character varying(200),
+        "DrainLeaseUntil" timestamp with time zone,
+        "LastDrainAt" timestamp with time zone,
+        CONSTRAINT "PK_tenant_delivery_state" PRIMARY KEY ("TenantId"),
+        CONSTRAINT "FK_tenant_delivery_state_tenants_TenantId" FOREIGN KEY ("TenantId") REFERENCES tenants ("Id") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125092201_AddDeliveryEngine') THEN
+    CREATE INDEX "IX_tenant_delivery_state_LastDrainAt" ON tenant_delivery_state ("LastDrainAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125092201_AddDeliveryEngine') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261125092201_AddDeliveryEngine', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
     IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125093901_AddRules') THEN
     CREATE TABLE rules (
         "Id" uuid NOT NULL,

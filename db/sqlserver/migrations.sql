@@ -541,6 +541,85 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125092211_AddDeliveryEngine'
+)
+BEGIN
+    ALTER TABLE [crisp_calls] ADD [FailedAttempts] int NOT NULL DEFAULT 0;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125092211_AddDeliveryEngine'
+)
+BEGIN
+    CREATE TABLE [crisp_people] (
+        [TenantId] uniqueidentifier NOT NULL,
+        [Email] nvarchar(320) NOT NULL,
+        [PeopleId] nvarchar(100) NOT NULL,
+        [UpdatedAt] datetimeoffset NOT NULL,
+        CONSTRAINT [PK_crisp_people] PRIMARY KEY ([TenantId], [Email]),
+        CONSTRAINT [FK_crisp_people_tenants_TenantId] FOREIGN KEY ([TenantId]) REFERENCES [tenants] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125092211_AddDeliveryEngine'
+)
+BEGIN
+    CREATE TABLE [plugin_quota] (
+        [Day] date NOT NULL,
+        [Used] int NOT NULL,
+        [PausedAt] datetimeoffset NULL,
+        CONSTRAINT [PK_plugin_quota] PRIMARY KEY ([Day])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125092211_AddDeliveryEngine'
+)
+BEGIN
+    CREATE TABLE [tenant_delivery_state] (
+        [TenantId] uniqueidentifier NOT NULL,
+        [Version] bigint NOT NULL,
+        [WindowLog] nvarchar(max) NOT NULL,
+        [BudgetFactor] float NOT NULL,
+        [FactorUpdatedAt] datetimeoffset NULL,
+        [BackoffUntil] datetimeoffset NULL,
+        [ConsecutiveRateLimits] int NOT NULL,
+        [NextPermitAt] datetimeoffset NULL,
+        [DrainOwner] nvarchar(200) NULL,
+        [DrainLeaseUntil] datetimeoffset NULL,
+        [LastDrainAt] datetimeoffset NULL,
+        CONSTRAINT [PK_tenant_delivery_state] PRIMARY KEY ([TenantId]),
+        CONSTRAINT [FK_tenant_delivery_state_tenants_TenantId] FOREIGN KEY ([TenantId]) REFERENCES [tenants] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125092211_AddDeliveryEngine'
+)
+BEGIN
+    CREATE INDEX [IX_tenant_delivery_state_LastDrainAt] ON [tenant_delivery_state] ([LastDrainAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125092211_AddDeliveryEngine'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261125092211_AddDeliveryEngine', N'10.0.15');
+END;
+
+COMMIT;
+GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
     WHERE [MigrationId] = N'20261125093905_AddRules'
 )
 BEGIN

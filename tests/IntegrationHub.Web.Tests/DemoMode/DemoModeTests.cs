@@ -12,6 +12,7 @@ using IntegrationHub.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Web.Tests.DemoMode;
@@ -45,6 +46,8 @@ public sealed class DemoHubFixture : IAsyncLifetime
         Factory.UseKestrel(0);
         Factory.StartServer();
         Root = new Uri(Factory.ClientOptions.BaseAddress.GetLeftPart(UriPartial.Authority) + "/");
+        // Ready once the demo website is installed and its owner exists (the install hook alone may win the race).
+        await Factory.Services.GetServices<IHostedService>().OfType<DemoModeBootstrapper>().Single().Ready.WaitAsync(TimeSpan.FromSeconds(60));
         await Eventually.UntilAsync(
             async () =>
             {

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using IntegrationHub.Web.Features.Delivery;
 using IntegrationHub.Web.Features.Members;
 using IntegrationHub.Web.Features.Tenants;
 using IntegrationHub.Web.Infrastructure.Data;
@@ -10,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 namespace IntegrationHub.Web.Features.Dashboard;
 
 [Authorize]
-public sealed class DashboardController(HubDbContext db) : Controller
+public sealed class DashboardController(HubDbContext db, PluginQuota quota) : Controller
 {
     /// <summary>Administrators see every tenant; members see the tenants they belong to.</summary>
     [HttpGet("/")]
@@ -35,7 +36,7 @@ public sealed class DashboardController(HubDbContext db) : Controller
                 .AsNoTracking().ToListAsync(cancellationToken);
         }
 
-        return View(new DashboardIndexModel(tenants, User.IsInRole(HubRoles.Administrator)));
+        return View(new DashboardIndexModel(tenants, User.IsInRole(HubRoles.Administrator), await quota.GetStatusAsync(cancellationToken)));
     }
 
     [HttpGet("/t/{websiteId}")]
@@ -53,7 +54,7 @@ public sealed class DashboardController(HubDbContext db) : Controller
 
 public sealed record TenantSummary(Guid Id, string Name, string? Domain, TenantStatus Status, TenantRole? Role);
 
-public sealed record DashboardIndexModel(IReadOnlyList<TenantSummary> Tenants, bool IsAdministrator);
+public sealed record DashboardIndexModel(IReadOnlyList<TenantSummary> Tenants, bool IsAdministrator, QuotaStatus? Quota = null);
 
 public sealed record TenantOverviewModel(Tenant Tenant, TenantRole Role, int ActiveApiKeys, int Members);
 

@@ -33,6 +33,10 @@ public sealed class CrispCall : ITenantOwned
 
     public int Attempts { get; set; }
 
+    /// <summary>Retryable failures (5xx, timeouts, connection errors) since the call was queued or replayed; rate
+    /// limiting does not count. Reaching <see cref="DeliveryOptions.MaxAttempts"/> dead-letters the call.</summary>
+    public int FailedAttempts { get; set; }
+
     /// <summary>When the call may next be tried (now for new calls; later after a retryable failure).</summary>
     public DateTimeOffset NextAttemptAt { get; set; }
 

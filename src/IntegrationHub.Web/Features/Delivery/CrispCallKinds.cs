@@ -36,6 +36,9 @@ public static class CrispCallKinds
     /// <summary><c>{session_id, content}</c>: an operator text message to a conversation (auto-replies).</summary>
     public const string ConversationMessage = "conversation.message";
 
+    /// <summary><c>{session_id, state}</c>: move a conversation to pending, unresolved or resolved (read first; no-op skipped).</summary>
+    public const string ConversationState = "conversation.state";
+
     /// <summary><c>{campaign_id}</c>: dispatch a campaign.</summary>
     public const string CampaignDispatch = "campaign.dispatch";
 

@@ -42,3 +42,38 @@ internal sealed class CrispCallAttemptConfiguration : IEntityTypeConfiguration<C
         builder.HasOne<CrispCall>().WithMany().HasForeignKey(a => a.CallId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class TenantDeliveryStateConfiguration : IEntityTypeConfiguration<TenantDeliveryState>
+{
+    public void Configure(EntityTypeBuilder<TenantDeliveryState> builder)
+    {
+        builder.ToTable("tenant_delivery_state");
+        builder.HasKey(s => s.TenantId);
+        builder.Property(s => s.Version).IsConcurrencyToken();
+        builder.Property(s => s.WindowLog).HasMaxLength(20_000);
+        builder.Property(s => s.DrainOwner).HasMaxLength(200);
+        builder.HasIndex(s => s.LastDrainAt);
+        builder.HasOne<Tenant>().WithMany().HasForeignKey(s => s.TenantId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class PluginQuotaDayConfiguration : IEntityTypeConfiguration<PluginQuotaDay>
+{
+    public void Configure(EntityTypeBuilder<PluginQuotaDay> builder)
+    {
+        builder.ToTable("plugin_quota");
+        builder.HasKey(q => q.Day);
+    }
+}
+
+internal sealed class CrispPeopleEntryConfiguration : IEntityTypeConfiguration<CrispPeopleEntry>
+{
+    public void Configure(EntityTypeBuilder<CrispPeopleEntry> builder)
+    {
+        builder.ToTable("crisp_people");
+        builder.HasKey(p => new { p.TenantId, p.Email });
+        builder.Property(p => p.Email).HasMaxLength(320);
+        builder.Property(p => p.PeopleId).HasMaxLength(100);
+        builder.HasOne<Tenant>().WithMany().HasForeignKey(p => p.TenantId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using IntegrationHub.Web.Features.Credentials;
+using IntegrationHub.Web.Features.Delivery;
 using IntegrationHub.Web.Features.Tenants;
 using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Tenancy;
@@ -75,6 +76,8 @@ public sealed class InstallationLifecycle(IServiceScopeFactory scopes, TimeProvi
             tenant.UninstalledAt = null;
             tenant.InstalledAt = now;
             change = Change.Reinstalled;
+            // Calls paused by the uninstall resume (issue 5): they go back in line, due now.
+            await DeliveryAdmin.ResumePausedAsync(db, now, cancellationToken);
         }
 
         if (install.Settings is { } settings)
@@ -134,6 +137,8 @@ public sealed class InstallationLifecycle(IServiceScopeFactory scopes, TimeProvi
         tenant.UninstalledAt = now;
         tenant.UpdatedAt = now;
         await db.SaveChangesAsync(cancellationToken);
+        // No Crisp call is made for it from now on: queued calls pause (kept) until a reinstall.
+        await DeliveryAdmin.PauseQueuedAsync(db, cancellationToken);
         logger.LogInformation("Website {WebsiteId}: uninstalled", websiteId);
         return Change.Uninstalled;
     }

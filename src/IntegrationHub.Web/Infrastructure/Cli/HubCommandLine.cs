@@ -1,6 +1,7 @@
 using System.CommandLine;
 using IntegrationHub.Web.Features.ApiKeys;
 using IntegrationHub.Web.Features.Credentials;
+using IntegrationHub.Web.Features.Delivery;
 using IntegrationHub.Web.Features.Members;
 using IntegrationHub.Web.Features.Tenants;
 using IntegrationHub.Web.Infrastructure.Data;
@@ -36,6 +37,7 @@ public static class HubCommandLine
         root.Subcommands.Add(TenantCommand(host, output, error));
         root.Subcommands.Add(ApiKeyCommand(host, output, error));
         root.Subcommands.Add(KeysCommand(host, output, error));
+        root.Subcommands.Add(DeliveriesCommand(host, output, error));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 || parsed.CommandResult.Command.Action is null)
@@ -61,6 +63,8 @@ public static class HubCommandLine
           apikey create --website WEBSITE_ID --name NAME  create an API key; the key is the last line printed
           keys rotate                                     re-wrap every data key under the current key-encryption key
           keys verify                                     decrypt every stored secret; report failures (never secrets)
+          deliveries replay --website ID (--call ID | --all-dead)  put dead-lettered Crisp calls back in the queue
+          deliveries stats [--website ID]                 calls per status (per tenant), budget factor, back-off, quota
         """;
 
     private static WebApplication BuildHost(IReadOnlyDictionary<string, string?>? configurationOverrides)
@@ -212,6 +216,58 @@ public static class HubCommandLine
         });
 
         return new Command("keys", "Envelope-encryption keys.") { rotate, verify };
+    }
+
+    private static Command DeliveriesCommand(WebApplication host, TextWriter output, TextWriter error)
+    {
+        var website = WebsiteOption();
+        var call = new Option<long?>("--call") { Description = "The id of one dead-lettered call." };
+        var allDead = new Option<bool>("--all-dead") { Description = "Every dead-lettered call of the website." };
+        var replay = new Command("replay", "Put dead-lettered Crisp calls back in the queue with a fresh set of attempts.") { website, call, allDead };
+        replay.SetAction(async (parse, ct) =>
+        {
+            var callId = parse.GetValue(call);
+            if (callId is null == !parse.GetValue(allDead))
+            {
+                await error.WriteLineAsync("Give exactly one of --call ID or --all-dead.");
+                return UsageError;
+            }
+
+            await using var scope = host.Services.CreateAsyncScope();
+            await EnsureMigratedAsync(scope, ct);
+            var websiteId = parse.GetValue(website);
+            if (!await scope.ServiceProvider.GetRequiredService<HubDbContext>().Tenants.AcrossTenants().AnyAsync(t => t.Id == websiteId, ct))
+            {
+                await error.WriteLineAsync($"Website {websiteId:D} is not a tenant.");
+                return 1;
+            }
+
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Use(websiteId);
+            var replayed = await scope.ServiceProvider.GetRequiredService<DeliveryAdmin>().ReplayAsync(callId, ct);
+            await output.WriteLineAsync($"{replayed} dead-lettered call(s) of {websiteId:D} queued again.");
+            return 0;
+        });
+
+        var statsWebsite = new Option<Guid?>("--website") { Description = "Only this website (default: every tenant)." };
+        var stats = new Command("stats", "Calls per status and tenant, and the plugin's daily quota.") { statsWebsite };
+        stats.SetAction(async (parse, ct) =>
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            await EnsureMigratedAsync(scope, ct);
+            var only = parse.GetValue(statsWebsite);
+            var counts = await scope.ServiceProvider.GetRequiredService<DeliveryAdmin>().CountsAcrossTenantsAsync(ct);
+            foreach (var group in counts.Where(c => only is null || c.TenantId == only).GroupBy(c => c.TenantId).OrderBy(g => g.Key))
+            {
+                var line = string.Join(' ', group.OrderBy(c => c.Status).Select(c => $"{c.Status.ToString().ToLowerInvariant()}={c.Count}"));
+                await output.WriteLineAsync($"{group.Key:D}\t{line}");
+            }
+
+            var quota = await scope.ServiceProvider.GetRequiredService<PluginQuota>().GetStatusAsync(ct);
+            await output.WriteLineAsync($"plugin quota {quota.Day:yyyy-MM-dd}: {quota.Used}/{quota.DailyQuota} used, pauses at {quota.PauseAt}{(quota.Paused ? " — PAUSED" : "")}");
+            return 0;
+        });
+
+        return new Command("deliveries", "The Crisp call outbox.") { replay, stats };
     }
 
     private static Option<Guid> WebsiteOption() => new("--website")

@@ -39,7 +39,7 @@ public static class HubServiceRegistration
         builder.AddHubInstallations(runJobs: !forCommandLine);
         builder.AddHubHooks();
         builder.Services.AddOptions<CrispSettingsOptions>().BindConfiguration(CrispSettingsOptions.Section);
-        builder.Services.AddScoped<CrispCallOutbox>();
+        builder.AddHubDelivery(runJobs: !forCommandLine);
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddSingleton<RuleTemplates>();
         builder.Services.AddSingleton<RulePlanner>();

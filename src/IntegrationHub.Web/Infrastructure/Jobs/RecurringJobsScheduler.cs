@@ -1,4 +1,5 @@
 using Hangfire;
+using IntegrationHub.Web.Features.Delivery;
 using IntegrationHub.Web.Features.Hooks;
 using IntegrationHub.Web.Features.Installations;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,8 @@ public sealed class RecurringJobsScheduler(IRecurringJobManager recurring, IBack
         recurring.AddOrUpdate<InstallationSync>("installations-catch-up", s => s.CatchUpAsync(CancellationToken.None), options.CatchUpCron);
         recurring.AddOrUpdate<TenantRetention>("tenants-retention-purge", s => s.PurgeExpiredAsync(CancellationToken.None), Cron.Daily(3));
         recurring.AddOrUpdate<HookProcessor>("hooks-sweep", s => s.ProcessPendingAsync(CancellationToken.None), Cron.Minutely());
+        // Safety net beside each node's dispatcher loop: visible in the dashboard, and enough on its own to finish work.
+        recurring.AddOrUpdate<DeliveryDispatcher>("delivery-dispatch", d => d.DispatchAsync(CancellationToken.None), Cron.Minutely());
         jobs.Enqueue<InstallationSync>(s => s.FullSyncAsync(CancellationToken.None));
         return Task.CompletedTask;
     }

@@ -182,6 +182,9 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<Guid?>("EventId")
                         .HasColumnType("uuid");
 
+                    b.Property<int>("FailedAttempts")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(50)
@@ -293,6 +296,90 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("TenantId", "CallId", "Number");
 
                     b.ToTable("crisp_call_attempts", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.Delivery.CrispPeopleEntry", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.Property<string>("PeopleId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("TenantId", "Email");
+
+                    b.ToTable("crisp_people", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.Delivery.PluginQuotaDay", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<DateTimeOffset?>("PausedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Used")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Day");
+
+                    b.ToTable("plugin_quota", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.Delivery.TenantDeliveryState", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("BackoffUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<double>("BudgetFactor")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("ConsecutiveRateLimits")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("DrainLeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DrainOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("FactorUpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LastDrainAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("NextPermitAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("WindowLog")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.HasKey("TenantId");
+
+                    b.HasIndex("LastDrainAt");
+
+                    b.ToTable("tenant_delivery_state", (string)null);
                 });
 
             modelBuilder.Entity("IntegrationHub.Web.Features.Hooks.HookInboxEntry", b =>
@@ -770,6 +857,24 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasOne("IntegrationHub.Web.Features.Delivery.CrispCall", null)
                         .WithMany()
                         .HasForeignKey("CallId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.Delivery.CrispPeopleEntry", b =>
+                {
+                    b.HasOne("IntegrationHub.Web.Features.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.Delivery.TenantDeliveryState", b =>
+                {
+                    b.HasOne("IntegrationHub.Web.Features.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

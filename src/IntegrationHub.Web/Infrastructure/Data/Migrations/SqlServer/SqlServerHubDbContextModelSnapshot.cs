@@ -182,6 +182,9 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.SqlServer
                     b.Property<Guid?>("EventId")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<int>("FailedAttempts")
+                        .HasColumnType("int");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(50)
@@ -293,6 +296,90 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.SqlServer
                     b.HasIndex("TenantId", "CallId", "Number");
 
                     b.ToTable("crisp_call_attempts", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.Delivery.CrispPeopleEntry", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(320)
+                        .HasColumnType("nvarchar(320)");
+
+                    b.Property<string>("PeopleId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("TenantId", "Email");
+
+                    b.ToTable("crisp_people", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.Delivery.PluginQuotaDay", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<DateTimeOffset?>("PausedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("Used")
+                        .HasColumnType("int");
+
+                    b.HasKey("Day");
+
+                    b.ToTable("plugin_quota", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.Delivery.TenantDeliveryState", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset?>("BackoffUntil")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<double>("BudgetFactor")
+                        .HasColumnType("float");
+
+                    b.Property<int>("ConsecutiveRateLimits")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("DrainLeaseUntil")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("DrainOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<DateTimeOffset?>("FactorUpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("LastDrainAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("NextPermitAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("WindowLog")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("nvarchar(max)");
+
+                    b.HasKey("TenantId");
+
+                    b.HasIndex("LastDrainAt");
+
+                    b.ToTable("tenant_delivery_state", (string)null);
                 });
 
             modelBuilder.Entity("IntegrationHub.Web.Features.Hooks.HookInboxEntry", b =>
@@ -772,6 +859,24 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.SqlServer
                     b.HasOne("IntegrationHub.Web.Features.Delivery.CrispCall", null)
                         .WithMany()
                         .HasForeignKey("CallId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.Delivery.CrispPeopleEntry", b =>
+                {
+                    b.HasOne("IntegrationHub.Web.Features.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.Delivery.TenantDeliveryState", b =>
+                {
+                    b.HasOne("IntegrationHub.Web.Features.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -173,6 +173,9 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<Guid?>("EventId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("FailedAttempts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(50)
@@ -282,6 +285,90 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("TenantId", "CallId", "Number");
 
                     b.ToTable("crisp_call_attempts", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.Delivery.CrispPeopleEntry", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PeopleId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TenantId", "Email");
+
+                    b.ToTable("crisp_people", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.Delivery.PluginQuotaDay", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PausedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Used")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day");
+
+                    b.ToTable("plugin_quota", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.Delivery.TenantDeliveryState", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("BackoffUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("BudgetFactor")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("ConsecutiveRateLimits")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DrainLeaseUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DrainOwner")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FactorUpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastDrainAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("NextPermitAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("WindowLog")
+                        .IsRequired()
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TenantId");
+
+                    b.HasIndex("LastDrainAt");
+
+                    b.ToTable("tenant_delivery_state", (string)null);
                 });
 
             modelBuilder.Entity("IntegrationHub.Web.Features.Hooks.HookInboxEntry", b =>
@@ -753,6 +840,24 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("IntegrationHub.Web.Features.Delivery.CrispCall", null)
                         .WithMany()
                         .HasForeignKey("CallId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.Delivery.CrispPeopleEntry", b =>
+                {
+                    b.HasOne("IntegrationHub.Web.Features.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.Delivery.TenantDeliveryState", b =>
+                {
+                    b.HasOne("IntegrationHub.Web.Features.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
