@@ -28,6 +28,7 @@ public static class HubPipeline
         app.UseAuthentication();
         app.UseMiddleware<DashboardTenantResolver>();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         app.MapHubHealthChecks();
         app.MapHookIntake();

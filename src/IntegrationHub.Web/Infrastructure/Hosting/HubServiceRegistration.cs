@@ -1,6 +1,8 @@
 using IntegrationHub.Web.Features.ApiKeys;
 using IntegrationHub.Web.Features.Credentials;
 using IntegrationHub.Web.Features.Delivery;
+using IntegrationHub.Web.Features.Events;
+using IntegrationHub.Web.Features.Idempotency;
 using IntegrationHub.Web.Features.CrispSettings;
 using IntegrationHub.Web.Features.Hooks;
 using IntegrationHub.Web.Features.Installations;
@@ -36,6 +38,8 @@ public static class HubServiceRegistration
 
         builder.AddHubInstallations(runJobs: !forCommandLine);
         builder.AddHubHooks();
+        builder.AddHubIdempotency();
+        builder.AddHubEvents();
         builder.Services.AddOptions<CrispSettingsOptions>().BindConfiguration(CrispSettingsOptions.Section);
         builder.Services.AddScoped<CrispCallOutbox>();
         builder.Services.AddScoped<TenantDirectory>();

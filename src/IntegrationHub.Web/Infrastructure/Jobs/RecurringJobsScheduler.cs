@@ -1,5 +1,6 @@
 using Hangfire;
 using IntegrationHub.Web.Features.Hooks;
+using IntegrationHub.Web.Features.Idempotency;
 using IntegrationHub.Web.Features.Installations;
 using Microsoft.Extensions.Options;
 
@@ -18,6 +19,7 @@ public sealed class RecurringJobsScheduler(IRecurringJobManager recurring, IBack
         recurring.AddOrUpdate<InstallationSync>("installations-catch-up", s => s.CatchUpAsync(CancellationToken.None), options.CatchUpCron);
         recurring.AddOrUpdate<TenantRetention>("tenants-retention-purge", s => s.PurgeExpiredAsync(CancellationToken.None), Cron.Daily(3));
         recurring.AddOrUpdate<HookProcessor>("hooks-sweep", s => s.ProcessPendingAsync(CancellationToken.None), Cron.Minutely());
+        recurring.AddOrUpdate<IdempotencyStore>("idempotency-purge", s => s.PurgeExpiredAsync(CancellationToken.None), Cron.Hourly());
         jobs.Enqueue<InstallationSync>(s => s.FullSyncAsync(CancellationToken.None));
         return Task.CompletedTask;
     }
