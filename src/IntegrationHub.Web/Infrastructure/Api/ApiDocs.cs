@@ -156,6 +156,22 @@ internal sealed class ApiExamplesOperationFilter : IOperationFilter
 
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
+        // Every /api/v1 route is behind the API key and the per-tenant rate limit, whether or not it declares so.
+        operation.Responses ??= [];
+        foreach (var status in new[] { "401", "429" })
+        {
+            if (!operation.Responses.ContainsKey(status))
+            {
+                operation.Responses[status] = new OpenApiResponse
+                {
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        [ApiDocs.ProblemJson] = new() { Schema = context.SchemaGenerator.GenerateSchema(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), context.SchemaRepository) },
+                    },
+                };
+            }
+        }
+
         var id = operation.OperationId;
         if (id is not null && Examples.TryGetValue(id, out var examples))
         {

@@ -27,7 +27,7 @@ public static class ApiRateLimiting
 
     /// <summary>
     /// A token bucket per tenant (the API key's tenant claim; the limiter runs after authentication), refilled every
-    /// 100 ms. A rejected request gets 429 problem details with Retry-After.
+    /// 100 ms (or every second when the rate is not a multiple of 10). A rejected request gets 429 problem details with Retry-After.
     /// </summary>
     public static WebApplicationBuilder AddHubApiRateLimiting(this WebApplicationBuilder builder)
     {
@@ -45,11 +45,13 @@ public static class ApiRateLimiting
                 }
 
                 var options = context.RequestServices.GetRequiredService<IOptions<ApiRateLimitOptions>>().Value;
+                // Refill every 100 ms when the rate divides evenly (smoother), else once a second.
+                var smooth = options.PermitsPerSecond % 10 == 0;
                 return RateLimitPartition.GetTokenBucketLimiter(tenant, _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = options.Burst,
-                    TokensPerPeriod = Math.Max(1, options.PermitsPerSecond / 10),
-                    ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+                    TokensPerPeriod = smooth ? options.PermitsPerSecond / 10 : options.PermitsPerSecond,
+                    ReplenishmentPeriod = smooth ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(1),
                     QueueLimit = 0,
                     AutoReplenishment = true,
                 });
