@@ -4,7 +4,6 @@ using System.Text.Json;
 using IntegrationHub.Web.Features.Delivery;
 using IntegrationHub.Web.Features.Events;
 using IntegrationHub.Web.Features.Idempotency;
-using IntegrationHub.Web.Features.Tenants;
 using IntegrationHub.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -405,6 +404,8 @@ public abstract class EventsApiTests(IHubFixture fixture) : ApiTestBase(fixture)
         var tenant = await Data.TenantAsync();
         var revoked = await Data.ApiKeyAsync(tenant, "revoked");
         var kept = await Data.ApiKeyAsync(tenant, "kept");
+        // Used first, so the key check is cached: revoking must still take effect at once.
+        Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(Client(revoked.Plaintext), HttpMethod.Post, "/api/v1/events", """{"event":"e","email":"a@b.example"}""")).StatusCode);
         var (scope, _) = OpenScope(tenant);
         await using (scope)
         {
@@ -418,14 +419,14 @@ public abstract class EventsApiTests(IHubFixture fixture) : ApiTestBase(fixture)
         }
 
         Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(Client(kept.Plaintext), HttpMethod.Post, "/api/v1/events", """{"event":"e","email":"a@b.example"}""")).StatusCode);
-        await Data.SetStatusAsync(tenant, TenantStatus.Uninstalled);
+        await Hub.Services.GetRequiredService<Features.Installations.InstallationLifecycle>().UninstallAsync(tenant, CancellationToken.None);
         foreach (var (method, url) in Routes)
         {
             var response = await SendAsync(Client(kept.Plaintext), method, url, """{"event":"e","email":"a@b.example"}""");
             await AssertProblemAsync(response, 401, "unauthorized");
         }
 
-        Assert.Equal(1, await CountAsync<ProductEvent>(tenant));
+        Assert.Equal(2, await CountAsync<ProductEvent>(tenant));
     }
 
     private static readonly (HttpMethod Method, string Url)[] Routes =

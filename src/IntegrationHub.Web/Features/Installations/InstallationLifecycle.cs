@@ -103,6 +103,8 @@ public sealed class InstallationLifecycle(IServiceScopeFactory scopes, TimeProvi
         tenant.UninstalledAt = now;
         tenant.UpdatedAt = now;
         await db.SaveChangesAsync(cancellationToken);
+        // Its API keys stop working now on this node (other nodes: within Api:Auth:CacheSeconds).
+        scope.ServiceProvider.GetRequiredService<ApiKeys.ApiKeyCache>().EvictTenant(websiteId);
         logger.LogInformation("Website {WebsiteId}: uninstalled", websiteId);
         return Change.Uninstalled;
     }

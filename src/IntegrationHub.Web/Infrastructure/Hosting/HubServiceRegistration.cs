@@ -44,6 +44,8 @@ public static class HubServiceRegistration
         builder.Services.AddScoped<CrispCallOutbox>();
         builder.Services.AddScoped<TenantDirectory>();
         builder.Services.AddScoped<ApiKeyService>();
+        builder.Services.AddOptions<ApiKeyAuthOptions>().BindConfiguration(ApiKeyAuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ApiKeyCache>();
         builder.Services.AddScoped<HubAdministratorBootstrapper>();
         return builder;
     }
