@@ -557,6 +557,123 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125092316_AddEventsContactsIdempotency') THEN
+    CREATE TABLE contacts (
+        "Id" uuid NOT NULL,
+        "TenantId" uuid NOT NULL,
+        "Email" character varying(254) NOT NULL,
+        "Profile" character varying(20000) NOT NULL,
+        "Data" character varying(200000) NOT NULL,
+        "Context" character varying(200000) NOT NULL,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "UpdatedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_contacts" PRIMARY KEY ("Id"),
+        CONSTRAINT "FK_contacts_tenants_TenantId" FOREIGN KEY ("TenantId") REFERENCES tenants ("Id") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125092316_AddEventsContactsIdempotency') THEN
+    CREATE TABLE idempotency_records (
+        "Id" uuid NOT NULL,
+        "TenantId" uuid NOT NULL,
+        "Key" character varying(255) NOT NULL,
+        "RequestHash" character varying(64) NOT NULL,
+        "StatusCode" integer NOT NULL,
+        "ResponseBody" character varying(1000000) NOT NULL,
+        "Location" character varying(300),
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "ExpiresAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_idempotency_records" PRIMARY KEY ("Id"),
+        CONSTRAINT "FK_idempotency_records_tenants_TenantId" FOREIGN KEY ("TenantId") REFERENCES tenants ("Id") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125092316_AddEventsContactsIdempotency') THEN
+    CREATE TABLE product_events (
+        "Id" uuid NOT NULL,
+        "TenantId" uuid NOT NULL,
+        "Name" character varying(100) NOT NULL,
+        "Email" character varying(254),
+        "UserId" character varying(128),
+        "Properties" character varying(32768) NOT NULL,
+        "OccurredAt" timestamp with time zone NOT NULL,
+        "AcceptedAt" timestamp with time zone NOT NULL,
+        "MessageId" character varying(128),
+        "ContentHash" character varying(64) NOT NULL,
+        CONSTRAINT "PK_product_events" PRIMARY KEY ("Id"),
+        CONSTRAINT "FK_product_events_tenants_TenantId" FOREIGN KEY ("TenantId") REFERENCES tenants ("Id") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125092316_AddEventsContactsIdempotency') THEN
+    CREATE UNIQUE INDEX "IX_contacts_TenantId_Email" ON contacts ("TenantId", "Email");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125092316_AddEventsContactsIdempotency') THEN
+    CREATE INDEX "IX_contacts_TenantId_UpdatedAt" ON contacts ("TenantId", "UpdatedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125092316_AddEventsContactsIdempotency') THEN
+    CREATE INDEX "IX_idempotency_records_ExpiresAt" ON idempotency_records ("ExpiresAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125092316_AddEventsContactsIdempotency') THEN
+    CREATE UNIQUE INDEX "IX_idempotency_records_TenantId_Key" ON idempotency_records ("TenantId", "Key");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125092316_AddEventsContactsIdempotency') THEN
+    CREATE INDEX "IX_product_events_TenantId_AcceptedAt" ON product_events ("TenantId", "AcceptedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125092316_AddEventsContactsIdempotency') THEN
+    CREATE INDEX "IX_product_events_TenantId_Email_OccurredAt" ON product_events ("TenantId", "Email", "OccurredAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125092316_AddEventsContactsIdempotency') THEN
+    CREATE UNIQUE INDEX "IX_product_events_TenantId_MessageId" ON product_events ("TenantId", "MessageId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125092316_AddEventsContactsIdempotency') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261125092316_AddEventsContactsIdempotency', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
     IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125093901_AddRules') THEN
     CREATE TABLE rules (
         "Id" uuid NOT NULL,

@@ -620,6 +620,135 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125092320_AddEventsContactsIdempotency'
+)
+BEGIN
+    CREATE TABLE [contacts] (
+        [Id] uniqueidentifier NOT NULL,
+        [TenantId] uniqueidentifier NOT NULL,
+        [Email] nvarchar(254) NOT NULL,
+        [Profile] nvarchar(max) NOT NULL,
+        [Data] nvarchar(max) NOT NULL,
+        [Context] nvarchar(max) NOT NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        [UpdatedAt] datetimeoffset NOT NULL,
+        CONSTRAINT [PK_contacts] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_contacts_tenants_TenantId] FOREIGN KEY ([TenantId]) REFERENCES [tenants] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125092320_AddEventsContactsIdempotency'
+)
+BEGIN
+    CREATE TABLE [idempotency_records] (
+        [Id] uniqueidentifier NOT NULL,
+        [TenantId] uniqueidentifier NOT NULL,
+        [Key] nvarchar(255) NOT NULL,
+        [RequestHash] nvarchar(64) NOT NULL,
+        [StatusCode] int NOT NULL,
+        [ResponseBody] nvarchar(max) NOT NULL,
+        [Location] nvarchar(300) NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        [ExpiresAt] datetimeoffset NOT NULL,
+        CONSTRAINT [PK_idempotency_records] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_idempotency_records_tenants_TenantId] FOREIGN KEY ([TenantId]) REFERENCES [tenants] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125092320_AddEventsContactsIdempotency'
+)
+BEGIN
+    CREATE TABLE [product_events] (
+        [Id] uniqueidentifier NOT NULL,
+        [TenantId] uniqueidentifier NOT NULL,
+        [Name] nvarchar(100) NOT NULL,
+        [Email] nvarchar(254) NULL,
+        [UserId] nvarchar(128) NULL,
+        [Properties] nvarchar(max) NOT NULL,
+        [OccurredAt] datetimeoffset NOT NULL,
+        [AcceptedAt] datetimeoffset NOT NULL,
+        [MessageId] nvarchar(128) NULL,
+        [ContentHash] nvarchar(64) NOT NULL,
+        CONSTRAINT [PK_product_events] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_product_events_tenants_TenantId] FOREIGN KEY ([TenantId]) REFERENCES [tenants] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125092320_AddEventsContactsIdempotency'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_contacts_TenantId_Email] ON [contacts] ([TenantId], [Email]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125092320_AddEventsContactsIdempotency'
+)
+BEGIN
+    CREATE INDEX [IX_contacts_TenantId_UpdatedAt] ON [contacts] ([TenantId], [UpdatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125092320_AddEventsContactsIdempotency'
+)
+BEGIN
+    CREATE INDEX [IX_idempotency_records_ExpiresAt] ON [idempotency_records] ([ExpiresAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125092320_AddEventsContactsIdempotency'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_idempotency_records_TenantId_Key] ON [idempotency_records] ([TenantId], [Key]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125092320_AddEventsContactsIdempotency'
+)
+BEGIN
+    CREATE INDEX [IX_product_events_TenantId_AcceptedAt] ON [product_events] ([TenantId], [AcceptedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125092320_AddEventsContactsIdempotency'
+)
+BEGIN
+    CREATE INDEX [IX_product_events_TenantId_Email_OccurredAt] ON [product_events] ([TenantId], [Email], [OccurredAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125092320_AddEventsContactsIdempotency'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [IX_product_events_TenantId_MessageId] ON [product_events] ([TenantId], [MessageId]) WHERE [MessageId] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125092320_AddEventsContactsIdempotency'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261125092320_AddEventsContactsIdempotency', N'10.0.15');
+END;
+
+COMMIT;
+GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
     WHERE [MigrationId] = N'20261125093905_AddRules'
 )
 BEGIN

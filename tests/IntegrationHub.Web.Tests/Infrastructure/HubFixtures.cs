@@ -30,9 +30,12 @@ public abstract class HubFixtureBase : IHubFixture, IAsyncLifetime
 
     protected abstract RespawnerOptions RespawnerOptions { get; }
 
+    /// <summary>Configuration a fixture adds to the hub's (e.g. tight rate limits).</summary>
+    protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
+
     public virtual async Task InitializeAsync()
     {
-        Factory = new HubApplicationFactory(Provider, ConnectionString, DataDirectory);
+        Factory = new HubApplicationFactory(Provider, ConnectionString, DataDirectory, Settings);
         _ = Factory.Server; // starts the host: migrations run at start-up
         await using var connection = OpenConnection();
         await connection.OpenAsync();
@@ -60,7 +63,7 @@ public abstract class HubFixtureBase : IHubFixture, IAsyncLifetime
     }
 }
 
-public sealed class SqliteHubFixture : HubFixtureBase
+public class SqliteHubFixture : HubFixtureBase
 {
     protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
 

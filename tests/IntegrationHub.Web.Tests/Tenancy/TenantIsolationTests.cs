@@ -4,6 +4,7 @@ using IntegrationHub.Web.Features.Members;
 using IntegrationHub.Web.Infrastructure.Tenancy;
 using IntegrationHub.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Web.Tests.Tenancy;
@@ -74,26 +75,67 @@ public abstract class TenantIsolationTests(IHubFixture fixture) : HubTestBase(fi
         var client = Hub.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", keyA.Plaintext);
 
+        // B has real data behind its ids: an event (with a delivery), a contact, an idempotency key.
+        var keyB = await Data.ApiKeyAsync(b);
+        var clientB = Hub.CreateClient();
+        clientB.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", keyB.Plaintext);
+        const string secretEmail = "only-b@b-secret.example";
+        using var eventRequest = new HttpRequestMessage(HttpMethod.Post, "/api/v1/events")
+        {
+            Content = new StringContent($$"""{"event":"b_secret_event","email":"{{secretEmail}}","message_id":"b-msg"}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        eventRequest.Headers.Add("Idempotency-Key", "b-key");
+        var eventB = await clientB.SendAsync(eventRequest);
+        Assert.Equal(HttpStatusCode.Accepted, eventB.StatusCode);
+        var eventIdB = System.Text.Json.JsonDocument.Parse(await eventB.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        var contactB = await clientB.PutAsync($"/api/v1/contacts/{secretEmail}",
+            new StringContent("""{"nickname":"B secret nickname","data":{"b_secret":"yes"}}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Accepted, contactB.StatusCode);
+        var valuesOfB = new Dictionary<string, string> { ["id"] = eventIdB, ["email"] = secretEmail };
+
         var apiRoutes = Endpoints().Where(e => e.Route.RoutePattern.RawText?.StartsWith("/api/", StringComparison.Ordinal) == true || e.Route.RoutePattern.RawText?.StartsWith("api/", StringComparison.Ordinal) == true).ToList();
         Assert.NotEmpty(apiRoutes);
         foreach (var (route, method) in apiRoutes.SelectMany(e => e.Methods.Select(m => (e.Route, m))))
         {
-            var url = Fill(route, b);
-            using var request = new HttpRequestMessage(new HttpMethod(method), url);
-            if (method is "POST" or "PUT" or "PATCH")
+            foreach (var url in new[] { Fill(route, b), Fill(route, b, valuesOfB) }.Distinct())
             {
-                request.Content = new StringContent($"{{\"website_id\":\"{b:D}\"}}", System.Text.Encoding.UTF8, "application/json");
-            }
+                foreach (var payload in new[] { $"{{\"website_id\":\"{b:D}\"}}", $$$"""{"event":"b_secret_event","email":"{{{secretEmail}}}","message_id":"b-msg","data":{"b_secret":"no"}}""" })
+                {
+                    using var request = new HttpRequestMessage(new HttpMethod(method), url);
+                    if (method is "POST" or "PUT" or "PATCH")
+                    {
+                        request.Content = new StringContent(payload, System.Text.Encoding.UTF8, "application/json");
+                        request.Headers.Add("Idempotency-Key", "b-key");
+                    }
 
-            var response = await client.SendAsync(request);
-            var body = await response.Content.ReadAsStringAsync();
-            Assert.True((int)response.StatusCode < 500, $"{method} {url} answered {(int)response.StatusCode}.");
-            Assert.DoesNotContain(b.ToString("D"), body, StringComparison.OrdinalIgnoreCase);
-            Assert.DoesNotContain("Tenant B", body, StringComparison.Ordinal);
+                    var response = await client.SendAsync(request);
+                    var body = await response.Content.ReadAsStringAsync();
+                    Assert.True((int)response.StatusCode < 500, $"{method} {url} answered {(int)response.StatusCode}.");
+                    Assert.DoesNotContain(b.ToString("D"), body, StringComparison.OrdinalIgnoreCase);
+                    Assert.DoesNotContain("Tenant B", body, StringComparison.Ordinal);
+                    Assert.DoesNotContain(eventIdB, body, StringComparison.OrdinalIgnoreCase);
+                    Assert.DoesNotContain("b_secret", body, StringComparison.Ordinal);
+                    Assert.DoesNotContain("B secret nickname", body, StringComparison.Ordinal);
+                    if (method == "GET")
+                    {
+                        Assert.DoesNotContain(secretEmail, body, StringComparison.OrdinalIgnoreCase);
+                    }
+                }
+            }
         }
 
         var tenant = await client.GetStringAsync("/api/v1/tenant");
         Assert.Contains(a.ToString("D"), tenant, StringComparison.Ordinal);
+        // B's own view is untouched by everything A sent: one event, its contact as B pushed it.
+        var ownEvent = await clientB.GetStringAsync($"/api/v1/events/{eventIdB}");
+        Assert.Contains("b_secret_event", ownEvent, StringComparison.Ordinal);
+        var (scope, db) = OpenScope(b);
+        await using (scope)
+        {
+            Assert.Equal(1, await db.Set<IntegrationHub.Web.Features.Events.ProductEvent>().CountAsync());
+            var contact = await db.Set<IntegrationHub.Web.Features.Contacts.Contact>().SingleAsync();
+            Assert.Contains("\"yes\"", contact.Data, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -133,12 +175,15 @@ public abstract class TenantIsolationTests(IHubFixture fixture) : HubTestBase(fi
             .Where(x => x.Item2.Count > 0);
 
     /// <summary>Every parameter gets the other tenant's website id or a fresh id: A has no right to either.</summary>
-    private static string Fill(RouteEndpoint route, Guid otherTenant)
+    /// <remarks>With <paramref name="valuesOfB"/>, parameters it names (an event id, a contact email) get B's real values.</remarks>
+    private static string Fill(RouteEndpoint route, Guid otherTenant, Dictionary<string, string>? valuesOfB = null)
     {
         var path = "/" + route.RoutePattern.RawText!.TrimStart('/');
         foreach (var parameter in route.RoutePattern.Parameters)
         {
-            var value = parameter.Name == DashboardTenantResolver.RouteKey ? otherTenant.ToString("D") : Guid.NewGuid().ToString("D");
+            var value = parameter.Name == DashboardTenantResolver.RouteKey ? otherTenant.ToString("D")
+                : valuesOfB is not null && valuesOfB.TryGetValue(parameter.Name, out var real) ? real
+                : Guid.NewGuid().ToString("D");
             path = System.Text.RegularExpressions.Regex.Replace(path, "\\{\\*{0,2}" + parameter.Name + "[^}]*\\}", value);
         }
 

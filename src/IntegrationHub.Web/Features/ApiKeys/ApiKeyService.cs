@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace IntegrationHub.Web.Features.ApiKeys;
 
 /// <summary>Issues, checks and revokes customer API keys. Keys look like <c>ihk_{prefix}_{secret}</c>.</summary>
-public sealed class ApiKeyService(HubDbContext db, TenantContext tenant, TimeProvider clock)
+public sealed class ApiKeyService(HubDbContext db, TenantContext tenant, TimeProvider clock, ApiKeyCache cache)
 {
     public const string KeyPrefix = "ihk_";
 
@@ -48,6 +48,7 @@ public sealed class ApiKeyService(HubDbContext db, TenantContext tenant, TimePro
 
         key.RevokedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
+        cache.EvictKey(key.Id);
         return true;
     }
 
@@ -62,9 +63,15 @@ public sealed class ApiKeyService(HubDbContext db, TenantContext tenant, TimePro
             return null;
         }
 
+        var presentedHash = Hash(presented);
+        if (cache.TryGet(presentedHash, out var cached))
+        {
+            return cached;
+        }
+
         var key = await db.ApiKeys.AcrossTenants().AsNoTracking()
             .FirstOrDefaultAsync(k => k.Prefix == prefix, cancellationToken);
-        if (key is null || !FixedTimeEquals(key.SecretHash, Hash(presented)) || key.RevokedAt is not null)
+        if (key is null || !FixedTimeEquals(key.SecretHash, presentedHash) || key.RevokedAt is not null)
         {
             return null;
         }
@@ -83,6 +90,7 @@ public sealed class ApiKeyService(HubDbContext db, TenantContext tenant, TimePro
                 .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), cancellationToken);
         }
 
+        cache.Add(presentedHash, key);
         return key;
     }
 

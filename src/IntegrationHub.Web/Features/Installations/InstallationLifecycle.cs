@@ -139,6 +139,8 @@ public sealed class InstallationLifecycle(IServiceScopeFactory scopes, TimeProvi
         await db.SaveChangesAsync(cancellationToken);
         // No Crisp call is made for it from now on: queued calls pause (kept) until a reinstall.
         await DeliveryAdmin.PauseQueuedAsync(db, cancellationToken);
+        // Its API keys stop working now on this node (other nodes: within Api:Auth:CacheSeconds).
+        scope.ServiceProvider.GetRequiredService<ApiKeys.ApiKeyCache>().EvictTenant(websiteId);
         logger.LogInformation("Website {WebsiteId}: uninstalled", websiteId);
         return Change.Uninstalled;
     }

@@ -4,6 +4,8 @@ using System.Text.Json.Serialization;
 using IntegrationHub.Web.Features.ApiKeys;
 using IntegrationHub.Web.Features.Kit;
 using IntegrationHub.Web.Features.Rules;
+using IntegrationHub.Web.Features.Contacts;
+using IntegrationHub.Web.Features.Events;
 using IntegrationHub.Web.Features.Tenants;
 using IntegrationHub.Web.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Authentication;
@@ -57,21 +59,25 @@ public static class ApiRegistration
                 [new OpenApiSecuritySchemeReference("bearer", document)] = [],
             });
             options.DocInclusionPredicate((_, api) => api.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
+            options.OperationFilter<ApiExamplesOperationFilter>();
             var xml = Path.Combine(AppContext.BaseDirectory, $"{Assembly.GetExecutingAssembly().GetName().Name}.xml");
             if (File.Exists(xml))
             {
                 options.IncludeXmlComments(xml);
             }
         });
+        builder.AddHubApiRateLimiting();
         return builder;
     }
 
     public static WebApplication MapHubApi(this WebApplication app)
     {
-        var api = app.MapGroup("/api/v1").RequireAuthorization(ApiKeyPolicy);
+        var api = app.MapGroup("/api/v1").RequireAuthorization(ApiKeyPolicy).RequireRateLimiting(ApiRateLimiting.Policy);
         api.MapTenantApi();
         api.MapKitApi();
         api.MapRulesApi();
+        api.MapEventsApi();
+        api.MapContactsApi();
 
         app.UseSwagger();
         app.UseSwaggerUI(options =>

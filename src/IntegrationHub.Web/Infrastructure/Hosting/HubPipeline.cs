@@ -41,6 +41,7 @@ public static class HubPipeline
         app.UseAuthentication();
         app.UseMiddleware<DashboardTenantResolver>();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         app.MapHubHealthChecks();
         app.MapHookIntake();

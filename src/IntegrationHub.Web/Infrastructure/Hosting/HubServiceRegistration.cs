@@ -3,6 +3,8 @@ using IntegrationHub.Web.Features.Audit;
 using IntegrationHub.Web.Features.Rules;
 using IntegrationHub.Web.Features.Credentials;
 using IntegrationHub.Web.Features.Delivery;
+using IntegrationHub.Web.Features.Events;
+using IntegrationHub.Web.Features.Idempotency;
 using IntegrationHub.Web.Features.CrispSettings;
 using IntegrationHub.Web.Features.Hooks;
 using IntegrationHub.Web.Features.Installations;
@@ -38,6 +40,8 @@ public static class HubServiceRegistration
 
         builder.AddHubInstallations(runJobs: !forCommandLine);
         builder.AddHubHooks();
+        builder.AddHubIdempotency();
+        builder.AddHubEvents();
         builder.Services.AddOptions<CrispSettingsOptions>().BindConfiguration(CrispSettingsOptions.Section);
         builder.AddHubDelivery(runJobs: !forCommandLine);
         builder.Services.AddScoped<AuditLog>();
@@ -46,6 +50,8 @@ public static class HubServiceRegistration
         builder.Services.AddScoped<RuleService>();
         builder.Services.AddScoped<TenantDirectory>();
         builder.Services.AddScoped<ApiKeyService>();
+        builder.Services.AddOptions<ApiKeyAuthOptions>().BindConfiguration(ApiKeyAuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ApiKeyCache>();
         builder.Services.AddScoped<HubAdministratorBootstrapper>();
         return builder;
     }

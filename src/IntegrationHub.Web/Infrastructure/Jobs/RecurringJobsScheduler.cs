@@ -1,6 +1,7 @@
 using Hangfire;
 using IntegrationHub.Web.Features.Delivery;
 using IntegrationHub.Web.Features.Hooks;
+using IntegrationHub.Web.Features.Idempotency;
 using IntegrationHub.Web.Features.Installations;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +22,7 @@ public sealed class RecurringJobsScheduler(IRecurringJobManager recurring, IBack
         recurring.AddOrUpdate<HookProcessor>("hooks-sweep", s => s.ProcessPendingAsync(CancellationToken.None), Cron.Minutely());
         // Safety net beside each node's dispatcher loop: visible in the dashboard, and enough on its own to finish work.
         recurring.AddOrUpdate<DeliveryDispatcher>("delivery-dispatch", d => d.DispatchAsync(CancellationToken.None), Cron.Minutely());
+        recurring.AddOrUpdate<IdempotencyStore>("idempotency-purge", s => s.PurgeExpiredAsync(CancellationToken.None), Cron.Hourly());
         jobs.Enqueue<InstallationSync>(s => s.FullSyncAsync(CancellationToken.None));
         return Task.CompletedTask;
     }

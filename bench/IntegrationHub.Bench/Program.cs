@@ -1,0 +1,34 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using IntegrationHub.Bench;
+
+// bench/run.sh builds everything in Release and runs: IntegrationHub.Bench run --hub <IntegrationHub.Web.dll>
+// "ceiling" serves the bare Kestrel JSON endpoint in its own process (the hub runs in its own process too).
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+return args.FirstOrDefault() switch
+{
+    "ceiling" => await Ceiling.ServeAsync(args[1..]),
+    "run" => await Runner.RunAsync(args[1..]),
+    "probe" => await Probe(args),
+    _ => Usage(),
+};
+
+// probe URL KEY PATH [BODY]: a closed loop against one running endpoint, for looking into one number.
+static async Task<int> Probe(string[] args)
+{
+    using var load = new Load(new Uri(args[1]), args[2], 64);
+    var body = args.Length > 4 ? args[4] : "";
+    var result = await load.ClosedLoopAsync(args[3], args[3], _ => body.Replace("{n}", Guid.NewGuid().ToString("N"), StringComparison.Ordinal), 1, 64,
+        TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), body.Length == 0 ? HttpStatusCode.OK : HttpStatusCode.Accepted);
+    Console.WriteLine($"{result.Name}: {result.RequestsPerSecond:F0} req/s p50 {result.P50Ms:F1} p99 {result.P99Ms:F1} errors {result.Errors}");
+    return 0;
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: IntegrationHub.Bench run --hub PATH/IntegrationHub.Web.dll [--seconds N] [--postgres CONNECTION]");
+    Console.Error.WriteLine("       IntegrationHub.Bench ceiling --urls http://127.0.0.1:PORT");
+    return 2;
+}

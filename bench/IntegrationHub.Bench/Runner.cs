@@ -1,0 +1,258 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Npgsql;
+
+namespace IntegrationHub.Bench;
+
+/// <summary>
+/// One run, one machine: the ceiling, then the hub on SQLite and on PostgreSQL (each a separate server process,
+/// started here with its own fresh database), driven over loopback HTTP by this process.
+/// </summary>
+internal static class Runner
+{
+    private const string CeilingUrl = "http://127.0.0.1:5191";
+    private const string HubUrl = "http://127.0.0.1:5192";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var hubDll = Option(args, "--hub") ?? throw new ArgumentException("--hub PATH/IntegrationHub.Web.dll is required");
+        var seconds = int.Parse(Option(args, "--seconds") ?? "8", CultureInfo.InvariantCulture);
+        var connections = int.Parse(Option(args, "--connections") ?? "64", CultureInfo.InvariantCulture);
+        var postgres = Option(args, "--postgres") ?? Environment.GetEnvironmentVariable("HUB_BENCH_POSTGRES")
+            ?? "Host=127.0.0.1;Port=5432;Username=hub;Password=hub;Database=integrationhub_test_api";
+        var duration = TimeSpan.FromSeconds(seconds);
+        var warmup = TimeSpan.FromSeconds(Math.Max(2, seconds / 3));
+        var run = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
+
+        Console.WriteLine($"IntegrationHub bench — {Environment.ProcessorCount} cores, {seconds}s per measurement, {connections} connections, {DateTime.UtcNow:u}");
+        var results = new List<LoadResult>();
+
+        // 1. The ceiling: bare Kestrel JSON endpoint, same body.
+        using (var ceiling = Start("dotnet", [typeof(Runner).Assembly.Location, "ceiling", "--urls", CeilingUrl], []))
+        {
+            await WaitReadyAsync(CeilingUrl + "/health");
+            using var load = new Load(new Uri(CeilingUrl), null, connections);
+            var max = await load.ClosedLoopAsync("ceiling: bare Kestrel JSON", "/ceiling", n => SingleEvent(run, n), 1, connections, warmup, duration);
+            results.Add(max);
+            Print(max, null);
+            var half = await load.OpenLoopAsync("ceiling @ 50% of its max", "/ceiling", n => SingleEvent(run, n), max.RequestsPerSecond / 2, duration);
+            results.Add(half);
+            Print(half, null);
+        }
+
+        var ceilingRps = results[0].RequestsPerSecond;
+
+        // 2. The hub on SQLite (file in a fresh folder, WAL).
+        var sqliteDir = Directory.CreateTempSubdirectory("hub-bench-").FullName;
+        results.AddRange(await HubAsync("SQLite", hubDll, new Dictionary<string, string>
+        {
+            ["Database__Provider"] = "Sqlite",
+            ["Hub__DataDirectory"] = sqliteDir,
+        }, run, connections, warmup, duration, ceilingRps));
+
+        // 3. The hub on PostgreSQL (fresh schema).
+        await using (var connection = new NpgsqlConnection(postgres))
+        {
+            await connection.OpenAsync();
+            await using var reset = connection.CreateCommand();
+            reset.CommandText = "DROP SCHEMA IF EXISTS public CASCADE; DROP SCHEMA IF EXISTS hangfire CASCADE; CREATE SCHEMA public;";
+            await reset.ExecuteNonQueryAsync();
+        }
+
+        results.AddRange(await HubAsync("PostgreSQL", hubDll, new Dictionary<string, string>
+        {
+            ["Database__Provider"] = "Postgres",
+            ["ConnectionStrings__Hub"] = postgres,
+            ["Database__MigrateOnStartup"] = "true",
+            ["Hub__DataDirectory"] = Directory.CreateTempSubdirectory("hub-bench-pg-").FullName,
+        }, run, connections, warmup, duration, ceilingRps));
+
+        Console.WriteLine();
+        Console.WriteLine("| measurement | requests/s | events/s | p50 ms | p99 ms | vs ceiling req/s | errors |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {r.Name} | {r.RequestsPerSecond:F0} | {r.EventsPerSecond:F0} | {r.P50Ms:F1} | {r.P99Ms:F1} | {r.RequestsPerSecond / ceilingRps:P0} | {r.Errors} |"));
+        }
+
+        try
+        {
+            Directory.Delete(sqliteDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+
+        return results.Any(r => r.Errors > 0) ? 1 : 0;
+    }
+
+    private static async Task<List<LoadResult>> HubAsync(string label, string hubDll, Dictionary<string, string> database, string run, int connections,
+        TimeSpan warmup, TimeSpan duration, double ceilingRps)
+    {
+        var environment = new Dictionary<string, string>(database)
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DOTNET_gcServer"] = "1",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__Console__FormatterName"] = "simple",
+            ["Jobs__RunServer"] = "false",
+            // The benchmark measures the ingest path, not the per-tenant limiter.
+            ["Api__RateLimit__PermitsPerSecond"] = "10000000",
+            ["Api__RateLimit__Burst"] = "10000000",
+            // Not demo mode and nothing to call: Crisp is an unreachable address.
+            ["Crisp__BaseUrl"] = "http://127.0.0.1:9/v1/",
+            ["Crisp__PluginIdentifier"] = "bench",
+            ["Crisp__PluginKey"] = "bench",
+            ["Crisp__PluginId"] = "5f1d5c4e-7a3b-4c1e-9d2f-0a6b8c3e1f20",
+            ["Crisp__HookSecret"] = "bench",
+        };
+
+        var website = Guid.NewGuid().ToString("D");
+        await CliAsync(hubDll, environment, "migrate");
+        await CliAsync(hubDll, environment, "tenant", "add", "--website", website, "--name", "Bench");
+        var key = (await CliAsync(hubDll, environment, "apikey", "create", "--website", website, "--name", "bench")).Trim().Split('\n')[^1].Trim();
+
+        var results = new List<LoadResult>();
+        using var hub = Start("dotnet", [hubDll, "--urls", HubUrl], environment);
+        await WaitReadyAsync(HubUrl + "/health/live");
+        using (var load = new Load(new Uri(HubUrl), key, connections))
+        {
+            var max = await load.ClosedLoopAsync($"POST /api/v1/events, {label}", "/api/v1/events", n => SingleEvent(run, n), 1, connections, warmup, duration);
+            results.Add(max);
+            Print(max, ceilingRps);
+            var half = await load.OpenLoopAsync($"POST /api/v1/events, {label} @ 50% of its max", "/api/v1/events", n => SingleEvent(run, n),
+                max.RequestsPerSecond / 2, duration);
+            results.Add(half);
+            Print(half, ceilingRps);
+        }
+
+        const int batchConnections = 4;
+        using (var load = new Load(new Uri(HubUrl), key, batchConnections))
+        {
+            var batch = await load.ClosedLoopAsync($"POST /api/v1/events/batch (500), {label}", "/api/v1/events/batch", n => Batch(run, n), 500,
+                batchConnections, warmup, duration);
+            results.Add(batch);
+            Print(batch, ceilingRps);
+        }
+
+        return results;
+    }
+
+    private static string SingleEvent(string run, long n) =>
+        $$$"""{"event":"order_completed","email":"user{{{n % 5000}}}@example.com","user_id":"u{{{n}}}","properties":{"order_id":"A-{{{n}}}","total":129.5,"currency":"EUR","items":[{"sku":"TSHIRT-M","qty":2}]},"message_id":"{{{run}}}-{{{n}}}"}""";
+
+    private static string Batch(string run, long n)
+    {
+        var builder = new StringBuilder(120_000).Append("{\"events\":[");
+        for (var i = 0; i < 500; i++)
+        {
+            if (i > 0)
+            {
+                builder.Append(',');
+            }
+
+            builder.Append(string.Create(CultureInfo.InvariantCulture,
+                $$$"""{"event":"page_viewed","email":"user{{{i}}}@example.com","properties":{"path":"/pricing","n":{{{i}}}},"message_id":"{{{run}}}-b{{{n}}}-{{{i}}}"}"""));
+        }
+
+        return builder.Append("]}").ToString();
+    }
+
+    private static void Print(LoadResult r, double? ceilingRps)
+    {
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"  {r.Name,-55} {r.RequestsPerSecond,9:F0} req/s {r.EventsPerSecond,9:F0} events/s  p50 {r.P50Ms,6:F1} ms  p99 {r.P99Ms,6:F1} ms");
+        if (ceilingRps is { } c)
+        {
+            line += string.Create(CultureInfo.InvariantCulture, $"  {r.RequestsPerSecond / c,5:P0} of ceiling");
+        }
+
+        if (r.Errors > 0)
+        {
+            line += string.Create(CultureInfo.InvariantCulture, $"  ERRORS {r.Errors}");
+        }
+
+        Console.WriteLine(line);
+    }
+
+    private static async Task<string> CliAsync(string hubDll, Dictionary<string, string> environment, params string[] args)
+    {
+        using var process = Start("dotnet", [hubDll, .. args], environment, capture: true);
+        var output = await process.Process.StandardOutput.ReadToEndAsync();
+        var error = await process.Process.StandardError.ReadToEndAsync();
+        await process.Process.WaitForExitAsync();
+        if (process.Process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"hub {string.Join(' ', args)} failed ({process.Process.ExitCode}): {error}{output}");
+        }
+
+        return output;
+    }
+
+    private static async Task WaitReadyAsync(string url)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        for (var i = 0; i < 300; i++)
+        {
+            try
+            {
+                if ((await client.GetAsync(url)).StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"{url} did not come up.");
+    }
+
+    private static ChildProcess Start(string file, string[] args, Dictionary<string, string> environment, bool capture = false)
+    {
+        var info = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = capture, RedirectStandardError = capture };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
+        return new ChildProcess(Process.Start(info) ?? throw new InvalidOperationException($"Could not start {file}."));
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+
+    /// <summary>A process this run started, stopped (with its children) when the run is done with it.</summary>
+    private sealed class ChildProcess(Process process) : IDisposable
+    {
+        public Process Process { get; } = process;
+
+        public void Dispose()
+        {
+            if (!Process.HasExited)
+            {
+                Process.Kill(entireProcessTree: true);
+                Process.WaitForExit(10_000);
+            }
+
+            Process.Dispose();
+        }
+    }
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The API benchmark in one command: builds the hub and the bench in Release, then measures, in one run on this
+# machine, the bare-Kestrel ceiling, POST /api/v1/events on SQLite and on PostgreSQL (max and at half load) and
+# the batch endpoint, and prints events/s, p50/p99 and the ratio to the ceiling.
+#   bench/run.sh [--seconds 8] [--connections 64] [--postgres "Host=...;Database=..."]
+# PostgreSQL: HUB_BENCH_POSTGRES or --postgres (default: the local hub role, database integrationhub_test_api);
+# its public schema is dropped and recreated.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if command -v pg_ctlcluster >/dev/null && ! pg_isready -q -h 127.0.0.1 2>/dev/null; then
+  pg_ctlcluster 15 main start || true
+fi
+dotnet build src/IntegrationHub.Web -c Release -v q -nologo
+dotnet build bench/IntegrationHub.Bench -c Release -v q -nologo
+exec dotnet bench/IntegrationHub.Bench/bin/Release/net10.0/IntegrationHub.Bench.dll run \
+  --hub src/IntegrationHub.Web/bin/Release/net10.0/IntegrationHub.Web.dll "$@"

@@ -1,0 +1,357 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using IntegrationHub.Web.Features.Delivery;
+using IntegrationHub.Web.Features.Idempotency;
+using IntegrationHub.Web.Infrastructure.Api;
+using IntegrationHub.Web.Infrastructure.Data;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Web.Features.Contacts;
+
+public static partial class ContactsApi
+{
+    public const int MaxBytes = 64 * 1024;
+    public const int NicknameMaxLength = 256;
+    public const int UrlMaxLength = 2048;
+    public const int PhoneMaxLength = 32;
+
+    [GeneratedRegex("^[0-9+() .-]{3,32}$", RegexOptions.CultureInvariant)]
+    private static partial Regex PhonePattern();
+
+    [GeneratedRegex("^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex DomainPattern();
+
+    public static RouteGroupBuilder MapContactsApi(this RouteGroupBuilder api)
+    {
+        api.MapPut("/contacts/{email}", PutAsync)
+            .WithName("PutContact")
+            .WithTags("Contacts")
+            .WithSummary("Create or update a contact")
+            .WithDescription("Upserts the Crisp people profile (nickname, avatar, phone, company, segments) and merges 'data' into the "
+                + "person's people data, key by key. Fields left out are left alone. Answers 202 once the Crisp calls are committed to the "
+                + "hub's queue; they are delivered in order for this email. Body: at most 64 KB.")
+            .Accepts<ContactRequest>("application/json")
+            .Produces<ContactAcceptedResponse>(StatusCodes.Status202Accepted)
+            .WithStandardErrors(withBody: true, conflict: true);
+
+        api.MapPatch("/contacts/{email}/context", PatchContextAsync)
+            .WithName("PatchContactContext")
+            .WithTags("Contacts")
+            .WithSummary("Push support context for a contact")
+            .WithDescription("Merges the given keys into the contact's people data AND into the session data of the contact's open "
+                + "conversation (no conversation is created). Merged key by key: keys an operator or another call set are never removed "
+                + "or replaced unless named here. Answers 202 once committed.")
+            .Accepts<ContactContextRequest>("application/json")
+            .Produces<ContactAcceptedResponse>(StatusCodes.Status202Accepted)
+            .WithStandardErrors(withBody: true, conflict: true);
+        return api;
+    }
+
+    private sealed record Profile(string? Nickname, string? Avatar, string? Phone, JsonObject? Company, List<string>? Segments)
+    {
+        public bool IsEmpty => Nickname is null && Avatar is null && Phone is null && Company is null && Segments is null;
+    }
+
+    private static async Task<IResult> PutAsync(string email, HttpContext http, HubDbContext db, CrispCallOutbox outbox, IdempotencyStore idempotency,
+        TimeProvider clock, IOptions<JsonOptions> json)
+    {
+        var (address, body, intent, problem) = await ReadAsync(email, http);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using (body)
+        {
+            var errors = new FieldErrors();
+            var root = body!.Root;
+            Profile? profile = null;
+            JsonObject? data = null;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add("$", $"The body is a JSON object, not {FieldErrors.Describe(root.ValueKind)}.");
+            }
+            else
+            {
+                errors.RejectUnknown(root, string.Empty, "nickname", "avatar", "phone", "company", "segments", "data");
+                profile = ReadProfile(root, errors);
+                if (root.TryGetProperty("data", out var dataElement) && dataElement.ValueKind != JsonValueKind.Null)
+                {
+                    data = CrispDataRules.ReadData(dataElement, "data", errors, required: false);
+                }
+
+                if (!errors.Any && profile!.IsEmpty && (data is null || data.Count == 0))
+                {
+                    errors.Add("$", "Nothing to update: give at least one of nickname, avatar, phone, company, segments, data.");
+                }
+            }
+
+            if (errors.Any)
+            {
+                return ApiProblems.Validation(errors.ToDictionary());
+            }
+
+            return await CommitAsync(db, idempotency, intent, json.Value.SerializerOptions, clock, address!, (contact, now) =>
+            {
+                var calls = new List<CrispCall>();
+                if (!profile!.IsEmpty)
+                {
+                    var payload = new JsonObject { ["email"] = address };
+                    AddIfSet(payload, "nickname", profile.Nickname);
+                    AddIfSet(payload, "avatar", profile.Avatar);
+                    AddIfSet(payload, "phone", profile.Phone);
+                    if (profile.Company is not null)
+                    {
+                        payload["company"] = profile.Company.DeepClone();
+                    }
+
+                    if (profile.Segments is not null)
+                    {
+                        payload["segments"] = new JsonArray(profile.Segments.Select(s => (JsonNode)s).ToArray());
+                    }
+
+                    var stored = JsonNode.Parse(contact.Profile)!.AsObject();
+                    foreach (var (key, value) in payload)
+                    {
+                        if (key != "email")
+                        {
+                            stored[key] = value?.DeepClone();
+                        }
+                    }
+
+                    contact.Profile = stored.ToJsonString();
+                    calls.Add(outbox.Enqueue(CrispCallKinds.PeopleProfileUpsert, payload.ToJsonString(), address));
+                }
+
+                if (data is { Count: > 0 })
+                {
+                    contact.Data = Merge(contact.Data, data);
+                    calls.Add(outbox.Enqueue(CrispCallKinds.PeopleDataMerge, new JsonObject { ["email"] = address, ["data"] = data.DeepClone() }.ToJsonString(), address));
+                }
+
+                return calls;
+            }, http.RequestAborted);
+        }
+    }
+
+    private static async Task<IResult> PatchContextAsync(string email, HttpContext http, HubDbContext db, CrispCallOutbox outbox, IdempotencyStore idempotency,
+        TimeProvider clock, IOptions<JsonOptions> json)
+    {
+        var (address, body, intent, problem) = await ReadAsync(email, http);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using (body)
+        {
+            var errors = new FieldErrors();
+            var root = body!.Root;
+            JsonObject? data = null;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add("$", $"The body is a JSON object {{\"data\": {{...}}}}, not {FieldErrors.Describe(root.ValueKind)}.");
+            }
+            else
+            {
+                errors.RejectUnknown(root, string.Empty, "data");
+                if (!root.TryGetProperty("data", out var dataElement))
+                {
+                    errors.Add("data", "Required: an object of key/value pairs to merge.");
+                }
+                else
+                {
+                    data = CrispDataRules.ReadData(dataElement, "data", errors, required: true);
+                }
+            }
+
+            if (errors.Any || data is null)
+            {
+                return ApiProblems.Validation(errors.ToDictionary());
+            }
+
+            return await CommitAsync(db, idempotency, intent, json.Value.SerializerOptions, clock, address!, (contact, now) =>
+            {
+                contact.Context = Merge(contact.Context, data);
+                return
+                [
+                    outbox.Enqueue(CrispCallKinds.PeopleDataMerge, new JsonObject { ["email"] = address, ["data"] = data.DeepClone() }.ToJsonString(), address),
+                    outbox.Enqueue(CrispCallKinds.SessionDataMerge,
+                        new JsonObject { ["email"] = address, ["data"] = data.DeepClone(), ["create_conversation"] = false }.ToJsonString(), address),
+                ];
+            }, http.RequestAborted);
+        }
+    }
+
+    private static async Task<(string? Email, JsonRequestReader.Body? Body, IdempotencyKeys.Intent? Intent, IResult? Problem)> ReadAsync(string email, HttpContext http)
+    {
+        var address = CrispDataRules.NormalizeEmail(email, out var emailError);
+        if (address is null)
+        {
+            // Checked first: a wrong address in the path is the caller's first problem, whatever the body.
+            return (null, null, null, ApiProblems.Validation(new Dictionary<string, string[]> { ["email"] = [emailError!] }, "The email in the path is not valid."));
+        }
+
+        var (body, problem) = await JsonRequestReader.ReadAsync(http.Request, MaxBytes, http.RequestAborted);
+        if (problem is not null)
+        {
+            return (null, null, null, problem);
+        }
+
+        var (intent, keyProblem) = IdempotencyKeys.Read(http.Request, body!.Bytes);
+        if (keyProblem is not null)
+        {
+            body.Dispose();
+            return (null, null, null, keyProblem);
+        }
+
+        return (address, body, intent, null);
+    }
+
+    /// <summary>
+    /// One transaction: the contact row, its outbox calls and the idempotency record. A concurrent first push of the
+    /// same email (unique per tenant) is retried once, and then finds the row the other request created.
+    /// </summary>
+    private static async Task<IResult> CommitAsync(HubDbContext db, IdempotencyStore idempotency, IdempotencyKeys.Intent? intent, JsonSerializerOptions json,
+        TimeProvider clock, string email, Func<Contact, DateTimeOffset, List<CrispCall>> stage, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var replay = await idempotency.CheckAsync(intent, cancellationToken);
+            if (replay is not null)
+            {
+                return replay;
+            }
+
+            var now = clock.GetUtcNow();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            try
+            {
+                var contact = await db.Set<Contact>().FirstOrDefaultAsync(c => c.Email == email, cancellationToken);
+                var created = contact is null;
+                if (contact is null)
+                {
+                    contact = new Contact { Id = Guid.CreateVersion7(now), Email = email, CreatedAt = now };
+                    db.Add(contact);
+                }
+
+                contact.UpdatedAt = now;
+                var calls = stage(contact, now);
+                await db.SaveChangesAsync(cancellationToken);
+
+                // Call ids exist only now; the stored answer names them, and is committed with them.
+                var response = new ContactAcceptedResponse(email, created,
+                    calls.Select(c => new StagedCall(c.Id, c.Kind, c.Status.ToString().ToLowerInvariant())).ToList());
+                var body = JsonSerializer.Serialize(response, json);
+                await idempotency.RememberAsync(intent, StatusCodes.Status202Accepted, body, null, cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return new IdempotencyKeys.StoredResult(StatusCodes.Status202Accepted, body, null, Replayed: false);
+            }
+            catch (DbUpdateException) when (attempt == 1)
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private static Profile ReadProfile(JsonElement root, FieldErrors errors)
+    {
+        errors.TryOptionalString(root, "nickname", string.Empty, NicknameMaxLength, out var nickname);
+        var avatar = ReadUrl(root, "avatar", string.Empty, errors);
+        string? phone = null;
+        if (errors.TryOptionalString(root, "phone", string.Empty, PhoneMaxLength, out phone) && phone is not null && !PhonePattern().IsMatch(phone))
+        {
+            errors.Add("phone", "Use digits, spaces and + ( ) - . only (3–32 characters).");
+            phone = null;
+        }
+
+        JsonObject? company = null;
+        if (root.TryGetProperty("company", out var companyElement) && companyElement.ValueKind != JsonValueKind.Null)
+        {
+            if (companyElement.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add("company", $"Must be an object {{name, url, domain}}, not {FieldErrors.Describe(companyElement.ValueKind)}.");
+            }
+            else
+            {
+                errors.RejectUnknown(companyElement, "company", "name", "url", "domain");
+                company = [];
+                if (errors.TryOptionalString(companyElement, "name", "company", NicknameMaxLength, out var name) && name is not null)
+                {
+                    company["name"] = name;
+                }
+
+                if (ReadUrl(companyElement, "url", "company", errors) is { } url)
+                {
+                    company["url"] = url;
+                }
+
+                if (errors.TryOptionalString(companyElement, "domain", "company", 253, out var domain) && domain is not null)
+                {
+                    if (DomainPattern().IsMatch(domain))
+                    {
+                        company["domain"] = domain.ToLowerInvariant();
+                    }
+                    else
+                    {
+                        errors.Add("company.domain", "Must be a domain name like acme.example.");
+                    }
+                }
+
+                if (company.Count == 0)
+                {
+                    company = null;
+                }
+            }
+        }
+
+        List<string>? segments = null;
+        if (root.TryGetProperty("segments", out var segmentsElement) && segmentsElement.ValueKind != JsonValueKind.Null)
+        {
+            segments = CrispDataRules.ReadSegments(segmentsElement, "segments", errors);
+        }
+
+        return new Profile(nickname, avatar, phone, company, segments);
+    }
+
+    private static string? ReadUrl(JsonElement obj, string name, string path, FieldErrors errors)
+    {
+        if (!errors.TryOptionalString(obj, name, path, UrlMaxLength, out var text) || text is null)
+        {
+            return null;
+        }
+
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && !text.Contains(' ', StringComparison.Ordinal))
+        {
+            return text;
+        }
+
+        errors.Add(FieldErrors.Join(path, name), "Must be an absolute http(s) URL.");
+        return null;
+    }
+
+    private static void AddIfSet(JsonObject target, string name, string? value)
+    {
+        if (value is not null)
+        {
+            target[name] = value;
+        }
+    }
+
+    /// <summary>Key-by-key merge: the given keys replace their old values; every other key stays.</summary>
+    internal static string Merge(string existingJson, JsonObject changes)
+    {
+        var merged = JsonNode.Parse(existingJson) as JsonObject ?? [];
+        foreach (var (key, value) in changes)
+        {
+            merged[key] = value?.DeepClone();
+        }
+
+        return merged.ToJsonString();
+    }
+}

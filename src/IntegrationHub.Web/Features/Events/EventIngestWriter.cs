@@ -1,0 +1,255 @@
+using System.Data.Common;
+using System.Threading.Channels;
+using IntegrationHub.Web.Features.Delivery;
+using IntegrationHub.Web.Features.Idempotency;
+using IntegrationHub.Web.Infrastructure.Data;
+using IntegrationHub.Web.Infrastructure.Tenancy;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Web.Features.Events;
+
+public enum EventOutcomeKind
+{
+    Accepted,
+    Duplicate,
+    Conflict,
+}
+
+/// <summary>What happened to one event: stored with this id, or a duplicate/conflicting message_id of that id.</summary>
+public readonly record struct EventOutcome(EventOutcomeKind Kind, Guid EventId);
+
+/// <summary>
+/// One API request's share of a group commit: its validated events (null where an item was rejected), its
+/// idempotency intent, and how to turn the outcomes into the answer (which is stored under the key in the same
+/// transaction).
+/// </summary>
+public sealed class IngestRequest
+{
+    public required Guid TenantId { get; init; }
+
+    public required IReadOnlyList<ProductEvent?> Events { get; init; }
+
+    public IdempotencyKeys.Intent? Idempotency { get; init; }
+
+    public required Func<IReadOnlyList<EventOutcome?>, IdempotencyKeys.StoredResult> Respond { get; init; }
+
+    internal TaskCompletionSource<IResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    internal int EventCount => Events.Count;
+}
+
+/// <summary>The ingest writer is stopping or the database refused the commit: nothing of the request was stored.</summary>
+public sealed class IngestUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// Group commit for ingestion. Requests validate on their own threads, then queue their rows here; one loop takes
+/// everything queued (up to a bound), writes it in ONE transaction — per tenant in its own scope (tenant context
+/// set, query filters and the save-time tenant check on) over one shared connection and transaction — and only
+/// after the commit completes each request, which then answers 202. A failed commit is retried request by
+/// request, so one poisoned request fails alone; a request whose own commit fails gets 503, never "accepted".
+/// </summary>
+public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider clock, IOptions<IngestOptions> options, ILogger<EventIngestWriter> logger)
+    : BackgroundService
+{
+    private readonly Channel<IngestRequest> _queue = Channel.CreateBounded<IngestRequest>(new BoundedChannelOptions(options.Value.QueueCapacity)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    /// <summary>Queues the request and returns the answer once its rows are committed (or why they are not).</summary>
+    public async Task<IResult> SubmitAsync(IngestRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _queue.Writer.WriteAsync(request, cancellationToken);
+        }
+        catch (ChannelClosedException e)
+        {
+            throw new IngestUnavailableException("The hub is shutting down.", e);
+        }
+
+        // Not cancellable once queued: the rows may be committing right now, and the answer must say so.
+        return await request.Completion.Task;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // On shutdown, stop taking requests but commit what is queued: those callers are waiting for an answer.
+        await using var registration = stoppingToken.Register(() => _queue.Writer.TryComplete());
+        var batch = new List<IngestRequest>();
+        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            batch.Clear();
+            var events = 0;
+            while (batch.Count < options.Value.MaxRequestsPerCommit && events < options.Value.MaxEventsPerCommit
+                   && _queue.Reader.TryRead(out var request))
+            {
+                batch.Add(request);
+                events += request.EventCount;
+            }
+
+            await CommitWithFallbackAsync(batch);
+        }
+    }
+
+    private async Task CommitWithFallbackAsync(List<IngestRequest> batch)
+    {
+        try
+        {
+            var results = await CommitAsync(batch);
+            Complete(batch, results);
+            return;
+        }
+        catch (Exception e) when (batch.Count > 1)
+        {
+            logger.LogWarning(e, "Group commit of {Count} ingest requests failed; committing them one by one", batch.Count);
+        }
+        catch (Exception e)
+        {
+            Fail(batch[0], e);
+            return;
+        }
+
+        foreach (var request in batch)
+        {
+            try
+            {
+                Complete([request], await CommitAsync([request]));
+            }
+            catch (Exception e)
+            {
+                Fail(request, e);
+            }
+        }
+    }
+
+    private void Fail(IngestRequest request, Exception e)
+    {
+        logger.LogError(e, "Ingest commit failed for tenant {TenantId}", request.TenantId);
+        request.Completion.TrySetException(new IngestUnavailableException("The events could not be stored.", e));
+    }
+
+    private static void Complete(List<IngestRequest> batch, Dictionary<IngestRequest, IResult> results)
+    {
+        foreach (var request in batch)
+        {
+            request.Completion.TrySetResult(results[request]);
+        }
+    }
+
+    private async Task<Dictionary<IngestRequest, IResult>> CommitAsync(List<IngestRequest> batch)
+    {
+        var results = new Dictionary<IngestRequest, IResult>(batch.Count);
+        var now = clock.GetUtcNow();
+
+        // The root scope has no tenant: it owns the connection and the transaction, and writes nothing itself.
+        await using var root = scopes.CreateAsyncScope();
+        var rootDb = root.ServiceProvider.GetRequiredService<HubDbContext>();
+        await using var transaction = await rootDb.Database.BeginTransactionAsync();
+        var connection = rootDb.Database.GetDbConnection();
+        var dbTransaction = transaction.GetDbTransaction();
+
+        foreach (var group in batch.GroupBy(r => r.TenantId))
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Use(group.Key);
+            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+            db.Database.SetDbConnection(connection, contextOwnsConnection: false);
+            await db.Database.UseTransactionAsync(dbTransaction);
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            await WriteTenantAsync(scope.ServiceProvider, db, group.ToList(), now, results);
+        }
+
+        await transaction.CommitAsync();
+        return results;
+    }
+
+    private static async Task WriteTenantAsync(IServiceProvider services, HubDbContext db, List<IngestRequest> requests, DateTimeOffset now,
+        Dictionary<IngestRequest, IResult> results)
+    {
+        // What is already stored for the message ids and keys in this group (read inside the transaction).
+        var messageIds = requests.SelectMany(r => r.Events).Where(e => e?.MessageId is not null).Select(e => e!.MessageId!).Distinct().ToList();
+        var known = new Dictionary<string, (Guid Id, string Hash)>(StringComparer.Ordinal);
+        if (messageIds.Count > 0)
+        {
+            foreach (var row in await db.Set<ProductEvent>().AsNoTracking().Where(e => messageIds.Contains(e.MessageId!))
+                         .Select(e => new { e.MessageId, e.Id, e.ContentHash }).ToListAsync())
+            {
+                known[row.MessageId!] = (row.Id, row.ContentHash);
+            }
+        }
+
+        var keys = requests.Where(r => r.Idempotency is not null).Select(r => r.Idempotency!.Key).Distinct().ToList();
+        var records = keys.Count == 0
+            ? new Dictionary<string, IdempotencyRecord>(StringComparer.Ordinal)
+            : await db.Set<IdempotencyRecord>().AsTracking().Where(r => keys.Contains(r.Key)).ToDictionaryAsync(r => r.Key, StringComparer.Ordinal);
+
+        var accepted = new List<ProductEvent>();
+        foreach (var request in requests)
+        {
+            var intent = request.Idempotency;
+            if (intent is not null && records.TryGetValue(intent.Key, out var record) && record.ExpiresAt > now)
+            {
+                results[request] = record.RequestHash == intent.RequestHash ? IdempotencyKeys.Replay(record) : IdempotencyKeys.Conflict();
+                continue;
+            }
+
+            var outcomes = new EventOutcome?[request.Events.Count];
+            for (var i = 0; i < request.Events.Count; i++)
+            {
+                if (request.Events[i] is not { } productEvent)
+                {
+                    continue;
+                }
+
+                if (productEvent.MessageId is { } messageId && known.TryGetValue(messageId, out var original))
+                {
+                    outcomes[i] = new EventOutcome(original.Hash == productEvent.ContentHash ? EventOutcomeKind.Duplicate : EventOutcomeKind.Conflict, original.Id);
+                    continue;
+                }
+
+                productEvent.TenantId = request.TenantId;
+                productEvent.AcceptedAt = now;
+                db.Add(productEvent);
+                accepted.Add(productEvent);
+                if (productEvent.MessageId is { } newId)
+                {
+                    known[newId] = (productEvent.Id, productEvent.ContentHash);
+                }
+
+                outcomes[i] = new EventOutcome(EventOutcomeKind.Accepted, productEvent.Id);
+            }
+
+            var response = request.Respond(outcomes);
+            results[request] = response;
+            if (intent is not null && response.Status is >= 200 and < 300)
+            {
+                if (!records.TryGetValue(intent.Key, out var stored))
+                {
+                    stored = new IdempotencyRecord { Id = Guid.CreateVersion7(now), Key = intent.Key, RequestHash = intent.RequestHash, ResponseBody = response.Body };
+                    db.Add(stored);
+                    records[intent.Key] = stored;
+                }
+
+                // An expired record of the key is reused in place; a later request of this batch with the key sees this one.
+                IdempotencyStore.Fill(stored, intent, response.Status, response.Body, response.Location, now);
+            }
+        }
+
+        if (accepted.Count > 0)
+        {
+            var planned = await services.GetRequiredService<IEventActionPlanner>().PlanAsync(accepted, CancellationToken.None);
+            var outbox = services.GetRequiredService<CrispCallOutbox>();
+            foreach (var call in planned)
+            {
+                outbox.Enqueue(call.Kind, call.Payload, call.OrderingKey, call.EventId, call.RuleVersionId);
+            }
+        }
+
+        db.ChangeTracker.DetectChanges();
+        await db.SaveChangesAsync();
+    }
+}

@@ -1,0 +1,217 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using IntegrationHub.Web.Features.Contacts;
+using IntegrationHub.Web.Infrastructure.Api;
+
+namespace IntegrationHub.Web.Features.Events;
+
+/// <summary>
+/// The shape of one product event and its limits. Properties are the customer's own payload and may be nested
+/// (rules pick values out of them later), but within a depth and size budget so one event cannot weigh a page.
+/// </summary>
+public static partial class EventRules
+{
+    public const int NameMaxLength = 100;
+    public const int EmailMaxLength = CrispDataRules.EmailMaxLength;
+    public const int UserIdMaxLength = 128;
+    public const int MessageIdMaxLength = 128;
+    public const int PropertiesMaxBytes = 32 * 1024;
+    public const int PropertiesMaxDepth = 5;
+    public const int PropertyNameMaxLength = 128;
+    public const int PropertyStringMaxLength = 8_000;
+
+    /// <summary>How far in the future a timestamp may be (clock skew), and how far back.</summary>
+    public static readonly TimeSpan MaxFutureSkew = TimeSpan.FromHours(1);
+
+    public static readonly TimeSpan MaxAge = TimeSpan.FromDays(365);
+
+    private static readonly string[] Fields = ["event", "email", "user_id", "properties", "timestamp", "message_id"];
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9 _.:/-]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex NamePattern();
+
+    [GeneratedRegex("^[\\x21-\\x7E]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex MessageIdPattern();
+
+    /// <summary>Validates one event into a fresh <paramref name="errors"/>; returns the row to store (without tenant) or null with errors recorded.</summary>
+    public static ProductEvent? Read(JsonElement item, string path, FieldErrors errors, DateTimeOffset now)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(path.Length == 0 ? "$" : path, $"An event is a JSON object, not {FieldErrors.Describe(item.ValueKind)}.");
+            return null;
+        }
+
+        errors.RejectUnknown(item, path, Fields);
+
+        string? name = null;
+        if (!item.TryGetProperty("event", out var nameElement) || nameElement.ValueKind == JsonValueKind.Null)
+        {
+            errors.Add(FieldErrors.Join(path, "event"), "Required: the event's name, e.g. \"signed_up\".");
+        }
+        else if (errors.TryOptionalString(item, "event", path, NameMaxLength, out name) && name is not null && !NamePattern().IsMatch(name))
+        {
+            errors.Add(FieldErrors.Join(path, "event"), "Use letters, digits, spaces and _ . : / - (starting with a letter or digit).");
+            name = null;
+        }
+
+        string? email = null;
+        var emailOk = errors.TryOptionalString(item, "email", path, EmailMaxLength, out var rawEmail);
+        if (emailOk && rawEmail is not null)
+        {
+            email = CrispDataRules.NormalizeEmail(rawEmail, out var emailError);
+            if (email is null)
+            {
+                errors.Add(FieldErrors.Join(path, "email"), emailError!);
+            }
+        }
+
+        var userIdOk = errors.TryOptionalString(item, "user_id", path, UserIdMaxLength, out var userId);
+        if (emailOk && rawEmail is null && userIdOk && userId is null)
+        {
+            errors.Add(FieldErrors.Join(path, "email"), "Give an email and/or a user_id: who did this? (Crisp keys people on email.)");
+        }
+
+        string? messageId = null;
+        if (errors.TryOptionalString(item, "message_id", path, MessageIdMaxLength, out messageId) && messageId is not null && !MessageIdPattern().IsMatch(messageId))
+        {
+            errors.Add(FieldErrors.Join(path, "message_id"), "Use printable ASCII without spaces.");
+            messageId = null;
+        }
+
+        var occurredAt = now;
+        if (errors.TryOptionalString(item, "timestamp", path, 40, out var timestamp) && timestamp is not null)
+        {
+            if (!DateTimeOffset.TryParse(timestamp, CultureInfo.InvariantCulture, DateTimeStyles.None, out occurredAt)
+                || !HasExplicitOffset(timestamp))
+            {
+                errors.Add(FieldErrors.Join(path, "timestamp"), "Must be an ISO-8601 date and time with an offset, e.g. 2026-11-25T09:30:00Z.");
+            }
+            else if (occurredAt > now + MaxFutureSkew)
+            {
+                errors.Add(FieldErrors.Join(path, "timestamp"), "Is more than an hour in the future.");
+            }
+            else if (occurredAt < now - MaxAge)
+            {
+                errors.Add(FieldErrors.Join(path, "timestamp"), "Is more than a year in the past.");
+            }
+        }
+
+        var properties = "{}";
+        if (item.TryGetProperty("properties", out var props) && props.ValueKind != JsonValueKind.Null)
+        {
+            var at = FieldErrors.Join(path, "properties");
+            if (props.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add(at, $"Must be an object, not {FieldErrors.Describe(props.ValueKind)}.");
+            }
+            else
+            {
+                CheckProperties(props, at, 1, errors);
+                var raw = Compact(props);
+                if (raw.Length > PropertiesMaxBytes)
+                {
+                    errors.Add(at, $"Must be at most {PropertiesMaxBytes / 1024} KB of JSON.");
+                }
+                else
+                {
+                    properties = System.Text.Encoding.UTF8.GetString(raw);
+                }
+            }
+        }
+
+        if (errors.Any || name is null)
+        {
+            return null;
+        }
+
+        return new ProductEvent
+        {
+            Id = Guid.CreateVersion7(now),
+            Name = name,
+            Email = email,
+            UserId = userId,
+            Properties = properties,
+            OccurredAt = occurredAt.ToUniversalTime(),
+            AcceptedAt = now,
+            MessageId = messageId,
+            ContentHash = Convert.ToHexStringLower(SHA256.HashData(Compact(item))),
+        };
+    }
+
+    private static bool HasExplicitOffset(string timestamp)
+    {
+        var t = timestamp.IndexOf('T', StringComparison.OrdinalIgnoreCase);
+        if (t < 0)
+        {
+            return false;
+        }
+
+        var time = timestamp.AsSpan(t + 1);
+        return time.EndsWith("Z", StringComparison.OrdinalIgnoreCase) || time.Contains('+') || time.Contains('-');
+    }
+
+    private static void CheckProperties(JsonElement element, string path, int depth, FieldErrors errors)
+    {
+        if (depth > PropertiesMaxDepth)
+        {
+            errors.Add(path, $"Properties may nest at most {PropertiesMaxDepth} levels.");
+            return;
+        }
+
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    var name = property.Name;
+                    var at = $"{path}.{(name.Length > PropertyNameMaxLength ? name[..PropertyNameMaxLength] + "…" : name)}";
+                    if (name.Length == 0 || name.Length > PropertyNameMaxLength || FieldErrors.HasControlCharacters(name))
+                    {
+                        errors.Add(at, $"Property names are 1–{PropertyNameMaxLength} characters without control characters.");
+                        continue;
+                    }
+
+                    CheckProperties(property.Value, at, depth + 1, errors);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    CheckProperties(item, $"{path}[{index++}]", depth + 1, errors);
+                }
+
+                break;
+            case JsonValueKind.String:
+                if (element.GetString()!.Length > PropertyStringMaxLength)
+                {
+                    errors.Add(path, $"Strings are at most {PropertyStringMaxLength} characters.");
+                }
+
+                break;
+            case JsonValueKind.Number:
+                if (!element.TryGetDouble(out var number) || !double.IsFinite(number))
+                {
+                    errors.Add(path, "Numbers must be finite.");
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>The element without insignificant whitespace: what is stored and hashed.</summary>
+    public static byte[] Compact(JsonElement element)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true }))
+        {
+            element.WriteTo(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}

@@ -1,0 +1,344 @@
+using System.Globalization;
+using System.Text.Json;
+using IntegrationHub.Web.Features.Delivery;
+using IntegrationHub.Web.Features.Idempotency;
+using IntegrationHub.Web.Infrastructure.Api;
+using IntegrationHub.Web.Infrastructure.Data;
+using IntegrationHub.Web.Infrastructure.Tenancy;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Web.Features.Events;
+
+public static class EventsApi
+{
+    public const int SingleMaxBytes = 64 * 1024;
+    public const int BatchMaxBytes = 512 * 1024;
+    public const int BatchMaxEvents = 500;
+    public const int PageDefault = 50;
+    public const int PageMax = 200;
+
+    public static RouteGroupBuilder MapEventsApi(this RouteGroupBuilder api)
+    {
+        api.MapPost("/events", PostEventAsync)
+            .WithName("PostEvent")
+            .WithTags("Events")
+            .WithSummary("Send one product event")
+            .WithDescription("Answers 202 once the event is committed in the hub's database; mapping it to Crisp calls and delivering them "
+                + "happens afterwards. Send a message_id (and/or an Idempotency-Key header) so that retrying after a timeout cannot "
+                + "store the event twice. Body: at most 64 KB.")
+            .Accepts<EventRequest>("application/json")
+            .Produces<EventAcceptedResponse>(StatusCodes.Status202Accepted)
+            .WithStandardErrors(withBody: true, conflict: true);
+
+        api.MapPost("/events/batch", PostBatchAsync)
+            .WithName("PostEventBatch")
+            .WithTags("Events")
+            .WithSummary("Send up to 500 events at once")
+            .WithDescription("Each item is validated and stored on its own: one bad item is rejected in its result and does not reject the "
+                + "others. The answer (202) lists, in request order, each item's status: accepted, duplicate (its message_id was "
+                + "accepted before; the original id is given) or rejected (with a reason and field errors). Everything accepted is "
+                + "committed before the answer. At most 500 events and 512 KB.")
+            .Accepts<EventBatchRequest>("application/json")
+            .Produces<EventBatchResponse>(StatusCodes.Status202Accepted)
+            .WithStandardErrors(withBody: true, conflict: true);
+
+        api.MapGet("/events/{id}", GetEventAsync)
+            .WithName("GetEvent")
+            .WithTags("Events")
+            .WithSummary("An accepted event, the rules it matched and its deliveries")
+            .WithDescription("Each delivery is a Crisp call the event caused, with its state: queued, sending, sent, retrying (with "
+                + "next_attempt_at) or dead (with last_error). Until mapping rules exist an event has no deliveries.")
+            .Produces<EventResponse>()
+            .WithStandardErrors(withBody: false, notFound: true);
+
+        api.MapGet("/deliveries", ListDeliveriesAsync)
+            .WithName("ListDeliveries")
+            .WithTags("Deliveries")
+            .WithSummary("The delivery log, page by page")
+            .WithDescription("Your website's Crisp calls (from events and contact pushes), oldest first. Filter by status and by creation "
+                + "time (since); follow next_cursor to read on. The cursor is opaque: pass it back as is.")
+            .Produces<DeliveryPage>()
+            .WithStandardErrors(withBody: false);
+        return api;
+    }
+
+    private static async Task<IResult> PostEventAsync(HttpContext http, EventIngestWriter writer, TenantContext tenant, TimeProvider clock,
+        IOptions<JsonOptions> json)
+    {
+        var (body, problem) = await JsonRequestReader.ReadAsync(http.Request, SingleMaxBytes, http.RequestAborted);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using (body)
+        {
+            var (intent, keyProblem) = IdempotencyKeys.Read(http.Request, body!.Bytes);
+            if (keyProblem is not null)
+            {
+                return keyProblem;
+            }
+
+            var errors = new FieldErrors();
+            var productEvent = EventRules.Read(body.Root, string.Empty, errors, clock.GetUtcNow());
+            if (productEvent is null)
+            {
+                return ApiProblems.Validation(errors.ToDictionary());
+            }
+
+            var options = json.Value.SerializerOptions;
+            return await SubmitAsync(writer, new IngestRequest
+            {
+                TenantId = tenant.Require(),
+                Events = [productEvent],
+                Idempotency = intent,
+                Respond = outcomes =>
+                {
+                    var outcome = outcomes[0]!.Value;
+                    if (outcome.Kind == EventOutcomeKind.Conflict)
+                    {
+                        return new IdempotencyKeys.StoredResult(StatusCodes.Status409Conflict, string.Empty, null, false);
+                    }
+
+                    var status = outcome.Kind == EventOutcomeKind.Accepted ? "accepted" : "duplicate";
+                    return new IdempotencyKeys.StoredResult(StatusCodes.Status202Accepted,
+                        JsonSerializer.Serialize(new EventAcceptedResponse(outcome.EventId, status), options), Location(outcome.EventId), false);
+                },
+            }, http.RequestAborted);
+        }
+    }
+
+    private static async Task<IResult> PostBatchAsync(HttpContext http, EventIngestWriter writer, TenantContext tenant, TimeProvider clock,
+        IOptions<JsonOptions> json)
+    {
+        var (body, problem) = await JsonRequestReader.ReadAsync(http.Request, BatchMaxBytes, http.RequestAborted);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        using (body)
+        {
+            var (intent, keyProblem) = IdempotencyKeys.Read(http.Request, body!.Bytes);
+            if (keyProblem is not null)
+            {
+                return keyProblem;
+            }
+
+            var root = body.Root;
+            var envelope = new FieldErrors();
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                envelope.Add("$", $"The body is an object {{\"events\": [...]}}, not {FieldErrors.Describe(root.ValueKind)}.");
+                return ApiProblems.Validation(envelope.ToDictionary());
+            }
+
+            envelope.RejectUnknown(root, string.Empty, "events");
+            if (!root.TryGetProperty("events", out var items) || items.ValueKind != JsonValueKind.Array)
+            {
+                envelope.Add("events", "Required: an array of 1–500 events.");
+            }
+            else if (items.GetArrayLength() is 0 or > BatchMaxEvents)
+            {
+                envelope.Add("events", $"Send 1–{BatchMaxEvents} events (got {items.GetArrayLength()}).");
+            }
+
+            if (envelope.Any)
+            {
+                return ApiProblems.Validation(envelope.ToDictionary());
+            }
+
+            var now = clock.GetUtcNow();
+            var events = new List<ProductEvent?>(items.GetArrayLength());
+            var itemErrors = new List<IDictionary<string, string[]>?>(items.GetArrayLength());
+            foreach (var item in items.EnumerateArray())
+            {
+                var errors = new FieldErrors();
+                events.Add(EventRules.Read(item, string.Empty, errors, now));
+                itemErrors.Add(errors.Any ? errors.ToDictionary() : null);
+            }
+
+            var options = json.Value.SerializerOptions;
+            return await SubmitAsync(writer, new IngestRequest
+            {
+                TenantId = tenant.Require(),
+                Events = events,
+                Idempotency = intent,
+                Respond = outcomes => new IdempotencyKeys.StoredResult(StatusCodes.Status202Accepted,
+                    JsonSerializer.Serialize(BatchResponse(outcomes, itemErrors), options), null, false),
+            }, http.RequestAborted);
+        }
+    }
+
+    private static EventBatchResponse BatchResponse(IReadOnlyList<EventOutcome?> outcomes, List<IDictionary<string, string[]>?> itemErrors)
+    {
+        var results = new List<EventBatchItemResult>(outcomes.Count);
+        int accepted = 0, duplicates = 0, rejected = 0;
+        for (var i = 0; i < outcomes.Count; i++)
+        {
+            switch (outcomes[i])
+            {
+                case null:
+                    rejected++;
+                    results.Add(new EventBatchItemResult(i, "rejected", null, "invalid", itemErrors[i]));
+                    break;
+                case { Kind: EventOutcomeKind.Accepted } outcome:
+                    accepted++;
+                    results.Add(new EventBatchItemResult(i, "accepted", outcome.EventId, null, null));
+                    break;
+                case { Kind: EventOutcomeKind.Duplicate } outcome:
+                    duplicates++;
+                    results.Add(new EventBatchItemResult(i, "duplicate", outcome.EventId, null, null));
+                    break;
+                case { } outcome:
+                    rejected++;
+                    results.Add(new EventBatchItemResult(i, "rejected", outcome.EventId, "message_id_conflict",
+                        new Dictionary<string, string[]> { ["message_id"] = ["This message_id was already used for a different event (see id)."] }));
+                    break;
+            }
+        }
+
+        return new EventBatchResponse(accepted, duplicates, rejected, results);
+    }
+
+    private static async Task<IResult> SubmitAsync(EventIngestWriter writer, IngestRequest request, CancellationToken cancellationToken)
+    {
+        IResult result;
+        try
+        {
+            result = await writer.SubmitAsync(request, cancellationToken);
+        }
+        catch (IngestUnavailableException)
+        {
+            return ApiProblems.Unavailable("The hub could not store the request right now; nothing was stored. Retry after the delay given in Retry-After.");
+        }
+
+        if (result is IdempotencyKeys.StoredResult { Status: StatusCodes.Status409Conflict, Body.Length: 0 })
+        {
+            return ApiProblems.Problem(StatusCodes.Status409Conflict, ApiProblems.MessageIdConflict, "message_id reused",
+                "This message_id was already used for a different event; nothing was stored. Use a new message_id for a new event.");
+        }
+
+        return result;
+    }
+
+    private static string Location(Guid id) => $"/api/v1/events/{id:D}";
+
+    private static async Task<IResult> GetEventAsync(string id, HubDbContext db, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var eventId))
+        {
+            return ApiProblems.NotFoundProblem("No event with this id (event ids are UUIDs).");
+        }
+
+        // Tenant-filtered: another website's event is exactly as absent as one that never existed.
+        var found = await db.Set<ProductEvent>().AsNoTracking().FirstOrDefaultAsync(e => e.Id == eventId, cancellationToken);
+        if (found is null)
+        {
+            return ApiProblems.NotFoundProblem("No event with this id.");
+        }
+
+        var calls = await db.Set<CrispCall>().AsNoTracking().Where(c => c.EventId == eventId).OrderBy(c => c.Id).ToListAsync(cancellationToken);
+        using var properties = JsonDocument.Parse(found.Properties);
+        return TypedResults.Ok(new EventResponse(
+            found.Id, found.Name, found.Email, found.UserId, properties.RootElement.Clone(), found.OccurredAt, found.AcceptedAt, found.MessageId,
+            calls.Where(c => c.RuleVersionId is not null).Select(c => c.RuleVersionId!.Value).Distinct().ToList(),
+            calls.Select(ToResponse).ToList()));
+    }
+
+    private static async Task<IResult> ListDeliveriesAsync(HubDbContext db, CancellationToken cancellationToken,
+        string? status = null, string? since = null, string? cursor = null, string? limit = null)
+    {
+        var errors = new FieldErrors();
+        CrispCallStatus? statusFilter = null;
+        if (status is not null)
+        {
+            if (Enum.TryParse<CrispCallStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(status, out _))
+            {
+                statusFilter = parsed;
+            }
+            else
+            {
+                errors.Add("status", "One of: queued, sending, sent, retrying, dead, paused.");
+            }
+        }
+
+        DateTimeOffset? sinceFilter = null;
+        if (since is not null)
+        {
+            if (DateTimeOffset.TryParse(since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+            {
+                sinceFilter = parsed.ToUniversalTime();
+            }
+            else
+            {
+                errors.Add("since", "An ISO-8601 date and time, e.g. 2026-11-25T09:00:00Z.");
+            }
+        }
+
+        long after = 0;
+        if (cursor is not null && !TryReadCursor(cursor, out after))
+        {
+            errors.Add("cursor", "Not a cursor this API gave out; pass next_cursor back unchanged.");
+        }
+
+        var pageSize = PageDefault;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > PageMax))
+        {
+            errors.Add("limit", $"A whole number from 1 to {PageMax}.");
+        }
+
+        if (errors.Any)
+        {
+            return ApiProblems.Validation(errors.ToDictionary());
+        }
+
+        var query = db.Set<CrispCall>().AsNoTracking().Where(c => c.Id > after);
+        if (statusFilter is { } s)
+        {
+            query = query.Where(c => c.Status == s);
+        }
+
+        if (sinceFilter is { } from)
+        {
+            query = query.Where(c => c.CreatedAt >= from);
+        }
+
+        var rows = await query.OrderBy(c => c.Id).Take(pageSize + 1).ToListAsync(cancellationToken);
+        var hasMore = rows.Count > pageSize;
+        var page = rows.Take(pageSize).Select(ToResponse).ToList();
+        var next = page.Count > 0 ? WriteCursor(page[^1].Id) : cursor;
+        return TypedResults.Ok(new DeliveryPage(page, next, hasMore));
+    }
+
+    internal static DeliveryResponse ToResponse(CrispCall c) => new(
+        c.Id, c.Kind, c.Status.ToString().ToLowerInvariant(), c.Attempts,
+        c.Status is CrispCallStatus.Queued or CrispCallStatus.Retrying ? c.NextAttemptAt : null,
+        c.LastHttpStatus, c.LastReason, c.LastError, c.EventId, c.RuleVersionId, c.OrderingKey, c.CreatedAt, c.CompletedAt);
+
+    private static string WriteCursor(long id) =>
+        Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes($"c1:{id.ToString(CultureInfo.InvariantCulture)}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static bool TryReadCursor(string cursor, out long id)
+    {
+        id = 0;
+        if (cursor.Length is 0 or > 64)
+        {
+            return false;
+        }
+
+        var base64 = cursor.Replace('-', '+').Replace('_', '/');
+        base64 = base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
+        Span<byte> bytes = stackalloc byte[64];
+        if (!Convert.TryFromBase64String(base64, bytes, out var written))
+        {
+            return false;
+        }
+
+        var text = System.Text.Encoding.ASCII.GetString(bytes[..written]);
+        return text.StartsWith("c1:", StringComparison.Ordinal)
+            && long.TryParse(text.AsSpan(3), NumberStyles.None, CultureInfo.InvariantCulture, out id) && id >= 0;
+    }
+}

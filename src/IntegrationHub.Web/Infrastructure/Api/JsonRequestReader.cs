@@ -1,0 +1,123 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.Net.Http.Headers;
+
+namespace IntegrationHub.Web.Infrastructure.Api;
+
+/// <summary>
+/// Reads an API request body the strict way, before anything is parsed into objects: JSON media type (else 415),
+/// a size cap checked on Content-Length and while reading (else 413), well-formed JSON within a depth limit
+/// (else 400). Minimal API binding answers some of these with empty bodies or 500s; this answers problem details.
+/// </summary>
+public static class JsonRequestReader
+{
+    /// <summary>Depth of the whole document; event properties have their own, smaller limit.</summary>
+    public const int MaxDepth = 16;
+
+    public sealed record Body(byte[] Bytes, JsonDocument Document) : IDisposable
+    {
+        public JsonElement Root => Document.RootElement;
+
+        public void Dispose() => Document.Dispose();
+    }
+
+    public static bool IsJson(HttpRequest request)
+    {
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || type.MediaType.Value is not { } media)
+        {
+            return false;
+        }
+
+        if (type.Charset.HasValue && !type.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        return media.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || (media.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && media.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Returns the parsed body, or the problem to answer instead.</summary>
+    public static async Task<(Body? Body, IResult? Problem)> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    {
+        if (!IsJson(request))
+        {
+            return (null, ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, ApiProblems.UnsupportedMediaType,
+                "Unsupported media type", "Send the body as 'Content-Type: application/json' (UTF-8)."));
+        }
+
+        var tooLarge = ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, ApiProblems.PayloadTooLarge, "Payload too large",
+            $"This endpoint accepts bodies of at most {maxBytes / 1024} KB ({maxBytes} bytes).");
+        if (request.ContentLength > maxBytes)
+        {
+            return (null, tooLarge);
+        }
+
+        var bytes = await ReadCappedAsync(request.Body, maxBytes, cancellationToken);
+        if (bytes is null)
+        {
+            return (null, tooLarge);
+        }
+
+        if (bytes.Length == 0)
+        {
+            return (null, ApiProblems.Problem(StatusCodes.Status400BadRequest, ApiProblems.InvalidJson, "Malformed JSON", "The request body is empty."));
+        }
+
+        try
+        {
+            var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = MaxDepth, AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
+            return (new Body(bytes, document), null);
+        }
+        catch (JsonException e)
+        {
+            // The reader's message names the line and byte position and, for depth, the limit; it has no request data.
+            var detail = e.Message.Contains("depth", StringComparison.OrdinalIgnoreCase)
+                ? $"The JSON is nested deeper than {MaxDepth} levels."
+                : $"The body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).";
+            return (null, ApiProblems.Problem(StatusCodes.Status400BadRequest, ApiProblems.InvalidJson, "Malformed JSON", detail));
+        }
+    }
+
+    private static async Task<byte[]?> ReadCappedAsync(Stream body, int maxBytes, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(maxBytes + 1, 16 * 1024));
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (length > maxBytes)
+                    {
+                        return null;
+                    }
+
+                    var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxBytes + 1));
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+
+                var read = await body.ReadAsync(buffer.AsMemory(length, Math.Min(buffer.Length, maxBytes + 1) - length), cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+                if (length > maxBytes)
+                {
+                    return null;
+                }
+            }
+
+            return buffer.AsSpan(0, length).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

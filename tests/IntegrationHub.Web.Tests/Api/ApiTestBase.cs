@@ -1,0 +1,63 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using IntegrationHub.Web.Tests.Infrastructure;
+
+namespace IntegrationHub.Web.Tests.Api;
+
+/// <summary>Tests of the public API: a tenant with a key, and a client that speaks for it.</summary>
+public abstract class ApiTestBase(IHubFixture fixture) : HubTestBase(fixture)
+{
+    protected async Task<(Guid Tenant, HttpClient Client)> TenantClientAsync(string name = "Acme")
+    {
+        var tenant = await Data.TenantAsync(name);
+        var key = await Data.ApiKeyAsync(tenant);
+        return (tenant, Client(key.Plaintext));
+    }
+
+    protected HttpClient Client(string key)
+    {
+        var client = Hub.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    protected static StringContent Json(string json, string mediaType = "application/json") => new(json, Encoding.UTF8, mediaType);
+
+    protected static Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string url, string json, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(method, url) { Content = Json(json) };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return client.SendAsync(request);
+    }
+
+    protected static async Task<JsonElement> JsonOf(HttpResponseMessage response)
+    {
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>Asserts an RFC 9457 answer with the hub's stable type and the request's trace id; returns it.</summary>
+    protected static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, int status, string? type = null)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == status, $"Expected {status}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var document = JsonDocument.Parse(body);
+        var problem = document.RootElement.Clone();
+        Assert.Equal(status, problem.GetProperty("status").GetInt32());
+        Assert.StartsWith("https://integrationhub.dev/problems/", problem.GetProperty("type").GetString(), StringComparison.Ordinal);
+        if (type is not null)
+        {
+            Assert.Equal("https://integrationhub.dev/problems/" + type, problem.GetProperty("type").GetString());
+        }
+
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("trace_id").GetString()));
+        return problem;
+    }
+}

@@ -1,0 +1,171 @@
+using System.Net;
+using System.Text.Json;
+using IntegrationHub.Web.Features.Contacts;
+using IntegrationHub.Web.Features.Delivery;
+using IntegrationHub.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace IntegrationHub.Web.Tests.Api;
+
+public abstract class ContactsApiTests(IHubFixture fixture) : ApiTestBase(fixture)
+{
+    private const string Profile = """
+        {"nickname":"Jane Doe","avatar":"https://cdn.example.com/j.png","phone":"+33 6 12 34 56 78",
+         "company":{"name":"Acme","url":"https://acme.example","domain":"Acme.Example"},
+         "segments":["customer","plan-pro","customer"],"data":{"plan":"pro","seats":12,"trial":false}}
+        """;
+
+    [Fact]
+    public async Task Put_NewContact_StoresItAndStagesProfileThenDataCalls()
+    {
+        var (tenant, client) = await TenantClientAsync();
+
+        var response = await SendAsync(client, HttpMethod.Put, "/api/v1/contacts/Jane@Example.com", Profile);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var body = await JsonOf(response);
+        Assert.Equal("jane@example.com", body.GetProperty("email").GetString());
+        Assert.True(body.GetProperty("created").GetBoolean());
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            var contact = await db.Set<Contact>().SingleAsync();
+            Assert.Equal("jane@example.com", contact.Email);
+            var calls = await db.Set<CrispCall>().OrderBy(c => c.Id).ToListAsync();
+            Assert.Equal([CrispCallKinds.PeopleProfileUpsert, CrispCallKinds.PeopleDataMerge], calls.Select(c => c.Kind).ToArray());
+            Assert.All(calls, c => Assert.Equal("jane@example.com", c.OrderingKey));
+            Assert.Equal(calls.Select(c => c.Id), body.GetProperty("deliveries").EnumerateArray().Select(d => d.GetProperty("id").GetInt64()));
+            var profile = JsonDocument.Parse(calls[0].Payload).RootElement;
+            Assert.Equal("jane@example.com", profile.GetProperty("email").GetString());
+            Assert.Equal("Jane Doe", profile.GetProperty("nickname").GetString());
+            Assert.Equal("acme.example", profile.GetProperty("company").GetProperty("domain").GetString());
+            Assert.Equal(["customer", "plan-pro"], profile.GetProperty("segments").EnumerateArray().Select(s => s.GetString()!).ToArray());
+            Assert.False(profile.TryGetProperty("data", out _));
+            var data = JsonDocument.Parse(calls[1].Payload).RootElement.GetProperty("data");
+            Assert.Equal("pro", data.GetProperty("plan").GetString());
+            Assert.Equal(12, data.GetProperty("seats").GetInt32());
+            Assert.False(data.GetProperty("trial").GetBoolean());
+        }
+    }
+
+    [Fact]
+    public async Task Put_Twice_MergesDataKeyByKeyAndOnlyStagesWhatWasSent()
+    {
+        var (tenant, client) = await TenantClientAsync();
+        await SendAsync(client, HttpMethod.Put, "/api/v1/contacts/jane@example.com", Profile);
+
+        var second = await JsonOf(await SendAsync(client, HttpMethod.Put, "/api/v1/contacts/jane@example.com", """{"data":{"seats":13,"region":"eu"}}"""));
+
+        Assert.False(second.GetProperty("created").GetBoolean());
+        Assert.Equal([CrispCallKinds.PeopleDataMerge], second.GetProperty("deliveries").EnumerateArray().Select(d => d.GetProperty("kind").GetString()!).ToArray());
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            var data = JsonDocument.Parse((await db.Set<Contact>().SingleAsync()).Data).RootElement;
+            Assert.Equal("pro", data.GetProperty("plan").GetString());
+            Assert.Equal(13, data.GetProperty("seats").GetInt32());
+            Assert.Equal("eu", data.GetProperty("region").GetString());
+            var last = await db.Set<CrispCall>().OrderBy(c => c.Id).LastAsync();
+            var sent = JsonDocument.Parse(last.Payload).RootElement.GetProperty("data");
+            Assert.Equal(["seats", "region"], sent.EnumerateObject().Select(p => p.Name).ToArray());
+        }
+    }
+
+    [Fact]
+    public async Task PatchContext_StagesPeopleDataAndSessionDataMergesWithoutCreatingConversations()
+    {
+        var (tenant, client) = await TenantClientAsync();
+
+        var response = await SendAsync(client, HttpMethod.Patch, "/api/v1/contacts/jane@example.com/context",
+            """{"data":{"plan_tier":"enterprise","account_age_days":412,"recent_errors":"E1042 (2x)","beta_user":true}}""");
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            var calls = await db.Set<CrispCall>().OrderBy(c => c.Id).ToListAsync();
+            Assert.Equal([CrispCallKinds.PeopleDataMerge, CrispCallKinds.SessionDataMerge], calls.Select(c => c.Kind).ToArray());
+            var session = JsonDocument.Parse(calls[1].Payload).RootElement;
+            Assert.False(session.GetProperty("create_conversation").GetBoolean());
+            Assert.Equal("jane@example.com", session.GetProperty("email").GetString());
+            Assert.Equal(["plan_tier", "account_age_days", "recent_errors", "beta_user"], session.GetProperty("data").EnumerateObject().Select(p => p.Name).ToArray());
+            Assert.Equal(calls[0].Payload, JsonSerializer.Serialize(new { email = "jane@example.com", data = session.GetProperty("data") }));
+        }
+
+        await SendAsync(client, HttpMethod.Patch, "/api/v1/contacts/jane@example.com/context", """{"data":{"plan_tier":"pro"}}""");
+        var (scope2, db2) = OpenScope(tenant);
+        await using (scope2)
+        {
+            var context = JsonDocument.Parse((await db2.Set<Contact>().SingleAsync()).Context).RootElement;
+            Assert.Equal("pro", context.GetProperty("plan_tier").GetString());
+            Assert.Equal(412, context.GetProperty("account_age_days").GetInt32());
+            var lastSession = await db2.Set<CrispCall>().Where(c => c.Kind == CrispCallKinds.SessionDataMerge).OrderBy(c => c.Id).LastAsync();
+            Assert.Equal(["plan_tier"], JsonDocument.Parse(lastSession.Payload).RootElement.GetProperty("data").EnumerateObject().Select(p => p.Name).ToArray());
+        }
+    }
+
+    [Fact]
+    public async Task Put_IdempotencyKeyRepeated_ReplaysAndStagesOnce()
+    {
+        var (tenant, client) = await TenantClientAsync();
+
+        var first = await SendAsync(client, HttpMethod.Put, "/api/v1/contacts/jane@example.com", Profile, "put-1");
+        var second = await SendAsync(client, HttpMethod.Put, "/api/v1/contacts/jane@example.com", Profile, "put-1");
+        var conflict = await SendAsync(client, HttpMethod.Put, "/api/v1/contacts/jane@example.com", """{"nickname":"J"}""", "put-1");
+        var otherPath = await SendAsync(client, HttpMethod.Put, "/api/v1/contacts/sam@example.com", Profile, "put-1");
+
+        Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
+        Assert.True(second.Headers.Contains("Idempotent-Replayed"));
+        await AssertProblemAsync(conflict, 409, "idempotency-key-conflict");
+        await AssertProblemAsync(otherPath, 409, "idempotency-key-conflict");
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            Assert.Equal(2, await db.Set<CrispCall>().CountAsync());
+            Assert.Equal(1, await db.Set<Contact>().CountAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Put_ConcurrentFirstPushesOfOneEmail_OneContactAllCallsStaged()
+    {
+        var (tenant, client) = await TenantClientAsync();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            SendAsync(client, HttpMethod.Put, "/api/v1/contacts/race@example.com", $$$"""{"data":{"n{{{i}}}":{{{i}}}}}""")));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            Assert.Equal(1, await db.Set<Contact>().CountAsync());
+            Assert.Equal(8, await db.Set<CrispCall>().CountAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Put_SameEmailInTwoTenants_AreTwoContacts()
+    {
+        var (a, clientA) = await TenantClientAsync("A");
+        var (b, clientB) = await TenantClientAsync("B");
+
+        await SendAsync(clientA, HttpMethod.Put, "/api/v1/contacts/jane@example.com", """{"nickname":"Jane of A"}""");
+        await SendAsync(clientB, HttpMethod.Put, "/api/v1/contacts/jane@example.com", """{"nickname":"Jane of B"}""");
+
+        foreach (var (tenant, name) in new[] { (a, "Jane of A"), (b, "Jane of B") })
+        {
+            var (scope, db) = OpenScope(tenant);
+            await using (scope)
+            {
+                var contact = await db.Set<Contact>().SingleAsync();
+                Assert.Contains(name, contact.Profile, StringComparison.Ordinal);
+            }
+        }
+    }
+}
+
+public sealed class ContactsApiTestsOnSqlite(SqliteHubFixture fixture) : ContactsApiTests(fixture), IClassFixture<SqliteHubFixture>;
+
+[Collection(PostgresCollection.Name)]
+public sealed class ContactsApiTestsOnPostgres(PostgresHubFixture fixture) : ContactsApiTests(fixture);

@@ -1,0 +1,90 @@
+using IntegrationHub.Web.Tests.Infrastructure;
+using Microsoft.OpenApi;
+using Microsoft.OpenApi.Reader;
+
+namespace IntegrationHub.Web.Tests.Api;
+
+/// <summary>The published OpenAPI document is valid and describes every endpoint well enough to code against.</summary>
+public sealed class OpenApiDocumentTests(SqliteHubFixture fixture) : HubTestBase(fixture), IClassFixture<SqliteHubFixture>
+{
+    public static TheoryData<string, string> Operations => new()
+    {
+        { "/api/v1/events", "POST" },
+        { "/api/v1/events/batch", "POST" },
+        { "/api/v1/events/{id}", "GET" },
+        { "/api/v1/deliveries", "GET" },
+        { "/api/v1/contacts/{email}", "PUT" },
+        { "/api/v1/contacts/{email}/context", "PATCH" },
+        { "/api/v1/tenant", "GET" },
+    };
+
+    [Fact]
+    public async Task Document_ParsesWithoutErrors_AndHasTheBearerScheme()
+    {
+        var (document, diagnostic) = await LoadAsync();
+
+        Assert.Empty(diagnostic.Errors);
+        Assert.NotNull(document.Components?.SecuritySchemes);
+        var bearer = Assert.Single(document.Components!.SecuritySchemes!).Value;
+        Assert.Equal(SecuritySchemeType.Http, bearer.Type);
+        Assert.Equal("bearer", bearer.Scheme);
+        Assert.NotEmpty(document.Security ?? []);
+    }
+
+    [Theory]
+    [MemberData(nameof(Operations))]
+    public async Task Document_DescribesEveryEndpoint_WithExamplesAndProblemResponses(string path, string method)
+    {
+        var (document, _) = await LoadAsync();
+
+        Assert.True(document.Paths.TryGetValue(path, out var item), $"{path} is missing; paths: {string.Join(", ", document.Paths.Keys)}");
+        var operation = item!.Operations![HttpMethod.Parse(method)];
+        Assert.False(string.IsNullOrWhiteSpace(operation.Summary));
+        Assert.False(string.IsNullOrWhiteSpace(operation.Description ?? operation.Summary));
+        Assert.Contains("401", operation.Responses!.Keys);
+        Assert.Contains("429", operation.Responses.Keys);
+        if (path == "/api/v1/tenant")
+        {
+            return;
+        }
+
+        var success = operation.Responses.Single(r => r.Key.StartsWith('2')).Value;
+        Assert.All(success.Content!.Values, media => Assert.NotNull(media.Example));
+        foreach (var (code, response) in operation.Responses.Where(r => r.Key[0] is '4' or '5'))
+        {
+            var problem = Assert.Single(response.Content!);
+            Assert.Equal("application/problem+json", problem.Key);
+            Assert.NotNull(problem.Value.Schema);
+            Assert.NotNull(problem.Value.Example);
+            Assert.False(string.IsNullOrWhiteSpace(response.Description), $"{method} {path} {code} has no description.");
+        }
+
+        if (method is "POST" or "PUT" or "PATCH")
+        {
+            var body = Assert.Single(operation.RequestBody!.Content!);
+            Assert.Equal("application/json", body.Key);
+            Assert.NotNull(body.Value.Schema);
+            Assert.NotNull(body.Value.Example);
+            Assert.Contains(operation.Parameters!, p => p.Name == "Idempotency-Key" && p.In == ParameterLocation.Header);
+            Assert.Contains("413", operation.Responses.Keys);
+            Assert.Contains("415", operation.Responses.Keys);
+            Assert.Contains("422", operation.Responses.Keys);
+        }
+    }
+
+    [Fact]
+    public async Task SwaggerUi_IsServed()
+    {
+        var response = await Hub.CreateClient().GetAsync("/swagger/index.html");
+        response.EnsureSuccessStatusCode();
+    }
+
+    private async Task<(OpenApiDocument Document, OpenApiDiagnostic Diagnostic)> LoadAsync()
+    {
+        var client = Hub.CreateClient();
+        await using var stream = await client.GetStreamAsync("/swagger/v1/swagger.json");
+        var result = await OpenApiDocument.LoadAsync(stream, "json", new OpenApiReaderSettings());
+        Assert.NotNull(result.Document);
+        return (result.Document!, result.Diagnostic!);
+    }
+}
