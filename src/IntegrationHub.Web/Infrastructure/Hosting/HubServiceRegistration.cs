@@ -45,9 +45,7 @@ public static class HubServiceRegistration
         builder.Services.AddOptions<CrispSettingsOptions>().BindConfiguration(CrispSettingsOptions.Section);
         builder.AddHubDelivery(runJobs: !forCommandLine);
         builder.Services.AddScoped<AuditLog>();
-        builder.Services.AddSingleton<RuleTemplates>();
-        builder.Services.AddSingleton<RulePlanner>();
-        builder.Services.AddScoped<RuleService>();
+        builder.AddHubRules();
         builder.Services.AddScoped<TenantDirectory>();
         builder.Services.AddScoped<ApiKeyService>();
         builder.Services.AddOptions<ApiKeyAuthOptions>().BindConfiguration(ApiKeyAuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
