@@ -9,7 +9,6 @@ using IntegrationHub.Web.Infrastructure.Crisp;
 using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Tenancy;
 using IntegrationHub.Web.Tests.Infrastructure;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -41,8 +40,7 @@ public sealed class DemoHubFixture : IAsyncLifetime
                 ["Crisp:PluginKey"] = "",
                 ["Jobs:RunServer"] = "true",
                 ["Jobs:WorkerCount"] = "4",
-            },
-            web => web.ConfigureTestServices(services => services.UseOwnHangfireActivator()));
+            });
         Factory.UseKestrel(0);
         Factory.StartServer();
         Root = new Uri(Factory.ClientOptions.BaseAddress.GetLeftPart(UriPartial.Authority) + "/");

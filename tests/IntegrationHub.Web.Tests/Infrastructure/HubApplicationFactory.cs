@@ -1,6 +1,7 @@
 using IntegrationHub.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 
 namespace IntegrationHub.Web.Tests.Infrastructure;
 
@@ -38,6 +39,8 @@ public sealed class HubApplicationFactory(DatabaseProvider provider, string conn
             builder.UseSetting(key, value);
         }
 
+        // Several hubs run Hangfire workers in this one test process: each must build its jobs from its own services.
+        builder.ConfigureTestServices(services => services.UseOwnHangfireActivator());
         configure?.Invoke(builder);
     }
 

@@ -4,7 +4,6 @@ using IntegrationHub.Web.Features.Tenants;
 using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -87,7 +86,6 @@ public class LiveHubFixture : IAsyncLifetime
                 // Whatever the host's configuration lets through, plus everything the hub's own code writes.
                 logging.AddFilter<CapturedLogs>("IntegrationHub", LogLevel.Trace);
             });
-            web.ConfigureTestServices(services => services.UseOwnHangfireActivator());
         });
         Factory.UseKestrel(0);
         Factory.StartServer();
