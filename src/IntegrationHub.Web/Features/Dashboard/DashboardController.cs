@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 namespace IntegrationHub.Web.Features.Dashboard;
 
 [Authorize]
-public sealed class DashboardController(HubDbContext db, PluginQuota quota) : Controller
+public sealed class DashboardController(HubDbContext db, PluginQuota quota, Reports.TenantMetrics metrics) : Controller
 {
     /// <summary>Administrators see every tenant; members see the tenants they belong to.</summary>
     [HttpGet("/")]
@@ -24,6 +24,16 @@ public sealed class DashboardController(HubDbContext db, PluginQuota quota) : Co
                 .OrderBy(t => t.Name)
                 .Select(t => new TenantSummary(t.Id, t.Name, t.Domain, t.Status, null))
                 .ToListAsync(cancellationToken);
+
+            // The administrators' view across tenants: queue depth and failures per website.
+            var dayAgo = DateTimeOffset.UtcNow.AddDays(-1);
+            var queued = await db.Set<CrispCall>().AcrossTenants()
+                .Where(c => c.Status == CrispCallStatus.Queued || c.Status == CrispCallStatus.Retrying || c.Status == CrispCallStatus.Sending)
+                .GroupBy(c => c.TenantId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, cancellationToken);
+            var dead = await db.Set<CrispCall>().AcrossTenants()
+                .Where(c => c.Status == CrispCallStatus.Dead && c.CompletedAt >= dayAgo)
+                .GroupBy(c => c.TenantId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, cancellationToken);
+            tenants = tenants.Select(t => t with { QueueDepth = queued.GetValueOrDefault(t.Id), FailuresLast24h = dead.GetValueOrDefault(t.Id) }).ToList();
         }
         else
         {
@@ -48,14 +58,14 @@ public sealed class DashboardController(HubDbContext db, PluginQuota quota) : Co
         var access = HttpContext.Features.Get<TenantAccess>()!;
         var apiKeys = await db.ApiKeys.CountAsync(k => k.RevokedAt == null, cancellationToken);
         var members = await db.Memberships.CountAsync(cancellationToken);
-        return View(new TenantOverviewModel(tenant, access.Role, apiKeys, members));
+        return View(new TenantOverviewModel(tenant, access.Role, apiKeys, members, await metrics.OverviewAsync(cancellationToken)));
     }
 }
 
-public sealed record TenantSummary(Guid Id, string Name, string? Domain, TenantStatus Status, TenantRole? Role);
+public sealed record TenantSummary(Guid Id, string Name, string? Domain, TenantStatus Status, TenantRole? Role, int QueueDepth = 0, int FailuresLast24h = 0);
 
 public sealed record DashboardIndexModel(IReadOnlyList<TenantSummary> Tenants, bool IsAdministrator, QuotaStatus? Quota = null);
 
-public sealed record TenantOverviewModel(Tenant Tenant, TenantRole Role, int ActiveApiKeys, int Members);
+public sealed record TenantOverviewModel(Tenant Tenant, TenantRole Role, int ActiveApiKeys, int Members, Reports.TenantMetrics.Overview Metrics);
 
 public sealed record TenantNavModel(string WebsiteId, string Current);

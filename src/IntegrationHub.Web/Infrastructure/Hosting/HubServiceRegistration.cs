@@ -46,6 +46,7 @@ public static class HubServiceRegistration
         builder.AddHubDelivery(runJobs: !forCommandLine);
         builder.Services.AddScoped<AuditLog>();
         builder.AddHubRules();
+        builder.Services.AddScoped<Features.Reports.TenantMetrics>();
         builder.Services.AddScoped<TenantDirectory>();
         builder.Services.AddScoped<ApiKeyService>();
         builder.Services.AddOptions<ApiKeyAuthOptions>().BindConfiguration(ApiKeyAuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
