@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace IntegrationHub.Web.Features.Account;
 
 [Route("account")]
-public sealed class AccountController(SignInManager<HubUser> signIn) : Controller
+public sealed class AccountController(SignInManager<HubUser> signIn, UserManager<HubUser> users) : Controller
 {
     [HttpGet("login"), AllowAnonymous]
     public IActionResult Login(string? returnUrl = null) => View(new LoginForm { ReturnUrl = returnUrl });
@@ -35,6 +35,50 @@ public sealed class AccountController(SignInManager<HubUser> signIn) : Controlle
     {
         await signIn.SignOutAsync();
         return LocalRedirect("/account/login");
+    }
+
+    /// <summary>The one-time link an owner hands an invitee (see MembersController): choose a password.</summary>
+    [HttpGet("reset"), AllowAnonymous]
+    public IActionResult ResetPassword(string? email, string? token)
+    {
+        Response.Headers.CacheControl = "no-store";
+        return View(new ResetPasswordForm { Email = email ?? string.Empty, Token = token ?? string.Empty });
+    }
+
+    [HttpPost("reset"), AllowAnonymous]
+    public async Task<IActionResult> ResetPassword(ResetPasswordForm form)
+    {
+        if (!ModelState.IsValid)
+        {
+            return View(form with { Password = string.Empty, ConfirmPassword = string.Empty });
+        }
+
+        var user = await users.FindByEmailAsync(form.Email);
+        var result = user is null ? IdentityResult.Failed() : await users.ResetPasswordAsync(user, form.Token, form.Password);
+        if (result.Succeeded)
+        {
+            user!.EmailConfirmed = true;
+            await users.UpdateAsync(user);
+            return View("ResetPasswordDone");
+        }
+
+        // Unknown email, used, expired or foreign token: one message. Password-rule failures (only reachable with a
+        // valid token) are shown as they are.
+        var invalidToken = user is null || result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.InvalidToken));
+        if (invalidToken)
+        {
+            ModelState.AddModelError(string.Empty, "This link is not valid any more. If you already have an account, sign in with your password; otherwise ask an owner to invite you again.");
+        }
+        else
+        {
+            foreach (var error in result.Errors)
+            {
+                ModelState.AddModelError(nameof(ResetPasswordForm.Password), error.Description);
+            }
+        }
+
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        return View(form with { Password = string.Empty, ConfirmPassword = string.Empty });
     }
 
     [HttpGet("access-denied"), AllowAnonymous]

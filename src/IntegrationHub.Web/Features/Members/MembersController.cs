@@ -1,0 +1,213 @@
+using System.ComponentModel.DataAnnotations;
+using IntegrationHub.Web.Features.Audit;
+using IntegrationHub.Web.Infrastructure.Data;
+using IntegrationHub.Web.Infrastructure.Tenancy;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace IntegrationHub.Web.Features.Members;
+
+/// <summary>
+/// The tenant's members. Everyone sees the list; Owners invite, change roles and remove. Inviting needs no email
+/// server: the owner gets a one-time link to hand over. The answer is the same page whether or not the email
+/// already had an account: a new account's link carries a password-reset token (it has no password yet); an
+/// existing account's link carries a token that sets nothing (that person signs in with their own password).
+/// </summary>
+[Authorize]
+[Route("t/{websiteId}/members")]
+[RequireTenantRole(TenantRole.Viewer)]
+public sealed class MembersController(HubDbContext db, UserManager<HubUser> users, AuditLog audit, TimeProvider clock) : Controller
+{
+    public const string InvitationTokenPurpose = "hub-invitation";
+
+    private static readonly EmailAddressAttribute EmailCheck = new();
+
+    private string Actor => User.Identity?.Name ?? "unknown";
+
+    private bool CanManage => HttpContext.Features.Get<TenantAccess>()?.Allows(TenantRole.Owner) == true;
+
+    private string RouteWebsite => (string)RouteData.Values[DashboardTenantResolver.RouteKey]!;
+
+    [HttpGet("")]
+    public async Task<IActionResult> Index(CancellationToken cancellationToken) =>
+        View(await ListAsync(null, null, null, cancellationToken));
+
+    [HttpPost("")]
+    [RequireTenantRole(TenantRole.Owner)]
+    public async Task<IActionResult> Invite(string? email, string? role, CancellationToken cancellationToken)
+    {
+        email = email?.Trim();
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (string.IsNullOrEmpty(email) || email.Length > 256 || !EmailCheck.IsValid(email))
+        {
+            errors["email"] = "Enter the email address of the person to invite.";
+        }
+
+        if (!TryParseRole(role, out var parsedRole))
+        {
+            errors["role"] = "Choose Viewer, Editor or Owner.";
+        }
+
+        if (errors.Count > 0)
+        {
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return View("Index", await ListAsync(new InviteForm(email, role), errors, null, cancellationToken));
+        }
+
+        var existing = await users.FindByEmailAsync(email!);
+        if (existing is not null && await db.Memberships.AnyAsync(m => m.UserId == existing.Id, cancellationToken))
+        {
+            // The list already shows every member to the owner: saying so reveals nothing new.
+            TempData["Message"] = $"{email} is already a member of this website; change their role in the list.";
+            return Redirect($"/t/{RouteWebsite}/members");
+        }
+
+        var link = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var user = existing;
+            string token;
+            if (user is null)
+            {
+                // No password: nobody can sign in as this account until the invitee follows the link and chooses one.
+                user = new HubUser { UserName = email, Email = email, EmailConfirmed = false, CreatedAt = clock.GetUtcNow() };
+                var created = await users.CreateAsync(user);
+                if (!created.Succeeded)
+                {
+                    throw new InvalidOperationException("Creating the invited account failed: " + string.Join("; ", created.Errors.Select(e => e.Code)));
+                }
+
+                token = await users.GeneratePasswordResetTokenAsync(user);
+            }
+            else
+            {
+                // Same shape and length as a reset token, but it resets nothing: an owner must never be able to
+                // take over someone's existing account (and with it their other websites).
+                token = await users.GenerateUserTokenAsync(user, TokenOptions.DefaultProvider, InvitationTokenPurpose);
+            }
+
+            db.Memberships.Add(new TenantMembership { Id = Guid.NewGuid(), UserId = user.Id, Role = parsedRole, CreatedAt = clock.GetUtcNow() });
+            audit.Record(Actor, "member.invited", email, parsedRole.ToString());
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return $"{Request.Scheme}://{Request.Host}/account/reset?email={Uri.EscapeDataString(email!)}&token={Uri.EscapeDataString(token)}";
+        });
+
+        Response.Headers.CacheControl = "no-store";
+        var website = await db.Tenants.AsNoTracking().SingleAsync(cancellationToken);
+        return View("Invited", new MemberInvitedModel(website, email!, parsedRole, link));
+    }
+
+    [HttpPost("{id:guid}/role")]
+    [RequireTenantRole(TenantRole.Owner)]
+    public async Task<IActionResult> ChangeRole(Guid id, string? role, CancellationToken cancellationToken)
+    {
+        var membership = await db.Memberships.FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
+        if (membership is null)
+        {
+            return NotFound();
+        }
+
+        if (!TryParseRole(role, out var newRole))
+        {
+            return await RefuseAsync(StatusCodes.Status422UnprocessableEntity, "Choose Viewer, Editor or Owner.", cancellationToken);
+        }
+
+        if (membership.Role == newRole)
+        {
+            return Redirect($"/t/{RouteWebsite}/members");
+        }
+
+        if (membership.Role == TenantRole.Owner && await IsLastOwnerAsync(membership, cancellationToken))
+        {
+            return await RefuseAsync(StatusCodes.Status409Conflict, "The last owner cannot be demoted: make someone else an owner first.", cancellationToken);
+        }
+
+        var email = await EmailOfAsync(membership.UserId, cancellationToken);
+        audit.Record(Actor, "member.role_changed", email, $"{membership.Role} → {newRole}");
+        membership.Role = newRole;
+        await db.SaveChangesAsync(cancellationToken);
+        TempData["Message"] = $"{email} is now {newRole}.";
+        return Redirect($"/t/{RouteWebsite}/members");
+    }
+
+    [HttpGet("{id:guid}/remove")]
+    [RequireTenantRole(TenantRole.Owner)]
+    public async Task<IActionResult> ConfirmRemove(Guid id, CancellationToken cancellationToken)
+    {
+        var membership = await db.Memberships.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
+        if (membership is null)
+        {
+            return NotFound();
+        }
+
+        var website = await db.Tenants.AsNoTracking().SingleAsync(cancellationToken);
+        var row = new MemberRow(membership.Id, await EmailOfAsync(membership.UserId, cancellationToken), membership.Role, membership.CreatedAt);
+        return View("Remove", new MemberRemoveModel(website, row));
+    }
+
+    [HttpPost("{id:guid}/remove")]
+    [RequireTenantRole(TenantRole.Owner)]
+    public async Task<IActionResult> Remove(Guid id, CancellationToken cancellationToken)
+    {
+        var membership = await db.Memberships.FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
+        if (membership is null)
+        {
+            return NotFound();
+        }
+
+        if (membership.Role == TenantRole.Owner && await IsLastOwnerAsync(membership, cancellationToken))
+        {
+            return await RefuseAsync(StatusCodes.Status409Conflict, "The last owner cannot be removed: make someone else an owner first.", cancellationToken);
+        }
+
+        var email = await EmailOfAsync(membership.UserId, cancellationToken);
+        audit.Record(Actor, "member.removed", email, membership.Role.ToString());
+        db.Memberships.Remove(membership);
+        await db.SaveChangesAsync(cancellationToken);
+        TempData["Message"] = $"{email} no longer has access to this website.";
+        return Redirect($"/t/{RouteWebsite}/members");
+    }
+
+    private Task<bool> IsLastOwnerAsync(TenantMembership membership, CancellationToken cancellationToken) =>
+        db.Memberships.AllAsync(m => m.Id == membership.Id || m.Role != TenantRole.Owner, cancellationToken);
+
+    private async Task<string> EmailOfAsync(string userId, CancellationToken cancellationToken) =>
+        await db.Users.Where(u => u.Id == userId).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken) ?? userId;
+
+    private async Task<IActionResult> RefuseAsync(int status, string message, CancellationToken cancellationToken)
+    {
+        Response.StatusCode = status;
+        return View("Index", await ListAsync(null, null, message, cancellationToken));
+    }
+
+    private async Task<MemberListModel> ListAsync(InviteForm? form, IReadOnlyDictionary<string, string>? errors, string? refusal, CancellationToken cancellationToken)
+    {
+        var website = await db.Tenants.AsNoTracking().SingleAsync(cancellationToken);
+        var rows = await (from m in db.Memberships
+                          join u in db.Users on m.UserId equals u.Id
+                          orderby u.Email
+                          select new MemberRow(m.Id, u.Email ?? u.UserName ?? m.UserId, m.Role, m.CreatedAt))
+            .AsNoTracking().ToListAsync(cancellationToken);
+        return new MemberListModel(website, rows, CanManage, form ?? new InviteForm(null, nameof(TenantRole.Viewer)), errors ?? new Dictionary<string, string>(), refusal);
+    }
+
+    private static bool TryParseRole(string? value, out TenantRole role) =>
+        Enum.TryParse(value, ignoreCase: true, out role) && Enum.IsDefined(role) && !int.TryParse(value, out _);
+}
+
+public sealed record MemberRow(Guid Id, string Email, TenantRole Role, DateTimeOffset Since);
+
+public sealed record InviteForm(string? Email, string? Role);
+
+public sealed record MemberListModel(Tenants.Tenant Website, IReadOnlyList<MemberRow> Members, bool CanManage, InviteForm Form,
+    IReadOnlyDictionary<string, string> Errors, string? Refusal)
+{
+    public string? Error(string field) => Errors.TryGetValue(field, out var message) ? message : null;
+}
+
+public sealed record MemberInvitedModel(Tenants.Tenant Website, string Email, TenantRole Role, string Link);
+
+public sealed record MemberRemoveModel(Tenants.Tenant Website, MemberRow Member);
