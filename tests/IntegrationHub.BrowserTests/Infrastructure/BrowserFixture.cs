@@ -41,6 +41,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         return context;
     }
 
+    public static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ArtifactsDirectory, name + ".png"), FullPage = true });
+
     public static async Task SaveAsync(IBrowserContext context, IPage page, string name)
     {
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ArtifactsDirectory, name + ".png"), FullPage = true });
