@@ -1,0 +1,233 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using IntegrationHub.Web.Features.Members;
+using IntegrationHub.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace IntegrationHub.Web.Tests.DashboardPages;
+
+public abstract class MembersPageTests(IHubFixture fixture) : DashboardPageTestBase(fixture)
+{
+    [Fact]
+    public async Task Invite_ExistingAndNewEmail_SameMessage_BothBecomeMembers()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var other = await Data.TenantAsync("Globex");
+        await Data.UserAsync("known@example.com", other, TenantRole.Owner);
+        var client = await MemberAsync(tenant, "owner@acme.example", TenantRole.Owner);
+        var members = $"/t/{tenant:D}/members";
+
+        var known = await PostAsync(client, members, members, ("email", "known@example.com"), ("role", "Editor"));
+        var fresh = await PostAsync(client, members, members, ("email", "fresh@example.com"), ("role", "Editor"));
+
+        Assert.Equal(HttpStatusCode.OK, known.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+        var knownHtml = await known.Content.ReadAsStringAsync();
+        var freshHtml = await fresh.Content.ReadAsStringAsync();
+        Assert.Equal(Normalize(knownHtml, "known@example.com"), Normalize(freshHtml, "fresh@example.com"));
+
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            var rows = await (from m in db.Memberships join u in db.Users on m.UserId equals u.Id select new { u.Email, m.Role }).ToListAsync();
+            Assert.Contains(rows, r => r.Email == "known@example.com" && r.Role == TenantRole.Editor);
+            Assert.Contains(rows, r => r.Email == "fresh@example.com" && r.Role == TenantRole.Editor);
+        }
+
+        var audit = await AuditAsync(tenant);
+        Assert.Equal(["known@example.com", "fresh@example.com"], audit.Where(a => a.Action == "member.invited").Select(a => a.Target!).ToList());
+
+        // The new account sets its password with the link, then signs in and sees the website.
+        var anonymous = Hub.CreateBrowser();
+        var freshLink = new Uri(Link(freshHtml));
+        var setPassword = await PostAsync(anonymous, freshLink.PathAndQuery, "/account/reset",
+            ("Email", "fresh@example.com"), ("Token", Token(freshLink)), ("Password", "A-new-Passw0rd-1"), ("ConfirmPassword", "A-new-Passw0rd-1"));
+        Assert.Equal(HttpStatusCode.OK, setPassword.StatusCode);
+        Assert.Contains("Password set", await setPassword.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var freshClient = await SignInAsync("fresh@example.com", "A-new-Passw0rd-1");
+        Assert.Equal(HttpStatusCode.OK, (await freshClient.GetAsync($"/t/{tenant:D}/deliveries")).StatusCode);
+
+        // The link works once.
+        var reused = await PostAsync(anonymous, freshLink.PathAndQuery, "/account/reset",
+            ("Email", "fresh@example.com"), ("Token", Token(freshLink)), ("Password", "Another-Passw0rd-2"), ("ConfirmPassword", "Another-Passw0rd-2"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
+
+        // The existing account's link cannot change its password: the owner cannot take it over.
+        var knownLink = new Uri(Link(knownHtml));
+        var takeover = await PostAsync(anonymous, knownLink.PathAndQuery, "/account/reset",
+            ("Email", "known@example.com"), ("Token", Token(knownLink)), ("Password", "Hijacked-Passw0rd"), ("ConfirmPassword", "Hijacked-Passw0rd"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, takeover.StatusCode);
+        Assert.Contains("This link is not valid any more", await takeover.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var knownClient = await SignInAsync("known@example.com");
+        Assert.Equal(HttpStatusCode.OK, (await knownClient.GetAsync($"/t/{tenant:D}/members")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Invite_InvalidEmailOrRole_Is422AndNothingChanges()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var client = await MemberAsync(tenant, "owner@acme.example", TenantRole.Owner);
+        var members = $"/t/{tenant:D}/members";
+
+        var response = await PostAsync(client, members, members, ("email", "not-an-email"), ("role", "Admin"));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("Enter the email address", html, StringComparison.Ordinal);
+        Assert.Contains("Choose Viewer, Editor or Owner.", html, StringComparison.Ordinal);
+        Assert.Empty(await AuditAsync(tenant));
+    }
+
+    [Fact]
+    public async Task ChangeRoleAndRemove_Owner_AppliedAndAudited()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var client = await MemberAsync(tenant, "owner@acme.example", TenantRole.Owner);
+        await Data.UserAsync("ed@acme.example", tenant, TenantRole.Viewer);
+        var members = $"/t/{tenant:D}/members";
+        var id = await MembershipIdAsync(tenant, "ed@acme.example");
+
+        var changed = await FollowAsync(client, await PostAsync(client, members, $"{members}/{id:D}/role", ("role", "Editor")));
+        Assert.Contains("ed@acme.example is now Editor.", changed, StringComparison.Ordinal);
+        Assert.Equal(TenantRole.Editor, await RoleAsync(tenant, "ed@acme.example"));
+
+        Assert.Contains("Remove member", await client.GetStringAsync($"{members}/{id:D}/remove"), StringComparison.Ordinal);
+        var removed = await FollowAsync(client, await PostAsync(client, members, $"{members}/{id:D}/remove"));
+        Assert.Contains("no longer has access", removed, StringComparison.Ordinal);
+        Assert.Null(await RoleAsync(tenant, "ed@acme.example"));
+
+        var audit = await AuditAsync(tenant);
+        Assert.Equal(
+            [("member.role_changed", "ed@acme.example", "Viewer → Editor"), ("member.removed", "ed@acme.example", "Editor")],
+            audit.Select(a => (a.Action, a.Target!, a.Details!)).ToList());
+        var removedClient = await SignInAsync("ed@acme.example");
+        Assert.Equal(HttpStatusCode.NotFound, (await removedClient.GetAsync(members)).StatusCode);
+    }
+
+    [Fact]
+    public async Task LastOwner_CannotBeDemotedOrRemoved_UntilAnotherOwnerExists()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var client = await MemberAsync(tenant, "owner@acme.example", TenantRole.Owner);
+        var members = $"/t/{tenant:D}/members";
+        var self = await MembershipIdAsync(tenant, "owner@acme.example");
+
+        var demote = await PostAsync(client, members, $"{members}/{self:D}/role", ("role", "Editor"));
+        Assert.Equal(HttpStatusCode.Conflict, demote.StatusCode);
+        Assert.Contains("The last owner cannot be demoted", await demote.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var remove = await PostAsync(client, members, $"{members}/{self:D}/remove");
+        Assert.Equal(HttpStatusCode.Conflict, remove.StatusCode);
+        Assert.Equal(TenantRole.Owner, await RoleAsync(tenant, "owner@acme.example"));
+        Assert.Empty(await AuditAsync(tenant));
+
+        await Data.UserAsync("second@acme.example", tenant, TenantRole.Owner);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(client, members, $"{members}/{self:D}/role", ("role", "Editor"))).StatusCode);
+        Assert.Equal(TenantRole.Editor, await RoleAsync(tenant, "owner@acme.example"));
+    }
+
+    [Theory]
+    [InlineData(TenantRole.Viewer)]
+    [InlineData(TenantRole.Editor)]
+    public async Task Manage_NonOwner_IsForbiddenAndNothingChanges(TenantRole role)
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        await Data.UserAsync("owner@acme.example", tenant, TenantRole.Owner);
+        var client = await MemberAsync(tenant, "member@acme.example", role);
+        var members = $"/t/{tenant:D}/members";
+        var owner = await MembershipIdAsync(tenant, "owner@acme.example");
+
+        var list = await client.GetStringAsync(members);
+        Assert.Contains("owner@acme.example", list, StringComparison.Ordinal);
+        Assert.DoesNotContain("Invite someone", list, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(client, members, members, ("email", "x@example.com"), ("role", "Owner"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(client, members, $"{members}/{owner:D}/role", ("role", "Viewer"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(client, members, $"{members}/{owner:D}/remove")).StatusCode);
+
+        Assert.Equal(TenantRole.Owner, await RoleAsync(tenant, "owner@acme.example"));
+        Assert.Null(await RoleAsync(tenant, "x@example.com"));
+        Assert.Empty(await AuditAsync(tenant));
+    }
+
+    [Fact]
+    public async Task ChangeRole_AnotherTenantsMembershipUnderOwnRoute_IsNotFound()
+    {
+        var tenantA = await Data.TenantAsync("Acme");
+        var tenantB = await Data.TenantAsync("Globex");
+        await Data.UserAsync("owner-b@globex.example", tenantB, TenantRole.Owner);
+        var client = await MemberAsync(tenantA, "owner@acme.example", TenantRole.Owner);
+        var foreign = await MembershipIdAsync(tenantB, "owner-b@globex.example");
+
+        var response = await PostAsync(client, $"/t/{tenantA:D}/members", $"/t/{tenantA:D}/members/{foreign:D}/role", ("role", "Viewer"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(TenantRole.Owner, await RoleAsync(tenantB, "owner-b@globex.example"));
+    }
+
+    [Fact]
+    public async Task AuditPage_ListsChangesNewestFirstAndPages()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var client = await MemberAsync(tenant, "owner@acme.example", TenantRole.Owner);
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            var audit = new Web.Features.Audit.AuditLog(db, TimeProvider.System);
+            for (var i = 1; i <= 60; i++)
+            {
+                audit.Record("owner@acme.example", "rule.updated", $"Rule {i:D2}", $"version {i}");
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        var viewer = await MemberAsync(tenant, "viewer@acme.example", TenantRole.Viewer);
+        var page1 = await viewer.GetStringAsync($"/t/{tenant:D}/audit");
+        var targets1 = Regex.Matches(page1, "<td>Rule (\\d\\d)</td>").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(Enumerable.Range(11, 50).Reverse(), targets1);
+        Assert.Contains("<code>rule.updated</code>", page1, StringComparison.Ordinal);
+        Assert.Contains("version 60", page1, StringComparison.Ordinal);
+        var older = Regex.Match(page1, "rel=\"next\" href=\"([^\"]+)\"").Groups[1].Value;
+        var page2 = await viewer.GetStringAsync(System.Net.WebUtility.HtmlDecode(older));
+        var targets2 = Regex.Matches(page2, "<td>Rule (\\d\\d)</td>").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(Enumerable.Range(1, 10).Reverse(), targets2);
+        Assert.DoesNotContain("rel=\"next\"", page2, StringComparison.Ordinal);
+        Assert.NotNull(client);
+    }
+
+    private async Task<Guid> MembershipIdAsync(Guid tenant, string email)
+    {
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            return await (from m in db.Memberships join u in db.Users on m.UserId equals u.Id where u.Email == email select m.Id).SingleAsync();
+        }
+    }
+
+    private async Task<TenantRole?> RoleAsync(Guid tenant, string email)
+    {
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            return await (from m in db.Memberships join u in db.Users on m.UserId equals u.Id where u.Email == email select (TenantRole?)m.Role).SingleOrDefaultAsync();
+        }
+    }
+
+    private static string Link(string html) => System.Net.WebUtility.HtmlDecode(Regex.Match(html, "id=\"invite-link\" type=\"text\" readonly value=\"([^\"]+)\"").Groups[1].Value);
+
+    private static string Token(Uri link) =>
+        Uri.UnescapeDataString(link.Query.TrimStart('?').Split('&').Single(p => p.StartsWith("token=", StringComparison.Ordinal))["token=".Length..]);
+
+    /// <summary>The page minus what must differ: the email and the link's token (and the antiforgery token).</summary>
+    private static string Normalize(string html, string email)
+    {
+        html = html.Replace(email, "EMAIL", StringComparison.Ordinal);
+        html = Regex.Replace(html, "token=[^\"&]+", "token=T");
+        html = Regex.Replace(html, "email=[^\"&]+", "email=E");
+        return Regex.Replace(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"[^\"]+\"", "AF");
+    }
+}
+
+public sealed class MembersPageTestsOnSqlite(SqliteHubFixture fixture) : MembersPageTests(fixture), IClassFixture<SqliteHubFixture>;
+
+[Collection(PostgresCollection.Name)]
+public sealed class MembersPageTestsOnPostgres(PostgresHubFixture fixture) : MembersPageTests(fixture);
