@@ -43,12 +43,19 @@ public class LivePostgresHubFixture : LiveHubFixture
 
     public override async Task DisposeAsync()
     {
-        await base.DisposeAsync();
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(PostgresHubFixture.ServerConnectionString);
-        await connection.OpenAsync();
-        await using var drop = connection.CreateCommand();
-        drop.CommandText = $"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)";
-        await drop.ExecuteNonQueryAsync();
+        try
+        {
+            await base.DisposeAsync();
+        }
+        finally
+        {
+            // Dropped even when stopping the hub failed, so no database is left behind.
+            NpgsqlConnection.ClearAllPools();
+            await using var connection = new NpgsqlConnection(PostgresHubFixture.ServerConnectionString);
+            await connection.OpenAsync();
+            await using var drop = connection.CreateCommand();
+            drop.CommandText = $"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)";
+            await drop.ExecuteNonQueryAsync();
+        }
     }
 }
