@@ -75,6 +75,13 @@ public abstract class MembersPageTests(IHubFixture fixture) : DashboardPageTestB
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains("Enter the email address", html, StringComparison.Ordinal);
         Assert.Contains("Choose Viewer, Editor or Owner.", html, StringComparison.Ordinal);
+
+        var odd = await PostAsync(client, members, members, ("email", "o'brien@example.com"), ("role", "Viewer"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, odd.StatusCode);
+
+        var again = await FollowAsync(client, await PostAsync(client, members, members, ("email", "OWNER@acme.example"), ("role", "Viewer")));
+        Assert.Contains("already a member", again, StringComparison.Ordinal);
+        Assert.Equal(TenantRole.Owner, await RoleAsync(tenant, "owner@acme.example"));
         Assert.Empty(await AuditAsync(tenant));
     }
 
@@ -102,6 +109,13 @@ public abstract class MembersPageTests(IHubFixture fixture) : DashboardPageTestB
             audit.Select(a => (a.Action, a.Target!, a.Details!)).ToList());
         var removedClient = await SignInAsync("ed@acme.example");
         Assert.Equal(HttpStatusCode.NotFound, (await removedClient.GetAsync(members)).StatusCode);
+
+        // An owner who is not the last one may leave; the answer then leads out of the website.
+        await Data.UserAsync("second@acme.example", tenant, TenantRole.Owner);
+        var self = await MembershipIdAsync(tenant, "owner@acme.example");
+        var left = await PostAsync(client, members, $"{members}/{self:D}/remove");
+        Assert.Equal("/", left.Headers.Location?.ToString());
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(members)).StatusCode);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
 using IntegrationHub.Web.Features.Audit;
 using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Tenancy;
@@ -43,6 +44,12 @@ public sealed class MembersController(HubDbContext db, UserManager<HubUser> user
         if (string.IsNullOrEmpty(email) || email.Length > 256 || !EmailCheck.IsValid(email))
         {
             errors["email"] = "Enter the email address of the person to invite.";
+        }
+        else if (users.Options.User.AllowedUserNameCharacters is { Length: > 0 } allowed && email.Any(ch => !allowed.Contains(ch, StringComparison.Ordinal)))
+        {
+            // Accounts are named by their email, so no account can have such an address: the same answer whether
+            // or not anyone exists, rather than a failure only when the account would be new.
+            errors["email"] = "This address has characters the hub does not accept in account names.";
         }
 
         if (!TryParseRole(role, out var parsedRole))
@@ -168,7 +175,9 @@ public sealed class MembersController(HubDbContext db, UserManager<HubUser> user
         db.Memberships.Remove(membership);
         await db.SaveChangesAsync(cancellationToken);
         TempData["Message"] = $"{email} no longer has access to this website.";
-        return Redirect($"/t/{RouteWebsite}/members");
+        // Someone who removed themselves can no longer open this website's pages.
+        var removedSelf = membership.UserId == User.FindFirstValue(ClaimTypes.NameIdentifier);
+        return Redirect(removedSelf ? "/" : $"/t/{RouteWebsite}/members");
     }
 
     private Task<bool> IsLastOwnerAsync(TenantMembership membership, CancellationToken cancellationToken) =>
