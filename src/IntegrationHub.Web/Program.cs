@@ -7,6 +7,7 @@ if (HubCommandLine.IsCommand(args))
 }
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddHubKeyVaultSecrets();
 builder.AddHubServices();
 
 var app = builder.Build();

@@ -75,7 +75,15 @@ public sealed class FakeKeyVault : IAsyncDisposable
     /// <summary>Client options whose transport trusts exactly this fake's certificate and never retries.</summary>
     public AzureKeyVaultClientOptions CreateClientOptions()
     {
-        var expected = _certificate.GetCertHash(HashAlgorithmName.SHA256);
+        var options = new AzureKeyVaultClientOptions { Transport = CreateTrustingTransport(_certificate) };
+        options.Retry.MaxRetries = 0;
+        return options;
+    }
+
+    /// <summary>An HTTP transport that trusts exactly <paramref name="trusted"/> (by SHA-256 thumbprint).</summary>
+    internal static HttpClientTransport CreateTrustingTransport(X509Certificate2 trusted)
+    {
+        var expected = trusted.GetCertHash(HashAlgorithmName.SHA256);
         var handler = new SocketsHttpHandler
         {
             SslOptions = new SslClientAuthenticationOptions
@@ -85,9 +93,7 @@ public sealed class FakeKeyVault : IAsyncDisposable
                     && CryptographicOperations.FixedTimeEquals(certificate.GetCertHash(HashAlgorithmName.SHA256), expected),
             },
         };
-        var options = new AzureKeyVaultClientOptions { Transport = new HttpClientTransport(handler) };
-        options.Retry.MaxRetries = 0;
-        return options;
+        return new HttpClientTransport(handler);
     }
 
     public async ValueTask DisposeAsync()
@@ -224,7 +230,7 @@ public sealed class FakeKeyVault : IAsyncDisposable
         return JsonAsync(context, new JsonObject { ["error"] = new JsonObject { ["code"] = code, ["message"] = message } });
     }
 
-    private static X509Certificate2 CreateSelfSignedCertificate()
+    internal static X509Certificate2 CreateSelfSignedCertificate()
     {
         using var key = RSA.Create(2048);
         var request = new CertificateRequest("CN=fake-key-vault", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);

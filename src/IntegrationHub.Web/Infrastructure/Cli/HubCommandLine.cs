@@ -75,6 +75,7 @@ public static class HubCommandLine
             builder.Configuration.AddInMemoryCollection(configurationOverrides);
         }
 
+        builder.Configuration.AddHubKeyVaultSecrets();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddHubServices(forCommandLine: true);
         return builder.Build();
