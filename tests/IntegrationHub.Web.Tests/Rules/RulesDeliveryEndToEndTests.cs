@@ -63,6 +63,16 @@ public sealed class RulesDeliveryEndToEndTests : IAsyncLifetime
         var key = await new TestData(_harness.Hub.Services).ApiKeyAsync(tenant);
         var client = _harness.Hub.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key.Plaintext);
+
+        // The dry run first: it must describe exactly the writes delivery then makes.
+        var preview = await client.PostAsJsonAsync("/api/v1/rules/preview", new { @event = new { @event = "order.paid", email = "ada@example.com", properties = new { amount = 150, plan = "pro", order_id = "A-2" } } });
+        var previewWrites = JsonDocument.Parse(await preview.Content.ReadAsStringAsync()).RootElement.GetProperty("rules")[0].GetProperty("calls").EnumerateArray()
+            .SelectMany(c => c.GetProperty("http").EnumerateArray())
+            .Where(h => h.GetProperty("method").GetString() != "GET")
+            .Select(h => (Method: h.GetProperty("method").GetString()!, Path: h.GetProperty("path").GetString()!.Replace("{session_id}", conversation.SessionId, StringComparison.Ordinal)))
+            .ToList();
+        Assert.DoesNotContain(_harness.Journal(tenant), e => e.Method != "GET" && e.Method != "HEAD");
+
         var small = await client.PostAsJsonAsync("/api/v1/events", new { @event = "order.paid", email = "ada@example.com", properties = new { amount = 20, plan = "pro", order_id = "A-1" } });
         var big = await client.PostAsJsonAsync("/api/v1/events", new { @event = "order.paid", email = "ada@example.com", properties = new { amount = 150, plan = "pro", order_id = "A-2" } });
         Assert.Equal(HttpStatusCode.Accepted, small.StatusCode);
@@ -94,6 +104,19 @@ public sealed class RulesDeliveryEndToEndTests : IAsyncLifetime
         }
 
         Assert.Contains(sim.Dispatches, d => d.CampaignId == campaignId);
+
+        // Every write the preview announced reached Crisp on the same route (the engine may add reads and a profile
+        // create, and addresses people by the people_id it cached rather than by email).
+        static string Route(string path) => System.Text.RegularExpressions.Regex.Replace(
+            Uri.UnescapeDataString(path).Replace("/v1/", "/", StringComparison.Ordinal),
+            @"/(people/(events|data|profile))/[^/]+", "/$1/*");
+        var journalWrites = _harness.Journal(tenant).Where(e => e.Status < 300 && e.Method is "POST" or "PATCH" or "PUT")
+            .Select(e => (e.Method, Path: Route(e.Path))).ToList();
+        Assert.Equal(7, previewWrites.Count); // one write per action
+        foreach (var (method, path) in previewWrites)
+        {
+            Assert.Contains((method, Route(path)), journalWrites);
+        }
 
         // GET /api/v1/events/{id}: the rule version it matched and each call's state.
         var detail = JsonDocument.Parse(await client.GetStringAsync($"/api/v1/events/{bigId}")).RootElement;

@@ -24,7 +24,8 @@ public static class RulesApi
 
     public sealed record PreviewRule(Guid? RuleId, string Name, int? Version, bool Matched, IReadOnlyList<string> Reasons, IReadOnlyList<string> Errors, IReadOnlyList<PreviewCall> Calls);
 
-    public sealed record PreviewCost(int OutboxCalls, int HttpRequests, int BudgetPerMinute, double ShareOfMinuteBudget);
+    /// <summary>What the event would cost: Crisp requests against the website's per-minute budget and the plugin's daily quota.</summary>
+    public sealed record PreviewCost(int OutboxCalls, int HttpRequests, int BudgetPerMinute, double ShareOfMinuteBudget, int DailyQuota, int DailyQuotaUsedToday, double ShareOfDailyQuota);
 
     public sealed record PreviewResponse(IReadOnlyList<PreviewRule> Rules, PreviewCost Cost);
 
@@ -41,7 +42,7 @@ public static class RulesApi
     }
 
     private static async Task<Results<Ok<PreviewResponse>, ValidationProblem>> PreviewAsync(
-        PreviewRequest? request, RuleService rules, RulePlanner planner, HubDbContext db, CancellationToken cancellationToken)
+        PreviewRequest? request, RuleService rules, RulePlanner planner, HubDbContext db, Delivery.PluginQuota quota, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var evt = request?.Event;
@@ -96,6 +97,14 @@ public static class RulesApi
         var outboxCalls = previewRules.Sum(r => r.Calls.Count);
         var httpRequests = previewRules.Sum(r => r.Calls.Sum(c => c.Http.Count));
         var budget = TenantSettings.Parse(tenant.SettingsJson).RateBudgetPerMinute;
-        return TypedResults.Ok(new PreviewResponse(previewRules, new PreviewCost(outboxCalls, httpRequests, budget, budget == 0 ? 0 : Math.Round((double)httpRequests / budget, 3))));
+        var quotaStatus = await quota.GetStatusAsync(cancellationToken);
+        return TypedResults.Ok(new PreviewResponse(previewRules, new PreviewCost(
+            outboxCalls,
+            httpRequests,
+            budget,
+            budget == 0 ? 0 : Math.Round((double)httpRequests / budget, 3),
+            quotaStatus.DailyQuota,
+            quotaStatus.Used,
+            quotaStatus.DailyQuota == 0 ? 0 : Math.Round((double)httpRequests / quotaStatus.DailyQuota, 6))));
     }
 }

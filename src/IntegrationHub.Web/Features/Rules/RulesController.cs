@@ -14,7 +14,7 @@ namespace IntegrationHub.Web.Features.Rules;
 [Authorize]
 [Route("t/{websiteId}/rules")]
 [RequireTenantRole(TenantRole.Viewer)]
-public sealed class RulesController(RuleService rules, RulePlanner planner, HubDbContext db) : Controller
+public sealed class RulesController(RuleService rules, RulePlanner planner, HubDbContext db, Delivery.PluginQuota quota) : Controller
 {
     private string Actor => User.Identity?.Name ?? "unknown";
 
@@ -116,7 +116,7 @@ public sealed class RulesController(RuleService rules, RulePlanner planner, HubD
 
     [HttpGet("preview")]
     public async Task<IActionResult> Preview(CancellationToken cancellationToken) =>
-        View(new RulePreviewModel(await WebsiteAsync(cancellationToken), SampleEvent, null, null, 0));
+        View(new RulePreviewModel(await WebsiteAsync(cancellationToken), SampleEvent, null, null, 0, null));
 
     [HttpPost("preview")]
     public async Task<IActionResult> Preview(string? eventJson, CancellationToken cancellationToken)
@@ -137,12 +137,12 @@ public sealed class RulesController(RuleService rules, RulePlanner planner, HubD
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-            return View(new RulePreviewModel(website, eventJson ?? string.Empty, "The event is not valid JSON of the expected shape: " + ex.Message, null, 0));
+            return View(new RulePreviewModel(website, eventJson ?? string.Empty, "The event is not valid JSON of the expected shape: " + ex.Message, null, 0, null));
         }
 
         var outcomes = await planner.PlanAsync(evt, await rules.ActiveAsync(cancellationToken));
         var budget = TenantSettings.Parse(website.SettingsJson).RateBudgetPerMinute;
-        return View(new RulePreviewModel(website, eventJson!, null, outcomes, budget));
+        return View(new RulePreviewModel(website, eventJson!, null, outcomes, budget, await quota.GetStatusAsync(cancellationToken)));
     }
 
     private string RouteWebsite => (string)RouteData.Values[DashboardTenantResolver.RouteKey]!;
@@ -178,4 +178,4 @@ public sealed record RuleEditModel(Tenants.Tenant Website, Rule? Rule, RuleForm 
     public string? Error(string field) => Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
 }
 
-public sealed record RulePreviewModel(Tenants.Tenant Website, string EventJson, string? Error, IReadOnlyList<RulePlanner.RuleOutcome>? Outcomes, int BudgetPerMinute);
+public sealed record RulePreviewModel(Tenants.Tenant Website, string EventJson, string? Error, IReadOnlyList<RulePlanner.RuleOutcome>? Outcomes, int BudgetPerMinute, Delivery.QuotaStatus? Quota);

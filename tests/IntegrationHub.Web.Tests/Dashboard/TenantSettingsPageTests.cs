@@ -1,0 +1,82 @@
+using System.Net;
+using IntegrationHub.Web.Features.CrispSettings;
+using IntegrationHub.Web.Features.Delivery;
+using IntegrationHub.Web.Features.Members;
+using IntegrationHub.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace IntegrationHub.Web.Tests.Dashboard;
+
+public abstract class TenantSettingsPageTests(IHubFixture fixture) : HubTestBase(fixture)
+{
+    [Fact]
+    public async Task Owner_SavesSettings_StoredQueuedForCrispAndAudited()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        await Data.UserAsync("owner@acme.example", tenant, TenantRole.Owner);
+        var client = Hub.CreateBrowser();
+        await Browser.SignInAsync(client, "owner@acme.example");
+
+        var response = await Browser.SubmitAsync(client, $"/t/{tenant:D}/settings", $"/t/{tenant:D}/settings", new Dictionary<string, string>
+        {
+            ["DisplayName"] = "Acme Shop",
+            ["RateBudgetPerMinute"] = "45",
+            ["EventsEnabled"] = "true",
+            ["RelayEnabled"] = "false",
+            ["HelpdeskEnabled"] = "true",
+            ["AutoRepliesEnabled"] = "false",
+        });
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            var stored = TenantSettings.Parse((await db.Tenants.SingleAsync()).SettingsJson);
+            Assert.Equal(45, stored.RateBudgetPerMinute);
+            Assert.False(stored.Features.Relay);
+            Assert.Equal("Acme Shop", (await db.Tenants.SingleAsync()).Name);
+            var call = await db.Set<CrispCall>().SingleAsync();
+            Assert.Equal(CrispCallKinds.PluginSettingsUpdate, call.Kind);
+            Assert.Contains("\"rate_budget_per_minute\":45", call.Payload, StringComparison.Ordinal);
+            Assert.Equal("settings.saved", (await db.Set<Web.Features.Audit.AuditEntry>().SingleAsync()).Action);
+        }
+    }
+
+    [Fact]
+    public async Task Owner_BudgetOutsideLimits_RefusedWithMessage()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        await Data.UserAsync("owner@acme.example", tenant, TenantRole.Owner);
+        var client = Hub.CreateBrowser();
+        await Browser.SignInAsync(client, "owner@acme.example");
+
+        var response = await Browser.SubmitAsync(client, $"/t/{tenant:D}/settings", $"/t/{tenant:D}/settings", new Dictionary<string, string> { ["RateBudgetPerMinute"] = "5000" });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("Choose between 1 and 120", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            Assert.Empty(await db.Set<CrispCall>().ToListAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Editor_SeesSettingsReadOnly()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        await Data.UserAsync("editor@acme.example", tenant, TenantRole.Editor);
+        var client = Hub.CreateBrowser();
+        await Browser.SignInAsync(client, "editor@acme.example");
+
+        var html = await client.GetStringAsync($"/t/{tenant:D}/settings");
+
+        Assert.Contains("Only owners change settings.", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Save settings", html, StringComparison.Ordinal);
+    }
+}
+
+public sealed class TenantSettingsPageTestsOnSqlite(SqliteHubFixture fixture) : TenantSettingsPageTests(fixture), IClassFixture<SqliteHubFixture>;
+
+[Collection(PostgresCollection.Name)]
+public sealed class TenantSettingsPageTestsOnPostgres(PostgresHubFixture fixture) : TenantSettingsPageTests(fixture);
