@@ -125,7 +125,7 @@ public static class DeliveryBenchmark
             foreach (var id in new[] { quiet, flood })
             {
                 // Crisp (the simulator) enforces the same budget: any overspend would show as a 429.
-                sim.Admin.SetLimits(id.ToString("D"), budget);
+                sim.Admin.SetLimits(id.ToString("D"), budget * 60 / windowSeconds);
             }
 
             var samples = (int)Math.Round(1.5 * windowSeconds / 2.2);
@@ -149,6 +149,10 @@ public static class DeliveryBenchmark
             Console.WriteLine($"   fraction of budget used (flooding tenant, first 2 windows): {inTwoWindows / (2.0 * budget):P1}   (target ≥ 95%)");
             Console.WriteLine($"   calls over budget (any sliding window, both tenants):         {over}   (target 0)");
             Console.WriteLine($"   429/420 seen:                                                {limited}   (target 0)");
+            foreach (var refused in all.Where(j => j.Status is 429 or 420).Take(5))
+            {
+                Console.WriteLine($"     {(refused.WebsiteId == quiet.ToString("D") ? "quiet" : "flood")} {refused.Reason} at +{(refused.Time - firstFlood).TotalSeconds:F1} s; in the 60 s before it: {all.Count(j => j.WebsiteId == refused.WebsiteId && j.Time <= refused.Time && j.Time > refused.Time - TimeSpan.FromMinutes(1))}");
+            }
             Console.WriteLine($"   quiet tenant p99 enqueue-to-call: alone {alone.TotalMilliseconds:F0} ms, with neighbour {beside.TotalMilliseconds:F0} ms, ratio {beside / alone:F2}   (target ≤ 1.2)");
         }
 

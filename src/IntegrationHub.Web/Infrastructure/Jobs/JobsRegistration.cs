@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.Dashboard;
 using Hangfire.InMemory;
 using Hangfire.PostgreSql;
@@ -43,8 +44,11 @@ public static class JobsRegistration
 
         if (runServer && builder.Configuration.GetValue("Jobs:RunServer", true))
         {
-            builder.Services.AddHangfireServer(options =>
+            builder.Services.AddHangfireServer((services, options) =>
             {
+                // This host's own container activates its jobs: Hangfire's default activator is process-wide, so with
+                // two hosts in one process (tests) a job could run in the other host's container, or a disposed one.
+                options.Activator = new AspNetCoreJobActivator(services.GetRequiredService<IServiceScopeFactory>());
                 options.WorkerCount = builder.Configuration.GetValue("Jobs:WorkerCount", Math.Max(4, Environment.ProcessorCount * 2));
                 options.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
             });
