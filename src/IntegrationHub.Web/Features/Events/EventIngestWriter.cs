@@ -213,7 +213,6 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
 
                 productEvent.TenantId = request.TenantId;
                 productEvent.AcceptedAt = now;
-                db.Add(productEvent);
                 accepted.Add(productEvent);
                 if (productEvent.MessageId is { } newId)
                 {
@@ -239,6 +238,8 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
             }
         }
 
+        // Events first (the outbox calls planned for them refer to their ids), then everything tracked.
+        await EventRowWriter.InsertAsync(db, accepted);
         if (accepted.Count > 0)
         {
             var planned = await services.GetRequiredService<IEventActionPlanner>().PlanAsync(accepted, CancellationToken.None);
