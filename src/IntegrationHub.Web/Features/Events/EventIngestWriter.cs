@@ -44,18 +44,19 @@ public sealed class IngestRequest
 public sealed class IngestUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
-/// Group commit for ingestion. Requests validate on their own threads, then queue their rows here; one loop takes
+/// Group commit for ingestion. Requests validate on their own threads, then queue their rows here; a loop takes
 /// everything queued (up to a bound), writes it in ONE transaction — per tenant in its own scope (tenant context
 /// set, query filters and the save-time tenant check on) over one shared connection and transaction — and only
 /// after the commit completes each request, which then answers 202. A failed commit is retried request by
 /// request, so one poisoned request fails alone; a request whose own commit fails gets 503, never "accepted".
 /// </summary>
-public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider clock, IOptions<IngestOptions> options, ILogger<EventIngestWriter> logger)
+public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider clock, IOptions<IngestOptions> options,
+    IOptions<DatabaseOptions> database, ILogger<EventIngestWriter> logger)
     : BackgroundService
 {
     private readonly Channel<IngestRequest> _queue = Channel.CreateBounded<IngestRequest>(new BoundedChannelOptions(options.Value.QueueCapacity)
     {
-        SingleReader = true,
+        SingleReader = false,
         FullMode = BoundedChannelFullMode.Wait,
     });
 
@@ -79,6 +80,12 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
     {
         // On shutdown, stop taking requests but commit what is queued: those callers are waiting for an answer.
         await using var registration = stoppingToken.Register(() => _queue.Writer.TryComplete());
+        var writers = options.Value.Writers > 0 ? options.Value.Writers : database.Value.Provider == DatabaseProvider.Sqlite ? 1 : 4;
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(CommitLoopAsync, CancellationToken.None)));
+    }
+
+    private async Task CommitLoopAsync()
+    {
         var batch = new List<IngestRequest>();
         while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
         {

@@ -17,7 +17,9 @@ namespace IntegrationHub.Web.Features.Events;
 /// </summary>
 internal static class EventRowWriter
 {
+    // SQLite looks a named parameter up by a linear scan, so very wide statements cost O(n²): keep them narrow there.
     private const int RowsPerStatement = 500;
+    private const int RowsPerSqliteStatement = 32;
 
     public static async Task InsertAsync(HubDbContext db, IReadOnlyList<ProductEvent> events)
     {
@@ -44,9 +46,10 @@ internal static class EventRowWriter
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
 
-        for (var offset = 0; offset < events.Count; offset += RowsPerStatement)
+        var rowsPerStatement = db.Database.IsSqlite() ? RowsPerSqliteStatement : RowsPerStatement;
+        for (var offset = 0; offset < events.Count; offset += rowsPerStatement)
         {
-            var chunk = events.Skip(offset).Take(RowsPerStatement).ToList();
+            var chunk = events.Skip(offset).Take(rowsPerStatement).ToList();
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             var text = new StringBuilder(head, head.Length + (chunk.Count * properties.Count * 8));
