@@ -1,12 +1,14 @@
 using IntegrationHub.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Web.Tests.Infrastructure;
 
 /// <summary>The real hub, in memory, on a real relational database (SQLite file or PostgreSQL).</summary>
 public sealed class HubApplicationFactory(DatabaseProvider provider, string connectionString, string dataDirectory,
-    IReadOnlyDictionary<string, string?>? settings = null)
+    IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
     public const string TestHookSecret = "test-hook-secret";
@@ -32,6 +34,11 @@ public sealed class HubApplicationFactory(DatabaseProvider provider, string conn
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
         }
     }
 
