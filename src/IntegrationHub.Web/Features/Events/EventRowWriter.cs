@@ -46,7 +46,8 @@ internal static class EventRowWriter
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
 
-        var rowsPerStatement = db.Database.IsSqlite() ? RowsPerSqliteStatement : RowsPerStatement;
+        // SQL Server takes at most 2100 parameters per statement; stay under it everywhere.
+        var rowsPerStatement = db.Database.IsSqlite() ? RowsPerSqliteStatement : Math.Min(RowsPerStatement, 2000 / properties.Count);
         for (var offset = 0; offset < events.Count; offset += rowsPerStatement)
         {
             var chunk = events.Skip(offset).Take(rowsPerStatement).ToList();
