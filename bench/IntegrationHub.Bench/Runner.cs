@@ -61,12 +61,13 @@ internal static class Runner
             await reset.ExecuteNonQueryAsync();
         }
 
+        var postgresDir = Directory.CreateTempSubdirectory("hub-bench-pg-").FullName;
         results.AddRange(await HubAsync("PostgreSQL", hubDll, new Dictionary<string, string>
         {
             ["Database__Provider"] = "Postgres",
             ["ConnectionStrings__Hub"] = postgres,
             ["Database__MigrateOnStartup"] = "true",
-            ["Hub__DataDirectory"] = Directory.CreateTempSubdirectory("hub-bench-pg-").FullName,
+            ["Hub__DataDirectory"] = postgresDir,
         }, run, connections, warmup, duration, ceilingRps));
 
         Console.WriteLine();
@@ -78,12 +79,15 @@ internal static class Runner
                 $"| {r.Name} | {r.RequestsPerSecond:F0} | {r.EventsPerSecond:F0} | {r.P50Ms:F1} | {r.P99Ms:F1} | {r.RequestsPerSecond / ceilingRps:P0} | {r.Errors} |"));
         }
 
-        try
+        foreach (var directory in new[] { sqliteDir, postgresDir })
         {
-            Directory.Delete(sqliteDir, recursive: true);
-        }
-        catch (IOException)
-        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
         }
 
         return results.Any(r => r.Errors > 0) ? 1 : 0;

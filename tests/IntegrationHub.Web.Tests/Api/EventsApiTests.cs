@@ -429,6 +429,22 @@ public abstract class EventsApiTests(IHubFixture fixture) : ApiTestBase(fixture)
         Assert.Equal(2, await CountAsync<ProductEvent>(tenant));
     }
 
+    [Fact]
+    public async Task IngestRowWriter_RowOfAnotherTenant_IsRefused()
+    {
+        var a = await Data.TenantAsync("A");
+        var b = await Data.TenantAsync("B");
+        var (scope, db) = OpenScope(a);
+        await using (scope)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var foreign = new ProductEvent { Id = Guid.CreateVersion7(), TenantId = b, Name = "x", ContentHash = "h", OccurredAt = DateTimeOffset.UtcNow, AcceptedAt = DateTimeOffset.UtcNow };
+            await Assert.ThrowsAsync<Web.Infrastructure.Tenancy.TenantScopeViolationException>(() => EventRowWriter.InsertAsync(db, [foreign]));
+        }
+
+        Assert.Equal(0, await CountAsync<ProductEvent>(b));
+    }
+
     private static readonly (HttpMethod Method, string Url)[] Routes =
     [
         (HttpMethod.Post, "/api/v1/events"),

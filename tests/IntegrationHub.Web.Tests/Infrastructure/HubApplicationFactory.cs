@@ -2,6 +2,7 @@ using IntegrationHub.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Web.Tests.Infrastructure;
 
@@ -11,7 +12,7 @@ namespace IntegrationHub.Web.Tests.Infrastructure;
 /// Call <see cref="WebApplicationFactory{TEntryPoint}.UseKestrel(int)"/> before first use for a real loopback address.
 /// </summary>
 public sealed class HubApplicationFactory(DatabaseProvider provider, string connectionString, string dataDirectory,
-    IReadOnlyDictionary<string, string?>? settings = null, Action<IWebHostBuilder>? configure = null)
+    IReadOnlyDictionary<string, string?>? settings = null, Action<IWebHostBuilder>? configure = null, Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
     public const string TestHookSecret = "test-hook-secret";
@@ -40,8 +41,12 @@ public sealed class HubApplicationFactory(DatabaseProvider provider, string conn
         }
 
         // Several hubs run Hangfire workers in this one test process: each must build its jobs from its own services.
-        builder.ConfigureTestServices(services => services.UseOwnHangfireActivator());
+        builder.ConfigureTestServices(collection => collection.UseOwnHangfireActivator());
         configure?.Invoke(builder);
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
+        }
     }
 
     public HttpClient CreateBrowser() =>

@@ -33,9 +33,12 @@ public abstract class HubFixtureBase : IHubFixture, IAsyncLifetime
     /// <summary>Configuration a fixture adds to the hub's (e.g. tight rate limits).</summary>
     protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
 
+    /// <summary>Service replacements a fixture makes (e.g. a failing collaborator).</summary>
+    protected virtual Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? Services => null;
+
     public virtual async Task InitializeAsync()
     {
-        Factory = new HubApplicationFactory(Provider, ConnectionString, DataDirectory, Settings);
+        Factory = new HubApplicationFactory(Provider, ConnectionString, DataDirectory, Settings, services: Services);
         _ = Factory.Server; // starts the host: migrations run at start-up
         await using var connection = OpenConnection();
         await connection.OpenAsync();

@@ -44,18 +44,20 @@ public sealed class IngestRequest
 public sealed class IngestUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
-/// Group commit for ingestion. Requests validate on their own threads, then queue their rows here; one loop takes
+/// Group commit for ingestion. Requests validate on their own threads, then queue their rows here; a loop takes
 /// everything queued (up to a bound), writes it in ONE transaction — per tenant in its own scope (tenant context
 /// set, query filters and the save-time tenant check on) over one shared connection and transaction — and only
 /// after the commit completes each request, which then answers 202. A failed commit is retried request by
-/// request, so one poisoned request fails alone; a request whose own commit fails gets 503, never "accepted".
+/// request (each twice at most), so one poisoned request fails alone, and a request that lost a unique-key race to
+/// another commit loop answers from the winner's row; a request whose own commits fail gets 503, never "accepted".
 /// </summary>
-public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider clock, IOptions<IngestOptions> options, ILogger<EventIngestWriter> logger)
+public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider clock, IOptions<IngestOptions> options,
+    IOptions<DatabaseOptions> database, ILogger<EventIngestWriter> logger)
     : BackgroundService
 {
     private readonly Channel<IngestRequest> _queue = Channel.CreateBounded<IngestRequest>(new BoundedChannelOptions(options.Value.QueueCapacity)
     {
-        SingleReader = true,
+        SingleReader = false,
         FullMode = BoundedChannelFullMode.Wait,
     });
 
@@ -79,6 +81,12 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
     {
         // On shutdown, stop taking requests but commit what is queued: those callers are waiting for an answer.
         await using var registration = stoppingToken.Register(() => _queue.Writer.TryComplete());
+        var writers = options.Value.Writers > 0 ? options.Value.Writers : database.Value.Provider == DatabaseProvider.Sqlite ? 1 : 4;
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(CommitLoopAsync, CancellationToken.None)));
+    }
+
+    private async Task CommitLoopAsync()
+    {
         var batch = new List<IngestRequest>();
         while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
@@ -103,25 +111,31 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
             Complete(batch, results);
             return;
         }
-        catch (Exception e) when (batch.Count > 1)
+        catch (Exception e)
         {
             logger.LogWarning(e, "Group commit of {Count} ingest requests failed; committing them one by one", batch.Count);
         }
-        catch (Exception e)
-        {
-            Fail(batch[0], e);
-            return;
-        }
 
+        // One by one, each twice at most: a request that lost a race on a unique key (a message_id or Idempotency-Key
+        // committed meanwhile by another commit loop or node) finds the winner's row on its retry and answers from it.
         foreach (var request in batch)
         {
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                Complete([request], await CommitAsync([request]));
-            }
-            catch (Exception e)
-            {
-                Fail(request, e);
+                try
+                {
+                    Complete([request], await CommitAsync([request]));
+                    break;
+                }
+                catch (Exception e) when (attempt < 2)
+                {
+                    logger.LogDebug(e, "Ingest request commit failed; retrying once");
+                }
+                catch (Exception e)
+                {
+                    Fail(request, e);
+                    break;
+                }
             }
         }
     }
@@ -213,7 +227,6 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
 
                 productEvent.TenantId = request.TenantId;
                 productEvent.AcceptedAt = now;
-                db.Add(productEvent);
                 accepted.Add(productEvent);
                 if (productEvent.MessageId is { } newId)
                 {
@@ -239,6 +252,8 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
             }
         }
 
+        // Events first (the outbox calls planned for them refer to their ids), then everything tracked.
+        await EventRowWriter.InsertAsync(db, accepted);
         if (accepted.Count > 0)
         {
             var planned = await services.GetRequiredService<IEventActionPlanner>().PlanAsync(accepted, CancellationToken.None);
