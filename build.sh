@@ -39,6 +39,17 @@ ensure_chromium() {
   /usr/bin/chromium --version
 }
 
+# One closing line over every runner: 'N passed, N failed'.
+summarise() {
+  local passed failed
+  passed=$(( $(awk '$1 == "Passed:" && NF == 2 { s += $2 } END { print s + 0 }' artifacts/dotnet-tests.log) \
+           + $(awk '$2 == "pass" && NF == 3 { s += $3 } END { print s + 0 }' artifacts/kit-tests.log) ))
+  failed=$(( $(awk '$1 == "Failed:" && NF == 2 { s += $2 } END { print s + 0 }' artifacts/dotnet-tests.log) \
+           + $(awk '$2 == "fail" && NF == 3 { s += $3 } END { print s + 0 }' artifacts/kit-tests.log) ))
+  echo
+  echo "tests: $passed passed, $failed failed"
+}
+
 build() {
   log "Build (warnings are errors)"
   dotnet tool restore >/dev/null
@@ -55,10 +66,18 @@ case "${1:-test}" in
     build
     log "Database scripts"
     CONFIGURATION=Release db/generate-scripts.sh --check
+    mkdir -p artifacts
     log "Frontend kit tests (node)"
-    tests/kit/run.sh
+    set +e
+    tests/kit/run.sh 2>&1 | tee artifacts/kit-tests.log
+    kit_status=${PIPESTATUS[0]}
     log "Tests"
-    dotnet test IntegrationHub.sln -c Release --no-build -nologo --logger "console;verbosity=normal" --results-directory artifacts/test-results
+    dotnet test IntegrationHub.sln -c Release --no-build -nologo --logger "console;verbosity=normal" --results-directory artifacts/test-results \
+      2>&1 | tee artifacts/dotnet-tests.log
+    dotnet_status=${PIPESTATUS[0]}
+    set -e
+    summarise
+    [ "$kit_status" -eq 0 ] && [ "$dotnet_status" -eq 0 ]
     ;;
   *)
     echo "usage: ./build.sh [build|test]" >&2
