@@ -77,6 +77,23 @@ public sealed class DashboardJourneyTests(BrowserFixture browser) : IAsyncLifeti
         await Assertions.Expect(page.Locator("svg.chart").First).ToBeVisibleAsync();
         await BrowserFixture.ScreenshotAsync(page, "dashboard-reports");
 
+        // The delivery log fills as the engine sends; each row opens its detail with the attempts.
+        await page.GotoAsync($"/t/{Demo}/deliveries");
+        await Assertions.Expect(page.Locator("table")).ToContainTextAsync("buyer0@example.com");
+        await BrowserFixture.ScreenshotAsync(page, "dashboard-deliveries");
+
+        await page.GotoAsync($"/t/{Demo}/keys");
+        await Assertions.Expect(page.Locator("table")).ToContainTextAsync("browser test backend");
+        await BrowserFixture.ScreenshotAsync(page, "dashboard-keys");
+
+        await page.GotoAsync($"/t/{Demo}/members");
+        await Assertions.Expect(page.Locator("table")).ToContainTextAsync(HubCrispMode.DemoOwnerEmail);
+        await BrowserFixture.ScreenshotAsync(page, "dashboard-members");
+
+        await page.GotoAsync($"/t/{Demo}/audit");
+        await Assertions.Expect(page.Locator("table")).ToContainTextAsync("rule.created");
+        await BrowserFixture.ScreenshotAsync(page, "dashboard-audit");
+
         await page.GotoAsync("/");
         await BrowserFixture.SaveAsync(context, page, "dashboard-home");
     }

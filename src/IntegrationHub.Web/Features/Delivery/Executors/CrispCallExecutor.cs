@@ -160,7 +160,11 @@ public sealed class CrispCallExecutor(CrispClient crisp, PluginIdentity plugin)
     private async Task<ExecutionResult> SessionDataAsync(string website, JsonObject payload, PeopleCache people, CancellationToken ct)
     {
         var data = Object(payload, "data");
-        var (sessionId, meta) = await OpenConversationAsync(website, payload, people, ct);
+        if (await OpenConversationOrNullAsync(website, payload, people, ct) is not var (sessionId, meta))
+        {
+            return NoOpenConversation;
+        }
+
         var merged = meta?.Data?.DeepClone().AsObject() ?? [];
         var changed = false;
         foreach (var (key, value) in data)
@@ -185,7 +189,11 @@ public sealed class CrispCallExecutor(CrispClient crisp, PluginIdentity plugin)
     private async Task<ExecutionResult> ConversationSegmentsAsync(string website, JsonObject payload, PeopleCache people, bool add, CancellationToken ct)
     {
         var segments = Strings(payload, "segments");
-        var (sessionId, meta) = await OpenConversationAsync(website, payload, people, ct, allowCreate: add);
+        if (await OpenConversationOrNullAsync(website, payload, people, ct, allowCreate: add) is not var (sessionId, meta))
+        {
+            return NoOpenConversation;
+        }
+
         var current = meta?.Segments ?? [];
         var next = add ? Union(current, segments) : current.Where(s => !segments.Contains(s, StringComparer.Ordinal)).ToList();
         if (next.Count == current.Count && next.All(current.Contains))
@@ -199,7 +207,11 @@ public sealed class CrispCallExecutor(CrispClient crisp, PluginIdentity plugin)
 
     private async Task<ExecutionResult> NoteAsync(string website, JsonObject payload, PeopleCache people, CancellationToken ct)
     {
-        var (sessionId, _) = await OpenConversationAsync(website, payload, people, ct);
+        if (await OpenConversationOrNullAsync(website, payload, people, ct) is not var (sessionId, _))
+        {
+            return NoOpenConversation;
+        }
+
         await crisp.Conversations.SendMessageAsync(website, sessionId, CrispMessageInput.Note(Text(payload, "content")), ct);
         return ExecutionResult.Sent;
     }
@@ -237,6 +249,23 @@ public sealed class CrispCallExecutor(CrispClient crisp, PluginIdentity plugin)
     {
         await crisp.Plugin.UpdateSubscriptionSettingsAsync(website, await plugin.GetPluginIdAsync(ct), Object(payload, "settings"), ct);
         return ExecutionResult.Sent;
+    }
+
+    // A contact who is not chatting has no conversation to put session data or a note on: that is the normal case
+    // for most events, not a failure, so it must not fill the dead letters or lower the success rate.
+    private static readonly ExecutionResult NoOpenConversation = ExecutionResult.Skipped("no open conversation (create_conversation is off)");
+
+    private async Task<(string SessionId, CrispConversationMeta? Meta)?> OpenConversationOrNullAsync(
+        string website, JsonObject payload, PeopleCache people, CancellationToken ct, bool allowCreate = true)
+    {
+        try
+        {
+            return await OpenConversationAsync(website, payload, people, ct, allowCreate);
+        }
+        catch (CallCannotSucceedException ex) when (ex.Reason == "no_open_conversation")
+        {
+            return null;
+        }
     }
 
     /// <summary>The contact's most recent conversation that is not resolved (its meta included), or a new one when
