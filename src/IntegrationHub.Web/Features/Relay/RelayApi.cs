@@ -6,15 +6,15 @@ namespace IntegrationHub.Web.Features.Relay;
 /// <summary><c>/api/v1/relay</c>: a tenant's webhook endpoints, their secrets (shown once) and deliveries.</summary>
 public static class RelayApi
 {
-    public sealed record CreateEndpointRequest(string? Url, IReadOnlyList<string>? Events);
+    public sealed record RelayEndpointRequest(string? Url, IReadOnlyList<string>? Events);
 
-    public sealed record EndpointResponse(Guid Id, string Url, IReadOnlyList<string> Events, bool Enabled, string? DisabledReason, DateTimeOffset CreatedAt, DateTimeOffset? FailingSince, DateTimeOffset? PreviousSecretExpiresAt);
+    public sealed record RelayEndpointResponse(Guid Id, string Url, IReadOnlyList<string> Events, bool Enabled, string? DisabledReason, DateTimeOffset CreatedAt, DateTimeOffset? FailingSince, DateTimeOffset? PreviousSecretExpiresAt);
 
-    public sealed record EndpointCreatedResponse(EndpointResponse Endpoint, string Secret);
+    public sealed record RelayEndpointCreatedResponse(RelayEndpointResponse Endpoint, string Secret);
 
-    public sealed record SecretResponse(Guid EndpointId, string Secret, DateTimeOffset? PreviousSecretExpiresAt);
+    public sealed record RelaySecretResponse(Guid EndpointId, string Secret, DateTimeOffset? PreviousSecretExpiresAt);
 
-    public sealed record DeliveryResponse(Guid Id, Guid EndpointId, string Event, string WebhookId, string Status, int Attempts, DateTimeOffset NextAttemptAt, DateTimeOffset CreatedAt, DateTimeOffset? LastAttemptAt, int? LastStatus, long? LatencyMs, string? ResponseExcerpt);
+    public sealed record RelayDeliveryResponse(Guid Id, Guid EndpointId, string Event, string WebhookId, string Status, int Attempts, DateTimeOffset NextAttemptAt, DateTimeOffset CreatedAt, DateTimeOffset? LastAttemptAt, int? LastStatus, long? LatencyMs, string? ResponseExcerpt);
 
     public static RouteGroupBuilder MapRelayApi(this RouteGroupBuilder api)
     {
@@ -30,14 +30,14 @@ public static class RelayApi
         return api;
     }
 
-    internal static EndpointResponse ToResponse(RelayEndpoint e) =>
+    internal static RelayEndpointResponse ToResponse(RelayEndpoint e) =>
         new(e.Id, e.Url, e.Filters, e.Enabled, e.DisabledReason, e.CreatedAt, e.FailingSince, e.PreviousSecretExpiresAt);
 
-    internal static DeliveryResponse ToResponse(RelayDelivery d) =>
+    internal static RelayDeliveryResponse ToResponse(RelayDelivery d) =>
         new(d.Id, d.EndpointId, d.Event, d.WebhookId, d.Status, d.Attempts, d.NextAttemptAt, d.CreatedAt, d.LastAttemptAt, d.LastStatus, d.LatencyMs, d.ResponseExcerpt);
 
-    private static async Task<Results<Created<EndpointCreatedResponse>, ValidationProblem>> CreateAsync(
-        CreateEndpointRequest? request, RelayService relay, Microsoft.Extensions.Options.IOptions<RelayOptions> options, CancellationToken cancellationToken)
+    private static async Task<Results<Created<RelayEndpointCreatedResponse>, ValidationProblem>> CreateAsync(
+        RelayEndpointRequest? request, RelayService relay, Microsoft.Extensions.Options.IOptions<RelayOptions> options, CancellationToken cancellationToken)
     {
         var errors = relay.Validate(request?.Url, request?.Events);
         if (errors.Count == 0 && await relay.CountAsync(cancellationToken) >= options.Value.MaxEndpointsPerTenant)
@@ -51,16 +51,16 @@ public static class RelayApi
         }
 
         var created = await relay.CreateAsync(request!.Url!, request.Events!, cancellationToken);
-        return TypedResults.Created($"/api/v1/relay/endpoints/{created.Endpoint.Id:D}", new EndpointCreatedResponse(ToResponse(created.Endpoint), created.Secret));
+        return TypedResults.Created($"/api/v1/relay/endpoints/{created.Endpoint.Id:D}", new RelayEndpointCreatedResponse(ToResponse(created.Endpoint), created.Secret));
     }
 
-    private static async Task<Ok<List<EndpointResponse>>> ListAsync(RelayService relay, CancellationToken cancellationToken) =>
+    private static async Task<Ok<List<RelayEndpointResponse>>> ListAsync(RelayService relay, CancellationToken cancellationToken) =>
         TypedResults.Ok((await relay.ListAsync(cancellationToken)).Select(ToResponse).ToList());
 
     private static async Task<Results<NoContent, NotFound>> DeleteAsync(Guid id, RelayService relay, CancellationToken cancellationToken) =>
         await relay.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
 
-    private static async Task<Results<Ok<SecretResponse>, NotFound>> RotateAsync(Guid id, RelayService relay, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<RelaySecretResponse>, NotFound>> RotateAsync(Guid id, RelayService relay, CancellationToken cancellationToken)
     {
         var secret = await relay.RotateSecretAsync(id, cancellationToken);
         if (secret is null)
@@ -69,10 +69,10 @@ public static class RelayApi
         }
 
         var endpoint = await relay.FindAsync(id, cancellationToken);
-        return TypedResults.Ok(new SecretResponse(id, secret, endpoint?.PreviousSecretExpiresAt));
+        return TypedResults.Ok(new RelaySecretResponse(id, secret, endpoint?.PreviousSecretExpiresAt));
     }
 
-    private static async Task<Results<Ok<List<DeliveryResponse>>, NotFound>> DeliveriesAsync(Guid id, int? limit, RelayService relay, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<List<RelayDeliveryResponse>>, NotFound>> DeliveriesAsync(Guid id, int? limit, RelayService relay, CancellationToken cancellationToken)
     {
         if (await relay.FindAsync(id, cancellationToken) is null)
         {
@@ -82,7 +82,7 @@ public static class RelayApi
         return TypedResults.Ok((await relay.DeliveriesAsync(id, Math.Clamp(limit ?? 50, 1, 200), cancellationToken)).Select(ToResponse).ToList());
     }
 
-    private static async Task<Results<Accepted<DeliveryResponse>, NotFound>> ReplayAsync(Guid id, RelayService relay, IBackgroundJobClient jobs, CancellationToken cancellationToken)
+    private static async Task<Results<Accepted<RelayDeliveryResponse>, NotFound>> ReplayAsync(Guid id, RelayService relay, IBackgroundJobClient jobs, CancellationToken cancellationToken)
     {
         var replay = await relay.ReplayAsync(id, cancellationToken);
         if (replay is null)
