@@ -40,6 +40,7 @@ public sealed class RelayController(RelayService relay, HubDbContext db, IBackgr
         }
 
         var created = await relay.CreateAsync(url!, list, cancellationToken);
+        Response.Headers.CacheControl = "no-store";
         return View("Index", await ModelAsync(created.Endpoint.Id, created.Secret, null, cancellationToken));
     }
 
@@ -48,6 +49,7 @@ public sealed class RelayController(RelayService relay, HubDbContext db, IBackgr
     public async Task<IActionResult> Rotate(Guid id, CancellationToken cancellationToken)
     {
         var secret = await relay.RotateSecretAsync(id, cancellationToken);
+        Response.Headers.CacheControl = "no-store";
         return secret is null ? NotFound() : View("Index", await ModelAsync(id, secret, null, cancellationToken));
     }
 

@@ -92,7 +92,7 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IH
             delivery.ResponseExcerpt = body;
             ok = response.IsSuccessStatusCode;
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             delivery.LastStatus = null;
             var reason = ex is HttpRequestException { InnerException: RelayTargetRefusedException refused } ? refused.Message
