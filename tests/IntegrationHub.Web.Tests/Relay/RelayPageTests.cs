@@ -27,6 +27,9 @@ public sealed class RelayPageTests(SqliteHubFixture fixture) : DashboardPageTest
         var again = await client.GetStringAsync(page);
         Assert.Contains("https://hooks.acme.example/crisp", again, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, again, StringComparison.Ordinal);
+        var entry = Assert.Single(await AuditAsync(tenant));
+        Assert.Equal(("editor@acme.example", "relay.endpoint.created"), (entry.Actor, entry.Action));
+        Assert.DoesNotContain(secret, await client.GetStringAsync($"/t/{tenant:D}/audit"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -13,8 +13,16 @@ namespace IntegrationHub.Web.Features.Relay;
 [Authorize]
 [Route("t/{websiteId}/relay")]
 [RequireTenantRole(TenantRole.Viewer)]
-public sealed class RelayController(RelayService relay, HubDbContext db, IBackgroundJobClient jobs, IOptions<RelayOptions> options) : Controller
+public sealed class RelayController(RelayService relay, HubDbContext db, IBackgroundJobClient jobs, IOptions<RelayOptions> options, Audit.AuditLog audit) : Controller
 {
+    private string Actor => User.Identity?.Name ?? "unknown";
+
+    private async Task AuditAsync(string action, Guid target, string? details, CancellationToken cancellationToken)
+    {
+        audit.Record(Actor, action, target.ToString("D"), details);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
     private bool CanEdit => HttpContext.Features.Get<TenantAccess>()?.Allows(TenantRole.Editor) == true;
 
     private string RouteWebsite => (string)RouteData.Values[DashboardTenantResolver.RouteKey]!;
@@ -40,6 +48,7 @@ public sealed class RelayController(RelayService relay, HubDbContext db, IBackgr
         }
 
         var created = await relay.CreateAsync(url!, list, cancellationToken);
+        await AuditAsync("relay.endpoint.created", created.Endpoint.Id, created.Endpoint.Url, cancellationToken);
         Response.Headers.CacheControl = "no-store";
         return View("Index", await ModelAsync(created.Endpoint.Id, created.Secret, null, cancellationToken));
     }
@@ -49,8 +58,14 @@ public sealed class RelayController(RelayService relay, HubDbContext db, IBackgr
     public async Task<IActionResult> Rotate(Guid id, CancellationToken cancellationToken)
     {
         var secret = await relay.RotateSecretAsync(id, cancellationToken);
+        if (secret is null)
+        {
+            return NotFound();
+        }
+
+        await AuditAsync("relay.endpoint.secret_rotated", id, null, cancellationToken);
         Response.Headers.CacheControl = "no-store";
-        return secret is null ? NotFound() : View("Index", await ModelAsync(id, secret, null, cancellationToken));
+        return View("Index", await ModelAsync(id, secret, null, cancellationToken));
     }
 
     [HttpPost("{id:guid}/delete")]
@@ -62,6 +77,7 @@ public sealed class RelayController(RelayService relay, HubDbContext db, IBackgr
             return NotFound();
         }
 
+        await AuditAsync("relay.endpoint.deleted", id, null, cancellationToken);
         TempData["Message"] = "Endpoint deleted.";
         return Redirect($"/t/{RouteWebsite}/relay");
     }
@@ -75,6 +91,7 @@ public sealed class RelayController(RelayService relay, HubDbContext db, IBackgr
             return NotFound();
         }
 
+        await AuditAsync(enabled ? "relay.endpoint.enabled" : "relay.endpoint.disabled", id, null, cancellationToken);
         TempData["Message"] = enabled ? "Endpoint enabled." : "Endpoint disabled.";
         return Redirect($"/t/{RouteWebsite}/relay");
     }
@@ -83,10 +100,12 @@ public sealed class RelayController(RelayService relay, HubDbContext db, IBackgr
     [RequireTenantRole(TenantRole.Editor)]
     public async Task<IActionResult> Replay(Guid id, CancellationToken cancellationToken)
     {
-        if (await relay.ReplayAsync(id, cancellationToken) is null)
+        if (await relay.ReplayAsync(id, cancellationToken) is not { } replay)
         {
             return NotFound();
         }
+
+        await AuditAsync("relay.delivery.replayed", id, replay.WebhookId, cancellationToken);
 
         jobs.Enqueue<RelaySender>(s => s.DrainAsync(CancellationToken.None));
         TempData["Message"] = "Delivery queued again.";
