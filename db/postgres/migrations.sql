@@ -773,3 +773,86 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125104157_AddRelay') THEN
+    CREATE TABLE relay_endpoints (
+        "Id" uuid NOT NULL,
+        "TenantId" uuid NOT NULL,
+        "Url" character varying(2000) NOT NULL,
+        "EventFilter" character varying(4000) NOT NULL,
+        "Enabled" boolean NOT NULL,
+        "DisabledReason" character varying(500),
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "FailingSince" timestamp with time zone,
+        "PreviousSecretExpiresAt" timestamp with time zone,
+        CONSTRAINT "PK_relay_endpoints" PRIMARY KEY ("Id"),
+        CONSTRAINT "FK_relay_endpoints_tenants_TenantId" FOREIGN KEY ("TenantId") REFERENCES tenants ("Id") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125104157_AddRelay') THEN
+    CREATE TABLE relay_deliveries (
+        "Id" uuid NOT NULL,
+        "TenantId" uuid NOT NULL,
+        "EndpointId" uuid NOT NULL,
+        "HookEntryId" bigint,
+        "Event" character varying(200) NOT NULL,
+        "Payload" character varying(300000) NOT NULL,
+        "WebhookId" character varying(64) NOT NULL,
+        "Status" character varying(16) NOT NULL,
+        "Attempts" integer NOT NULL,
+        "NextAttemptAt" timestamp with time zone NOT NULL,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "LastAttemptAt" timestamp with time zone,
+        "LastStatus" integer,
+        "LatencyMs" bigint,
+        "ResponseExcerpt" character varying(500),
+        CONSTRAINT "PK_relay_deliveries" PRIMARY KEY ("Id"),
+        CONSTRAINT "FK_relay_deliveries_relay_endpoints_EndpointId" FOREIGN KEY ("EndpointId") REFERENCES relay_endpoints ("Id") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125104157_AddRelay') THEN
+    CREATE UNIQUE INDEX "IX_relay_deliveries_EndpointId_HookEntryId" ON relay_deliveries ("EndpointId", "HookEntryId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125104157_AddRelay') THEN
+    CREATE INDEX "IX_relay_deliveries_Status_NextAttemptAt" ON relay_deliveries ("Status", "NextAttemptAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125104157_AddRelay') THEN
+    CREATE INDEX "IX_relay_deliveries_TenantId_EndpointId_CreatedAt" ON relay_deliveries ("TenantId", "EndpointId", "CreatedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125104157_AddRelay') THEN
+    CREATE INDEX "IX_relay_endpoints_TenantId" ON relay_endpoints ("TenantId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125104157_AddRelay') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261125104157_AddRelay', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -860,3 +860,94 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125104201_AddRelay'
+)
+BEGIN
+    CREATE TABLE [relay_endpoints] (
+        [Id] uniqueidentifier NOT NULL,
+        [TenantId] uniqueidentifier NOT NULL,
+        [Url] nvarchar(2000) NOT NULL,
+        [EventFilter] nvarchar(4000) NOT NULL,
+        [Enabled] bit NOT NULL,
+        [DisabledReason] nvarchar(500) NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        [FailingSince] datetimeoffset NULL,
+        [PreviousSecretExpiresAt] datetimeoffset NULL,
+        CONSTRAINT [PK_relay_endpoints] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_relay_endpoints_tenants_TenantId] FOREIGN KEY ([TenantId]) REFERENCES [tenants] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125104201_AddRelay'
+)
+BEGIN
+    CREATE TABLE [relay_deliveries] (
+        [Id] uniqueidentifier NOT NULL,
+        [TenantId] uniqueidentifier NOT NULL,
+        [EndpointId] uniqueidentifier NOT NULL,
+        [HookEntryId] bigint NULL,
+        [Event] nvarchar(200) NOT NULL,
+        [Payload] nvarchar(max) NOT NULL,
+        [WebhookId] nvarchar(64) NOT NULL,
+        [Status] nvarchar(16) NOT NULL,
+        [Attempts] int NOT NULL,
+        [NextAttemptAt] datetimeoffset NOT NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        [LastAttemptAt] datetimeoffset NULL,
+        [LastStatus] int NULL,
+        [LatencyMs] bigint NULL,
+        [ResponseExcerpt] nvarchar(500) NULL,
+        CONSTRAINT [PK_relay_deliveries] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_relay_deliveries_relay_endpoints_EndpointId] FOREIGN KEY ([EndpointId]) REFERENCES [relay_endpoints] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125104201_AddRelay'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [IX_relay_deliveries_EndpointId_HookEntryId] ON [relay_deliveries] ([EndpointId], [HookEntryId]) WHERE [HookEntryId] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125104201_AddRelay'
+)
+BEGIN
+    CREATE INDEX [IX_relay_deliveries_Status_NextAttemptAt] ON [relay_deliveries] ([Status], [NextAttemptAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125104201_AddRelay'
+)
+BEGIN
+    CREATE INDEX [IX_relay_deliveries_TenantId_EndpointId_CreatedAt] ON [relay_deliveries] ([TenantId], [EndpointId], [CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125104201_AddRelay'
+)
+BEGIN
+    CREATE INDEX [IX_relay_endpoints_TenantId] ON [relay_endpoints] ([TenantId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125104201_AddRelay'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261125104201_AddRelay', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

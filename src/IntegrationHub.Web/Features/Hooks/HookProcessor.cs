@@ -2,8 +2,10 @@ using System.Text.Json.Nodes;
 using Hangfire;
 using IntegrationHub.Crisp;
 using IntegrationHub.Web.Features.Installations;
+using IntegrationHub.Web.Features.Relay;
 using IntegrationHub.Web.Infrastructure.Crisp;
 using IntegrationHub.Web.Infrastructure.Data;
+using IntegrationHub.Web.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 
 namespace IntegrationHub.Web.Features.Hooks;
@@ -17,6 +19,8 @@ public sealed class HookProcessor(
     InstallationLifecycle lifecycle,
     CrispClient crisp,
     PluginIdentity plugin,
+    IServiceScopeFactory scopes,
+    IBackgroundJobClient jobs,
     TimeProvider clock,
     ILogger<HookProcessor> logger)
 {
@@ -75,6 +79,30 @@ public sealed class HookProcessor(
     }
 
     private async Task<bool> DispatchAsync(HookInboxEntry entry, CancellationToken cancellationToken)
+    {
+        var handled = await HandleAsync(entry, cancellationToken);
+        var relayed = entry.WebsiteId is { } websiteId && await lifecycle.IsActiveAsync(websiteId, cancellationToken) && await RelayAsync(entry, websiteId, cancellationToken);
+        return handled || relayed;
+    }
+
+    /// <summary>
+    /// Every event of a website, handled or not, goes to the tenant's matching relay endpoints. Runs in the website's
+    /// own tenant scope; idempotent per hook entry, so a retried hook does not relay twice.
+    /// </summary>
+    private async Task<bool> RelayAsync(HookInboxEntry entry, Guid websiteId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Use(websiteId);
+        var added = await scope.ServiceProvider.GetRequiredService<RelayService>().EnqueueAsync(entry.Id, entry.Event, entry.Payload, cancellationToken);
+        if (added > 0)
+        {
+            jobs.Enqueue<RelaySender>(s => s.DrainAsync(CancellationToken.None));
+        }
+
+        return added > 0;
+    }
+
+    private async Task<bool> HandleAsync(HookInboxEntry entry, CancellationToken cancellationToken)
     {
         var root = JsonNode.Parse(entry.Payload)?.AsObject();
         var data = root?["data"] as JsonObject ?? [];

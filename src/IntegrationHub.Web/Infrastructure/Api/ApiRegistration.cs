@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using IntegrationHub.Web.Features.ApiKeys;
 using IntegrationHub.Web.Features.Kit;
+using IntegrationHub.Web.Features.Relay;
 using IntegrationHub.Web.Features.Rules;
 using IntegrationHub.Web.Features.Contacts;
 using IntegrationHub.Web.Features.Events;
@@ -78,6 +79,7 @@ public static class ApiRegistration
         api.MapRulesApi();
         api.MapEventsApi();
         api.MapContactsApi();
+        api.MapRelayApi();
 
         app.UseSwagger();
         app.UseSwaggerUI(options =>

@@ -1,5 +1,6 @@
 using IntegrationHub.Web.Features.ApiKeys;
 using IntegrationHub.Web.Features.Audit;
+using IntegrationHub.Web.Features.Relay;
 using IntegrationHub.Web.Features.Rules;
 using IntegrationHub.Web.Features.Credentials;
 using IntegrationHub.Web.Features.Delivery;
@@ -46,6 +47,7 @@ public static class HubServiceRegistration
         builder.AddHubDelivery(runJobs: !forCommandLine);
         builder.Services.AddScoped<AuditLog>();
         builder.AddHubRules();
+        builder.AddHubRelay();
         builder.Services.AddScoped<Features.Reports.TenantMetrics>();
         builder.Services.AddScoped<TenantDirectory>();
         builder.Services.AddScoped<ApiKeyService>();

@@ -3,6 +3,7 @@ using IntegrationHub.Web.Features.Delivery;
 using IntegrationHub.Web.Features.Hooks;
 using IntegrationHub.Web.Features.Idempotency;
 using IntegrationHub.Web.Features.Installations;
+using IntegrationHub.Web.Features.Relay;
 using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Web.Infrastructure.Jobs;
@@ -22,6 +23,7 @@ public sealed class RecurringJobsScheduler(IRecurringJobManager recurring, IBack
         recurring.AddOrUpdate<HookProcessor>("hooks-sweep", s => s.ProcessPendingAsync(CancellationToken.None), Cron.Minutely());
         // Safety net beside each node's dispatcher loop: visible in the dashboard, and enough on its own to finish work.
         recurring.AddOrUpdate<DeliveryDispatcher>("delivery-dispatch", d => d.DispatchAsync(CancellationToken.None), Cron.Minutely());
+        recurring.AddOrUpdate<RelaySender>("relay-drain", s => s.DrainAsync(CancellationToken.None), Cron.Minutely());
         recurring.AddOrUpdate<IdempotencyStore>("idempotency-purge", s => s.PurgeExpiredAsync(CancellationToken.None), Cron.Hourly());
         jobs.Enqueue<InstallationSync>(s => s.FullSyncAsync(CancellationToken.None));
         return Task.CompletedTask;

@@ -1,0 +1,96 @@
+using Hangfire;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace IntegrationHub.Web.Features.Relay;
+
+/// <summary><c>/api/v1/relay</c>: a tenant's webhook endpoints, their secrets (shown once) and deliveries.</summary>
+public static class RelayApi
+{
+    public sealed record RelayEndpointRequest(string? Url, IReadOnlyList<string>? Events);
+
+    public sealed record RelayEndpointResponse(Guid Id, string Url, IReadOnlyList<string> Events, bool Enabled, string? DisabledReason, DateTimeOffset CreatedAt, DateTimeOffset? FailingSince, DateTimeOffset? PreviousSecretExpiresAt);
+
+    public sealed record RelayEndpointCreatedResponse(RelayEndpointResponse Endpoint, string Secret);
+
+    public sealed record RelaySecretResponse(Guid EndpointId, string Secret, DateTimeOffset? PreviousSecretExpiresAt);
+
+    public sealed record RelayDeliveryResponse(Guid Id, Guid EndpointId, string Event, string WebhookId, string Status, int Attempts, DateTimeOffset NextAttemptAt, DateTimeOffset CreatedAt, DateTimeOffset? LastAttemptAt, int? LastStatus, long? LatencyMs, string? ResponseExcerpt);
+
+    public static RouteGroupBuilder MapRelayApi(this RouteGroupBuilder api)
+    {
+        var relay = api.MapGroup("/relay").WithTags("Relay");
+        relay.MapPost("/endpoints", CreateAsync).WithName("CreateRelayEndpoint")
+            .WithSummary("Register an endpoint; the signing secret is in this response only").ProducesValidationProblem();
+        relay.MapGet("/endpoints", ListAsync).WithName("ListRelayEndpoints").WithSummary("The website's relay endpoints");
+        relay.MapDelete("/endpoints/{id:guid}", DeleteAsync).WithName("DeleteRelayEndpoint").WithSummary("Delete an endpoint and its deliveries");
+        relay.MapPost("/endpoints/{id:guid}/rotate-secret", RotateAsync).WithName("RotateRelayEndpointSecret")
+            .WithSummary("New signing secret (shown once); the previous one keeps signing during the overlap");
+        relay.MapGet("/endpoints/{id:guid}/deliveries", DeliveriesAsync).WithName("ListRelayDeliveries").WithSummary("Recent deliveries to an endpoint, newest first");
+        relay.MapPost("/deliveries/{id:guid}/replay", ReplayAsync).WithName("ReplayRelayDelivery").WithSummary("Send a delivery again (new webhook id)");
+        return api;
+    }
+
+    internal static RelayEndpointResponse ToResponse(RelayEndpoint e) =>
+        new(e.Id, e.Url, e.Filters, e.Enabled, e.DisabledReason, e.CreatedAt, e.FailingSince, e.PreviousSecretExpiresAt);
+
+    internal static RelayDeliveryResponse ToResponse(RelayDelivery d) =>
+        new(d.Id, d.EndpointId, d.Event, d.WebhookId, d.Status, d.Attempts, d.NextAttemptAt, d.CreatedAt, d.LastAttemptAt, d.LastStatus, d.LatencyMs, d.ResponseExcerpt);
+
+    private static async Task<Results<Created<RelayEndpointCreatedResponse>, ValidationProblem>> CreateAsync(
+        RelayEndpointRequest? request, RelayService relay, Microsoft.Extensions.Options.IOptions<RelayOptions> options, CancellationToken cancellationToken)
+    {
+        var errors = relay.Validate(request?.Url, request?.Events);
+        if (errors.Count == 0 && await relay.CountAsync(cancellationToken) >= options.Value.MaxEndpointsPerTenant)
+        {
+            errors["url"] = [$"At most {options.Value.MaxEndpointsPerTenant} endpoints per website."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var created = await relay.CreateAsync(request!.Url!, request.Events!, cancellationToken);
+        return TypedResults.Created($"/api/v1/relay/endpoints/{created.Endpoint.Id:D}", new RelayEndpointCreatedResponse(ToResponse(created.Endpoint), created.Secret));
+    }
+
+    private static async Task<Ok<List<RelayEndpointResponse>>> ListAsync(RelayService relay, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await relay.ListAsync(cancellationToken)).Select(ToResponse).ToList());
+
+    private static async Task<Results<NoContent, NotFound>> DeleteAsync(Guid id, RelayService relay, CancellationToken cancellationToken) =>
+        await relay.DeleteAsync(id, cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<RelaySecretResponse>, NotFound>> RotateAsync(Guid id, RelayService relay, CancellationToken cancellationToken)
+    {
+        var secret = await relay.RotateSecretAsync(id, cancellationToken);
+        if (secret is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var endpoint = await relay.FindAsync(id, cancellationToken);
+        return TypedResults.Ok(new RelaySecretResponse(id, secret, endpoint?.PreviousSecretExpiresAt));
+    }
+
+    private static async Task<Results<Ok<List<RelayDeliveryResponse>>, NotFound>> DeliveriesAsync(Guid id, int? limit, RelayService relay, CancellationToken cancellationToken)
+    {
+        if (await relay.FindAsync(id, cancellationToken) is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        return TypedResults.Ok((await relay.DeliveriesAsync(id, Math.Clamp(limit ?? 50, 1, 200), cancellationToken)).Select(ToResponse).ToList());
+    }
+
+    private static async Task<Results<Accepted<RelayDeliveryResponse>, NotFound>> ReplayAsync(Guid id, RelayService relay, IBackgroundJobClient jobs, CancellationToken cancellationToken)
+    {
+        var replay = await relay.ReplayAsync(id, cancellationToken);
+        if (replay is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        jobs.Enqueue<RelaySender>(s => s.DrainAsync(CancellationToken.None));
+        return TypedResults.Accepted((string?)null, ToResponse(replay));
+    }
+}

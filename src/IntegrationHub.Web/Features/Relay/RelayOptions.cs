@@ -1,0 +1,21 @@
+namespace IntegrationHub.Web.Features.Relay;
+
+public sealed class RelayOptions
+{
+    public const string Section = "Relay";
+
+    /// <summary>Lets the relay reach loopback, link-local and private addresses (and plain http). Off in production.</summary>
+    public bool AllowPrivateTargets { get; set; }
+
+    /// <summary>How long a rotated-out secret keeps signing beside the new one.</summary>
+    public TimeSpan SecretOverlap { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>An endpoint whose deliveries kept failing this long is disabled.</summary>
+    public TimeSpan DisableAfter { get; set; } = TimeSpan.FromDays(3);
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    public int BatchSize { get; set; } = 100;
+
+    public int MaxEndpointsPerTenant { get; set; } = 20;
+}

@@ -1,0 +1,30 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Web.Features.Relay;
+
+public static class RelayRegistration
+{
+    public static WebApplicationBuilder AddHubRelay(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.Section);
+        builder.Services.AddScoped<RelayService>();
+        builder.Services.AddScoped<RelaySender>();
+        builder.Services.AddHttpClient(RelaySender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(services =>
+            {
+                var options = services.GetRequiredService<IOptions<RelayOptions>>();
+                return new SocketsHttpHandler
+                {
+                    AllowAutoRedirect = false,
+                    UseCookies = false,
+                    UseProxy = false,
+                    AutomaticDecompression = DecompressionMethods.None,
+                    ConnectTimeout = TimeSpan.FromSeconds(10),
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                    ConnectCallback = (context, cancellationToken) => RelaySsrfGuard.ConnectAsync(context, options.Value.AllowPrivateTargets, cancellationToken),
+                };
+            });
+        return builder;
+    }
+}

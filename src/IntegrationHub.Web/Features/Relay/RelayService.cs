@@ -1,0 +1,198 @@
+using IntegrationHub.Web.Features.Credentials;
+using IntegrationHub.Web.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Web.Features.Relay;
+
+/// <summary>The current tenant's relay endpoints and deliveries. Everything goes through the tenant query filter.</summary>
+public sealed class RelayService(HubDbContext db, TenantSecrets secrets, IOptions<RelayOptions> options, TimeProvider clock)
+{
+    public sealed record Created(RelayEndpoint Endpoint, string Secret);
+
+    public static string SecretName(Guid endpointId) => $"relay.endpoint.{endpointId:D}";
+
+    public static string PreviousSecretName(Guid endpointId) => $"relay.endpoint.{endpointId:D}.previous";
+
+    public Dictionary<string, string[]> Validate(string? url, IReadOnlyList<string>? events)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (RelaySsrfGuard.ValidateUrl(url, options.Value.AllowPrivateTargets) is { } urlError)
+        {
+            errors["url"] = [urlError];
+        }
+
+        if (events is null || events.Count == 0 || events.Count > 50
+            || events.Any(e => string.IsNullOrWhiteSpace(e) || e.Trim().Length > 200 || e.Contains('\n', StringComparison.Ordinal)))
+        {
+            errors["events"] = ["Between 1 and 50 event patterns of 1 to 200 characters (use * as a wildcard)."];
+        }
+
+        return errors;
+    }
+
+    public async Task<Created> CreateAsync(string url, IReadOnlyList<string> events, CancellationToken cancellationToken)
+    {
+        var endpoint = new RelayEndpoint
+        {
+            Id = Guid.NewGuid(),
+            Url = url.Trim(),
+            EventFilter = string.Join('\n', events.Select(e => e.Trim()).Distinct(StringComparer.Ordinal)),
+            CreatedAt = clock.GetUtcNow(),
+        };
+        db.Set<RelayEndpoint>().Add(endpoint);
+        var secret = RelaySignature.NewSecret();
+        await secrets.SetAsync(SecretName(endpoint.Id), secret, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return new Created(endpoint, secret);
+    }
+
+    public Task<int> CountAsync(CancellationToken cancellationToken) => db.Set<RelayEndpoint>().CountAsync(cancellationToken);
+
+    public Task<List<RelayEndpoint>> ListAsync(CancellationToken cancellationToken) =>
+        db.Set<RelayEndpoint>().AsNoTracking().OrderBy(e => e.CreatedAt).ToListAsync(cancellationToken);
+
+    public Task<RelayEndpoint?> FindAsync(Guid id, CancellationToken cancellationToken) =>
+        db.Set<RelayEndpoint>().FirstOrDefaultAsync(e => e.Id == id, cancellationToken);
+
+    public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var endpoint = await FindAsync(id, cancellationToken);
+        if (endpoint is null)
+        {
+            return false;
+        }
+
+        await db.Set<RelayDelivery>().Where(d => d.EndpointId == id).ExecuteDeleteAsync(cancellationToken);
+        db.Set<RelayEndpoint>().Remove(endpoint);
+        await secrets.RemoveAsync(SecretName(id), cancellationToken);
+        await secrets.RemoveAsync(PreviousSecretName(id), cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>A new secret, returned once; the current one keeps signing beside it until the overlap ends.</summary>
+    public async Task<string?> RotateSecretAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var endpoint = await FindAsync(id, cancellationToken);
+        if (endpoint is null)
+        {
+            return null;
+        }
+
+        var current = await secrets.GetAsync(SecretName(id), cancellationToken);
+        if (current is not null)
+        {
+            await secrets.SetAsync(PreviousSecretName(id), current, cancellationToken);
+            endpoint.PreviousSecretExpiresAt = clock.GetUtcNow() + options.Value.SecretOverlap;
+        }
+
+        var secret = RelaySignature.NewSecret();
+        await secrets.SetAsync(SecretName(id), secret, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return secret;
+    }
+
+    public async Task<bool> SetEnabledAsync(Guid id, bool enabled, CancellationToken cancellationToken)
+    {
+        var endpoint = await FindAsync(id, cancellationToken);
+        if (endpoint is null)
+        {
+            return false;
+        }
+
+        endpoint.Enabled = enabled;
+        endpoint.DisabledReason = enabled ? null : "Disabled by a member.";
+        endpoint.FailingSince = null;
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>The secrets that sign now: the current one, and the previous one while its overlap lasts.</summary>
+    public async Task<List<string>> SigningSecretsAsync(RelayEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        var list = new List<string>();
+        if (await secrets.GetAsync(SecretName(endpoint.Id), cancellationToken) is { } current)
+        {
+            list.Add(current);
+        }
+
+        if (endpoint.PreviousSecretExpiresAt is { } until && until > clock.GetUtcNow()
+            && await secrets.GetAsync(PreviousSecretName(endpoint.Id), cancellationToken) is { } previous)
+        {
+            list.Add(previous);
+        }
+
+        return list;
+    }
+
+    public async Task<List<RelayDelivery>> DeliveriesAsync(Guid? endpointId, int take, CancellationToken cancellationToken)
+    {
+        var query = db.Set<RelayDelivery>().AsNoTracking();
+        if (endpointId is { } id)
+        {
+            query = query.Where(d => d.EndpointId == id);
+        }
+
+        return await query.OrderByDescending(d => d.CreatedAt).Take(take).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>A new delivery of the same event and payload, with a new webhook id, due now.</summary>
+    public async Task<RelayDelivery?> ReplayAsync(Guid deliveryId, CancellationToken cancellationToken)
+    {
+        var original = await db.Set<RelayDelivery>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == deliveryId, cancellationToken);
+        if (original is null)
+        {
+            return null;
+        }
+
+        var now = clock.GetUtcNow();
+        var replay = new RelayDelivery
+        {
+            Id = Guid.NewGuid(),
+            EndpointId = original.EndpointId,
+            Event = original.Event,
+            Payload = original.Payload,
+            WebhookId = RelaySignature.NewWebhookId(),
+            CreatedAt = now,
+            NextAttemptAt = now,
+        };
+        db.Set<RelayDelivery>().Add(replay);
+        await db.SaveChangesAsync(cancellationToken);
+        return replay;
+    }
+
+    /// <summary>Fan-out of one stored hook: one delivery per enabled endpoint whose filter matches. Idempotent per hook.</summary>
+    public async Task<int> EnqueueAsync(long hookEntryId, string eventName, string payload, CancellationToken cancellationToken)
+    {
+        var endpoints = await db.Set<RelayEndpoint>().AsNoTracking().Where(e => e.Enabled).ToListAsync(cancellationToken);
+        var matching = endpoints.Where(e => RelayFilter.Matches(e.Filters, eventName)).Select(e => e.Id).ToList();
+        if (matching.Count == 0)
+        {
+            return 0;
+        }
+
+        var already = await db.Set<RelayDelivery>().AsNoTracking()
+            .Where(d => d.HookEntryId == hookEntryId && matching.Contains(d.EndpointId)).Select(d => d.EndpointId).ToListAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var added = 0;
+        foreach (var endpointId in matching.Except(already))
+        {
+            db.Set<RelayDelivery>().Add(new RelayDelivery
+            {
+                Id = Guid.NewGuid(),
+                EndpointId = endpointId,
+                HookEntryId = hookEntryId,
+                Event = eventName,
+                Payload = payload,
+                WebhookId = RelaySignature.NewWebhookId(),
+                CreatedAt = now,
+                NextAttemptAt = now,
+            });
+            added++;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return added;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace IntegrationHub.Web.Tests.Relay;
+
+/// <summary>A Kestrel receiver on 127.0.0.1:0 that records every request and answers with a chosen status.</summary>
+public sealed class LoopbackReceiver : IAsyncDisposable
+{
+    public sealed record Received(string Path, IReadOnlyDictionary<string, string> Headers, string Body);
+
+    private readonly WebApplication _app;
+
+    private LoopbackReceiver(WebApplication app) => _app = app;
+
+    public ConcurrentQueue<Received> Requests { get; } = new();
+
+    public int Status { get; set; } = 204;
+
+    public string Body { get; set; } = "";
+
+    public string? RedirectTo { get; set; }
+
+    public string BaseUrl { get; private set; } = "";
+
+    public static async Task<LoopbackReceiver> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var receiver = new LoopbackReceiver(app);
+        app.Run(async context =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            var body = await reader.ReadToEndAsync();
+            receiver.Requests.Enqueue(new Received(context.Request.Path, context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()), body));
+            if (receiver.RedirectTo is { } location)
+            {
+                context.Response.StatusCode = 302;
+                context.Response.Headers.Location = location;
+                return;
+            }
+
+            context.Response.StatusCode = receiver.Status;
+            await context.Response.WriteAsync(receiver.Body);
+        });
+        await app.StartAsync();
+        receiver.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return receiver;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,61 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using IntegrationHub.Web.Features.Members;
+using IntegrationHub.Web.Features.Relay;
+using IntegrationHub.Web.Tests.DashboardPages;
+using IntegrationHub.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace IntegrationHub.Web.Tests.Relay;
+
+/// <summary>The dashboard page <c>/t/{websiteId}/relay</c>: editors add endpoints and see the secret once; viewers read.</summary>
+public sealed class RelayPageTests(SqliteHubFixture fixture) : DashboardPageTestBase(fixture), IClassFixture<SqliteHubFixture>
+{
+    [Fact]
+    public async Task Editor_AddsEndpoint_SecretShownOnceThenNever()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var client = await MemberAsync(tenant, "editor@acme.example", TenantRole.Editor);
+        var page = $"/t/{tenant:D}/relay";
+
+        var response = await PostAsync(client, page, page, ("url", "https://hooks.acme.example/crisp"), ("events", "message:*, session:set_data"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("no-store", response.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
+        var secret = Regex.Match(await response.Content.ReadAsStringAsync(), "whsec_[A-Za-z0-9+/=]+").Value;
+        Assert.NotEmpty(secret);
+        var again = await client.GetStringAsync(page);
+        Assert.Contains("https://hooks.acme.example/crisp", again, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, again, StringComparison.Ordinal);
+        var entry = Assert.Single(await AuditAsync(tenant));
+        Assert.Equal(("editor@acme.example", "relay.endpoint.created"), (entry.Actor, entry.Action));
+        Assert.DoesNotContain(secret, await client.GetStringAsync($"/t/{tenant:D}/audit"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Viewer_ReadsButCannotChange_DisabledReasonShown()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            db.Add(new RelayEndpoint { Id = Guid.NewGuid(), Url = "https://hooks.acme.example/crisp", EventFilter = "*", CreatedAt = DateTimeOffset.UtcNow, Enabled = false, DisabledReason = "every delivery failed since Monday" });
+            await db.SaveChangesAsync();
+        }
+
+        var viewer = await MemberAsync(tenant, "viewer@acme.example", TenantRole.Viewer);
+        var html = await viewer.GetStringAsync($"/t/{tenant:D}/relay");
+        Assert.Contains("every delivery failed since Monday", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Add endpoint", html, StringComparison.Ordinal);
+
+        var editor = await MemberAsync(tenant, "editor@acme.example", TenantRole.Editor);
+        var token = await Browser.AntiforgeryTokenAsync(editor, $"/t/{tenant:D}/relay");
+        var post = await viewer.PostAsync($"/t/{tenant:D}/relay", new FormUrlEncodedContent(new Dictionary<string, string> { ["url"] = "https://x.example/h", ["events"] = "*", ["__RequestVerificationToken"] = token }));
+        Assert.NotEqual(HttpStatusCode.OK, post.StatusCode);
+        var (scope2, db2) = OpenScope(tenant);
+        await using (scope2)
+        {
+            Assert.Single(await db2.Set<RelayEndpoint>().ToListAsync());
+        }
+    }
+}
