@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using IntegrationHub.Web.Features.ApiKeys;
+using IntegrationHub.Web.Features.HookReactions;
 using IntegrationHub.Web.Features.Kit;
 using IntegrationHub.Web.Features.Rules;
 using IntegrationHub.Web.Features.Contacts;
@@ -78,6 +79,8 @@ public static class ApiRegistration
         api.MapRulesApi();
         api.MapEventsApi();
         api.MapContactsApi();
+        api.MapAutoRepliesApi();
+        api.MapWebsiteHookApi();
 
         app.UseSwagger();
         app.UseSwaggerUI(options =>
