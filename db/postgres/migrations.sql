@@ -777,7 +777,7 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125104155_AddHookReactions') THEN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125104824_AddHookReactions') THEN
     CREATE TABLE auto_reply_rules (
         "Id" uuid NOT NULL,
         "TenantId" uuid NOT NULL,
@@ -801,7 +801,7 @@ END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125104155_AddHookReactions') THEN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125104824_AddHookReactions') THEN
     CREATE TABLE conversation_states (
         "TenantId" uuid NOT NULL,
         "SessionId" character varying(100) NOT NULL,
@@ -809,6 +809,7 @@ BEGIN
         "UpdatedAt" timestamp with time zone NOT NULL,
         "LastOperatorMessageAt" timestamp with time zone,
         "LastAutoReplyAt" timestamp with time zone,
+        "LastHubMessageDeliveredAt" timestamp with time zone,
         CONSTRAINT "PK_conversation_states" PRIMARY KEY ("TenantId", "SessionId"),
         CONSTRAINT "FK_conversation_states_tenants_TenantId" FOREIGN KEY ("TenantId") REFERENCES tenants ("Id") ON DELETE CASCADE
     );
@@ -817,23 +818,23 @@ END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125104155_AddHookReactions') THEN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125104824_AddHookReactions') THEN
     CREATE INDEX "IX_auto_reply_rules_TenantId_Position" ON auto_reply_rules ("TenantId", "Position");
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125104155_AddHookReactions') THEN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125104824_AddHookReactions') THEN
     CREATE INDEX "IX_conversation_states_TenantId_LastAutoReplyAt" ON conversation_states ("TenantId", "LastAutoReplyAt");
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125104155_AddHookReactions') THEN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125104824_AddHookReactions') THEN
     INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
-    VALUES ('20261125104155_AddHookReactions', '10.0.15');
+    VALUES ('20261125104824_AddHookReactions', '10.0.15');
     END IF;
 END $EF$;
 COMMIT;

@@ -863,7 +863,7 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125104159_AddHookReactions'
+    WHERE [MigrationId] = N'20261125104828_AddHookReactions'
 )
 BEGIN
     CREATE TABLE [auto_reply_rules] (
@@ -888,7 +888,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125104159_AddHookReactions'
+    WHERE [MigrationId] = N'20261125104828_AddHookReactions'
 )
 BEGIN
     CREATE TABLE [conversation_states] (
@@ -898,6 +898,7 @@ BEGIN
         [UpdatedAt] datetimeoffset NOT NULL,
         [LastOperatorMessageAt] datetimeoffset NULL,
         [LastAutoReplyAt] datetimeoffset NULL,
+        [LastHubMessageDeliveredAt] datetimeoffset NULL,
         CONSTRAINT [PK_conversation_states] PRIMARY KEY ([TenantId], [SessionId]),
         CONSTRAINT [FK_conversation_states_tenants_TenantId] FOREIGN KEY ([TenantId]) REFERENCES [tenants] ([Id]) ON DELETE CASCADE
     );
@@ -905,7 +906,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125104159_AddHookReactions'
+    WHERE [MigrationId] = N'20261125104828_AddHookReactions'
 )
 BEGIN
     CREATE INDEX [IX_auto_reply_rules_TenantId_Position] ON [auto_reply_rules] ([TenantId], [Position]);
@@ -913,7 +914,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125104159_AddHookReactions'
+    WHERE [MigrationId] = N'20261125104828_AddHookReactions'
 )
 BEGIN
     CREATE INDEX [IX_conversation_states_TenantId_LastAutoReplyAt] ON [conversation_states] ([TenantId], [LastAutoReplyAt]);
@@ -921,11 +922,11 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125104159_AddHookReactions'
+    WHERE [MigrationId] = N'20261125104828_AddHookReactions'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261125104159_AddHookReactions', N'10.0.15');
+    VALUES (N'20261125104828_AddHookReactions', N'10.0.15');
 END;
 
 COMMIT;

@@ -55,6 +55,22 @@ public abstract class HookReactionsTests(IHubFixture fixture) : ApiTestBase(fixt
     }
 
     [Fact]
+    public async Task MessageReceived_EchoOfAutoReply_TrackedAsDeliveredNotAsOperatorAnswer()
+    {
+        var (tenant, _) = await AutoReplyTenantAsync(PriceRules);
+        await VisitorMessageAsync(tenant, "session_echo", "price?");
+
+        await PostAndProcessAsync(SignedHooks.Body("message:received", tenant, new JsonObject
+        {
+            ["session_id"] = "session_echo", ["from"] = "operator", ["type"] = "text", ["content"] = "Our prices are at /pricing.", ["fingerprint"] = ++_fingerprint,
+        }));
+
+        var state = await StateAsync(tenant, "session_echo");
+        Assert.NotNull(state?.LastHubMessageDeliveredAt);
+        Assert.Null(state!.LastOperatorMessageAt);
+    }
+
+    [Fact]
     public async Task AutoReply_TenantWideCap_StopsAcrossConversations()
     {
         var (tenant, _) = await AutoReplyTenantAsync(PriceRules.Replace("\"cap_per_hour\": 20", "\"cap_per_hour\": 2", StringComparison.Ordinal));

@@ -20,6 +20,9 @@ public sealed class ConversationState : ITenantOwned
     public DateTimeOffset? LastOperatorMessageAt { get; set; }
 
     public DateTimeOffset? LastAutoReplyAt { get; set; }
+
+    /// <summary>When Crisp last reported (message:received) a message the hub sent into this conversation.</summary>
+    public DateTimeOffset? LastHubMessageDeliveredAt { get; set; }
 }
 
 /// <summary>One auto-reply rule of a tenant. Window and cap are tenant-wide and copied on every rule of a tenant.</summary>

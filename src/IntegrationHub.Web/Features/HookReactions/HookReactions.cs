@@ -91,10 +91,33 @@ public sealed class HookReactionService(HubDbContext db, CrispCallOutbox outbox,
         var row = await GetOrAddAsync(sessionId!, cancellationToken);
         var now = clock.GetUtcNow();
         row.UpdatedAt = now;
-        row.LastOperatorMessageAt = now;
+        if (await SentByHubAsync(sessionId!, Text(data, "content"), now, cancellationToken))
+        {
+            // Delivery tracking: Crisp confirms a message the hub sent; it is not an operator's answer.
+            row.LastHubMessageDeliveredAt = now;
+        }
+        else
+        {
+            row.LastOperatorMessageAt = now;
+        }
 
         await db.SaveChangesAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>Whether a text message with this content went out through the outbox into this conversation in the last day.</summary>
+    private async Task<bool> SentByHubAsync(string sessionId, string? content, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(content))
+        {
+            return false;
+        }
+
+        var since = now - TimeSpan.FromDays(1);
+        var payloads = await db.Set<CrispCall>().AsNoTracking()
+            .Where(c => c.Kind == CrispCallKinds.ConversationMessage && c.CreatedAt >= since && c.Payload.Contains(sessionId))
+            .OrderByDescending(c => c.Id).Select(c => c.Payload).Take(50).ToListAsync(cancellationToken);
+        return payloads.Any(p => JsonNode.Parse(p) is JsonObject o && Text(o, "session_id") == sessionId && Text(o, "content") == content);
     }
 
     private async Task<bool> VisitorMessageAsync(JsonObject data, CancellationToken cancellationToken)

@@ -554,6 +554,9 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("LastAutoReplyAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("LastHubMessageDeliveredAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset?>("LastOperatorMessageAt")
                         .HasColumnType("timestamp with time zone");
 

@@ -555,6 +555,9 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("LastAutoReplyAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<DateTimeOffset?>("LastHubMessageDeliveredAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<DateTimeOffset?>("LastOperatorMessageAt")
                         .HasColumnType("datetimeoffset");
 

@@ -543,6 +543,9 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<long?>("LastAutoReplyAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("LastHubMessageDeliveredAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("LastOperatorMessageAt")
                         .HasColumnType("INTEGER");
 

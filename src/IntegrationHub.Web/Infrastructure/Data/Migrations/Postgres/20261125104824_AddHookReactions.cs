@@ -50,7 +50,8 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Postgres
                     State = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     LastOperatorMessageAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    LastAutoReplyAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    LastAutoReplyAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LastHubMessageDeliveredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {

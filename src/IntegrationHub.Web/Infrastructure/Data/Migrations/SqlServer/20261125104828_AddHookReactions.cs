@@ -50,7 +50,8 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.SqlServer
                     State = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: true),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
                     LastOperatorMessageAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    LastAutoReplyAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    LastAutoReplyAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    LastHubMessageDeliveredAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {

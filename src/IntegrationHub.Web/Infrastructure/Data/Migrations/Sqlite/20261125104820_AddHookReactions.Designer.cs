@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteHubDbContext))]
-    [Migration("20261125104150_AddHookReactions")]
+    [Migration("20261125104820_AddHookReactions")]
     partial class AddHookReactions
     {
         /// <inheritdoc />
@@ -544,6 +544,9 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("LastAutoReplyAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastHubMessageDeliveredAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("LastOperatorMessageAt")

@@ -50,7 +50,8 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Sqlite
                     State = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     LastOperatorMessageAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    LastAutoReplyAt = table.Column<long>(type: "INTEGER", nullable: true)
+                    LastAutoReplyAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastHubMessageDeliveredAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
