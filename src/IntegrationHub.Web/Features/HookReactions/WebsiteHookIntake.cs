@@ -25,7 +25,8 @@ public static class WebsiteHookIntake
 
     public static IEndpointRouteBuilder MapWebsiteHookIntake(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/crisp/hooks/website/{websiteId:guid}", HandleAsync).AllowAnonymous().ExcludeFromDescription().DisableAntiforgery();
+        // Not named {websiteId}: that route value is the dashboard's membership-checked tenant key.
+        endpoints.MapPost("/crisp/hooks/website/{hookWebsiteId:guid}", HandleAsync).AllowAnonymous().ExcludeFromDescription().DisableAntiforgery();
         return endpoints;
     }
 
@@ -62,7 +63,7 @@ public static class WebsiteHookIntake
     private static string Base(HttpContext http) => $"{http.Request.Scheme}://{http.Request.Host}";
 
     private static async Task<IResult> HandleAsync(
-        Guid websiteId,
+        Guid hookWebsiteId,
         HttpContext http,
         HubDbContext db,
         TenantContext tenant,
@@ -73,6 +74,7 @@ public static class WebsiteHookIntake
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
+        var websiteId = hookWebsiteId;
         var logger = loggers.CreateLogger(typeof(WebsiteHookIntake));
         var given = http.Request.Query["key"].ToString();
         if (given.Length is 0 or > 200
