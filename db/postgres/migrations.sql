@@ -856,3 +856,69 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125104824_AddHookReactions') THEN
+    CREATE TABLE auto_reply_rules (
+        "Id" uuid NOT NULL,
+        "TenantId" uuid NOT NULL,
+        "Position" integer NOT NULL,
+        "Enabled" boolean NOT NULL,
+        "Name" character varying(200) NOT NULL,
+        "Trigger" character varying(40) NOT NULL,
+        "TextContains" character varying(500),
+        "TimeZone" character varying(100),
+        "Days" character varying(20),
+        "FromMinute" integer,
+        "ToMinute" integer,
+        "ReplyText" character varying(4000) NOT NULL,
+        "WindowMinutes" integer NOT NULL,
+        "CapPerHour" integer NOT NULL,
+        CONSTRAINT "PK_auto_reply_rules" PRIMARY KEY ("Id"),
+        CONSTRAINT "FK_auto_reply_rules_tenants_TenantId" FOREIGN KEY ("TenantId") REFERENCES tenants ("Id") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125104824_AddHookReactions') THEN
+    CREATE TABLE conversation_states (
+        "TenantId" uuid NOT NULL,
+        "SessionId" character varying(100) NOT NULL,
+        "State" character varying(40),
+        "UpdatedAt" timestamp with time zone NOT NULL,
+        "LastOperatorMessageAt" timestamp with time zone,
+        "LastAutoReplyAt" timestamp with time zone,
+        "LastHubMessageDeliveredAt" timestamp with time zone,
+        CONSTRAINT "PK_conversation_states" PRIMARY KEY ("TenantId", "SessionId"),
+        CONSTRAINT "FK_conversation_states_tenants_TenantId" FOREIGN KEY ("TenantId") REFERENCES tenants ("Id") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125104824_AddHookReactions') THEN
+    CREATE INDEX "IX_auto_reply_rules_TenantId_Position" ON auto_reply_rules ("TenantId", "Position");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125104824_AddHookReactions') THEN
+    CREATE INDEX "IX_conversation_states_TenantId_LastAutoReplyAt" ON conversation_states ("TenantId", "LastAutoReplyAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125104824_AddHookReactions') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261125104824_AddHookReactions', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -951,3 +951,75 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125104828_AddHookReactions'
+)
+BEGIN
+    CREATE TABLE [auto_reply_rules] (
+        [Id] uniqueidentifier NOT NULL,
+        [TenantId] uniqueidentifier NOT NULL,
+        [Position] int NOT NULL,
+        [Enabled] bit NOT NULL,
+        [Name] nvarchar(200) NOT NULL,
+        [Trigger] nvarchar(40) NOT NULL,
+        [TextContains] nvarchar(500) NULL,
+        [TimeZone] nvarchar(100) NULL,
+        [Days] nvarchar(20) NULL,
+        [FromMinute] int NULL,
+        [ToMinute] int NULL,
+        [ReplyText] nvarchar(4000) NOT NULL,
+        [WindowMinutes] int NOT NULL,
+        [CapPerHour] int NOT NULL,
+        CONSTRAINT [PK_auto_reply_rules] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_auto_reply_rules_tenants_TenantId] FOREIGN KEY ([TenantId]) REFERENCES [tenants] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125104828_AddHookReactions'
+)
+BEGIN
+    CREATE TABLE [conversation_states] (
+        [TenantId] uniqueidentifier NOT NULL,
+        [SessionId] nvarchar(100) NOT NULL,
+        [State] nvarchar(40) NULL,
+        [UpdatedAt] datetimeoffset NOT NULL,
+        [LastOperatorMessageAt] datetimeoffset NULL,
+        [LastAutoReplyAt] datetimeoffset NULL,
+        [LastHubMessageDeliveredAt] datetimeoffset NULL,
+        CONSTRAINT [PK_conversation_states] PRIMARY KEY ([TenantId], [SessionId]),
+        CONSTRAINT [FK_conversation_states_tenants_TenantId] FOREIGN KEY ([TenantId]) REFERENCES [tenants] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125104828_AddHookReactions'
+)
+BEGIN
+    CREATE INDEX [IX_auto_reply_rules_TenantId_Position] ON [auto_reply_rules] ([TenantId], [Position]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125104828_AddHookReactions'
+)
+BEGIN
+    CREATE INDEX [IX_conversation_states_TenantId_LastAutoReplyAt] ON [conversation_states] ([TenantId], [LastAutoReplyAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125104828_AddHookReactions'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261125104828_AddHookReactions', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -77,6 +77,12 @@ public static class HookIntake
             return Problem(StatusCodes.Status400BadRequest, error);
         }
 
+        return await StoreAsync(db, jobs, clock, envelope, body, cancellationToken);
+    }
+
+    /// <summary>Stores a verified hook under its dedup key and enqueues its processing; a duplicate is acknowledged.</summary>
+    internal static async Task<IResult> StoreAsync(HubDbContext db, IBackgroundJobClient jobs, TimeProvider clock, HookEnvelope envelope, byte[] body, CancellationToken cancellationToken)
+    {
         var entry = new HookInboxEntry
         {
             DedupKey = DedupKey(envelope, body),
@@ -112,7 +118,7 @@ public static class HookIntake
         return Results.Ok(new { status = "accepted" });
     }
 
-    private static async Task<byte[]?> ReadBodyAsync(HttpContext http, int limit, CancellationToken cancellationToken)
+    internal static async Task<byte[]?> ReadBodyAsync(HttpContext http, int limit, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
@@ -141,7 +147,7 @@ public static class HookIntake
         return (now - sent).Duration() <= tolerance;
     }
 
-    private static bool IsJsonContentType(string? contentType) =>
+    internal static bool IsJsonContentType(string? contentType) =>
         contentType is not null
         && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
         && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));

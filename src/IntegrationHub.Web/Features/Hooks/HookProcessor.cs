@@ -136,9 +136,25 @@ public sealed class HookProcessor(
                 await lifecycle.InstallOrUpdateAsync(new CrispInstall(websiteId, null, data["settings"] as JsonObject ?? []), cancellationToken);
                 return true;
 
+            case var name when HookReactions.HookReactionService.Events.Contains(name):
+                return await ReactAsync(websiteId, name, data, cancellationToken);
+
             default:
                 logger.LogDebug("Hook {Event} for {WebsiteId}: no reaction.", entry.Event, websiteId);
                 return false;
         }
+    }
+
+    /// <summary>Tenant reactions run in their own scope acting for the hook's website, and only for an active tenant.</summary>
+    private async Task<bool> ReactAsync(Guid websiteId, string eventName, JsonObject data, CancellationToken cancellationToken)
+    {
+        if (!await lifecycle.IsActiveAsync(websiteId, cancellationToken))
+        {
+            return false;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Use(websiteId);
+        return await scope.ServiceProvider.GetRequiredService<HookReactions.HookReactionService>().ReactAsync(eventName, data, cancellationToken);
     }
 }

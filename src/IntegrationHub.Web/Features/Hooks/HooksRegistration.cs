@@ -7,6 +7,7 @@ public static class HooksRegistration
         builder.Services.AddOptions<HookOptions>().BindConfiguration(HookOptions.Section);
         builder.Services.AddSingleton<HookSecretSource>();
         builder.Services.AddScoped<HookProcessor>();
+        builder.Services.AddScoped<HookReactions.HookReactionService>();
         return builder;
     }
 }

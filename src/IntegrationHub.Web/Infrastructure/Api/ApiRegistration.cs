@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using IntegrationHub.Web.Features.ApiKeys;
+using IntegrationHub.Web.Features.HookReactions;
 using IntegrationHub.Web.Features.Kit;
 using IntegrationHub.Web.Features.Relay;
 using IntegrationHub.Web.Features.Rules;
@@ -80,6 +81,8 @@ public static class ApiRegistration
         api.MapEventsApi();
         api.MapContactsApi();
         api.MapRelayApi();
+        api.MapAutoRepliesApi();
+        api.MapWebsiteHookApi();
 
         app.UseSwagger();
         app.UseSwaggerUI(options =>

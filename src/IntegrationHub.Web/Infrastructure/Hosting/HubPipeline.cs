@@ -1,4 +1,5 @@
 using IntegrationHub.Web.Features.Health;
+using IntegrationHub.Web.Features.HookReactions;
 using IntegrationHub.Web.Features.Hooks;
 using IntegrationHub.Web.Features.Members;
 using IntegrationHub.Web.Infrastructure.Crisp;
@@ -45,6 +46,7 @@ public static class HubPipeline
 
         app.MapHubHealthChecks();
         app.MapHookIntake();
+        app.MapWebsiteHookIntake();
         app.MapHubCrisp();
         app.MapHubApi();
         app.MapHubJobsDashboard();

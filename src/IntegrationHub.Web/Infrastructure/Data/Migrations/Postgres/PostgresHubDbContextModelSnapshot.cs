@@ -481,6 +481,99 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Postgres
                     b.ToTable("product_events", (string)null);
                 });
 
+            modelBuilder.Entity("IntegrationHub.Web.Features.HookReactions.AutoReplyRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("CapPerHour")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Days")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<int?>("FromMinute")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ReplyText")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("TextContains")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("TimeZone")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int?>("ToMinute")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<int>("WindowMinutes")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "Position");
+
+                    b.ToTable("auto_reply_rules", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.HookReactions.ConversationState", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset?>("LastAutoReplyAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LastHubMessageDeliveredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LastOperatorMessageAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("State")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("TenantId", "SessionId");
+
+                    b.HasIndex("TenantId", "LastAutoReplyAt");
+
+                    b.ToTable("conversation_states", (string)null);
+                });
+
             modelBuilder.Entity("IntegrationHub.Web.Features.Hooks.HookInboxEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -1146,6 +1239,24 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("IntegrationHub.Web.Features.Events.ProductEvent", b =>
+                {
+                    b.HasOne("IntegrationHub.Web.Features.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.HookReactions.AutoReplyRule", b =>
+                {
+                    b.HasOne("IntegrationHub.Web.Features.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.HookReactions.ConversationState", b =>
                 {
                     b.HasOne("IntegrationHub.Web.Features.Tenants.Tenant", null)
                         .WithMany()

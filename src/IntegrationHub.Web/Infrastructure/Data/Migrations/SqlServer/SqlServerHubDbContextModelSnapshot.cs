@@ -482,6 +482,99 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.SqlServer
                     b.ToTable("product_events", (string)null);
                 });
 
+            modelBuilder.Entity("IntegrationHub.Web.Features.HookReactions.AutoReplyRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("CapPerHour")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Days")
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("bit");
+
+                    b.Property<int?>("FromMinute")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("int");
+
+                    b.Property<string>("ReplyText")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("TextContains")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<string>("TimeZone")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<int?>("ToMinute")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
+                    b.Property<int>("WindowMinutes")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "Position");
+
+                    b.ToTable("auto_reply_rules", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.HookReactions.ConversationState", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<DateTimeOffset?>("LastAutoReplyAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("LastHubMessageDeliveredAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("LastOperatorMessageAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("State")
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("TenantId", "SessionId");
+
+                    b.HasIndex("TenantId", "LastAutoReplyAt");
+
+                    b.ToTable("conversation_states", (string)null);
+                });
+
             modelBuilder.Entity("IntegrationHub.Web.Features.Hooks.HookInboxEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -1150,6 +1243,24 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.SqlServer
                 });
 
             modelBuilder.Entity("IntegrationHub.Web.Features.Events.ProductEvent", b =>
+                {
+                    b.HasOne("IntegrationHub.Web.Features.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.HookReactions.AutoReplyRule", b =>
+                {
+                    b.HasOne("IntegrationHub.Web.Features.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.HookReactions.ConversationState", b =>
                 {
                     b.HasOne("IntegrationHub.Web.Features.Tenants.Tenant", null)
                         .WithMany()

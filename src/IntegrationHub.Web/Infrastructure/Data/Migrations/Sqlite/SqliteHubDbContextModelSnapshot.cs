@@ -470,6 +470,99 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("product_events", (string)null);
                 });
 
+            modelBuilder.Entity("IntegrationHub.Web.Features.HookReactions.AutoReplyRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CapPerHour")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Days")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("FromMinute")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReplyText")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TextContains")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TimeZone")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ToMinute")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("WindowMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "Position");
+
+                    b.ToTable("auto_reply_rules", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.HookReactions.ConversationState", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastAutoReplyAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastHubMessageDeliveredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastOperatorMessageAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TenantId", "SessionId");
+
+                    b.HasIndex("TenantId", "LastAutoReplyAt");
+
+                    b.ToTable("conversation_states", (string)null);
+                });
+
             modelBuilder.Entity("IntegrationHub.Web.Features.Hooks.HookInboxEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -1129,6 +1222,24 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("IntegrationHub.Web.Features.Events.ProductEvent", b =>
+                {
+                    b.HasOne("IntegrationHub.Web.Features.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.HookReactions.AutoReplyRule", b =>
+                {
+                    b.HasOne("IntegrationHub.Web.Features.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.HookReactions.ConversationState", b =>
                 {
                     b.HasOne("IntegrationHub.Web.Features.Tenants.Tenant", null)
                         .WithMany()

@@ -1,0 +1,257 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using IntegrationHub.Web.Features.CrispSettings;
+using IntegrationHub.Web.Features.Delivery;
+using IntegrationHub.Web.Features.Delivery.Executors;
+using IntegrationHub.Web.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace IntegrationHub.Web.Features.HookReactions;
+
+/// <summary>
+/// What the hub does with a tenant's hooks beyond the plugin lifecycle: the people cache, conversation state and
+/// auto-replies. Runs in a scope whose tenant context is the hook's website.
+/// </summary>
+public sealed class HookReactionService(HubDbContext db, CrispCallOutbox outbox, TimeProvider clock, ILogger<HookReactionService> logger)
+{
+    public static readonly string[] Events = ["people:profile:created", "people:bind:session", "session:set_state", "message:send", "message:received"];
+
+    /// <summary>True when the hook changed something.</summary>
+    public async Task<bool> ReactAsync(string eventName, JsonObject data, CancellationToken cancellationToken)
+    {
+        switch (eventName)
+        {
+            case "people:profile:created":
+                return await RememberPersonAsync(Text(data, "email"), Text(data, "people_id"), cancellationToken);
+            case "people:bind:session":
+                // The bind carries session and people ids; an email is only cached when the payload has one.
+                return await RememberPersonAsync(Text(data, "email"), Text(data, "people_id"), cancellationToken);
+            case "session:set_state":
+                return await SetStateAsync(Text(data, "session_id"), Text(data, "state"), cancellationToken);
+            case "message:received":
+                return await OperatorMessageAsync(data, cancellationToken);
+            case "message:send":
+                return await VisitorMessageAsync(data, cancellationToken);
+            default:
+                return false;
+        }
+    }
+
+    private async Task<bool> RememberPersonAsync(string? email, string? peopleId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(email) || string.IsNullOrWhiteSpace(peopleId) || email.Length > 320 || peopleId.Length > 100)
+        {
+            return false;
+        }
+
+        var key = PeopleCache.Key(email);
+        var row = await db.Set<CrispPeopleEntry>().FirstOrDefaultAsync(p => p.Email == key, cancellationToken);
+        if (row is null)
+        {
+            db.Set<CrispPeopleEntry>().Add(new CrispPeopleEntry { Email = key, PeopleId = peopleId, UpdatedAt = clock.GetUtcNow() });
+        }
+        else
+        {
+            row.PeopleId = peopleId;
+            row.UpdatedAt = clock.GetUtcNow();
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    private async Task<bool> SetStateAsync(string? sessionId, string? state, CancellationToken cancellationToken)
+    {
+        if (!ValidSession(sessionId) || string.IsNullOrWhiteSpace(state) || state.Length > 40)
+        {
+            return false;
+        }
+
+        var row = await GetOrAddAsync(sessionId!, cancellationToken);
+        row.State = state;
+        row.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    private async Task<bool> OperatorMessageAsync(JsonObject data, CancellationToken cancellationToken)
+    {
+        var sessionId = Text(data, "session_id");
+        if (!ValidSession(sessionId) || Text(data, "from") != "operator")
+        {
+            return false;
+        }
+
+        // Notes are internal: they do not answer the visitor.
+        if (Text(data, "type") == "note")
+        {
+            return false;
+        }
+
+        var row = await GetOrAddAsync(sessionId!, cancellationToken);
+        var now = clock.GetUtcNow();
+        row.UpdatedAt = now;
+        if (await SentByHubAsync(sessionId!, Text(data, "content"), now, cancellationToken))
+        {
+            // Delivery tracking: Crisp confirms a message the hub sent; it is not an operator's answer.
+            row.LastHubMessageDeliveredAt = now;
+        }
+        else
+        {
+            row.LastOperatorMessageAt = now;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Whether a text message with this content went out through the outbox into this conversation in the last day.</summary>
+    private async Task<bool> SentByHubAsync(string sessionId, string? content, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(content))
+        {
+            return false;
+        }
+
+        var since = now - TimeSpan.FromDays(1);
+        var payloads = await db.Set<CrispCall>().AsNoTracking()
+            .Where(c => c.Kind == CrispCallKinds.ConversationMessage && c.CreatedAt >= since && c.Payload.Contains(sessionId))
+            .OrderByDescending(c => c.Id).Select(c => c.Payload).Take(50).ToListAsync(cancellationToken);
+        return payloads.Any(p => JsonNode.Parse(p) is JsonObject o && Text(o, "session_id") == sessionId && Text(o, "content") == content);
+    }
+
+    private async Task<bool> VisitorMessageAsync(JsonObject data, CancellationToken cancellationToken)
+    {
+        var sessionId = Text(data, "session_id");
+        if (!ValidSession(sessionId) || Text(data, "from") != "user")
+        {
+            return false;
+        }
+
+        var tenant = await db.Tenants.AsNoTracking().SingleOrDefaultAsync(cancellationToken);
+        if (tenant is null || !TenantSettings.Parse(tenant.SettingsJson).Features.AutoReplies)
+        {
+            return false;
+        }
+
+        var rules = await db.Set<AutoReplyRule>().AsNoTracking().Where(r => r.Enabled).OrderBy(r => r.Position).ToListAsync(cancellationToken);
+        if (rules.Count == 0)
+        {
+            return false;
+        }
+
+        var now = clock.GetUtcNow();
+        var existing = await db.Set<ConversationState>().AsNoTracking().FirstOrDefaultAsync(s => s.SessionId == sessionId, cancellationToken);
+        var first = existing is null || (existing.LastAutoReplyAt is null && existing.LastOperatorMessageAt is null && existing.State is null);
+        var text = data["content"]?.GetValueKind() == JsonValueKind.String ? data["content"]!.GetValue<string>() : string.Empty;
+        var rule = rules.FirstOrDefault(r => Matches(r, first, text, now));
+        if (rule is null)
+        {
+            return false;
+        }
+
+        var windowStart = now - TimeSpan.FromMinutes(Math.Max(60, rule.WindowMinutes));
+        if (existing is not null && (existing.LastAutoReplyAt >= windowStart || existing.LastOperatorMessageAt >= windowStart))
+        {
+            logger.LogDebug("Auto-reply for {Session} skipped: window.", sessionId);
+            return false;
+        }
+
+        var hourAgo = now - TimeSpan.FromHours(1);
+        if (await db.Set<ConversationState>().CountAsync(s => s.LastAutoReplyAt >= hourAgo, cancellationToken) >= rule.CapPerHour)
+        {
+            logger.LogInformation("Auto-reply for {Session} skipped: tenant-wide cap of {Cap} per hour reached.", sessionId, rule.CapPerHour);
+            return false;
+        }
+
+        // Claim the conversation and stage the message in one commit: a crash leaves both or neither.
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (existing is null)
+            {
+                db.Set<ConversationState>().Add(new ConversationState { SessionId = sessionId!, UpdatedAt = now, LastAutoReplyAt = now });
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            else
+            {
+                var claimed = await db.Set<ConversationState>()
+                    .Where(s => s.SessionId == sessionId
+                        && (s.LastAutoReplyAt == null || s.LastAutoReplyAt < windowStart)
+                        && (s.LastOperatorMessageAt == null || s.LastOperatorMessageAt < windowStart))
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastAutoReplyAt, now).SetProperty(x => x.UpdatedAt, now), cancellationToken);
+                if (claimed == 0)
+                {
+                    return false;
+                }
+            }
+
+            outbox.Enqueue(CrispCallKinds.ConversationMessage, new { session_id = sessionId, content = rule.ReplyText }, orderingKey: "auto-reply:" + sessionId);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            logger.LogInformation("Auto-reply '{Rule}' queued for {Session}.", rule.Name, sessionId);
+            return true;
+        });
+    }
+
+    public static bool Matches(AutoReplyRule rule, bool firstMessage, string text, DateTimeOffset now) => rule.Trigger switch
+    {
+        AutoReplyTriggers.FirstMessage => firstMessage,
+        AutoReplyTriggers.TextContains => !string.IsNullOrEmpty(rule.TextContains) && text.Contains(rule.TextContains, StringComparison.OrdinalIgnoreCase),
+        AutoReplyTriggers.OutsideBusinessHours => IsOutsideBusinessHours(rule, now),
+        _ => false,
+    };
+
+    public static bool IsOutsideBusinessHours(AutoReplyRule rule, DateTimeOffset now)
+    {
+        if (rule.FromMinute is not { } from || rule.ToMinute is not { } to)
+        {
+            return false;
+        }
+
+        var zone = TryZone(rule.TimeZone);
+        if (zone is null)
+        {
+            return false;
+        }
+
+        var local = TimeZoneInfo.ConvertTime(now, zone);
+        var days = (rule.Days ?? "1,2,3,4,5").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (!days.Contains(((int)local.DayOfWeek).ToString(System.Globalization.CultureInfo.InvariantCulture)))
+        {
+            return true;
+        }
+
+        var minute = (local.Hour * 60) + local.Minute;
+        return minute < from || minute >= to;
+    }
+
+    public static TimeZoneInfo? TryZone(string? id)
+    {
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            return TimeZoneInfo.Utc;
+        }
+
+        return TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : null;
+    }
+
+    private async Task<ConversationState> GetOrAddAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var row = await db.Set<ConversationState>().FirstOrDefaultAsync(s => s.SessionId == sessionId, cancellationToken);
+        if (row is null)
+        {
+            row = new ConversationState { SessionId = sessionId, UpdatedAt = clock.GetUtcNow() };
+            db.Set<ConversationState>().Add(row);
+        }
+
+        return row;
+    }
+
+    private static bool ValidSession(string? sessionId) => !string.IsNullOrWhiteSpace(sessionId) && sessionId.Length <= 100;
+
+    private static string? Text(JsonObject data, string name) =>
+        data[name] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
+}

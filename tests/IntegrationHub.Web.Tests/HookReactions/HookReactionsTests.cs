@@ -1,0 +1,326 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using IntegrationHub.Web.Features.Delivery;
+using IntegrationHub.Web.Features.HookReactions;
+using IntegrationHub.Web.Features.Hooks;
+using IntegrationHub.Web.Infrastructure.Tenancy;
+using IntegrationHub.Web.Tests.Api;
+using IntegrationHub.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IntegrationHub.Web.Tests.HookReactions;
+
+/// <summary>Reactions to Crisp hooks: people cache, conversation state, auto-replies and the Website Hook URL.</summary>
+public abstract class HookReactionsTests(IHubFixture fixture) : ApiTestBase(fixture)
+{
+    private const string PriceRules = """
+        {"window_minutes": 1440, "cap_per_hour": 20, "rules": [
+          {"name": "pricing", "trigger": "text_contains", "text_contains": "PRICE", "reply_text": "Our prices are at /pricing."}
+        ]}
+        """;
+
+    private long _fingerprint = 1000;
+
+    [Fact]
+    public async Task AutoReply_SentOncePerWindow_SecondVisitorMessageGetsNone()
+    {
+        var (tenant, client) = await AutoReplyTenantAsync(PriceRules);
+
+        await VisitorMessageAsync(tenant, "session_a", "What is the price?");
+        await VisitorMessageAsync(tenant, "session_a", "Hello? price please");
+
+        var calls = await AutoReplyCallsAsync(tenant);
+        var call = Assert.Single(calls);
+        var payload = JsonNode.Parse(call.Payload)!;
+        Assert.Equal("session_a", payload["session_id"]!.GetValue<string>());
+        Assert.Equal("Our prices are at /pricing.", payload["content"]!.GetValue<string>());
+        Assert.NotNull(client);
+    }
+
+    [Fact]
+    public async Task AutoReply_OperatorAnsweredWithinWindow_NoneSent()
+    {
+        var (tenant, _) = await AutoReplyTenantAsync(PriceRules);
+
+        await PostAndProcessAsync(SignedHooks.Body("message:received", tenant, new JsonObject
+        {
+            ["session_id"] = "session_b", ["from"] = "operator", ["type"] = "text", ["content"] = "Hi!", ["fingerprint"] = ++_fingerprint,
+        }));
+        await VisitorMessageAsync(tenant, "session_b", "and the price?");
+
+        Assert.Empty(await AutoReplyCallsAsync(tenant));
+        var state = await StateAsync(tenant, "session_b");
+        Assert.NotNull(state?.LastOperatorMessageAt);
+    }
+
+    [Fact]
+    public async Task MessageReceived_EchoOfAutoReply_TrackedAsDeliveredNotAsOperatorAnswer()
+    {
+        var (tenant, _) = await AutoReplyTenantAsync(PriceRules);
+        await VisitorMessageAsync(tenant, "session_echo", "price?");
+
+        await PostAndProcessAsync(SignedHooks.Body("message:received", tenant, new JsonObject
+        {
+            ["session_id"] = "session_echo", ["from"] = "operator", ["type"] = "text", ["content"] = "Our prices are at /pricing.", ["fingerprint"] = ++_fingerprint,
+        }));
+
+        var state = await StateAsync(tenant, "session_echo");
+        Assert.NotNull(state?.LastHubMessageDeliveredAt);
+        Assert.Null(state!.LastOperatorMessageAt);
+    }
+
+    [Fact]
+    public async Task AutoReply_TenantWideCap_StopsAcrossConversations()
+    {
+        var (tenant, _) = await AutoReplyTenantAsync(PriceRules.Replace("\"cap_per_hour\": 20", "\"cap_per_hour\": 2", StringComparison.Ordinal));
+
+        for (var i = 0; i < 4; i++)
+        {
+            await VisitorMessageAsync(tenant, $"session_cap_{i}", "price?");
+        }
+
+        Assert.Equal(2, (await AutoReplyCallsAsync(tenant)).Count);
+    }
+
+    [Fact]
+    public async Task AutoReply_FeatureFlagOff_NoneSent()
+    {
+        var (tenant, client) = await TenantClientAsync();
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsync("/api/v1/auto-replies", Json(PriceRules))).StatusCode);
+
+        await VisitorMessageAsync(tenant, "session_off", "price?");
+
+        Assert.Empty(await AutoReplyCallsAsync(tenant));
+    }
+
+    [Fact]
+    public async Task AutoReply_OperatorMessageOrVisitorFromOperator_NotAVisitorMessage()
+    {
+        var (tenant, _) = await AutoReplyTenantAsync(PriceRules);
+
+        await PostAndProcessAsync(SignedHooks.Body("message:send", tenant, new JsonObject
+        {
+            ["session_id"] = "session_x", ["from"] = "operator", ["content"] = "price", ["fingerprint"] = ++_fingerprint,
+        }));
+
+        Assert.Empty(await AutoReplyCallsAsync(tenant));
+    }
+
+    [Fact]
+    public async Task Api_AutoReplies_RoundTripsAndValidates()
+    {
+        var (_, client) = await TenantClientAsync();
+        var put = await client.PutAsync("/api/v1/auto-replies", Json("""
+            {"window_minutes": 120, "cap_per_hour": 5, "rules": [
+              {"name": "nights", "trigger": "outside_business_hours", "time_zone": "Europe/Paris", "days": [1,2,3,4,5], "from": "09:00", "to": "18:00", "reply_text": "We are closed."},
+              {"name": "first", "trigger": "first_message", "reply_text": "Welcome!"}
+            ]}
+            """));
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+
+        var got = JsonNode.Parse(await client.GetStringAsync("/api/v1/auto-replies"))!;
+        Assert.Equal(120, got["window_minutes"]!.GetValue<int>());
+        Assert.Equal(5, got["cap_per_hour"]!.GetValue<int>());
+        Assert.Equal("09:00", got["rules"]![0]!["from"]!.GetValue<string>());
+        Assert.Equal("first_message", got["rules"]![1]!["trigger"]!.GetValue<string>());
+
+        var bad = await client.PutAsync("/api/v1/auto-replies", Json("""{"window_minutes": 5, "rules": [{"name": "", "trigger": "sometimes", "reply_text": ""}]}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal(2, JsonNode.Parse(await client.GetStringAsync("/api/v1/auto-replies"))!["rules"]!.AsArray().Count);
+    }
+
+    [Theory]
+    [InlineData("2026-03-02T07:59:00Z", true)]   // Monday 08:59 in Paris (UTC+1): before opening
+    [InlineData("2026-03-02T08:00:00Z", false)]  // Monday 09:00 in Paris: open
+    [InlineData("2026-03-02T16:59:00Z", false)]  // Monday 17:59 in Paris: open
+    [InlineData("2026-03-02T17:00:00Z", true)]   // Monday 18:00 in Paris: closed
+    [InlineData("2026-03-07T12:00:00Z", true)]   // Saturday noon: not a business day
+    public void BusinessHours_FixedClock(string utc, bool outside)
+    {
+        var rule = new AutoReplyRule
+        {
+            Name = "nights", Trigger = AutoReplyTriggers.OutsideBusinessHours, ReplyText = "closed",
+            TimeZone = "Europe/Paris", Days = "1,2,3,4,5", FromMinute = 9 * 60, ToMinute = 18 * 60,
+        };
+        Assert.Equal(outside, HookReactionService.Matches(rule, firstMessage: false, "hi", DateTimeOffset.Parse(utc, System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public async Task PeopleCache_FilledFromProfileCreated()
+    {
+        var (tenant, _) = await TenantClientAsync();
+
+        await PostAndProcessAsync(SignedHooks.Body("people:profile:created", tenant, new JsonObject { ["people_id"] = "p-123", ["email"] = " Jane@Example.COM " }));
+
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            var entry = Assert.Single(await db.Set<CrispPeopleEntry>().ToListAsync());
+            Assert.Equal("jane@example.com", entry.Email);
+            Assert.Equal("p-123", entry.PeopleId);
+        }
+    }
+
+    [Fact]
+    public async Task ConversationState_TrackedFromSetState()
+    {
+        var (tenant, _) = await TenantClientAsync();
+
+        await PostAndProcessAsync(SignedHooks.Body("session:set_state", tenant, new JsonObject { ["session_id"] = "session_s", ["state"] = "unresolved" }));
+        await PostAndProcessAsync(SignedHooks.Body("session:set_state", tenant, new JsonObject { ["session_id"] = "session_s", ["state"] = "resolved" }));
+
+        Assert.Equal("resolved", (await StateAsync(tenant, "session_s"))?.State);
+    }
+
+    [Fact]
+    public async Task Reactions_ForUnknownWebsite_StoreNothing()
+    {
+        var stranger = Guid.NewGuid();
+        await PostAndProcessAsync(SignedHooks.Body("session:set_state", stranger, new JsonObject { ["session_id"] = "s", ["state"] = "resolved" }));
+
+        var (scope, db) = OpenScope();
+        await using (scope)
+        {
+            var entry = Assert.Single(await db.Set<HookInboxEntry>().ToListAsync());
+            Assert.Equal("ignored", entry.Outcome);
+            Assert.Empty(await db.Set<ConversationState>().AcrossTenants().ToListAsync());
+        }
+    }
+
+    [Fact]
+    public async Task WebsiteHook_RightKeyAcceptedOnce_WrongMissingOrOtherTenantsKeyRefused()
+    {
+        var (tenant, client) = await TenantClientAsync("Acme");
+        var (other, otherClient) = await TenantClientAsync("Globex");
+
+        var before = JsonNode.Parse(await client.GetStringAsync("/api/v1/hooks/website-url"))!;
+        Assert.False(before["configured"]!.GetValue<bool>());
+
+        var url = new Uri((await PostForUrlAsync(client))!);
+        var otherUrl = new Uri((await PostForUrlAsync(otherClient))!);
+        Assert.Equal(WebsiteHookIntake.Path(tenant), url.AbsolutePath);
+        var after = JsonNode.Parse(await client.GetStringAsync("/api/v1/hooks/website-url"))!;
+        Assert.True(after["configured"]!.GetValue<bool>());
+        Assert.Null(after["url"]?.GetValue<string>());
+
+        var anonymous = Hub.CreateClient();
+        var body = SignedHooks.Body("session:set_state", tenant, new JsonObject { ["session_id"] = "session_w", ["state"] = "pending" });
+
+        Assert.Equal("accepted", await StatusAsync(await anonymous.PostAsync(url.PathAndQuery, Json(body))));
+        Assert.Equal("duplicate", await StatusAsync(await anonymous.PostAsync(url.PathAndQuery, Json(body))));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync(url.AbsolutePath, Json(body))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync(url.AbsolutePath + "?key=wrong", Json(body))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync(url.AbsolutePath + otherUrl.Query, Json(body))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync(WebsiteHookIntake.Path(Guid.NewGuid()) + url.Query, Json(body))).StatusCode);
+        var refused = await anonymous.PostAsync(url.AbsolutePath + "?key=wrong", Json(body));
+        var problem = await refused.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("detail", problem, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("key", problem, StringComparison.OrdinalIgnoreCase);
+
+        // Regenerating invalidates the old URL.
+        await PostForUrlAsync(client);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync(url.PathAndQuery, Json(body))).StatusCode);
+
+        await ProcessInboxAsync();
+        Assert.Equal("pending", (await StateAsync(tenant, "session_w"))?.State);
+        Assert.Null(await StateAsync(other, "session_w"));
+    }
+
+    [Fact]
+    public async Task CrashBetween200AndProcessing_SweepProcessesExactlyOnce()
+    {
+        var (tenant, _) = await AutoReplyTenantAsync(PriceRules);
+
+        // Jobs:RunServer=false in tests: the enqueued job never runs, exactly as if the node died after answering 200.
+        var response = await Hub.CreateClient().SendAsync(SignedHooks.Request(SignedHooks.Body("message:send", tenant, new JsonObject
+        {
+            ["session_id"] = "session_crash", ["from"] = "user", ["type"] = "text", ["content"] = "price", ["fingerprint"] = ++_fingerprint,
+        })));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(await AutoReplyCallsAsync(tenant));
+
+        await ProcessInboxAsync();
+        await ProcessInboxAsync();
+        await using (var scope = Hub.Services.CreateAsyncScope())
+        {
+            var entry = await scope.ServiceProvider.GetRequiredService<IntegrationHub.Web.Infrastructure.Data.HubDbContext>().Set<HookInboxEntry>().SingleAsync();
+            Assert.Equal("processed", entry.Outcome);
+            await scope.ServiceProvider.GetRequiredService<HookProcessor>().ProcessAsync(entry.Id, CancellationToken.None);
+        }
+
+        Assert.Single(await AutoReplyCallsAsync(tenant));
+    }
+
+    private async Task<string?> PostForUrlAsync(HttpClient client)
+    {
+        var response = await client.PostAsync("/api/v1/hooks/website-url", null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["url"]!.GetValue<string>();
+    }
+
+    private static async Task<string> StatusAsync(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["status"]!.GetValue<string>();
+    }
+
+    private async Task<(Guid Tenant, HttpClient Client)> AutoReplyTenantAsync(string rules)
+    {
+        var (tenant, client) = await TenantClientAsync();
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            var row = await db.Tenants.SingleAsync();
+            row.SettingsJson = """{"features":{"auto_replies":true}}""";
+            await db.SaveChangesAsync();
+        }
+
+        var put = await client.PutAsync("/api/v1/auto-replies", Json(rules));
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        return (tenant, client);
+    }
+
+    private Task VisitorMessageAsync(Guid tenant, string session, string text) =>
+        PostAndProcessAsync(SignedHooks.Body("message:send", tenant, new JsonObject
+        {
+            ["session_id"] = session, ["from"] = "user", ["type"] = "text", ["content"] = text, ["fingerprint"] = ++_fingerprint,
+        }));
+
+    private async Task PostAndProcessAsync(string body)
+    {
+        var response = await Hub.CreateClient().SendAsync(SignedHooks.Request(body));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await ProcessInboxAsync();
+    }
+
+    private async Task ProcessInboxAsync()
+    {
+        await using var scope = Hub.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<HookProcessor>().ProcessPendingAsync(CancellationToken.None);
+    }
+
+    private async Task<List<CrispCall>> AutoReplyCallsAsync(Guid tenant)
+    {
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            return await db.Set<CrispCall>().Where(c => c.Kind == CrispCallKinds.ConversationMessage).ToListAsync();
+        }
+    }
+
+    private async Task<ConversationState?> StateAsync(Guid tenant, string session)
+    {
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            return await db.Set<ConversationState>().SingleOrDefaultAsync(s => s.SessionId == session);
+        }
+    }
+}
+
+public sealed class HookReactionsTestsOnSqlite(SqliteHubFixture fixture) : HookReactionsTests(fixture), IClassFixture<SqliteHubFixture>;
+
+[Collection(PostgresCollection.Name)]
+public sealed class HookReactionsTestsOnPostgres(PostgresHubFixture fixture) : HookReactionsTests(fixture);
