@@ -29,6 +29,10 @@ public sealed class HubApplicationFactory(DatabaseProvider provider, string conn
         builder.UseSetting("ConnectionStrings:Hub", ConnectionString);
         builder.UseSetting("Hub:DataDirectory", dataDirectory);
         builder.UseSetting("Jobs:RunServer", "false");
+        // Tests talk plain HTTP to one "client address" and sign in hundreds of times a minute; the security tests
+        // switch both back on to prove them.
+        builder.UseSetting("Security:SecureCookies", "false");
+        builder.UseSetting("Security:LoginAttemptsPerMinute", "1000000");
         // Not demo mode unless a test asks for it: Crisp is an unreachable address until a test points it somewhere.
         builder.UseSetting("Crisp:BaseUrl", "http://127.0.0.1:9/v1/");
         builder.UseSetting("Crisp:PluginIdentifier", "test-plugin-identifier");

@@ -1,4 +1,5 @@
 using IntegrationHub.Web.Features.Members;
+using IntegrationHub.Web.Infrastructure.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -6,7 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace IntegrationHub.Web.Features.Account;
 
 [Route("account")]
-public sealed class AccountController(SignInManager<HubUser> signIn, UserManager<HubUser> users) : Controller
+public sealed class AccountController(SignInManager<HubUser> signIn, UserManager<HubUser> users, LoginThrottle throttle) : Controller
 {
     [HttpGet("login"), AllowAnonymous]
     public IActionResult Login(string? returnUrl = null) => View(new LoginForm { ReturnUrl = returnUrl });
@@ -14,6 +15,16 @@ public sealed class AccountController(SignInManager<HubUser> signIn, UserManager
     [HttpPost("login"), AllowAnonymous]
     public async Task<IActionResult> Login(LoginForm form)
     {
+        if (throttle.TryAttempt(HttpContext.Connection.RemoteIpAddress) is { } wait)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            ModelState.Clear();
+            ModelState.AddModelError(string.Empty, $"Too many sign-in attempts from your network. Try again in {seconds} seconds.");
+            return View(form with { Password = string.Empty });
+        }
+
         if (!ModelState.IsValid)
         {
             return View(form);
@@ -50,6 +61,7 @@ public sealed class AccountController(SignInManager<HubUser> signIn, UserManager
     {
         if (!ModelState.IsValid)
         {
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
             return View(form with { Password = string.Empty, ConfirmPassword = string.Empty });
         }
 

@@ -11,7 +11,7 @@ public sealed record ResetPasswordForm
     [Required, StringLength(2000)]
     public string Token { get; init; } = string.Empty;
 
-    [Required, DataType(DataType.Password), StringLength(200, MinimumLength = 12)]
+    [Required, DataType(DataType.Password), StringLength(200, MinimumLength = 12, ErrorMessage = "Passwords must be at least 12 characters.")]
     public string Password { get; init; } = string.Empty;
 
     [Required, DataType(DataType.Password), Compare(nameof(Password), ErrorMessage = "The two passwords differ.")]

@@ -1,3 +1,4 @@
+using IntegrationHub.Web.Infrastructure.Security;
 using IntegrationHub.Web.Features.Health;
 using IntegrationHub.Web.Features.HookReactions;
 using IntegrationHub.Web.Features.Hooks;
@@ -16,6 +17,7 @@ public static class HubPipeline
 {
     public static WebApplication UseHubPipeline(this WebApplication app)
     {
+        app.UseHubForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         if (!app.Environment.IsDevelopment())

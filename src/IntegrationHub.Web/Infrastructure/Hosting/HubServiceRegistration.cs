@@ -1,3 +1,4 @@
+using IntegrationHub.Web.Infrastructure.Security;
 using IntegrationHub.Web.Features.ApiKeys;
 using IntegrationHub.Web.Features.Audit;
 using IntegrationHub.Web.Features.Relay;
@@ -33,6 +34,7 @@ public static class HubServiceRegistration
         builder.AddHubCrisp();
         builder.AddHubCredentials();
         builder.AddHubIdentity();
+        builder.AddHubSecurity();
         builder.AddHubErrors();
         builder.AddHubApi();
         builder.AddHubDashboard();

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
+
+namespace IntegrationHub.Web.Infrastructure.Security;
+
+public static class SecurityRegistration
+{
+    public static WebApplicationBuilder AddHubSecurity(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<LoginThrottle>();
+
+        var secure = builder.Configuration.GetValue<bool?>($"{SecurityOptions.Section}:{nameof(SecurityOptions.SecureCookies)}")
+                     ?? !builder.Environment.IsDevelopment();
+        var policy = secure ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+        builder.Services.ConfigureApplicationCookie(options => options.Cookie.SecurePolicy = policy);
+        builder.Services.AddAntiforgery(options => options.Cookie.SecurePolicy = policy);
+
+        // Browsers remember HTTPS-only for a year (the common preload minimum); subdomains are left alone because
+        // an operator may run other services under the hub's domain.
+        builder.Services.AddHsts(options => options.MaxAge = TimeSpan.FromDays(365));
+
+        builder.Services.Configure<ForwardedHeadersOptions>(options =>
+        {
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // The operator vouches for the proxy by switching the option on; its address is not known in advance
+            // (container networks), so the defaults' loopback-only list would ignore every real proxy.
+            options.KnownIPNetworks.Clear();
+            options.KnownProxies.Clear();
+            options.ForwardLimit = 1;
+        });
+        return builder;
+    }
+
+    public static WebApplication UseHubForwardedHeaders(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value.TrustForwardedHeaders)
+        {
+            app.UseForwardedHeaders();
+        }
+
+        return app;
+    }
+}
