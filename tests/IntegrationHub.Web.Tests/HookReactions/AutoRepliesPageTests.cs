@@ -3,7 +3,10 @@ using IntegrationHub.Web.Features.HookReactions;
 using IntegrationHub.Web.Features.Members;
 using IntegrationHub.Web.Tests.DashboardPages;
 using IntegrationHub.Web.Tests.Infrastructure;
+using IntegrationHub.Web.Infrastructure.Tenancy;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Web.Tests.HookReactions;
 
@@ -117,6 +120,17 @@ public abstract class AutoRepliesPageTests(IHubFixture fixture) : DashboardPageT
         var rule = Assert.Single(await RulesAsync(b));
         Assert.Equal(("globex secret rule", true), (rule.Name, rule.Enabled));
         Assert.Empty(await AuditAsync(a));
+    }
+
+    [Fact]
+    public void Routes_AreTenantDashboardRoutes_SoTheRouteWalkingTestsCoverThem()
+    {
+        // TenantIsolationTests and DashboardRoleTests walk every route carrying {websiteId}: these must be among them.
+        var routes = Hub.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.Contains("auto-replies", StringComparison.Ordinal) == true && !e.RoutePattern.RawText.TrimStart('/').StartsWith("api/", StringComparison.Ordinal))
+            .ToList();
+        Assert.Equal(7, routes.Count); // index, create, edit, update, enabled, delete, settings
+        Assert.All(routes, r => Assert.Contains(r.RoutePattern.Parameters, p => p.Name == DashboardTenantResolver.RouteKey));
     }
 
     private async Task<Guid> SeedRuleAsync(Guid tenant, string name)
