@@ -123,6 +123,7 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IH
             delivery.LastStatus = null;
             var reason = ex is HttpRequestException { InnerException: RelayTargetRefusedException refused } ? refused.Message
                 : ex is OperationCanceledException ? $"Timed out after {options.Value.Timeout.TotalSeconds:0} s."
+                : ex.InnerException is { } inner ? $"{ex.Message} ({inner.Message})" // e.g. "Connection refused": says what to fix
                 : ex.Message;
             error = RelayExcerpt.Clean(reason, secrets, endpoint.Url, ExcerptLength);
             delivery.ResponseExcerpt = error;
