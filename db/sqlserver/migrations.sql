@@ -1023,3 +1023,106 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125114955_RelayClaimsAttemptsAutoReplySlots'
+)
+BEGIN
+    ALTER TABLE [relay_deliveries] ADD [ClaimedBy] nvarchar(100) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125114955_RelayClaimsAttemptsAutoReplySlots'
+)
+BEGIN
+    ALTER TABLE [relay_deliveries] ADD [LeaseUntil] datetimeoffset NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125114955_RelayClaimsAttemptsAutoReplySlots'
+)
+BEGIN
+    ALTER TABLE [relay_deliveries] ADD [ReplayOfId] uniqueidentifier NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125114955_RelayClaimsAttemptsAutoReplySlots'
+)
+BEGIN
+    ALTER TABLE [crisp_calls] ADD [MessageFingerprint] bigint NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125114955_RelayClaimsAttemptsAutoReplySlots'
+)
+BEGIN
+    CREATE TABLE [auto_reply_slots] (
+        [TenantId] uniqueidentifier NOT NULL,
+        [Slot] int NOT NULL,
+        [UsedAt] datetimeoffset NULL,
+        CONSTRAINT [PK_auto_reply_slots] PRIMARY KEY ([TenantId], [Slot]),
+        CONSTRAINT [FK_auto_reply_slots_tenants_TenantId] FOREIGN KEY ([TenantId]) REFERENCES [tenants] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125114955_RelayClaimsAttemptsAutoReplySlots'
+)
+BEGIN
+    CREATE TABLE [relay_delivery_attempts] (
+        [Id] bigint NOT NULL IDENTITY,
+        [TenantId] uniqueidentifier NOT NULL,
+        [DeliveryId] uniqueidentifier NOT NULL,
+        [Number] int NOT NULL,
+        [StartedAt] datetimeoffset NOT NULL,
+        [StatusCode] int NULL,
+        [Error] nvarchar(500) NULL,
+        [LatencyMs] bigint NOT NULL,
+        [ResponseExcerpt] nvarchar(500) NULL,
+        CONSTRAINT [PK_relay_delivery_attempts] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_relay_delivery_attempts_relay_deliveries_DeliveryId] FOREIGN KEY ([DeliveryId]) REFERENCES [relay_deliveries] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125114955_RelayClaimsAttemptsAutoReplySlots'
+)
+BEGIN
+    CREATE INDEX [IX_crisp_calls_TenantId_MessageFingerprint] ON [crisp_calls] ([TenantId], [MessageFingerprint]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125114955_RelayClaimsAttemptsAutoReplySlots'
+)
+BEGIN
+    CREATE INDEX [IX_relay_delivery_attempts_DeliveryId] ON [relay_delivery_attempts] ([DeliveryId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125114955_RelayClaimsAttemptsAutoReplySlots'
+)
+BEGIN
+    CREATE INDEX [IX_relay_delivery_attempts_TenantId_DeliveryId_Number] ON [relay_delivery_attempts] ([TenantId], [DeliveryId], [Number]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125114955_RelayClaimsAttemptsAutoReplySlots'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261125114955_RelayClaimsAttemptsAutoReplySlots', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -55,7 +55,7 @@ public abstract class HookReactionsTests(IHubFixture fixture) : ApiTestBase(fixt
     }
 
     [Fact]
-    public async Task MessageReceived_EchoOfAutoReply_TrackedAsDeliveredNotAsOperatorAnswer()
+    public async Task MessageReceived_EchoOfAutoReply_NoFingerprintKnownYet_MatchedByText()
     {
         var (tenant, _) = await AutoReplyTenantAsync(PriceRules);
         await VisitorMessageAsync(tenant, "session_echo", "price?");
@@ -81,6 +81,84 @@ public abstract class HookReactionsTests(IHubFixture fixture) : ApiTestBase(fixt
         }
 
         Assert.Equal(2, (await AutoReplyCallsAsync(tenant)).Count);
+    }
+
+    [Fact]
+    public async Task AutoReply_TenantWideCap_HoldsUnderConcurrentHooks()
+    {
+        var (tenant, _) = await AutoReplyTenantAsync(PriceRules.Replace("\"cap_per_hour\": 20", "\"cap_per_hour\": 3", StringComparison.Ordinal));
+        var client = Hub.CreateClient();
+        for (var i = 0; i < 16; i++)
+        {
+            var stored = await client.SendAsync(SignedHooks.Request(SignedHooks.Body("message:send", tenant, new JsonObject
+            {
+                ["session_id"] = $"session_rush_{i}", ["from"] = "user", ["type"] = "text", ["content"] = "price?", ["fingerprint"] = ++_fingerprint,
+            })));
+            Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+        }
+
+        List<long> entries;
+        var (scope, db) = OpenScope();
+        await using (scope)
+        {
+            entries = await db.Set<HookInboxEntry>().Select(e => e.Id).ToListAsync();
+        }
+
+        // Every stored hook processed at once, each in its own scope, as Hangfire workers on several nodes would.
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var workers = entries.Select(id => Task.Run(async () =>
+        {
+            await using var worker = Hub.Services.CreateAsyncScope();
+            var processor = worker.ServiceProvider.GetRequiredService<HookProcessor>();
+            await start.Task;
+            await processor.ProcessAsync(id, CancellationToken.None);
+        })).ToList();
+        start.SetResult();
+        await Task.WhenAll(workers);
+
+        Assert.Equal(3, (await AutoReplyCallsAsync(tenant)).Count);
+        var (check, checkDb) = OpenScope(tenant);
+        await using (check)
+        {
+            Assert.Equal(3, await checkDb.Set<ConversationState>().CountAsync(s => s.LastAutoReplyAt != null));
+            // Every hook was handled (three replies, the rest capped), none left to retry after an error.
+            Assert.All(await checkDb.Set<HookInboxEntry>().ToListAsync(), e => Assert.Equal((true, null), (e.ProcessedAt != null, e.LastError)));
+        }
+    }
+
+    [Fact]
+    public async Task MessageReceived_FingerprintKnown_MatchedByFingerprintNotText()
+    {
+        var (tenant, _) = await AutoReplyTenantAsync(PriceRules);
+        await VisitorMessageAsync(tenant, "session_fp", "price?");
+        const long sentFingerprint = 424_242_424_242_424;
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            // As the drain records it from Crisp's answer to the send.
+            var call = await db.Set<CrispCall>().SingleAsync(c => c.Kind == CrispCallKinds.ConversationMessage);
+            call.Status = CrispCallStatus.Sent;
+            call.MessageFingerprint = sentFingerprint;
+            await db.SaveChangesAsync();
+        }
+
+        // An operator types the very words of the auto-reply: another fingerprint, so an operator's answer.
+        await PostAndProcessAsync(SignedHooks.Body("message:received", tenant, new JsonObject
+        {
+            ["session_id"] = "session_fp", ["from"] = "operator", ["type"] = "text", ["content"] = "Our prices are at /pricing.", ["fingerprint"] = ++_fingerprint,
+        }));
+        var afterOperator = await StateAsync(tenant, "session_fp");
+        Assert.NotNull(afterOperator?.LastOperatorMessageAt);
+        Assert.Null(afterOperator!.LastHubMessageDeliveredAt);
+
+        // Crisp's echo of the hub's message carries its fingerprint, whatever the text looks like by then.
+        await PostAndProcessAsync(SignedHooks.Body("message:received", tenant, new JsonObject
+        {
+            ["session_id"] = "session_fp", ["from"] = "operator", ["type"] = "text", ["content"] = "Our prices are at /pricing (translated).", ["fingerprint"] = sentFingerprint,
+        }));
+        var afterEcho = await StateAsync(tenant, "session_fp");
+        Assert.NotNull(afterEcho?.LastHubMessageDeliveredAt);
+        Assert.Equal(afterOperator.LastOperatorMessageAt, afterEcho!.LastOperatorMessageAt);
     }
 
     [Fact]

@@ -26,6 +26,9 @@ public sealed class LoopbackReceiver : IAsyncDisposable
 
     public string? RedirectTo { get; set; }
 
+    /// <summary>How long each answer takes (to hold requests in flight while another drain runs).</summary>
+    public TimeSpan Delay { get; set; }
+
     public string BaseUrl { get; private set; } = "";
 
     public static async Task<LoopbackReceiver> StartAsync()
@@ -40,6 +43,11 @@ public sealed class LoopbackReceiver : IAsyncDisposable
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
             receiver.Requests.Enqueue(new Received(context.Request.Path, context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()), body));
+            if (receiver.Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(receiver.Delay);
+            }
+
             if (receiver.RedirectTo is { } location)
             {
                 context.Response.StatusCode = 302;

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace IntegrationHub.Web.Tests.Relay;
 
 /// <summary>The dashboard page <c>/t/{websiteId}/relay</c>: editors add endpoints and see the secret once; viewers read.</summary>
-public sealed class RelayPageTests(SqliteHubFixture fixture) : DashboardPageTestBase(fixture), IClassFixture<SqliteHubFixture>
+public abstract class RelayPageTests(IHubFixture fixture) : DashboardPageTestBase(fixture)
 {
     [Fact]
     public async Task Editor_AddsEndpoint_SecretShownOnceThenNever()
@@ -59,3 +59,8 @@ public sealed class RelayPageTests(SqliteHubFixture fixture) : DashboardPageTest
         }
     }
 }
+
+public sealed class RelayPageTestsOnSqlite(SqliteHubFixture fixture) : RelayPageTests(fixture), IClassFixture<SqliteHubFixture>;
+
+[Collection(PostgresCollection.Name)]
+public sealed class RelayPageTestsOnPostgres(PostgresHubFixture fixture) : RelayPageTests(fixture);

@@ -15,11 +15,19 @@ namespace IntegrationHub.Web.Tests.Relay;
 /// <summary>A hub whose relay may reach loopback (the test receiver); everything else as in production.</summary>
 public sealed class RelayLoopbackFixture : SqliteHubFixture
 {
-    protected override IReadOnlyDictionary<string, string?>? Settings => new Dictionary<string, string?>
+    internal static readonly Dictionary<string, string?> LoopbackSettings = new()
     {
         ["Relay:AllowPrivateTargets"] = "true",
         ["Relay:Timeout"] = "00:00:05",
     };
+
+    protected override IReadOnlyDictionary<string, string?>? Settings => LoopbackSettings;
+}
+
+/// <summary>The same on PostgreSQL, on a database of its own (its settings differ from the shared fixture's).</summary>
+public sealed class RelayLoopbackPostgresFixture : OwnPostgresHubFixture
+{
+    protected override IReadOnlyDictionary<string, string?>? Settings => RelayLoopbackFixture.LoopbackSettings;
 }
 
 public abstract class RelayTestBase(IHubFixture fixture) : HubTestBase(fixture)
@@ -68,7 +76,7 @@ public abstract class RelayTestBase(IHubFixture fixture) : HubTestBase(fixture)
 }
 
 /// <summary>Fan-out from hook_inbox to a loopback receiver, signatures, retries, redirects, rotation, replay, disabling.</summary>
-public sealed class RelayDeliveryTests(RelayLoopbackFixture fixture) : RelayTestBase(fixture), IClassFixture<RelayLoopbackFixture>
+public abstract partial class RelayDeliveryTests(IHubFixture fixture) : RelayTestBase(fixture)
 {
     [Fact]
     public async Task StoredHook_MatchingEndpoint_ReachesReceiverWithValidStandardWebhooksHeaders()
@@ -271,7 +279,7 @@ public sealed class RelayDeliveryTests(RelayLoopbackFixture fixture) : RelayTest
 }
 
 /// <summary>Production settings (no private targets): the SSRF guard, registration checks and tenant isolation.</summary>
-public sealed class RelayGuardTests(SqliteHubFixture fixture) : RelayTestBase(fixture), IClassFixture<SqliteHubFixture>
+public abstract class RelayGuardTests(IHubFixture fixture) : RelayTestBase(fixture)
 {
     [Theory]
     [InlineData("https://127.0.0.1/hook")]
@@ -373,3 +381,12 @@ public sealed class RelayGuardTests(SqliteHubFixture fixture) : RelayTestBase(fi
         Assert.Empty(await DeliveriesAsync(tenantA));
     }
 }
+
+public sealed class RelayDeliveryTestsOnSqlite(RelayLoopbackFixture fixture) : RelayDeliveryTests(fixture), IClassFixture<RelayLoopbackFixture>;
+
+public sealed class RelayDeliveryTestsOnPostgres(RelayLoopbackPostgresFixture fixture) : RelayDeliveryTests(fixture), IClassFixture<RelayLoopbackPostgresFixture>;
+
+public sealed class RelayGuardTestsOnSqlite(SqliteHubFixture fixture) : RelayGuardTests(fixture), IClassFixture<SqliteHubFixture>;
+
+[Collection(PostgresCollection.Name)]
+public sealed class RelayGuardTestsOnPostgres(PostgresHubFixture fixture) : RelayGuardTests(fixture);

@@ -56,6 +56,10 @@ public sealed class CrispCall : ITenantOwned
 
     public string? LastError { get; set; }
 
+    /// <summary>For a sent conversation message: the fingerprint Crisp answered with, so its <c>message:received</c>
+    /// echo is recognised by identity rather than by text.</summary>
+    public long? MessageFingerprint { get; set; }
+
     /// <summary>Stable across retries: "call-{Id}". Sent nowhere Crisp would honour it (Crisp has no idempotency header), but logged so a retry after an unknown outcome can be told apart.</summary>
     public string IdempotencyKey => $"call-{Id}";
 }

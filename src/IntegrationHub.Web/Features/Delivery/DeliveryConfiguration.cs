@@ -24,6 +24,7 @@ internal sealed class CrispCallConfiguration : IEntityTypeConfiguration<CrispCal
         builder.HasIndex(c => new { c.TenantId, c.OrderingKey, c.Id });
         builder.HasIndex(c => new { c.TenantId, c.EventId });
         builder.HasIndex(c => new { c.TenantId, c.CreatedAt });
+        builder.HasIndex(c => new { c.TenantId, c.MessageFingerprint });
         builder.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -257,7 +257,7 @@ public sealed class DeliveryDrain(
         NotSubscribed,
     }
 
-    private sealed record Result(Kind Kind, DateTimeOffset StartedAt, int DurationMs, string Trace, int? HttpStatus = null, string? Reason = null, string? Error = null, TimeSpan? RetryAfter = null);
+    private sealed record Result(Kind Kind, DateTimeOffset StartedAt, int DurationMs, string Trace, int? HttpStatus = null, string? Reason = null, string? Error = null, TimeSpan? RetryAfter = null, long? MessageFingerprint = null);
 
     private async Task<int> SendAsync(Guid tenantId, Batch batch, CancellationToken ct)
     {
@@ -304,7 +304,7 @@ public sealed class DeliveryDrain(
         try
         {
             var outcome = await executor.ExecuteAsync(tenantId, call.Kind, call.Payload, people, ct);
-            return Done(outcome.Outcome == "skipped" ? Kind.Skipped : Kind.Sent, 200, outcome.Note);
+            return Done(outcome.Outcome == "skipped" ? Kind.Skipped : Kind.Sent, 200, outcome.Note) with { MessageFingerprint = outcome.MessageFingerprint };
         }
         catch (DeliveryPermitsExhaustedException) when (LastFailure(trace) is { } failure)
         {
@@ -419,6 +419,7 @@ public sealed class DeliveryDrain(
                     call.Status = CrispCallStatus.Sent;
                     call.CompletedAt = now;
                     call.LastError = null;
+                    call.MessageFingerprint = result.MessageFingerprint ?? call.MessageFingerprint;
                     outcome = result.Kind == Kind.Skipped ? "skipped" : "sent";
                     delivered++;
                     break;

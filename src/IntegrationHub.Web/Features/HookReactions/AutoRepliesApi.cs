@@ -1,4 +1,3 @@
-using System.Globalization;
 using IntegrationHub.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -51,90 +50,23 @@ public static class AutoRepliesApi
         var errors = new Dictionary<string, string[]>();
         var window = document?.WindowMinutes ?? AutoReplyTriggers.DefaultWindowMinutes;
         var cap = document?.CapPerHour ?? AutoReplyTriggers.DefaultCapPerHour;
-        if (window is < 60 or > 30 * 24 * 60)
-        {
-            errors["window_minutes"] = ["Between 60 minutes and 30 days."];
-        }
-
-        if (cap is < 1 or > 1000)
-        {
-            errors["cap_per_hour"] = ["Between 1 and 1000."];
-        }
-
+        AutoReplyValidation.Settings(window, cap, errors);
         var input = document?.Rules ?? [];
-        if (input.Count > 20)
+        if (input.Count > AutoReplyValidation.MaxRules)
         {
-            errors["rules"] = ["At most 20 rules."];
+            errors["rules"] = [$"At most {AutoReplyValidation.MaxRules} rules."];
         }
 
         var rules = new List<AutoReplyRule>();
-        for (var i = 0; i < input.Count && i < 20; i++)
+        for (var i = 0; i < input.Count && i < AutoReplyValidation.MaxRules; i++)
         {
-            var dto = input[i];
-            var prefix = $"rules[{i}]";
-            if (dto is null)
+            if (input[i] is not { } dto)
             {
-                errors[prefix] = ["A rule is required."];
+                errors[$"rules[{i}]"] = ["A rule is required."];
                 continue;
             }
 
-            if (string.IsNullOrWhiteSpace(dto.Name) || dto.Name.Length > 200)
-            {
-                errors[prefix + ".name"] = ["A name of 1 to 200 characters is required."];
-            }
-
-            if (string.IsNullOrWhiteSpace(dto.ReplyText) || dto.ReplyText.Length > 4000)
-            {
-                errors[prefix + ".reply_text"] = ["A reply of 1 to 4000 characters is required."];
-            }
-
-            if (dto.Trigger is null || !AutoReplyTriggers.All.Contains(dto.Trigger))
-            {
-                errors[prefix + ".trigger"] = ["One of: " + string.Join(", ", AutoReplyTriggers.All) + "."];
-            }
-
-            if (dto.Trigger == AutoReplyTriggers.TextContains && (string.IsNullOrWhiteSpace(dto.TextContains) || dto.TextContains.Length > 500))
-            {
-                errors[prefix + ".text_contains"] = ["Text of 1 to 500 characters is required."];
-            }
-
-            int? from = null, to = null;
-            if (dto.Trigger == AutoReplyTriggers.OutsideBusinessHours)
-            {
-                from = ParseTime(dto.From);
-                to = ParseTime(dto.To);
-                if (from is null || to is null || from >= to)
-                {
-                    errors[prefix + ".from"] = ["'from' and 'to' are HH:mm times with from before to."];
-                }
-
-                if (dto.TimeZone is { Length: > 100 } || HookReactionService.TryZone(dto.TimeZone) is null)
-                {
-                    errors[prefix + ".time_zone"] = ["An IANA time zone id, e.g. Europe/Paris."];
-                }
-
-                if (dto.Days is { } d && (d.Count == 0 || d.Any(x => x is < 0 or > 6)))
-                {
-                    errors[prefix + ".days"] = ["Days are 0 (Sunday) to 6 (Saturday)."];
-                }
-            }
-
-            rules.Add(new AutoReplyRule
-            {
-                Id = Guid.NewGuid(),
-                Position = i,
-                Enabled = dto.Enabled ?? true,
-                Name = dto.Name?.Trim() ?? string.Empty,
-                Trigger = dto.Trigger ?? string.Empty,
-                TextContains = dto.Trigger == AutoReplyTriggers.TextContains ? dto.TextContains : null,
-                TimeZone = dto.Trigger == AutoReplyTriggers.OutsideBusinessHours ? dto.TimeZone ?? "UTC" : null,
-                Days = dto.Trigger == AutoReplyTriggers.OutsideBusinessHours ? string.Join(',', (dto.Days ?? [1, 2, 3, 4, 5]).Distinct().Order()) : null,
-                FromMinute = from,
-                ToMinute = to,
-                ReplyText = dto.ReplyText ?? string.Empty,
-                WindowMinutes = window,
-                CapPerHour = cap,
-            });
+            rules.Add(AutoReplyValidation.Rule(dto, $"rules[{i}]", i, window, cap, errors));
         }
 
         if (errors.Count > 0)
@@ -148,13 +80,8 @@ public static class AutoRepliesApi
         return TypedResults.Ok(new AutoRepliesDocument(window, cap, rules.Select(ToDto).ToList()));
     }
 
-    private static int? ParseTime(string? value) =>
-        TimeOnly.TryParseExact(value, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) ? (time.Hour * 60) + time.Minute : null;
-
-    private static string? FormatTime(int? minutes) => minutes is { } m ? $"{m / 60:00}:{m % 60:00}" : null;
-
     private static AutoReplyRuleDto ToDto(AutoReplyRule r) => new(
         r.Name, r.Enabled, r.Trigger, r.TextContains, r.TimeZone,
-        r.Days?.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(d => int.Parse(d, CultureInfo.InvariantCulture)).ToList(),
-        FormatTime(r.FromMinute), FormatTime(r.ToMinute), r.ReplyText);
+        AutoReplyValidation.ParseDays(r.Days),
+        AutoReplyValidation.FormatTime(r.FromMinute), AutoReplyValidation.FormatTime(r.ToMinute), r.ReplyText);
 }

@@ -63,6 +63,21 @@ public sealed class AutoReplyRule : ITenantOwned
     public int CapPerHour { get; set; } = AutoReplyTriggers.DefaultCapPerHour;
 }
 
+/// <summary>
+/// One of a tenant's <c>cap_per_hour</c> auto-reply slots. A reply takes a slot not used in the last hour with a
+/// conditional UPDATE in the transaction that stages the reply, so concurrent hooks can never take more than the cap
+/// in any sliding hour, on SQLite (writers serialised) as on PostgreSQL (the row lock re-checks the condition).
+/// </summary>
+public sealed class AutoReplySlot : ITenantOwned
+{
+    public Guid TenantId { get; set; }
+
+    /// <summary>0 … cap − 1; rows beyond the current cap are ignored.</summary>
+    public int Slot { get; set; }
+
+    public DateTimeOffset? UsedAt { get; set; }
+}
+
 public static class AutoReplyTriggers
 {
     public const string FirstMessage = "first_message";
@@ -101,5 +116,15 @@ internal sealed class AutoReplyRuleConfiguration : IEntityTypeConfiguration<Auto
         builder.Property(r => r.ReplyText).HasMaxLength(4000);
         builder.HasIndex(r => new { r.TenantId, r.Position });
         builder.HasOne<Tenant>().WithMany().HasForeignKey(r => r.TenantId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AutoReplySlotConfiguration : IEntityTypeConfiguration<AutoReplySlot>
+{
+    public void Configure(EntityTypeBuilder<AutoReplySlot> builder)
+    {
+        builder.ToTable("auto_reply_slots");
+        builder.HasKey(s => new { s.TenantId, s.Slot });
+        builder.HasOne<Tenant>().WithMany().HasForeignKey(s => s.TenantId).OnDelete(DeleteBehavior.Cascade);
     }
 }

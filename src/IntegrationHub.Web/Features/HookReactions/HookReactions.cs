@@ -12,7 +12,7 @@ namespace IntegrationHub.Web.Features.HookReactions;
 /// What the hub does with a tenant's hooks beyond the plugin lifecycle: the people cache, conversation state and
 /// auto-replies. Runs in a scope whose tenant context is the hook's website.
 /// </summary>
-public sealed class HookReactionService(HubDbContext db, CrispCallOutbox outbox, TimeProvider clock, ILogger<HookReactionService> logger)
+public sealed class HookReactionService(HubDbContext db, CrispCallOutbox outbox, AutoReplySlots slots, TimeProvider clock, ILogger<HookReactionService> logger)
 {
     public static readonly string[] Events = ["people:profile:created", "people:bind:session", "session:set_state", "message:send", "message:received"];
 
@@ -91,7 +91,7 @@ public sealed class HookReactionService(HubDbContext db, CrispCallOutbox outbox,
         var row = await GetOrAddAsync(sessionId!, cancellationToken);
         var now = clock.GetUtcNow();
         row.UpdatedAt = now;
-        if (await SentByHubAsync(sessionId!, Text(data, "content"), now, cancellationToken))
+        if (await SentByHubAsync(sessionId!, Text(data, "content"), Fingerprint(data), now, cancellationToken))
         {
             // Delivery tracking: Crisp confirms a message the hub sent; it is not an operator's answer.
             row.LastHubMessageDeliveredAt = now;
@@ -105,17 +105,27 @@ public sealed class HookReactionService(HubDbContext db, CrispCallOutbox outbox,
         return true;
     }
 
-    /// <summary>Whether a text message with this content went out through the outbox into this conversation in the last day.</summary>
-    private async Task<bool> SentByHubAsync(string sessionId, string? content, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether the hub sent this message into this conversation in the last day. By identity first: a call whose send
+    /// returned this fingerprint. By text only among calls whose fingerprint is not known (not yet sent, or Crisp's
+    /// answer carried none), so an operator typing the same words as an auto-reply is still an operator's answer.
+    /// </summary>
+    private async Task<bool> SentByHubAsync(string sessionId, string? content, long? fingerprint, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var since = now - TimeSpan.FromDays(1);
+        var messages = db.Set<CrispCall>().AsNoTracking().Where(c => c.Kind == CrispCallKinds.ConversationMessage && c.CreatedAt >= since);
+        if (fingerprint is { } known && await messages.AnyAsync(c => c.MessageFingerprint == known, cancellationToken))
+        {
+            return true;
+        }
+
         if (string.IsNullOrEmpty(content))
         {
             return false;
         }
 
-        var since = now - TimeSpan.FromDays(1);
-        var payloads = await db.Set<CrispCall>().AsNoTracking()
-            .Where(c => c.Kind == CrispCallKinds.ConversationMessage && c.CreatedAt >= since && c.Payload.Contains(sessionId))
+        var payloads = await messages
+            .Where(c => c.MessageFingerprint == null && c.Payload.Contains(sessionId))
             .OrderByDescending(c => c.Id).Select(c => c.Payload).Take(50).ToListAsync(cancellationToken);
         return payloads.Any(p => JsonNode.Parse(p) is JsonObject o && Text(o, "session_id") == sessionId && Text(o, "content") == content);
     }
@@ -157,14 +167,10 @@ public sealed class HookReactionService(HubDbContext db, CrispCallOutbox outbox,
             return false;
         }
 
-        var hourAgo = now - TimeSpan.FromHours(1);
-        if (await db.Set<ConversationState>().CountAsync(s => s.LastAutoReplyAt >= hourAgo, cancellationToken) >= rule.CapPerHour)
-        {
-            logger.LogInformation("Auto-reply for {Session} skipped: tenant-wide cap of {Cap} per hour reached.", sessionId, rule.CapPerHour);
-            return false;
-        }
+        await slots.EnsureAsync(rule.CapPerHour, cancellationToken);
 
-        // Claim the conversation and stage the message in one commit: a crash leaves both or neither.
+        // Claim the conversation, take an hourly slot and stage the message in one commit: a crash leaves all or
+        // none, and the cap holds however many hooks of the tenant run at once (see AutoReplySlot).
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
         {
@@ -186,6 +192,12 @@ public sealed class HookReactionService(HubDbContext db, CrispCallOutbox outbox,
                 {
                     return false;
                 }
+            }
+
+            if (!await slots.TakeAsync(rule.CapPerHour, now, cancellationToken))
+            {
+                logger.LogInformation("Auto-reply for {Session} skipped: tenant-wide cap of {Cap} per hour reached.", sessionId, rule.CapPerHour);
+                return false;
             }
 
             outbox.Enqueue(CrispCallKinds.ConversationMessage, new { session_id = sessionId, content = rule.ReplyText }, orderingKey: "auto-reply:" + sessionId);
@@ -249,6 +261,9 @@ public sealed class HookReactionService(HubDbContext db, CrispCallOutbox outbox,
 
         return row;
     }
+
+    private static long? Fingerprint(JsonObject data) =>
+        data["fingerprint"] is JsonValue value && value.GetValueKind() == JsonValueKind.Number && value.TryGetValue<long>(out var fingerprint) ? fingerprint : null;
 
     private static bool ValidSession(string? sessionId) => !string.IsNullOrWhiteSpace(sessionId) && sessionId.Length <= 100;
 

@@ -8,6 +8,7 @@ public static class HooksRegistration
         builder.Services.AddSingleton<HookSecretSource>();
         builder.Services.AddScoped<HookProcessor>();
         builder.Services.AddScoped<HookReactions.HookReactionService>();
+        builder.Services.AddScoped<HookReactions.AutoReplySlots>();
         return builder;
     }
 }

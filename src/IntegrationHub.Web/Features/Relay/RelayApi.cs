@@ -14,7 +14,11 @@ public static class RelayApi
 
     public sealed record RelaySecretResponse(Guid EndpointId, string Secret, DateTimeOffset? PreviousSecretExpiresAt);
 
-    public sealed record RelayDeliveryResponse(Guid Id, Guid EndpointId, string Event, string WebhookId, string Status, int Attempts, DateTimeOffset NextAttemptAt, DateTimeOffset CreatedAt, DateTimeOffset? LastAttemptAt, int? LastStatus, long? LatencyMs, string? ResponseExcerpt);
+    public sealed record RelayDeliveryResponse(Guid Id, Guid EndpointId, string Event, string WebhookId, string Status, int Attempts, DateTimeOffset NextAttemptAt, DateTimeOffset CreatedAt, DateTimeOffset? LastAttemptAt, int? LastStatus, long? LatencyMs, string? ResponseExcerpt, Guid? ReplayOfId);
+
+    public sealed record RelayDeliveryAttemptResponse(int Number, DateTimeOffset StartedAt, int? StatusCode, string? Error, long LatencyMs, string? ResponseExcerpt);
+
+    public sealed record RelayDeliveryDetailResponse(RelayDeliveryResponse Delivery, IReadOnlyList<RelayDeliveryAttemptResponse> Attempts);
 
     public static RouteGroupBuilder MapRelayApi(this RouteGroupBuilder api)
     {
@@ -26,6 +30,7 @@ public static class RelayApi
         relay.MapPost("/endpoints/{id:guid}/rotate-secret", RotateAsync).WithName("RotateRelayEndpointSecret")
             .WithSummary("New signing secret (shown once); the previous one keeps signing during the overlap");
         relay.MapGet("/endpoints/{id:guid}/deliveries", DeliveriesAsync).WithName("ListRelayDeliveries").WithSummary("Recent deliveries to an endpoint, newest first");
+        relay.MapGet("/deliveries/{id:guid}", DeliveryAsync).WithName("GetRelayDelivery").WithSummary("One delivery with every attempt (status or error, latency, response excerpt)");
         relay.MapPost("/deliveries/{id:guid}/replay", ReplayAsync).WithName("ReplayRelayDelivery").WithSummary("Send a delivery again (new webhook id)");
         return api;
     }
@@ -34,7 +39,10 @@ public static class RelayApi
         new(e.Id, e.Url, e.Filters, e.Enabled, e.DisabledReason, e.CreatedAt, e.FailingSince, e.PreviousSecretExpiresAt);
 
     internal static RelayDeliveryResponse ToResponse(RelayDelivery d) =>
-        new(d.Id, d.EndpointId, d.Event, d.WebhookId, d.Status, d.Attempts, d.NextAttemptAt, d.CreatedAt, d.LastAttemptAt, d.LastStatus, d.LatencyMs, d.ResponseExcerpt);
+        new(d.Id, d.EndpointId, d.Event, d.WebhookId, d.Status, d.Attempts, d.NextAttemptAt, d.CreatedAt, d.LastAttemptAt, d.LastStatus, d.LatencyMs, d.ResponseExcerpt, d.ReplayOfId);
+
+    internal static RelayDeliveryAttemptResponse ToResponse(RelayDeliveryAttempt a) =>
+        new(a.Number, a.StartedAt, a.StatusCode, a.Error, a.LatencyMs, a.ResponseExcerpt);
 
     private static async Task<Results<Created<RelayEndpointCreatedResponse>, ValidationProblem>> CreateAsync(
         RelayEndpointRequest? request, RelayService relay, Microsoft.Extensions.Options.IOptions<RelayOptions> options, CancellationToken cancellationToken)
@@ -80,6 +88,17 @@ public static class RelayApi
         }
 
         return TypedResults.Ok((await relay.DeliveriesAsync(id, Math.Clamp(limit ?? 50, 1, 200), cancellationToken)).Select(ToResponse).ToList());
+    }
+
+    private static async Task<Results<Ok<RelayDeliveryDetailResponse>, NotFound>> DeliveryAsync(Guid id, RelayService relay, CancellationToken cancellationToken)
+    {
+        if (await relay.DeliveryAsync(id, cancellationToken) is not { } delivery)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var attempts = await relay.AttemptsAsync(id, cancellationToken);
+        return TypedResults.Ok(new RelayDeliveryDetailResponse(ToResponse(delivery), attempts.Select(ToResponse).ToList()));
     }
 
     private static async Task<Results<Accepted<RelayDeliveryResponse>, NotFound>> ReplayAsync(Guid id, RelayService relay, IBackgroundJobClient jobs, CancellationToken cancellationToken)

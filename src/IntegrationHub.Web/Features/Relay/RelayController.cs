@@ -96,6 +96,19 @@ public sealed class RelayController(RelayService relay, HubDbContext db, IBackgr
         return Redirect($"/t/{RouteWebsite}/relay");
     }
 
+    [HttpGet("deliveries/{id:guid}")]
+    public async Task<IActionResult> Delivery(Guid id, CancellationToken cancellationToken)
+    {
+        if (await relay.DeliveryAsync(id, cancellationToken) is not { } delivery)
+        {
+            return NotFound();
+        }
+
+        var website = await db.Tenants.AsNoTracking().SingleAsync(cancellationToken);
+        var endpoint = await relay.FindAsync(delivery.EndpointId, cancellationToken);
+        return View("Delivery", new RelayDeliveryPageModel(website, delivery, endpoint?.Url, await relay.AttemptsAsync(id, cancellationToken), CanEdit));
+    }
+
     [HttpPost("deliveries/{id:guid}/replay")]
     [RequireTenantRole(TenantRole.Editor)]
     public async Task<IActionResult> Replay(Guid id, CancellationToken cancellationToken)
@@ -120,3 +133,5 @@ public sealed class RelayController(RelayService relay, HubDbContext db, IBackgr
 }
 
 public sealed record RelayPageModel(Tenants.Tenant Website, IReadOnlyList<RelayEndpoint> Endpoints, IReadOnlyList<RelayDelivery> Deliveries, bool CanEdit, Guid? SecretFor, string? Secret, IReadOnlyList<string> Errors);
+
+public sealed record RelayDeliveryPageModel(Tenants.Tenant Website, RelayDelivery Delivery, string? EndpointUrl, IReadOnlyList<RelayDeliveryAttempt> Attempts, bool CanEdit);

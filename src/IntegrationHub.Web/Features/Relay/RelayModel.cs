@@ -37,6 +37,9 @@ public static class RelayDeliveryStatus
     public const string Queued = "queued";
     public const string Sent = "sent";
     public const string Retrying = "retrying";
+
+    /// <summary>Claimed by a drain (see <see cref="RelayDelivery.ClaimedBy"/>) and being sent now.</summary>
+    public const string Sending = "sending";
     public const string Failed = "failed";
 }
 
@@ -76,6 +79,41 @@ public sealed class RelayDelivery : ITenantOwned
 
     /// <summary>First 500 characters of the response body, or the error.</summary>
     public string? ResponseExcerpt { get; set; }
+
+    /// <summary>The delivery this one replays (null for a fan-out); its attempts stay with it.</summary>
+    public Guid? ReplayOfId { get; set; }
+
+    /// <summary>The drain that claimed the row (status <c>sending</c>); a concurrency token, so a drain whose lease
+    /// was taken over cannot overwrite the new owner's outcome.</summary>
+    public string? ClaimedBy { get; set; }
+
+    /// <summary>Until when the claim holds; a sending row whose lease ran out (its drain died) is claimed again.</summary>
+    public DateTimeOffset? LeaseUntil { get; set; }
+}
+
+/// <summary>One try of a <see cref="RelayDelivery"/>: kept for every attempt, so the history outlives retries and replays.</summary>
+public sealed class RelayDeliveryAttempt : ITenantOwned
+{
+    public long Id { get; set; }
+
+    public Guid TenantId { get; set; }
+
+    public Guid DeliveryId { get; set; }
+
+    /// <summary>1 for the first try of the delivery.</summary>
+    public int Number { get; set; }
+
+    public DateTimeOffset StartedAt { get; set; }
+
+    /// <summary>HTTP status; null when there was none (timeout, refused, SSRF guard): see <see cref="Error"/>.</summary>
+    public int? StatusCode { get; set; }
+
+    public string? Error { get; set; }
+
+    public long LatencyMs { get; set; }
+
+    /// <summary>The response body's start, truncated, with the endpoint's secrets and URL query values redacted.</summary>
+    public string? ResponseExcerpt { get; set; }
 }
 
 internal sealed class RelayEndpointConfiguration : IEntityTypeConfiguration<RelayEndpoint>
@@ -104,9 +142,23 @@ internal sealed class RelayDeliveryConfiguration : IEntityTypeConfiguration<Rela
         builder.Property(d => d.WebhookId).HasMaxLength(64);
         builder.Property(d => d.Status).HasMaxLength(16);
         builder.Property(d => d.ResponseExcerpt).HasMaxLength(500);
+        builder.Property(d => d.ClaimedBy).HasMaxLength(100).IsConcurrencyToken();
         builder.HasIndex(d => new { d.Status, d.NextAttemptAt });
         builder.HasIndex(d => new { d.TenantId, d.EndpointId, d.CreatedAt });
         builder.HasIndex(d => new { d.EndpointId, d.HookEntryId }).IsUnique();
         builder.HasOne<RelayEndpoint>().WithMany().HasForeignKey(d => d.EndpointId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class RelayDeliveryAttemptConfiguration : IEntityTypeConfiguration<RelayDeliveryAttempt>
+{
+    public void Configure(EntityTypeBuilder<RelayDeliveryAttempt> builder)
+    {
+        builder.ToTable("relay_delivery_attempts");
+        builder.HasKey(a => a.Id);
+        builder.Property(a => a.Error).HasMaxLength(500);
+        builder.Property(a => a.ResponseExcerpt).HasMaxLength(500);
+        builder.HasIndex(a => new { a.TenantId, a.DeliveryId, a.Number });
+        builder.HasOne<RelayDelivery>().WithMany().HasForeignKey(a => a.DeliveryId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -17,5 +17,9 @@ public sealed class RelayOptions
 
     public int BatchSize { get; set; } = 100;
 
+    /// <summary>How long a drain's claim on one delivery holds; longer than <see cref="Timeout"/>, so it only runs
+    /// out when the drain died mid-send (the row is then sent again, with the same webhook-id).</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
     public int MaxEndpointsPerTenant { get; set; } = 20;
 }

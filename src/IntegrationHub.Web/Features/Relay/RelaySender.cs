@@ -10,9 +10,13 @@ using Microsoft.Extensions.Options;
 namespace IntegrationHub.Web.Features.Relay;
 
 /// <summary>
-/// Drains due relay deliveries in batches (a Hangfire job every minute, and enqueued right after a fan-out).
-/// Each delivery is attempted in its own tenant scope and committed on its own; non-2xx, timeouts and refused
-/// targets are retried with backoff, then failed; an endpoint failing for <see cref="RelayOptions.DisableAfter"/> is disabled.
+/// Drains due relay deliveries in batches (a Hangfire job every minute, and enqueued right after a fan-out). Any
+/// number of drains may run at once, on any node: each delivery is claimed in the database (a conditional UPDATE
+/// setting status <c>sending</c>, <see cref="RelayDelivery.ClaimedBy"/> and a lease) just before it is sent, so only
+/// one drain sends it; a claim whose lease ran out (the drain died mid-send) is taken over and the row sent again
+/// with the same webhook-id. Each attempt is committed on its own, with a <see cref="RelayDeliveryAttempt"/> row.
+/// Non-2xx, timeouts and refused targets are retried with backoff, then failed; an endpoint failing for
+/// <see cref="RelayOptions.DisableAfter"/> is disabled.
 /// </summary>
 public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IHttpClientFactory httpClients, IOptions<RelayOptions> options, TimeProvider clock, ILogger<RelaySender> logger)
 {
@@ -27,45 +31,66 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IH
 
     public const int ExcerptLength = 500;
 
-    [DisableConcurrentExecution(timeoutInSeconds: 300)]
+    /// <summary>This drain's name on the rows it claims.</summary>
+    private readonly string _claimToken = $"{Environment.MachineName}:{Guid.NewGuid():N}";
+
+    /// <summary>Returns how many deliveries this drain attempted (claimed and tried).</summary>
     [AutomaticRetry(Attempts = 0)]
     public async Task<int> DrainAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var due = await db.Set<RelayDelivery>().AcrossTenants().AsNoTracking()
-            .Where(d => (d.Status == RelayDeliveryStatus.Queued || d.Status == RelayDeliveryStatus.Retrying) && d.NextAttemptAt <= now)
+            .Due(now)
             .OrderBy(d => d.NextAttemptAt).Take(options.Value.BatchSize)
             .Select(d => new { d.Id, d.TenantId }).ToListAsync(cancellationToken);
+        var attempted = 0;
         foreach (var group in due.GroupBy(d => d.TenantId))
         {
             await using var scope = scopes.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<TenantContext>().Use(group.Key);
             foreach (var item in group)
             {
-                await AttemptAsync(scope.ServiceProvider, item.Id, cancellationToken);
+                if (await AttemptAsync(scope.ServiceProvider, item.Id, cancellationToken))
+                {
+                    attempted++;
+                }
             }
         }
 
-        return due.Count;
+        return attempted;
     }
 
-    private async Task AttemptAsync(IServiceProvider services, Guid deliveryId, CancellationToken cancellationToken)
+    /// <summary>Claims the row for this drain: only one of any number of concurrent claims of a row can succeed.</summary>
+    private async Task<bool> ClaimAsync(HubDbContext tenantDb, Guid deliveryId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var leaseUntil = now + options.Value.LeaseDuration;
+        var claimed = await tenantDb.Set<RelayDelivery>().Where(d => d.Id == deliveryId).Due(now)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, RelayDeliveryStatus.Sending)
+                .SetProperty(d => d.ClaimedBy, _claimToken)
+                .SetProperty(d => d.LeaseUntil, leaseUntil), cancellationToken);
+        return claimed == 1;
+    }
+
+    private async Task<bool> AttemptAsync(IServiceProvider services, Guid deliveryId, CancellationToken cancellationToken)
     {
         var tenantDb = services.GetRequiredService<HubDbContext>();
-        var relay = services.GetRequiredService<RelayService>();
-        var delivery = await tenantDb.Set<RelayDelivery>().FirstOrDefaultAsync(d => d.Id == deliveryId, cancellationToken);
-        if (delivery is null || delivery.Status is RelayDeliveryStatus.Sent or RelayDeliveryStatus.Failed)
+        tenantDb.ChangeTracker.Clear();
+        if (!await ClaimAsync(tenantDb, deliveryId, cancellationToken))
         {
-            return;
+            return false; // another drain has it, or it is no longer due
         }
 
+        var relay = services.GetRequiredService<RelayService>();
+        var delivery = await tenantDb.Set<RelayDelivery>().FirstAsync(d => d.Id == deliveryId, cancellationToken);
         var endpoint = await tenantDb.Set<RelayEndpoint>().FirstOrDefaultAsync(e => e.Id == delivery.EndpointId, cancellationToken);
         if (endpoint is null || !endpoint.Enabled)
         {
             delivery.Status = RelayDeliveryStatus.Failed;
             delivery.ResponseExcerpt = "Endpoint disabled or deleted; not sent.";
-            await tenantDb.SaveChangesAsync(cancellationToken);
-            return;
+            Release(delivery);
+            await SaveOwnAsync(tenantDb, delivery, cancellationToken);
+            return true;
         }
 
         var now = clock.GetUtcNow();
@@ -82,6 +107,7 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IH
 
         var watch = Stopwatch.StartNew();
         bool ok;
+        string? error = null;
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -89,7 +115,7 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IH
             using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             var body = await ReadExcerptAsync(response, timeout.Token);
             delivery.LastStatus = (int)response.StatusCode;
-            delivery.ResponseExcerpt = body;
+            delivery.ResponseExcerpt = RelayExcerpt.Clean(body, secrets, endpoint.Url, ExcerptLength);
             ok = response.IsSuccessStatusCode;
         }
         catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
@@ -97,14 +123,27 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IH
             delivery.LastStatus = null;
             var reason = ex is HttpRequestException { InnerException: RelayTargetRefusedException refused } ? refused.Message
                 : ex is OperationCanceledException ? $"Timed out after {options.Value.Timeout.TotalSeconds:0} s."
+                : ex.InnerException is { } inner ? $"{ex.Message} ({inner.Message})" // e.g. "Connection refused": says what to fix
                 : ex.Message;
-            delivery.ResponseExcerpt = Truncate(reason);
+            error = RelayExcerpt.Clean(reason, secrets, endpoint.Url, ExcerptLength);
+            delivery.ResponseExcerpt = error;
             ok = false;
         }
 
         delivery.LatencyMs = watch.ElapsedMilliseconds;
         delivery.LastAttemptAt = now;
         delivery.Attempts++;
+        tenantDb.Set<RelayDeliveryAttempt>().Add(new RelayDeliveryAttempt
+        {
+            DeliveryId = delivery.Id,
+            Number = delivery.Attempts,
+            StartedAt = now,
+            StatusCode = delivery.LastStatus,
+            Error = error,
+            LatencyMs = delivery.LatencyMs.Value,
+            ResponseExcerpt = error is null ? delivery.ResponseExcerpt : null,
+        });
+        Release(delivery);
         if (ok)
         {
             delivery.Status = RelayDeliveryStatus.Sent;
@@ -133,7 +172,32 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IH
             }
         }
 
-        await tenantDb.SaveChangesAsync(cancellationToken);
+        await SaveOwnAsync(tenantDb, delivery, cancellationToken);
+        return true;
+    }
+
+    private static void Release(RelayDelivery delivery)
+    {
+        delivery.ClaimedBy = null;
+        delivery.LeaseUntil = null;
+    }
+
+    /// <summary>Writes the outcome only while the claim is still this drain's (ClaimedBy is a concurrency token): a
+    /// drain that overran its lease must not overwrite the outcome of the drain that took the row over.</summary>
+    private async Task SaveOwnAsync(HubDbContext tenantDb, RelayDelivery delivery, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await tenantDb.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            logger.LogWarning("Relay delivery {DeliveryId}: the claim was taken over after its lease ran out; this attempt's outcome is dropped.", delivery.Id);
+        }
+        finally
+        {
+            tenantDb.ChangeTracker.Clear();
+        }
     }
 
     private static async Task<string> ReadExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
@@ -147,8 +211,16 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IH
             read += n;
         }
 
-        return Truncate(Encoding.UTF8.GetString(buffer, 0, read));
+        return Encoding.UTF8.GetString(buffer, 0, read);
     }
+}
 
-    private static string Truncate(string value) => value.Length <= ExcerptLength ? value : value[..ExcerptLength];
+/// <summary>The relay's shared question: which deliveries a drain may claim now.</summary>
+public static class RelayQueries
+{
+    /// <summary>Queued or retrying and due, or sending under a lease that ran out (its drain died) — the same rule as
+    /// the delivery engine's <c>DeliveryQueries.Due</c> for Crisp calls.</summary>
+    public static IQueryable<RelayDelivery> Due(this IQueryable<RelayDelivery> deliveries, DateTimeOffset now) =>
+        deliveries.Where(d => ((d.Status == RelayDeliveryStatus.Queued || d.Status == RelayDeliveryStatus.Retrying) && d.NextAttemptAt <= now)
+            || (d.Status == RelayDeliveryStatus.Sending && d.LeaseUntil < now));
 }

@@ -63,6 +63,7 @@ public sealed class RelayService(HubDbContext db, TenantSecrets secrets, IOption
             return false;
         }
 
+        await db.Set<RelayDeliveryAttempt>().Where(a => db.Set<RelayDelivery>().Any(d => d.Id == a.DeliveryId && d.EndpointId == id)).ExecuteDeleteAsync(cancellationToken);
         await db.Set<RelayDelivery>().Where(d => d.EndpointId == id).ExecuteDeleteAsync(cancellationToken);
         db.Set<RelayEndpoint>().Remove(endpoint);
         await secrets.RemoveAsync(SecretName(id), cancellationToken);
@@ -137,7 +138,15 @@ public sealed class RelayService(HubDbContext db, TenantSecrets secrets, IOption
         return await query.OrderByDescending(d => d.CreatedAt).Take(take).ToListAsync(cancellationToken);
     }
 
-    /// <summary>A new delivery of the same event and payload, with a new webhook id, due now.</summary>
+    public Task<RelayDelivery?> DeliveryAsync(Guid id, CancellationToken cancellationToken) =>
+        db.Set<RelayDelivery>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, cancellationToken);
+
+    /// <summary>Every attempt of a delivery, first first.</summary>
+    public Task<List<RelayDeliveryAttempt>> AttemptsAsync(Guid deliveryId, CancellationToken cancellationToken) =>
+        db.Set<RelayDeliveryAttempt>().AsNoTracking().Where(a => a.DeliveryId == deliveryId).OrderBy(a => a.Number).ThenBy(a => a.Id).ToListAsync(cancellationToken);
+
+    /// <summary>A new delivery of the same event and payload, with a new webhook id, due now. The original and its
+    /// attempts stay as they were; the replay points back to it and gets attempts of its own.</summary>
     public async Task<RelayDelivery?> ReplayAsync(Guid deliveryId, CancellationToken cancellationToken)
     {
         var original = await db.Set<RelayDelivery>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == deliveryId, cancellationToken);
@@ -156,6 +165,7 @@ public sealed class RelayService(HubDbContext db, TenantSecrets secrets, IOption
             WebhookId = RelaySignature.NewWebhookId(),
             CreatedAt = now,
             NextAttemptAt = now,
+            ReplayOfId = original.Id,
         };
         db.Set<RelayDelivery>().Add(replay);
         await db.SaveChangesAsync(cancellationToken);

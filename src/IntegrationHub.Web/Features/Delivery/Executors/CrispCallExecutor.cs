@@ -6,7 +6,8 @@ using IntegrationHub.Web.Infrastructure.Crisp;
 namespace IntegrationHub.Web.Features.Delivery.Executors;
 
 /// <summary>What a call did when Crisp accepted it (or found nothing to do).</summary>
-public sealed record ExecutionResult(string Outcome, string? Note = null)
+/// <remarks><paramref name="MessageFingerprint"/>: what Crisp answered to a conversation message it accepted.</remarks>
+public sealed record ExecutionResult(string Outcome, string? Note = null, long? MessageFingerprint = null)
 {
     public static readonly ExecutionResult Sent = new("sent");
 
@@ -218,8 +219,8 @@ public sealed class CrispCallExecutor(CrispClient crisp, PluginIdentity plugin)
 
     private async Task<ExecutionResult> MessageAsync(string website, JsonObject payload, CancellationToken ct)
     {
-        await crisp.Conversations.SendMessageAsync(website, Text(payload, "session_id"), CrispMessageInput.Text(Text(payload, "content")), ct);
-        return ExecutionResult.Sent;
+        var fingerprint = await crisp.Conversations.SendMessageAsync(website, Text(payload, "session_id"), CrispMessageInput.Text(Text(payload, "content")), ct);
+        return ExecutionResult.Sent with { MessageFingerprint = fingerprint > 0 ? fingerprint : null }; // 0: the answer carried none
     }
 
     private async Task<ExecutionResult> StateAsync(string website, JsonObject payload, CancellationToken ct)

@@ -253,6 +253,9 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<long?>("MessageFingerprint")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTimeOffset>("NextAttemptAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -283,6 +286,8 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("TenantId", "CreatedAt");
 
                     b.HasIndex("TenantId", "EventId");
+
+                    b.HasIndex("TenantId", "MessageFingerprint");
 
                     b.HasIndex("TenantId", "OrderingKey", "Id");
 
@@ -540,6 +545,22 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("TenantId", "Position");
 
                     b.ToTable("auto_reply_rules", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.HookReactions.AutoReplySlot", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Slot")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("TenantId", "Slot");
+
+                    b.ToTable("auto_reply_slots", (string)null);
                 });
 
             modelBuilder.Entity("IntegrationHub.Web.Features.HookReactions.ConversationState", b =>
@@ -801,6 +822,11 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
+                    b.Property<string>("ClaimedBy")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -824,6 +850,9 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Postgres
                     b.Property<long?>("LatencyMs")
                         .HasColumnType("bigint");
 
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset>("NextAttemptAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -831,6 +860,9 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(300000)
                         .HasColumnType("character varying(300000)");
+
+                    b.Property<Guid?>("ReplayOfId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("ResponseExcerpt")
                         .HasMaxLength(500)
@@ -859,6 +891,49 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("TenantId", "EndpointId", "CreatedAt");
 
                     b.ToTable("relay_deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.Relay.RelayDeliveryAttempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("DeliveryId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<long>("LatencyMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ResponseExcerpt")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeliveryId");
+
+                    b.HasIndex("TenantId", "DeliveryId", "Number");
+
+                    b.ToTable("relay_delivery_attempts", (string)null);
                 });
 
             modelBuilder.Entity("IntegrationHub.Web.Features.Relay.RelayEndpoint", b =>
@@ -1256,6 +1331,15 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("IntegrationHub.Web.Features.HookReactions.AutoReplySlot", b =>
+                {
+                    b.HasOne("IntegrationHub.Web.Features.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("IntegrationHub.Web.Features.HookReactions.ConversationState", b =>
                 {
                     b.HasOne("IntegrationHub.Web.Features.Tenants.Tenant", null)
@@ -1294,6 +1378,15 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasOne("IntegrationHub.Web.Features.Relay.RelayEndpoint", null)
                         .WithMany()
                         .HasForeignKey("EndpointId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.Relay.RelayDeliveryAttempt", b =>
+                {
+                    b.HasOne("IntegrationHub.Web.Features.Relay.RelayDelivery", null)
+                        .WithMany()
+                        .HasForeignKey("DeliveryId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

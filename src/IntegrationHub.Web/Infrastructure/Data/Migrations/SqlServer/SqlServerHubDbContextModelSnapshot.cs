@@ -253,6 +253,9 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.SqlServer
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<long?>("MessageFingerprint")
+                        .HasColumnType("bigint");
+
                     b.Property<DateTimeOffset>("NextAttemptAt")
                         .HasColumnType("datetimeoffset");
 
@@ -283,6 +286,8 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.SqlServer
                     b.HasIndex("TenantId", "CreatedAt");
 
                     b.HasIndex("TenantId", "EventId");
+
+                    b.HasIndex("TenantId", "MessageFingerprint");
 
                     b.HasIndex("TenantId", "OrderingKey", "Id");
 
@@ -541,6 +546,22 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.SqlServer
                     b.HasIndex("TenantId", "Position");
 
                     b.ToTable("auto_reply_rules", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.HookReactions.AutoReplySlot", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Slot")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("TenantId", "Slot");
+
+                    b.ToTable("auto_reply_slots", (string)null);
                 });
 
             modelBuilder.Entity("IntegrationHub.Web.Features.HookReactions.ConversationState", b =>
@@ -803,6 +824,11 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.SqlServer
                     b.Property<int>("Attempts")
                         .HasColumnType("int");
 
+                    b.Property<string>("ClaimedBy")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -826,6 +852,9 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.SqlServer
                     b.Property<long?>("LatencyMs")
                         .HasColumnType("bigint");
 
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<DateTimeOffset>("NextAttemptAt")
                         .HasColumnType("datetimeoffset");
 
@@ -833,6 +862,9 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(300000)
                         .HasColumnType("nvarchar(max)");
+
+                    b.Property<Guid?>("ReplayOfId")
+                        .HasColumnType("uniqueidentifier");
 
                     b.Property<string>("ResponseExcerpt")
                         .HasMaxLength(500)
@@ -862,6 +894,49 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.SqlServer
                     b.HasIndex("TenantId", "EndpointId", "CreatedAt");
 
                     b.ToTable("relay_deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.Relay.RelayDeliveryAttempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("DeliveryId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<long>("LatencyMs")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("int");
+
+                    b.Property<string>("ResponseExcerpt")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("int");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeliveryId");
+
+                    b.HasIndex("TenantId", "DeliveryId", "Number");
+
+                    b.ToTable("relay_delivery_attempts", (string)null);
                 });
 
             modelBuilder.Entity("IntegrationHub.Web.Features.Relay.RelayEndpoint", b =>
@@ -1260,6 +1335,15 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.SqlServer
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("IntegrationHub.Web.Features.HookReactions.AutoReplySlot", b =>
+                {
+                    b.HasOne("IntegrationHub.Web.Features.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("IntegrationHub.Web.Features.HookReactions.ConversationState", b =>
                 {
                     b.HasOne("IntegrationHub.Web.Features.Tenants.Tenant", null)
@@ -1298,6 +1382,15 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.SqlServer
                     b.HasOne("IntegrationHub.Web.Features.Relay.RelayEndpoint", null)
                         .WithMany()
                         .HasForeignKey("EndpointId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.Relay.RelayDeliveryAttempt", b =>
+                {
+                    b.HasOne("IntegrationHub.Web.Features.Relay.RelayDelivery", null)
+                        .WithMany()
+                        .HasForeignKey("DeliveryId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

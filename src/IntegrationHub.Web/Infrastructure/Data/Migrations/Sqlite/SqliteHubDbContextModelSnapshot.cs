@@ -244,6 +244,9 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("MessageFingerprint")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("NextAttemptAt")
                         .HasColumnType("INTEGER");
 
@@ -274,6 +277,8 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("TenantId", "CreatedAt");
 
                     b.HasIndex("TenantId", "EventId");
+
+                    b.HasIndex("TenantId", "MessageFingerprint");
 
                     b.HasIndex("TenantId", "OrderingKey", "Id");
 
@@ -529,6 +534,22 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("TenantId", "Position");
 
                     b.ToTable("auto_reply_rules", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.HookReactions.AutoReplySlot", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Slot")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("UsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TenantId", "Slot");
+
+                    b.ToTable("auto_reply_slots", (string)null);
                 });
 
             modelBuilder.Entity("IntegrationHub.Web.Features.HookReactions.ConversationState", b =>
@@ -788,6 +809,11 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ClaimedBy")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -811,12 +837,18 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Sqlite
                     b.Property<long?>("LatencyMs")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("LeaseUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("NextAttemptAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Payload")
                         .IsRequired()
                         .HasMaxLength(300000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ReplayOfId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ResponseExcerpt")
@@ -846,6 +878,47 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("TenantId", "EndpointId", "CreatedAt");
 
                     b.ToTable("relay_deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.Relay.RelayDeliveryAttempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("DeliveryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LatencyMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ResponseExcerpt")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeliveryId");
+
+                    b.HasIndex("TenantId", "DeliveryId", "Number");
+
+                    b.ToTable("relay_delivery_attempts", (string)null);
                 });
 
             modelBuilder.Entity("IntegrationHub.Web.Features.Relay.RelayEndpoint", b =>
@@ -1239,6 +1312,15 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("IntegrationHub.Web.Features.HookReactions.AutoReplySlot", b =>
+                {
+                    b.HasOne("IntegrationHub.Web.Features.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("IntegrationHub.Web.Features.HookReactions.ConversationState", b =>
                 {
                     b.HasOne("IntegrationHub.Web.Features.Tenants.Tenant", null)
@@ -1277,6 +1359,15 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("IntegrationHub.Web.Features.Relay.RelayEndpoint", null)
                         .WithMany()
                         .HasForeignKey("EndpointId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.Relay.RelayDeliveryAttempt", b =>
+                {
+                    b.HasOne("IntegrationHub.Web.Features.Relay.RelayDelivery", null)
+                        .WithMany()
+                        .HasForeignKey("DeliveryId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
