@@ -1,6 +1,7 @@
 using IntegrationHub.Web.Features.ApiKeys;
 using IntegrationHub.Web.Features.Audit;
 using IntegrationHub.Web.Features.Relay;
+using IntegrationHub.Web.Features.Helpdesk;
 using IntegrationHub.Web.Features.Rules;
 using IntegrationHub.Web.Features.Credentials;
 using IntegrationHub.Web.Features.Delivery;
@@ -48,6 +49,7 @@ public static class HubServiceRegistration
         builder.Services.AddScoped<AuditLog>();
         builder.AddHubRules();
         builder.AddHubRelay();
+        builder.AddHubHelpdesk();
         builder.Services.AddScoped<Features.Reports.TenantMetrics>();
         builder.Services.AddScoped<TenantDirectory>();
         builder.Services.AddScoped<ApiKeyService>();
