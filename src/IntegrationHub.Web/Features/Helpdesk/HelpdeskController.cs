@@ -204,7 +204,6 @@ public sealed class HelpdeskController(HubDbContext db, HelpdeskRemote remote, H
         var (_, slug) = HelpdeskPaths.SplitFilePath(path!);
         if (!string.Equals(confirm?.Trim(), slug, StringComparison.Ordinal))
         {
-            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
             TempData["Message"] = $"Not deleted: type the file name '{slug}' to confirm.";
             return Redirect($"/t/{RouteWebsite}/helpdesk/edit?locale={locale}&type={type}&path={Uri.EscapeDataString(path!)}");
         }
