@@ -31,7 +31,8 @@ public sealed class HelpdeskController(HubDbContext db, HelpdeskRemote remote, H
     {
         var contentType = HelpdeskPaths.IsContentType(type) ? type! : "articles";
         var model = new HelpdeskIndexModel { Website = await db.Tenants.AsNoTracking().SingleAsync(cancellationToken), ContentType = contentType, CanEdit = CanEdit };
-        model.Drafts = (await editor.ListAsync(cancellationToken)).Where(a => a.PublishedAt is null || a.RemoteContentHash is null).ToList();
+        // Local copies whose Markdown differs from what was last published (never-published drafts included).
+        model.Drafts = (await editor.ListAsync(cancellationToken)).Where(a => a.PublishedContentHash != HelpdeskPaths.ContentHash(a.Markdown)).ToList();
         try
         {
             model.Locales = await remote.LocalesAsync(WebsiteId, cancellationToken);
