@@ -72,6 +72,11 @@ public sealed class OpenApiDocumentTests(SqliteHubFixture fixture) : HubTestBase
             var body = Assert.Single(operation.RequestBody!.Content!);
             // The docs sync takes a zip archive; every other body is JSON.
             Assert.Equal(path == "/api/v1/helpdesk/sync" ? "application/zip" : "application/json", body.Key);
+            if (path == "/api/v1/helpdesk/sync")
+            {
+                Assert.Equal("binary", body.Value.Schema!.Format);
+            }
+
             Assert.NotNull(body.Value.Schema);
             Assert.NotNull(body.Value.Example);
             Assert.Contains(operation.Parameters!, p => p.Name == "Idempotency-Key" && p.In == ParameterLocation.Header);

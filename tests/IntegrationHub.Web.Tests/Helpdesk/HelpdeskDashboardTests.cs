@@ -40,6 +40,7 @@ public abstract class HelpdeskDashboardTests(LiveHubFixture live) : LiveHubTestB
             writes);
         var tree = await browser.GetStringAsync($"/t/{website:D}/helpdesk?locale=en&type=articles");
         Assert.Contains("returns.md", tree, StringComparison.Ordinal);
+        Assert.Contains("What to send back", tree, StringComparison.Ordinal);
         Assert.Contains("published", tree, StringComparison.Ordinal);
     }
 

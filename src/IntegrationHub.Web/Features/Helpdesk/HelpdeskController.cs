@@ -40,6 +40,7 @@ public sealed class HelpdeskController(HubDbContext db, HelpdeskRemote remote, H
             if (model.Locale is not null)
             {
                 model.Nodes = await remote.TreeAsync(WebsiteId, model.Locale, contentType, cancellationToken);
+                model.Descriptions = await remote.DescriptionsAsync(WebsiteId, model.Locale, contentType, model.Nodes, HelpdeskIndexModel.MaxDescriptions, cancellationToken);
             }
         }
         catch (CrispException ex)
@@ -265,6 +266,11 @@ public sealed class HelpdeskIndexModel
     public required string ContentType { get; init; }
 
     public IReadOnlyList<RemoteNode> Nodes { get; set; } = [];
+
+    /// <summary>Files whose description is read from Crisp on this page (one request each, not queued).</summary>
+    public const int MaxDescriptions = 50;
+
+    public Dictionary<string, string?> Descriptions { get; set; } = [];
 
     public List<HelpdeskArticle> Drafts { get; set; } = [];
 

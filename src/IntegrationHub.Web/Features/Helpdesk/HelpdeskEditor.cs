@@ -171,10 +171,10 @@ public sealed class HelpdeskEditor(HubDbContext db, TenantContext tenant, Helpde
     public async Task<PublishResult> PublishAsync(HelpdeskArticleForm form, string? user, CancellationToken ct)
     {
         var websiteId = tenant.Require();
-        var existing = await FindAsync(form.Locale, form.ContentType, form.FolderPath, form.SlugValue, ct);
-        var current = await remote.FindFileAsync(websiteId, form.Locale, form.ContentType, form.TreePath, ct);
-        var drift = DriftOf(existing, current, form.Markdown ?? "", form.Baseline);
+        // The draft is kept first, whatever happens next (Crisp unreachable, drift).
         var article = await SaveDraftAsync(form, ct);
+        var current = await remote.FindFileAsync(websiteId, form.Locale, form.ContentType, form.TreePath, ct);
+        var drift = DriftOf(article, current, article.Markdown, form.Baseline);
         if (drift is not null && !form.Overwrite)
         {
             return new PublishResult(null, drift);

@@ -71,6 +71,19 @@ public sealed class HelpdeskRemote(CrispClient crisp)
         return new RemoteFile(node, content, metadata.Title, metadata.Description);
     }
 
+    /// <summary>Descriptions of the first <paramref name="max"/> files (the tree entries carry none: one metadata read each).</summary>
+    public async Task<Dictionary<string, string?>> DescriptionsAsync(Guid websiteId, string locale, string contentType, IEnumerable<RemoteNode> nodes, int max, CancellationToken ct)
+    {
+        var descriptions = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var node in nodes.Where(n => !n.IsFolder).Take(max))
+        {
+            var metadata = await crisp.Helpdesk.GetMetadataAsync(websiteId.ToString("D"), locale, HelpdeskPaths.ToCrisp(contentType), node.Path, ct);
+            descriptions[node.Path] = metadata.Description;
+        }
+
+        return descriptions;
+    }
+
     /// <summary>The file at <paramref name="path"/>, or null when Crisp has none there.</summary>
     public async Task<RemoteFile?> FindFileAsync(Guid websiteId, string locale, string contentType, string path, CancellationToken ct)
     {
