@@ -152,6 +152,7 @@ public abstract class HelpdeskSyncTests(LiveHubFixture live) : LiveHubTestBase(l
             ["en/manuals/wrong-type.md"] = Doc("Type", "x"),
             ["en/articles/image.png"] = "PNG",
             ["../escape.md"] = Doc("Escape", "x"),
+            ["fr/articles/bonjour.md"] = Doc("Bonjour", "x"),
         };
         var raw = new Dictionary<string, byte[]> { ["en/articles/latin1.md"] = [.. Encoding.UTF8.GetBytes("---\ntitle: Caf"), 0xE9, .. Encoding.UTF8.GetBytes("\n---\nx\n")] };
 
@@ -171,7 +172,8 @@ public abstract class HelpdeskSyncTests(LiveHubFixture live) : LiveHubTestBase(l
         Assert.Contains("Not a Markdown file", errors["en/articles/image.png"], StringComparison.Ordinal);
         Assert.Contains("zip slip", errors["../escape.md"], StringComparison.Ordinal);
         Assert.Contains("not UTF-8", errors["en/articles/latin1.md"], StringComparison.Ordinal);
-        Assert.Equal(11, errors.Count);
+        Assert.Contains("Locale 'fr' does not exist", errors["bonjour.md"], StringComparison.Ordinal);
+        Assert.Equal(12, errors.Count);
 
         await WaitForSyncAsync(client, body.GetProperty("id").GetString()!);
         Assert.NotNull(HelpdeskHarness.Node(Simulator, website, "good.md"));
