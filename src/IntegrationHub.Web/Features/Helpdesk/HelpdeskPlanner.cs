@@ -1,5 +1,3 @@
-using IntegrationHub.Crisp;
-
 namespace IntegrationHub.Web.Features.Helpdesk;
 
 /// <summary>
@@ -115,13 +113,7 @@ public sealed class HelpdeskPlanner(HelpdeskRemote remote)
 
             var hash = HelpdeskPaths.ContentHash(doc.Markdown);
             var source = orphanFiles.Values.FirstOrDefault(f => !moved.Contains(f.Node.Path) && f.ContentHash == hash);
-            var folderWrites = EnsureFolders(locale, contentType, doc.Folder, folders, plan);
-            if (folderWrites is not null)
-            {
-                item.Action = HelpdeskPlanAction.Error;
-                item.Detail = folderWrites;
-                continue;
-            }
+            EnsureFolders(locale, contentType, doc.Folder, folders, plan);
 
             if (source is not null)
             {
@@ -185,8 +177,9 @@ public sealed class HelpdeskPlanner(HelpdeskRemote remote)
         }
     }
 
-    /// <summary>Plans the creation of missing folders on the way to <paramref name="folder"/>; an error text if a file is in the way.</summary>
-    private static string? EnsureFolders(string locale, string contentType, string folder, HashSet<string> folders, HelpdeskPlan plan)
+    /// <summary>Plans the creation of missing folders on the way to <paramref name="folder"/> (a file can never be in the
+    /// way: file names end in .md, folder names cannot).</summary>
+    private static void EnsureFolders(string locale, string contentType, string folder, HashSet<string> folders, HelpdeskPlan plan)
     {
         foreach (var path in HelpdeskPaths.FolderChain(folder))
         {
@@ -197,8 +190,6 @@ public sealed class HelpdeskPlanner(HelpdeskRemote remote)
                 plan.Items.Add(item);
             }
         }
-
-        return null;
     }
 
     private static List<string> MetadataChanges(HelpdeskDoc doc, RemoteFile current)
@@ -247,6 +238,4 @@ public sealed class HelpdeskPlanner(HelpdeskRemote remote)
     }
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
-
-    internal static CrispHelpdeskContentType Type(string contentType) => HelpdeskPaths.ToCrisp(contentType);
 }
