@@ -136,6 +136,27 @@ public abstract class HelpdeskSyncTests(LiveHubFixture live) : LiveHubTestBase(l
     }
 
     [Fact]
+    public async Task Sync_Positions_OrderSiblings_AndASecondSyncKeepsThem()
+    {
+        var (website, client) = await InstalledAsync();
+        var docs = new Dictionary<string, string>
+        {
+            ["en/articles/orders/a-first-by-name.md"] = Doc("A", "a\n", position: 1),
+            ["en/articles/orders/b-second-by-name.md"] = Doc("B", "b\n", position: 0),
+        };
+
+        await WaitForSyncAsync(client, (await PostSyncAsync(client, Zip(docs))).Body.GetProperty("id").GetString()!);
+
+        var order = Simulator.State.Read(state => state.FindWebsite(website.ToString("D"))!.Helpdesk.FindLocale("en")!.Tree("articles")
+            .Child("orders")!.Children.Select(c => c.Slug).ToList());
+        Assert.Equal(["b-second-by-name.md", "a-first-by-name.md"], order);
+        var writes = HelpdeskWrites(Simulator, website);
+        var (_, again) = await PostSyncAsync(client, Zip(docs));
+        Assert.Equal(0, again.GetProperty("summary").GetProperty("writes").GetInt32());
+        Assert.Equal(writes, HelpdeskWrites(Simulator, website));
+    }
+
+    [Fact]
     public async Task Sync_BadFiles_EachRefusedWithItsReason_GoodFileStillSynced_NothingWrittenForBadOnes()
     {
         var (website, client) = await InstalledAsync();
