@@ -1126,3 +1126,115 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125115524_AddHelpdesk'
+)
+BEGIN
+    CREATE TABLE [helpdesk_articles] (
+        [Id] uniqueidentifier NOT NULL,
+        [TenantId] uniqueidentifier NOT NULL,
+        [Locale] nvarchar(16) NOT NULL,
+        [ContentType] nvarchar(16) NOT NULL,
+        [FolderPath] nvarchar(404) NOT NULL,
+        [Slug] nvarchar(100) NOT NULL,
+        [Title] nvarchar(300) NOT NULL,
+        [Description] nvarchar(1000) NULL,
+        [Markdown] nvarchar(max) NOT NULL,
+        [Published] bit NOT NULL,
+        [Hidden] bit NOT NULL,
+        [Featured] bit NOT NULL,
+        [Position] int NULL,
+        [RemoteContentHash] nvarchar(64) NULL,
+        [PublishedContentHash] nvarchar(64) NULL,
+        [RemoteCheckedAt] datetimeoffset NULL,
+        [PublishedAt] datetimeoffset NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        [UpdatedAt] datetimeoffset NOT NULL,
+        CONSTRAINT [PK_helpdesk_articles] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_helpdesk_articles_tenants_TenantId] FOREIGN KEY ([TenantId]) REFERENCES [tenants] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125115524_AddHelpdesk'
+)
+BEGIN
+    CREATE TABLE [helpdesk_syncs] (
+        [Id] uniqueidentifier NOT NULL,
+        [TenantId] uniqueidentifier NOT NULL,
+        [Source] nvarchar(16) NOT NULL,
+        [StartedBy] nvarchar(256) NULL,
+        [Prune] bit NOT NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        CONSTRAINT [PK_helpdesk_syncs] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_helpdesk_syncs_tenants_TenantId] FOREIGN KEY ([TenantId]) REFERENCES [tenants] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125115524_AddHelpdesk'
+)
+BEGIN
+    CREATE TABLE [helpdesk_sync_items] (
+        [Id] bigint NOT NULL IDENTITY,
+        [TenantId] uniqueidentifier NOT NULL,
+        [SyncId] uniqueidentifier NOT NULL,
+        [Locale] nvarchar(16) NOT NULL,
+        [ContentType] nvarchar(16) NOT NULL,
+        [Path] nvarchar(468) NOT NULL,
+        [Action] nvarchar(24) NOT NULL,
+        [Detail] nvarchar(1000) NULL,
+        [CallIds] nvarchar(400) NOT NULL,
+        CONSTRAINT [PK_helpdesk_sync_items] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_helpdesk_sync_items_helpdesk_syncs_SyncId] FOREIGN KEY ([SyncId]) REFERENCES [helpdesk_syncs] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125115524_AddHelpdesk'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_helpdesk_articles_TenantId_Locale_ContentType_FolderPath_Slug] ON [helpdesk_articles] ([TenantId], [Locale], [ContentType], [FolderPath], [Slug]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125115524_AddHelpdesk'
+)
+BEGIN
+    CREATE INDEX [IX_helpdesk_sync_items_SyncId] ON [helpdesk_sync_items] ([SyncId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125115524_AddHelpdesk'
+)
+BEGIN
+    CREATE INDEX [IX_helpdesk_sync_items_TenantId_SyncId] ON [helpdesk_sync_items] ([TenantId], [SyncId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125115524_AddHelpdesk'
+)
+BEGIN
+    CREATE INDEX [IX_helpdesk_syncs_TenantId_CreatedAt] ON [helpdesk_syncs] ([TenantId], [CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125115524_AddHelpdesk'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261125115524_AddHelpdesk', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -23,7 +23,8 @@ public sealed class CrispHelpdeskApi
         return _client.SendAsync(HttpMethod.Post, Helpdesk(websiteId).Literal("locale"), CrispClient.JsonBody(new CrispLocaleBody(locale)), cancellationToken);
     }
 
-    /// <summary><c>GET tree/list/{locale}/{ct}/{page}</c>, optionally below <paramref name="subPath"/> or filtered by title.</summary>
+    /// <summary><c>GET tree/list/{locale}/{ct}/{page}</c>, optionally below <paramref name="subPath"/>, filtered by title or by
+    /// update date (<c>filter_date_start</c>/<c>filter_date_end</c>).</summary>
     public Task<IReadOnlyList<CrispHelpdeskTreeEntry>> ListTreeAsync(
         string websiteId,
         string locale,
@@ -31,11 +32,15 @@ public sealed class CrispHelpdeskApi
         int page,
         string? subPath = null,
         string? searchTitle = null,
+        DateTimeOffset? filterDateStart = null,
+        DateTimeOffset? filterDateEnd = null,
         CancellationToken cancellationToken = default)
     {
         var path = Helpdesk(websiteId).Literal("tree/list").Segment(locale, nameof(locale)).Literal(Segment(contentType)).Page(page)
             .Query("sub_path", subPath)
-            .Query("search_title", searchTitle);
+            .Query("search_title", searchTitle)
+            .Query("filter_date_start", filterDateStart)
+            .Query("filter_date_end", filterDateEnd);
         return _client.SendAsync<IReadOnlyList<CrispHelpdeskTreeEntry>>(HttpMethod.Get, path, null, cancellationToken);
     }
 

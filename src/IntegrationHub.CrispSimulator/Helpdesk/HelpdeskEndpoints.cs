@@ -15,6 +15,7 @@ public static partial class HelpdeskEndpoints
         var tiers = CrispRoutes.WebsiteRoutes;
         routes.GetAndHead(Base, tiers, GetRoot);
         routes.Post(Base, tiers, InitializeRoot);
+        routes.Delete(Base, tiers, RemoveRoot);
         routes.Get(Base + "/locales/{page}", tiers, ListLocales);
         routes.Post(Base + "/locale", tiers, AddLocale);
         routes.GetAndHead(Base + "/locale/{locale}", tiers, call => CrispResult.Resolved(LocaleJson(call.Website, FindLocale(call))));
@@ -66,6 +67,15 @@ public static partial class HelpdeskEndpoints
 
         Initialize(call.State, call.Website, name, domain, null);
         return CrispResult.Added();
+    }
+
+    /// <summary><c>DELETE /helpdesk</c> (kept in v11 per crisp-kb-tree-api.md §4): the knowledge base and its locales are gone.</summary>
+    private static CrispResult RemoveRoot(CrispCall call)
+    {
+        var helpdesk = RequireHelpdesk(call);
+        helpdesk.Initialized = false;
+        helpdesk.Locales.Clear();
+        return CrispResult.Deleted();
     }
 
     private static CrispResult ListLocales(CrispCall call) =>

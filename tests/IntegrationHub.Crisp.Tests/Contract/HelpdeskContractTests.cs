@@ -86,6 +86,10 @@ public sealed class HelpdeskContractTests(CrispSimulatorFixture sim) : IClassFix
         Assert.Equal("billing", Assert.Single(searched).Slug);
 
         Assert.Empty(await Helpdesk.ListTreeAsync(websiteId, "en", CrispHelpdeskContentType.Guides, 1));
+
+        // filter_date_start/end (on the entry's update time) are sent as ISO-8601 query values.
+        Assert.NotEmpty(await Helpdesk.ListTreeAsync(websiteId, "en", Articles, 1, filterDateStart: DateTimeOffset.UtcNow.AddYears(-50)));
+        Assert.Empty(await Helpdesk.ListTreeAsync(websiteId, "en", Articles, 1, filterDateEnd: DateTimeOffset.UnixEpoch.AddDays(1)));
     }
 
     [Fact]

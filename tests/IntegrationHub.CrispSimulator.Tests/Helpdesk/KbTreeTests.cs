@@ -223,4 +223,21 @@ public sealed class KbTreeTests(SimulatorHost host) : IClassFixture<SimulatorHos
         Assert.Equal(200, (await client.SendAsync(HttpMethod.Delete, root + "/locale/fr")).Status);
         Assert.Equal(404, (await client.SendAsync(HttpMethod.Head, root + "/locale/fr")).Status);
     }
+
+    [Fact]
+    public async Task HelpdeskRoot_Delete_RemovesTheKnowledgeBaseUntilInitializedAgain()
+    {
+        var (client, root) = await HelpdeskAsync();
+        using var _ = client;
+        await client.SendAsync(HttpMethod.Post, Tree(root, "path", "faq"));
+
+        var deleted = await client.SendAsync(HttpMethod.Delete, root);
+
+        Assert.Equal(200, deleted.Status);
+        var gone = await client.GetAsync(root);
+        Assert.Equal(404, gone.Status);
+        Assert.Equal("helpdesk_not_found", gone.Reason);
+        Assert.Equal(201, (await client.SendAsync(HttpMethod.Post, root, new { name = "Again", domain_basic = "again" })).Status);
+        Assert.Equal(200, (await client.GetAsync(root)).Status);
+    }
 }

@@ -44,4 +44,21 @@ public static class CrispCallKinds
 
     /// <summary><c>{settings{}}</c>: write the plugin settings back to Crisp (PATCH subscription settings).</summary>
     public const string PluginSettingsUpdate = "plugin.settings.update";
+
+    /// <summary><c>{locale, content_type, path}</c>: create a Knowledge Base file (<c>*.md</c>) or folder; one that exists is skipped.</summary>
+    public const string HelpdeskPathCreate = "helpdesk.path.create";
+
+    /// <summary><c>{locale, content_type, path, content}</c>: write a file's Markdown (PUT tree/content).</summary>
+    public const string HelpdeskContentPut = "helpdesk.content.put";
+
+    /// <summary><c>{locale, content_type, path, metadata{title?, description?, state?{published, hidden, featured}}}</c>: PATCH tree/metadata.</summary>
+    public const string HelpdeskMetadataPatch = "helpdesk.metadata.patch";
+
+    /// <summary><c>{locale, content_type, path, to?, position?}</c>: move/rename (<c>to</c>) and/or reorder (<c>position</c>).</summary>
+    public const string HelpdeskPathMove = "helpdesk.path.move";
+
+    /// <summary><c>{locale, content_type, path}</c>: delete a file or folder; one already gone is skipped.</summary>
+    public const string HelpdeskPathDelete = "helpdesk.path.delete";
+
+    public static bool IsHelpdesk(string kind) => kind.StartsWith("helpdesk.", StringComparison.Ordinal);
 }

@@ -123,7 +123,27 @@ internal sealed class ApiExamplesOperationFilter : IOperationFilter
                   {"id": 4731, "kind": "session.data.merge", "status": "queued"}]}
                 """,
         }),
+        ["PostHelpdeskSync"] = ("\"<zip archive bytes: en/articles/orders/shipping-policy.md, en/articles/billing/refunds.md, …>\"", new()
+        {
+            [200] = HelpdeskSyncExample.Replace("\"id\": \"0193637a-8a00-7c2a-9d1b-2f1e8c5a7b10\", \"dry_run\": false", "\"id\": null, \"dry_run\": true", StringComparison.Ordinal),
+            [202] = HelpdeskSyncExample,
+        }),
+        ["GetHelpdeskSync"] = (null, new()
+        {
+            [200] = HelpdeskSyncExample,
+        }),
     };
+
+    private const string HelpdeskSyncExample = """
+        {"id": "0193637a-8a00-7c2a-9d1b-2f1e8c5a7b10", "dry_run": false, "prune": false, "status": "pending", "created_at": "2026-11-25T10:00:00+00:00",
+         "summary": {"create": 2, "update_content": 1, "update_metadata": 0, "move": 0, "delete": 0, "unchanged": 14, "error": 1, "writes": 7},
+         "items": [
+          {"locale": "en", "content_type": "articles", "path": "orders", "action": "create", "detail": "folder", "status": "done", "calls_done": 1, "calls_total": 1, "error": null},
+          {"locale": "en", "content_type": "articles", "path": "orders/shipping-policy.md", "action": "create", "detail": null, "status": "pending", "calls_done": 1, "calls_total": 3, "error": null},
+          {"locale": "en", "content_type": "articles", "path": "billing/refunds.md", "action": "update-content", "detail": "changes: content", "status": "pending", "calls_done": 0, "calls_total": 1, "error": null},
+          {"locale": "en", "content_type": "articles", "path": "en/articles/Bad Name.md", "action": "error", "detail": "Crisp would refuse this path: File name 'Bad Name' is not allowed: use letters, digits, '-' and '_', starting with a letter or digit (at most 100 characters).", "status": "refused", "calls_done": 0, "calls_total": 0, "error": null}
+         ]}
+        """;
 
     private static readonly Dictionary<int, (string Description, string Example)> Problems = new()
     {
@@ -140,6 +160,7 @@ internal sealed class ApiExamplesOperationFilter : IOperationFilter
              "trace_id": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}
             """),
         [429] = ("Your website's request rate is over its limit; retry after Retry-After seconds.", Problem("too-many-requests", "Too many requests", 429, "This website's API rate limit is exceeded. Retry after the delay in Retry-After.")),
+        [502] = ("Crisp could not be read (unreachable or refusing); nothing was queued.", Problem("crisp-unavailable", "Crisp could not be read", 502, "The Knowledge Base could not be read from Crisp (CrispTransportException); nothing was queued. Try again later.")),
         [503] = ("The hub could not commit the request; nothing was stored. Retry after Retry-After seconds (with the same Idempotency-Key).", Problem("unavailable", "Temporarily unavailable", 503, "The hub could not store the request right now; nothing was stored. Retry after the delay given in Retry-After.")),
     };
 
@@ -149,6 +170,8 @@ internal sealed class ApiExamplesOperationFilter : IOperationFilter
         ["since"] = "Only deliveries created at or after this ISO-8601 time, e.g. 2026-11-25T09:00:00Z.",
         ["cursor"] = "The next_cursor of the previous page, unchanged.",
         ["limit"] = "Page size, 1–200 (default 50).",
+        ["dry_run"] = "true: answer the plan (200) and queue nothing.",
+        ["prune"] = "true: also delete files and folders Crisp has but the archive does not (only in the locale/content-type trees the archive names).",
     };
 
     private static string Problem(string type, string title, int status, string detail) =>

@@ -5,6 +5,7 @@ using IntegrationHub.Web.Features.ApiKeys;
 using IntegrationHub.Web.Features.HookReactions;
 using IntegrationHub.Web.Features.Kit;
 using IntegrationHub.Web.Features.Relay;
+using IntegrationHub.Web.Features.Helpdesk;
 using IntegrationHub.Web.Features.Rules;
 using IntegrationHub.Web.Features.Contacts;
 using IntegrationHub.Web.Features.Events;
@@ -81,6 +82,7 @@ public static class ApiRegistration
         api.MapEventsApi();
         api.MapContactsApi();
         api.MapRelayApi();
+        api.MapHelpdeskApi();
         api.MapAutoRepliesApi();
         api.MapWebsiteHookApi();
 

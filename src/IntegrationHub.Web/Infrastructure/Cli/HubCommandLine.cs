@@ -2,6 +2,7 @@ using System.CommandLine;
 using IntegrationHub.Web.Features.ApiKeys;
 using IntegrationHub.Web.Features.Credentials;
 using IntegrationHub.Web.Features.Delivery;
+using IntegrationHub.Web.Features.Helpdesk;
 using IntegrationHub.Web.Features.Members;
 using IntegrationHub.Web.Features.Tenants;
 using IntegrationHub.Web.Infrastructure.Data;
@@ -38,6 +39,7 @@ public static class HubCommandLine
         root.Subcommands.Add(ApiKeyCommand(host, output, error));
         root.Subcommands.Add(KeysCommand(host, output, error));
         root.Subcommands.Add(DeliveriesCommand(host, output, error));
+        root.Subcommands.Add(HelpdeskCommand(host, output, error));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 || parsed.CommandResult.Command.Action is null)
@@ -65,6 +67,8 @@ public static class HubCommandLine
           keys verify                                     decrypt every stored secret; report failures (never secrets)
           deliveries replay --website ID (--call ID | --all-dead)  put dead-lettered Crisp calls back in the queue
           deliveries stats [--website ID]                 calls per status (per tenant), budget factor, back-off, quota
+          helpdesk sync --website ID --dir PATH [--dry-run] [--prune]
+                                                          sync <locale>/<type>/<folders>/<slug>.md files to Crisp's Knowledge Base
         """;
 
     private static WebApplication BuildHost(IReadOnlyDictionary<string, string?>? configurationOverrides)
@@ -269,6 +273,66 @@ public static class HubCommandLine
         });
 
         return new Command("deliveries", "The Crisp call outbox.") { replay, stats };
+    }
+
+    private static Command HelpdeskCommand(WebApplication host, TextWriter output, TextWriter error)
+    {
+        var website = WebsiteOption();
+        var dir = new Option<string>("--dir") { Description = "Folder of <locale>/<content type>/<folders>/<slug>.md files with YAML front matter.", Required = true };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the plan; queue nothing." };
+        var prune = new Option<bool>("--prune") { Description = "Also delete what Crisp has and the folder does not (in the trees the folder names)." };
+        var sync = new Command("sync", "Compare a docs folder with Crisp's Knowledge Base and queue the writes that make Crisp match it.") { website, dir, dryRun, prune };
+        sync.SetAction(async (parse, ct) =>
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            await EnsureMigratedAsync(scope, ct);
+            var websiteId = parse.GetValue(website);
+            if (!await scope.ServiceProvider.GetRequiredService<HubDbContext>().Tenants.AcrossTenants().AnyAsync(t => t.Id == websiteId, ct))
+            {
+                await error.WriteLineAsync($"Website {websiteId:D} is not a tenant.");
+                return 1;
+            }
+
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Use(websiteId);
+            var options = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<HelpdeskOptions>>().Value;
+            IReadOnlyList<DocsFile> files;
+            try
+            {
+                files = DocsInput.FromDirectory(parse.GetValue(dir)!, options);
+            }
+            catch (DocsInputException ex)
+            {
+                await error.WriteLineAsync(ex.Message);
+                return 1;
+            }
+
+            HelpdeskPlan plan;
+            HelpdeskSync? run;
+            try
+            {
+                (plan, run) = await scope.ServiceProvider.GetRequiredService<HelpdeskSyncService>()
+                    .SyncAsync(websiteId, files, parse.GetValue(dryRun), parse.GetValue(prune), "cli", "cli", ct);
+            }
+            catch (IntegrationHub.Crisp.CrispException ex)
+            {
+                await error.WriteLineAsync($"Crisp could not be read ({ex.Message}); nothing was queued.");
+                return 1;
+            }
+
+            foreach (var item in plan.Items)
+            {
+                var line = $"{item.Action}\t{item.Locale}/{item.ContentType}/{item.Path}{(item.Detail is null ? "" : "\t" + item.Detail)}";
+                await (item.Action == HelpdeskPlanAction.Error ? error : output).WriteLineAsync(line);
+            }
+
+            var counts = string.Join(", ", plan.Items.GroupBy(i => i.Action).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"));
+            await output.WriteLineAsync(run is null
+                ? $"Dry run: {plan.WriteCount} write(s) planned ({counts}); nothing queued."
+                : $"Sync {run.Id:D}: {plan.WriteCount} write(s) queued ({counts}).");
+            return plan.HasErrors ? 1 : 0;
+        });
+
+        return new Command("helpdesk", "Crisp Knowledge Base docs as code.") { sync };
     }
 
     private static Option<Guid> WebsiteOption() => new("--website")

@@ -2,6 +2,7 @@ using IntegrationHub.Web.Infrastructure.Security;
 using IntegrationHub.Web.Features.ApiKeys;
 using IntegrationHub.Web.Features.Audit;
 using IntegrationHub.Web.Features.Relay;
+using IntegrationHub.Web.Features.Helpdesk;
 using IntegrationHub.Web.Features.Rules;
 using IntegrationHub.Web.Features.Credentials;
 using IntegrationHub.Web.Features.Delivery;
@@ -50,6 +51,7 @@ public static class HubServiceRegistration
         builder.Services.AddScoped<AuditLog>();
         builder.AddHubRules();
         builder.AddHubRelay();
+        builder.AddHubHelpdesk();
         builder.Services.AddScoped<Features.Reports.TenantMetrics>();
         builder.Services.AddScoped<TenantDirectory>();
         builder.Services.AddScoped<ApiKeyService>();

@@ -61,6 +61,7 @@ public sealed class CrispCallExecutor(CrispClient crisp, PluginIdentity plugin)
             CrispCallKinds.ConversationState => await StateAsync(website, payload, ct),
             CrispCallKinds.CampaignDispatch => await CampaignAsync(website, payload, ct),
             CrispCallKinds.PluginSettingsUpdate => await SettingsAsync(website, payload, ct),
+            _ when CrispCallKinds.IsHelpdesk(kind) => await new HelpdeskCallExecutor(crisp).ExecuteAsync(website, kind, payload, ct),
             _ => throw new CallCannotSucceedException("unknown_kind", $"No executor for call kind '{kind}'."),
         };
     }

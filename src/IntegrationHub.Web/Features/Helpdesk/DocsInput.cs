@@ -1,0 +1,161 @@
+using System.IO.Compression;
+using System.Text;
+
+namespace IntegrationHub.Web.Features.Helpdesk;
+
+/// <summary>One input file as given (its relative path and bytes), before it is parsed.</summary>
+public sealed record DocsFile(string Name, byte[]? Bytes, string? Error = null);
+
+/// <summary>The whole input was refused (too large, not a zip): nothing of it is planned.</summary>
+public sealed class DocsInputException(string message, bool tooLarge = false) : Exception(message)
+{
+    public bool TooLarge { get; } = tooLarge;
+}
+
+/// <summary>
+/// Reads docs from a zip archive or a folder into <see cref="DocsFile"/>s. Entries that would escape the root
+/// ("zip slip": <c>..</c>, absolute paths, drive letters, backslashes) are refused per file and never read; sizes are
+/// capped per file, per archive and in total unpacked, so a zip bomb stops early.
+/// </summary>
+public static class DocsInput
+{
+    public static IReadOnlyList<DocsFile> FromZip(Stream zip, HelpdeskOptions options)
+    {
+        ZipArchive archive;
+        try
+        {
+            archive = new ZipArchive(zip, ZipArchiveMode.Read, leaveOpen: true);
+        }
+        catch (InvalidDataException)
+        {
+            throw new DocsInputException("The upload is not a valid zip archive.");
+        }
+
+        using (archive)
+        {
+            var files = new List<DocsFile>();
+            long unpacked = 0;
+            foreach (var entry in archive.Entries)
+            {
+                var name = entry.FullName;
+                if (name.EndsWith('/') && entry.Length == 0)
+                {
+                    continue; // a directory entry
+                }
+
+                if (files.Count >= options.MaxFiles)
+                {
+                    throw new DocsInputException($"The archive holds more than {options.MaxFiles} files.", tooLarge: true);
+                }
+
+                if (EscapeError(name) is { } escape)
+                {
+                    files.Add(new DocsFile(name, null, escape));
+                    continue;
+                }
+
+                if (Ignored(name))
+                {
+                    continue;
+                }
+
+                if (entry.Length > options.MaxFileBytes)
+                {
+                    files.Add(new DocsFile(name, null, $"The file is larger than {options.MaxFileBytes} bytes."));
+                    continue;
+                }
+
+                try
+                {
+                    using var stream = entry.Open();
+                    var bytes = ReadCapped(stream, options.MaxFileBytes);
+                    if (bytes is null)
+                    {
+                        files.Add(new DocsFile(name, null, $"The file is larger than {options.MaxFileBytes} bytes."));
+                        continue;
+                    }
+
+                    unpacked += bytes.Length;
+                    if (unpacked > options.MaxUnpackedBytes)
+                    {
+                        throw new DocsInputException($"The archive unpacks to more than {options.MaxUnpackedBytes} bytes.", tooLarge: true);
+                    }
+
+                    files.Add(new DocsFile(name, bytes));
+                }
+                catch (InvalidDataException)
+                {
+                    files.Add(new DocsFile(name, null, "The zip entry is corrupt and cannot be read."));
+                }
+            }
+
+            return files;
+        }
+    }
+
+    public static IReadOnlyList<DocsFile> FromDirectory(string root, HelpdeskOptions options)
+    {
+        var full = Path.GetFullPath(root);
+        if (!Directory.Exists(full))
+        {
+            throw new DocsInputException($"No such folder: {root}");
+        }
+
+        var files = new List<DocsFile>();
+        foreach (var path in Directory.EnumerateFiles(full, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint }).Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetRelativePath(full, path).Replace(Path.DirectorySeparatorChar, '/');
+            if (Ignored(name))
+            {
+                continue;
+            }
+
+            if (files.Count >= options.MaxFiles)
+            {
+                throw new DocsInputException($"The folder holds more than {options.MaxFiles} files.", tooLarge: true);
+            }
+
+            var length = new FileInfo(path).Length;
+            files.Add(length > options.MaxFileBytes
+                ? new DocsFile(name, null, $"The file is larger than {options.MaxFileBytes} bytes.")
+                : new DocsFile(name, File.ReadAllBytes(path)));
+        }
+
+        return files;
+    }
+
+    /// <summary>Why an archive entry name could land outside the extraction root, or null.</summary>
+    public static string? EscapeError(string name)
+    {
+        if (name.Length == 0 || name.Contains('\\', StringComparison.Ordinal) || name.Contains('\0', StringComparison.Ordinal)
+            || name.StartsWith('/') || (name.Length > 1 && name[1] == ':')
+            || name.Split('/').Any(s => s is ".." or "."))
+        {
+            return "The path escapes the archive root (zip slip); the file was not read.";
+        }
+
+        return null;
+    }
+
+    /// <summary>Operating-system clutter (dot files, __MACOSX) that is not meant as content.</summary>
+    private static bool Ignored(string name) => name.Split('/').Any(s => (s.StartsWith('.') && s is not ("." or "..")) || s == "__MACOSX");
+
+    private static byte[]? ReadCapped(Stream stream, int max)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > max)
+            {
+                return null;
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    internal static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+}

@@ -1,0 +1,243 @@
+using System.Globalization;
+using System.Text;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace IntegrationHub.Web.Features.Helpdesk;
+
+/// <summary>A wanted Knowledge Base file, from the docs input or the dashboard editor.</summary>
+public sealed record HelpdeskDoc(
+    string Locale,
+    string ContentType,
+    string Folder,
+    string Slug,
+    string Title,
+    string? Description,
+    bool Published,
+    bool Hidden,
+    bool Featured,
+    int? Position,
+    string Markdown)
+{
+    public string TreePath => HelpdeskPaths.FilePath(Folder, Slug);
+}
+
+/// <summary>An input file that was refused, and why.</summary>
+public sealed record DocsError(string Name, string Message);
+
+/// <summary>
+/// Parses <c>&lt;locale&gt;/&lt;content type&gt;/&lt;folders&gt;/&lt;slug&gt;.md</c> files with YAML front matter
+/// (<c>title</c> required; <c>description</c>; <c>published</c>, default true; <c>hidden</c>; <c>featured</c>;
+/// <c>position</c>). The body after the front matter is the Markdown sent to Crisp.
+/// </summary>
+public static class DocsParser
+{
+    private static readonly HashSet<string> Keys = ["title", "description", "published", "hidden", "featured", "position"];
+
+    public static (List<HelpdeskDoc> Docs, List<DocsError> Errors) Parse(IEnumerable<DocsFile> files)
+    {
+        var docs = new List<HelpdeskDoc>();
+        var errors = new List<DocsError>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            if (file.Error is not null || file.Bytes is null)
+            {
+                errors.Add(new DocsError(file.Name, file.Error ?? "The file could not be read."));
+                continue;
+            }
+
+            var (doc, error) = ParseOne(file.Name, file.Bytes);
+            if (error is not null)
+            {
+                errors.Add(new DocsError(file.Name, error));
+            }
+            else if (!seen.Add($"{doc!.Locale}/{doc.ContentType}/{doc.TreePath}"))
+            {
+                errors.Add(new DocsError(file.Name, "Another file in the input has the same path."));
+            }
+            else
+            {
+                docs.Add(doc);
+            }
+        }
+
+        return (docs, errors);
+    }
+
+    public static (HelpdeskDoc? Doc, string? Error) ParseOne(string name, byte[] bytes)
+    {
+        var segments = name.Split('/');
+        if (!name.EndsWith(".md", StringComparison.Ordinal))
+        {
+            return (null, "Not a Markdown file: only <locale>/<content type>/<folders>/<slug>.md files are synced.");
+        }
+
+        if (segments.Length < 3)
+        {
+            return (null, "The path must be <locale>/<content type>/[<category>/[<section>/]]<slug>.md.");
+        }
+
+        var locale = segments[0];
+        var contentType = segments[1];
+        if (!HelpdeskPaths.IsLocale(locale))
+        {
+            return (null, $"'{locale}' is not a locale: use an ISO-639-1 code such as en or pt-br as the first folder.");
+        }
+
+        if (!HelpdeskPaths.IsContentType(contentType))
+        {
+            return (null, $"'{contentType}' is not a content type: the second folder must be articles, guides, references or news.");
+        }
+
+        var folder = string.Join('/', segments[2..^1]);
+        var slug = segments[^1][..^3];
+        if ((HelpdeskPaths.FolderError(folder) ?? HelpdeskPaths.SlugError(slug)) is { } pathError)
+        {
+            return (null, "Crisp would refuse this path: " + pathError);
+        }
+
+        string text;
+        try
+        {
+            text = DocsInput.StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            return (null, "The file is not UTF-8 text.");
+        }
+
+        if (text.Length > 0 && text[0] == '\uFEFF')
+        {
+            text = text[1..];
+        }
+
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            return (null, "The file is not Markdown text (it contains NUL characters).");
+        }
+
+        text = HelpdeskPaths.NormalizeNewlines(text);
+        if (!text.StartsWith("---\n", StringComparison.Ordinal))
+        {
+            return (null, "Front matter is missing: start the file with a '---' line, the YAML fields (title, …) and another '---' line.");
+        }
+
+        var end = text.IndexOf("\n---\n", 3, StringComparison.Ordinal);
+        var endAtEof = text.EndsWith("\n---", StringComparison.Ordinal) && end < 0;
+        if (end < 0 && !endAtEof)
+        {
+            return (null, "Front matter is not closed: add a '---' line after the YAML fields.");
+        }
+
+        var yaml = endAtEof ? text[4..^4] : text[4..(end + 1)];
+        var body = endAtEof ? "" : text[(end + 5)..];
+        if (body.Length > HelpdeskPaths.MaxMarkdownLength)
+        {
+            return (null, $"The Markdown is longer than {HelpdeskPaths.MaxMarkdownLength} characters.");
+        }
+
+        var (fields, yamlError) = ReadFrontMatter(yaml);
+        if (yamlError is not null)
+        {
+            return (null, "Invalid front matter: " + yamlError);
+        }
+
+        string? title = null, description = null;
+        bool published = true, hidden = false, featured = false;
+        int? position = null;
+        foreach (var (key, value) in fields!)
+        {
+            switch (key)
+            {
+                case "title":
+                    title = value.Trim();
+                    break;
+                case "description":
+                    description = value.Trim();
+                    break;
+                case "published" or "hidden" or "featured":
+                    if (!bool.TryParse(value, out var flag))
+                    {
+                        return (null, $"Invalid front matter: '{key}' must be true or false, not '{value}'.");
+                    }
+
+                    (published, hidden, featured) = key switch
+                    {
+                        "published" => (flag, hidden, featured),
+                        "hidden" => (published, flag, featured),
+                        _ => (published, hidden, flag),
+                    };
+                    break;
+                case "position":
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var p) || p > 10_000)
+                    {
+                        return (null, $"Invalid front matter: 'position' must be a whole number from 0 to 10000, not '{value}'.");
+                    }
+
+                    position = p;
+                    break;
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(title))
+        {
+            return (null, "Invalid front matter: 'title' is required.");
+        }
+
+        if (title.Length > 300 || title.Contains('\n', StringComparison.Ordinal))
+        {
+            return (null, "Invalid front matter: 'title' must be one line of at most 300 characters.");
+        }
+
+        if (description is { Length: > 1000 })
+        {
+            return (null, "Invalid front matter: 'description' must be at most 1000 characters.");
+        }
+
+        return (new HelpdeskDoc(locale, contentType, folder, slug, title, string.IsNullOrEmpty(description) ? null : description, published, hidden, featured, position, body), null);
+    }
+
+    /// <summary>A flat YAML mapping of the known keys to scalar values; anything else is an error with a reason.</summary>
+    private static (Dictionary<string, string>? Fields, string? Error) ReadFrontMatter(string yaml)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException ex)
+        {
+            return (null, $"YAML error at line {ex.Start.Line}: {ex.Message}");
+        }
+
+        if (stream.Documents.Count == 0)
+        {
+            return (null, "'title' is required.");
+        }
+
+        if (stream.Documents[0].RootNode is not YamlMappingNode mapping)
+        {
+            return (null, "it must be a list of 'key: value' lines.");
+        }
+
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (keyNode, valueNode) in mapping.Children)
+        {
+            var key = (keyNode as YamlScalarNode)?.Value ?? "";
+            if (!Keys.Contains(key))
+            {
+                return (null, $"unknown field '{key}' (allowed: {string.Join(", ", Keys)}).");
+            }
+
+            if (valueNode is not YamlScalarNode scalar)
+            {
+                return (null, $"'{key}' must be a single value, not a list or a mapping.");
+            }
+
+            fields[key] = scalar.Value ?? "";
+        }
+
+        return (fields, null);
+    }
+}

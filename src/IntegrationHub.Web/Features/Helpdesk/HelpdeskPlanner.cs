@@ -1,0 +1,241 @@
+namespace IntegrationHub.Web.Features.Helpdesk;
+
+/// <summary>
+/// Compares wanted files with Crisp's tree and content and plans the fewest writes: create (folders first), update
+/// content, update metadata, move (a new path whose content equals a file that left its old path), reorder, and
+/// delete only when pruning. A file already as wanted plans nothing, so a second identical sync writes nothing.
+/// Pruning is limited to the locale/content-type trees the input names.
+/// </summary>
+public sealed class HelpdeskPlanner(HelpdeskRemote remote)
+{
+    public async Task<HelpdeskPlan> PlanAsync(Guid websiteId, IReadOnlyList<HelpdeskDoc> docs, IReadOnlyList<DocsError> errors, bool prune, CancellationToken ct)
+    {
+        var plan = new HelpdeskPlan();
+        var locales = await remote.LocalesAsync(websiteId, ct);
+        foreach (var tree in docs.GroupBy(d => (d.Locale, d.ContentType)).OrderBy(g => g.Key.Locale, StringComparer.Ordinal).ThenBy(g => g.Key.ContentType, StringComparer.Ordinal))
+        {
+            var (locale, contentType) = tree.Key;
+            if (!locales.Contains(locale, StringComparer.OrdinalIgnoreCase))
+            {
+                foreach (var doc in tree)
+                {
+                    plan.Items.Add(ErrorItem(doc, $"Locale '{locale}' does not exist in this website's helpdesk; add it in Crisp first."));
+                }
+
+                continue;
+            }
+
+            await PlanTreeAsync(websiteId, locale, contentType, tree.ToList(), prune, plan, ct);
+        }
+
+        foreach (var error in errors)
+        {
+            var segments = error.Name.Split('/');
+            plan.Items.Add(new PlanItem
+            {
+                Locale = segments.Length > 1 ? Truncate(segments[0], 16) : "",
+                ContentType = segments.Length > 2 ? Truncate(segments[1], 16) : "",
+                Path = Truncate(error.Name, HelpdeskPaths.MaxPathLength),
+                Action = HelpdeskPlanAction.Error,
+                Detail = error.Message,
+            });
+        }
+
+        return plan;
+    }
+
+    /// <summary>The writes that make one file as wanted (the dashboard's publish), planned against the live tree.</summary>
+    public async Task<PlanItem> PlanFileAsync(Guid websiteId, HelpdeskDoc doc, CancellationToken ct)
+    {
+        var plan = new HelpdeskPlan();
+        await PlanTreeAsync(websiteId, doc.Locale, doc.ContentType, [doc], prune: false, plan, ct, detectMoves: false);
+        return plan.Items.Count == 1 ? plan.Items[0] : Merge(doc, plan.Items);
+    }
+
+    private async Task PlanTreeAsync(Guid websiteId, string locale, string contentType, List<HelpdeskDoc> docs, bool prune, HelpdeskPlan plan, CancellationToken ct, bool detectMoves = true)
+    {
+        var nodes = await remote.TreeAsync(websiteId, locale, contentType, ct);
+        var byPath = nodes.ToDictionary(n => n.Path, StringComparer.Ordinal);
+        var folders = new HashSet<string>(nodes.Where(n => n.IsFolder).Select(n => n.Path), StringComparer.Ordinal);
+        var wanted = docs.Select(d => d.TreePath).ToHashSet(StringComparer.Ordinal);
+        var orphans = nodes.Where(n => !n.IsFolder && !wanted.Contains(n.Path)).ToList();
+        var orphanFiles = new Dictionary<string, RemoteFile>(StringComparer.Ordinal);
+        if (detectMoves && docs.Any(d => !byPath.ContainsKey(d.TreePath)))
+        {
+            foreach (var orphan in orphans)
+            {
+                orphanFiles[orphan.Path] = await remote.FileAsync(websiteId, locale, contentType, orphan, ct);
+            }
+        }
+
+        var moved = new HashSet<string>(StringComparer.Ordinal);
+        var fileItems = new List<PlanItem>();
+        foreach (var doc in docs.OrderBy(d => d.TreePath, StringComparer.Ordinal))
+        {
+            var item = new PlanItem { Locale = locale, ContentType = contentType, Path = doc.TreePath, Action = HelpdeskPlanAction.Unchanged };
+            fileItems.Add(item);
+            if (byPath.TryGetValue(doc.TreePath, out var node))
+            {
+                if (node.IsFolder)
+                {
+                    item.Action = HelpdeskPlanAction.Error;
+                    item.Detail = "Crisp has a folder at this path.";
+                    continue;
+                }
+
+                var current = await remote.FileAsync(websiteId, locale, contentType, node, ct);
+                var changes = new List<string>();
+                if (current.ContentHash != HelpdeskPaths.ContentHash(doc.Markdown))
+                {
+                    item.Writes.Add(KbWrite.Content(locale, contentType, doc.TreePath, doc.Markdown));
+                    changes.Add("content");
+                }
+
+                if (MetadataChanges(doc, current) is { Count: > 0 } metadata)
+                {
+                    item.Writes.Add(KbWrite.Metadata(locale, contentType, doc.TreePath, doc));
+                    changes.AddRange(metadata);
+                }
+
+                if (doc.Position is { } position && Clamp(position, Siblings(nodes, node)) != node.Index)
+                {
+                    item.Writes.Add(KbWrite.Move(locale, contentType, doc.TreePath, null, position));
+                    changes.Add("position");
+                }
+
+                item.Action = changes.Count == 0 ? HelpdeskPlanAction.Unchanged
+                    : changes.Contains("content") ? HelpdeskPlanAction.UpdateContent
+                    : changes.SequenceEqual(["position"]) ? HelpdeskPlanAction.Move
+                    : HelpdeskPlanAction.UpdateMetadata;
+                item.Detail = changes.Count == 0 ? null : "changes: " + string.Join(", ", changes);
+                continue;
+            }
+
+            var hash = HelpdeskPaths.ContentHash(doc.Markdown);
+            var source = orphanFiles.Values.FirstOrDefault(f => !moved.Contains(f.Node.Path) && f.ContentHash == hash);
+            EnsureFolders(locale, contentType, doc.Folder, folders, plan);
+
+            if (source is not null)
+            {
+                moved.Add(source.Node.Path);
+                item.Action = HelpdeskPlanAction.Move;
+                item.Detail = $"moved from {source.Node.Path}";
+                item.Writes.Add(KbWrite.Move(locale, contentType, source.Node.Path, doc.TreePath, doc.Position));
+                if (MetadataChanges(doc, source) is { Count: > 0 } metadata)
+                {
+                    item.Writes.Add(KbWrite.Metadata(locale, contentType, doc.TreePath, doc));
+                    item.Detail += "; changes: " + string.Join(", ", metadata);
+                }
+
+                continue;
+            }
+
+            item.Action = HelpdeskPlanAction.Create;
+            item.Writes.Add(KbWrite.Create(locale, contentType, doc.TreePath));
+            item.Writes.Add(KbWrite.Content(locale, contentType, doc.TreePath, doc.Markdown));
+            item.Writes.Add(KbWrite.Metadata(locale, contentType, doc.TreePath, doc));
+            if (doc.Position is { } wantedPosition)
+            {
+                item.Writes.Add(KbWrite.Move(locale, contentType, doc.TreePath, null, wantedPosition));
+            }
+        }
+
+        plan.Items.AddRange(fileItems);
+        if (prune)
+        {
+            PlanDeletes(locale, contentType, nodes, docs, moved, plan);
+        }
+    }
+
+    /// <summary>Deletes what the input no longer has: whole folders when nothing wanted is inside, else single files.</summary>
+    private static void PlanDeletes(string locale, string contentType, IReadOnlyList<RemoteNode> nodes, List<HelpdeskDoc> docs, HashSet<string> moved, HelpdeskPlan plan)
+    {
+        var keptFolders = docs.SelectMany(d => HelpdeskPaths.FolderChain(d.Folder)).ToHashSet(StringComparer.Ordinal);
+        var wanted = docs.Select(d => d.TreePath).ToHashSet(StringComparer.Ordinal);
+        var deletedFolders = new List<string>();
+        foreach (var node in nodes)
+        {
+            if (deletedFolders.Any(f => node.Path.StartsWith(f + "/", StringComparison.Ordinal)))
+            {
+                continue; // goes with its folder
+            }
+
+            var delete = node.IsFolder ? !keptFolders.Contains(node.Path) : !wanted.Contains(node.Path) && !moved.Contains(node.Path);
+            if (!delete)
+            {
+                continue;
+            }
+
+            if (node.IsFolder)
+            {
+                deletedFolders.Add(node.Path);
+            }
+
+            var item = new PlanItem { Locale = locale, ContentType = contentType, Path = node.Path, Action = HelpdeskPlanAction.Delete, Detail = node.IsFolder ? "folder and everything in it" : null };
+            item.Writes.Add(KbWrite.Delete(locale, contentType, node.Path));
+            plan.Items.Add(item);
+        }
+    }
+
+    /// <summary>Plans the creation of missing folders on the way to <paramref name="folder"/> (a file can never be in the
+    /// way: file names end in .md, folder names cannot).</summary>
+    private static void EnsureFolders(string locale, string contentType, string folder, HashSet<string> folders, HelpdeskPlan plan)
+    {
+        foreach (var path in HelpdeskPaths.FolderChain(folder))
+        {
+            if (folders.Add(path))
+            {
+                var item = new PlanItem { Locale = locale, ContentType = contentType, Path = path, Action = HelpdeskPlanAction.Create, Detail = "folder" };
+                item.Writes.Add(KbWrite.Create(locale, contentType, path));
+                plan.Items.Add(item);
+            }
+        }
+    }
+
+    private static List<string> MetadataChanges(HelpdeskDoc doc, RemoteFile current)
+    {
+        var changes = new List<string>();
+        if (!string.Equals(doc.Title, current.Title, StringComparison.Ordinal))
+        {
+            changes.Add("title");
+        }
+
+        if (!string.Equals(doc.Description ?? "", current.Description ?? "", StringComparison.Ordinal))
+        {
+            changes.Add("description");
+        }
+
+        if (doc.Published != current.Node.Published || doc.Hidden != current.Node.Hidden || doc.Featured != current.Node.Featured)
+        {
+            changes.Add("state");
+        }
+
+        return changes;
+    }
+
+    private static int Siblings(IReadOnlyList<RemoteNode> nodes, RemoteNode node)
+    {
+        var parent = node.Path.Contains('/', StringComparison.Ordinal) ? node.Path[..node.Path.LastIndexOf('/')] : "";
+        return nodes.Count(n => n.Depth == node.Depth && (parent.Length == 0 ? !n.Path.Contains('/', StringComparison.Ordinal) : n.Path.StartsWith(parent + "/", StringComparison.Ordinal)));
+    }
+
+    private static int Clamp(int position, int siblings) => Math.Min(position, Math.Max(0, siblings - 1));
+
+    private static PlanItem ErrorItem(HelpdeskDoc doc, string message) =>
+        new() { Locale = doc.Locale, ContentType = doc.ContentType, Path = doc.TreePath, Action = HelpdeskPlanAction.Error, Detail = message };
+
+    /// <summary>Folder creations and the file's own writes as one item (the dashboard shows one publish).</summary>
+    private static PlanItem Merge(HelpdeskDoc doc, List<PlanItem> items)
+    {
+        var file = items[^1];
+        var merged = new PlanItem { Locale = doc.Locale, ContentType = doc.ContentType, Path = doc.TreePath, Action = file.Action, Detail = file.Detail };
+        foreach (var item in items)
+        {
+            merged.Writes.AddRange(item.Writes);
+        }
+
+        return merged;
+    }
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
+}

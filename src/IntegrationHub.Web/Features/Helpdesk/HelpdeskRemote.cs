@@ -1,0 +1,105 @@
+using IntegrationHub.Crisp;
+
+namespace IntegrationHub.Web.Features.Helpdesk;
+
+/// <summary>A node of Crisp's tree, flattened: its path, kind, title, state and index among its siblings.</summary>
+public sealed record RemoteNode(string Path, bool IsFolder, string? Title, bool Published, bool Hidden, bool Featured, int Index, int Depth)
+{
+    public string Name => Path[(Path.LastIndexOf('/') + 1)..];
+}
+
+/// <summary>A file's full remote state: content and metadata (read only when a comparison needs them).</summary>
+public sealed record RemoteFile(RemoteNode Node, string Content, string? Title, string? Description)
+{
+    public string ContentHash { get; } = HelpdeskPaths.ContentHash(Content);
+}
+
+/// <summary>
+/// Reads a tenant's Knowledge Base from Crisp directly (reads are not queued: only writes go through the delivery
+/// engine). Files are told from folders by their <c>.md</c> name, which the tree API guarantees; the entry
+/// <c>type</c> strings are unverified.
+/// </summary>
+public sealed class HelpdeskRemote(CrispClient crisp)
+{
+    /// <summary>Crisp's list page size for tree entries; a shorter page is the last.</summary>
+    private const int PageSize = 20;
+    private const int MaxPages = 100;
+
+    public async Task<IReadOnlyList<string>> LocalesAsync(Guid websiteId, CancellationToken ct)
+    {
+        var locales = new List<string>();
+        for (var page = 1; page <= MaxPages; page++)
+        {
+            var batch = await crisp.Helpdesk.ListLocalesAsync(websiteId.ToString("D"), page, ct);
+            locales.AddRange(batch.Select(l => l.Locale));
+            if (batch.Count < PageSize)
+            {
+                break;
+            }
+        }
+
+        return locales;
+    }
+
+    public async Task<IReadOnlyList<RemoteNode>> TreeAsync(Guid websiteId, string locale, string contentType, CancellationToken ct)
+    {
+        var nodes = new List<RemoteNode>();
+        var index = 0;
+        for (var page = 1; page <= MaxPages; page++)
+        {
+            var batch = await crisp.Helpdesk.ListTreeAsync(websiteId.ToString("D"), locale, HelpdeskPaths.ToCrisp(contentType), page, cancellationToken: ct);
+            foreach (var entry in batch)
+            {
+                Flatten(entry, "", index++, 0, nodes);
+            }
+
+            if (batch.Count < PageSize)
+            {
+                break;
+            }
+        }
+
+        return nodes;
+    }
+
+    public async Task<RemoteFile> FileAsync(Guid websiteId, string locale, string contentType, RemoteNode node, CancellationToken ct)
+    {
+        var website = websiteId.ToString("D");
+        var type = HelpdeskPaths.ToCrisp(contentType);
+        var content = await crisp.Helpdesk.GetContentAsync(website, locale, type, node.Path, ct);
+        var metadata = await crisp.Helpdesk.GetMetadataAsync(website, locale, type, node.Path, ct);
+        return new RemoteFile(node, content, metadata.Title, metadata.Description);
+    }
+
+    /// <summary>Descriptions of the first <paramref name="max"/> files (the tree entries carry none: one metadata read each).</summary>
+    public async Task<Dictionary<string, string?>> DescriptionsAsync(Guid websiteId, string locale, string contentType, IEnumerable<RemoteNode> nodes, int max, CancellationToken ct)
+    {
+        var descriptions = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var node in nodes.Where(n => !n.IsFolder).Take(max))
+        {
+            var metadata = await crisp.Helpdesk.GetMetadataAsync(websiteId.ToString("D"), locale, HelpdeskPaths.ToCrisp(contentType), node.Path, ct);
+            descriptions[node.Path] = metadata.Description;
+        }
+
+        return descriptions;
+    }
+
+    /// <summary>The file at <paramref name="path"/>, or null when Crisp has none there.</summary>
+    public async Task<RemoteFile?> FindFileAsync(Guid websiteId, string locale, string contentType, string path, CancellationToken ct)
+    {
+        var node = (await TreeAsync(websiteId, locale, contentType, ct)).FirstOrDefault(n => !n.IsFolder && n.Path == path);
+        return node is null ? null : await FileAsync(websiteId, locale, contentType, node, ct);
+    }
+
+    private static void Flatten(CrispHelpdeskTreeEntry entry, string parent, int index, int depth, List<RemoteNode> into)
+    {
+        var path = parent.Length == 0 ? entry.Slug : $"{parent}/{entry.Slug}";
+        var isFolder = !entry.Slug.EndsWith(".md", StringComparison.Ordinal);
+        into.Add(new RemoteNode(path, isFolder, entry.Title, entry.State?.Published ?? false, entry.State?.Hidden ?? false, entry.State?.Featured ?? false, index, depth));
+        var childIndex = 0;
+        foreach (var child in entry.Children ?? [])
+        {
+            Flatten(child, path, childIndex++, depth + 1, into);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.IO.Compression;
+using IntegrationHub.Web.Features.Helpdesk;
+
+namespace IntegrationHub.Web.Tests.Helpdesk;
+
+/// <summary>Reading archives safely: entries escaping the root are refused unread; size caps stop zip bombs.</summary>
+public sealed class DocsInputTests
+{
+    [Theory]
+    [InlineData("../evil.md")]
+    [InlineData("en/../../evil.md")]
+    [InlineData("/etc/evil.md")]
+    [InlineData("C:/evil.md")]
+    [InlineData("en\\articles\\evil.md")]
+    [InlineData("en/./articles/evil.md")]
+    public void EscapingEntry_RefusedAsZipSlip(string name)
+    {
+        var files = DocsInput.FromZip(new MemoryStream(Zip((name, new byte[] { 1, 2, 3 }))), new HelpdeskOptions());
+
+        var file = Assert.Single(files);
+        Assert.Null(file.Bytes);
+        Assert.Contains("zip slip", file.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HighlyCompressedArchive_StopsAtTheUnpackedLimit()
+    {
+        var big = new byte[200_000];
+        var options = new HelpdeskOptions { MaxUnpackedBytes = 500_000 };
+        var archive = Zip(Enumerable.Range(0, 5).Select(i => ($"en/articles/f{i}.md", big)).ToArray());
+
+        var error = Assert.Throws<DocsInputException>(() => DocsInput.FromZip(new MemoryStream(archive), options));
+
+        Assert.True(error.TooLarge);
+        Assert.True(archive.Length < 10_000, "the archive itself is small: only unpacking is large");
+    }
+
+    [Fact]
+    public void FileOverThePerFileLimit_RefusedOnItsOwn()
+    {
+        var files = DocsInput.FromZip(new MemoryStream(Zip(("en/articles/big.md", new byte[2000]), ("en/articles/small.md", "---\ntitle: S\n---\n"u8.ToArray()))), new HelpdeskOptions { MaxFileBytes = 1000 });
+
+        Assert.Contains("larger than 1000 bytes", files.Single(f => f.Name.EndsWith("big.md", StringComparison.Ordinal)).Error, StringComparison.Ordinal);
+        Assert.NotNull(files.Single(f => f.Name.EndsWith("small.md", StringComparison.Ordinal)).Bytes);
+    }
+
+    [Fact]
+    public void FrontMatter_CrlfAndBom_ParsedLikeLf()
+    {
+        var (doc, error) = DocsParser.ParseOne("en/guides/setup/start.md", [0xEF, 0xBB, 0xBF, .. "---\r\ntitle: Start\r\nposition: 2\r\nfeatured: true\r\n---\r\nHello\r\n"u8.ToArray()]);
+
+        Assert.Null(error);
+        Assert.Equal(("guides", "setup", "start", "Start", 2, true, "Hello\n"), (doc!.ContentType, doc.Folder, doc.Slug, doc.Title, doc.Position, doc.Featured, doc.Markdown));
+        Assert.True(doc.Published);
+    }
+
+    private static byte[] Zip(params (string Name, byte[] Bytes)[] entries)
+    {
+        using var buffer = new MemoryStream();
+        using (var archive = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, bytes) in entries)
+            {
+                using var stream = archive.CreateEntry(name, CompressionLevel.SmallestSize).Open();
+                stream.Write(bytes);
+            }
+        }
+
+        return buffer.ToArray();
+    }
+}

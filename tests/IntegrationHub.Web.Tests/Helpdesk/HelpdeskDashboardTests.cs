@@ -1,0 +1,149 @@
+using System.Net;
+using IntegrationHub.Web.Features.Delivery;
+using IntegrationHub.Web.Features.Helpdesk;
+using IntegrationHub.Web.Features.Members;
+using IntegrationHub.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using static IntegrationHub.Web.Tests.Helpdesk.HelpdeskHarness;
+
+namespace IntegrationHub.Web.Tests.Helpdesk;
+
+/// <summary>The dashboard editor against a live hub and the simulator: publish, drift, move, delete confirmation.</summary>
+public abstract class HelpdeskDashboardTests(LiveHubFixture live) : LiveHubTestBase(live)
+{
+    [Fact]
+    public async Task Publish_ArticleWrittenInTheDashboard_IsPublishedInCrispWithItsMetadata()
+    {
+        var (website, browser) = await SignedInEditorAsync();
+        var editUrl = $"/t/{website:D}/helpdesk/edit?locale=en&type=articles";
+        var page = await browser.GetStringAsync(editUrl);
+        Assert.Contains("id=\"preview\"", page, StringComparison.Ordinal);
+        Assert.Contains(">Save draft<", page, StringComparison.Ordinal);
+
+        var draft = await Browser.SubmitAsync(browser, editUrl, $"/t/{website:D}/helpdesk/edit", Form("orders", "returns", "Returns", "# Returns\n\n30 days.\n", "draft"));
+        Assert.Equal(HttpStatusCode.Redirect, draft.StatusCode);
+        Assert.Null(HelpdeskHarness.Node(Simulator, website, "orders/returns.md"));
+        Assert.Equal(0, HelpdeskWrites(Simulator, website));
+
+        var published = await Browser.SubmitAsync(browser, editUrl, $"/t/{website:D}/helpdesk/edit", Form("orders", "returns", "Returns", "# Returns\n\n30 days.\n", "publish"));
+
+        Assert.Equal(HttpStatusCode.Redirect, published.StatusCode);
+        var syncUrl = published.Headers.Location!.OriginalString;
+        Assert.Contains("/helpdesk/syncs/", syncUrl, StringComparison.Ordinal);
+        await Eventually.UntilAsync(async () => (await browser.GetStringAsync(syncUrl)).Contains("Helpdesk sync: done", StringComparison.Ordinal), "the publish to finish", TimeSpan.FromSeconds(60));
+        var file = HelpdeskHarness.Node(Simulator, website, "orders/returns.md")!;
+        Assert.Equal(("# Returns\n\n30 days.\n", "Returns", "What to send back", true, false, true), (file.Content, file.Title, file.Description, file.Published, file.Hidden, file.Featured));
+        // create folder → create file → put content → patch metadata, in that order
+        var writes = Simulator.State.GetJournal(website.ToString("D")).Where(e => e.Method != "GET").Select(e => $"{e.Method} {e.Path[(e.Path.IndexOf("/helpdesk/", StringComparison.Ordinal) + 10)..]}").ToList();
+        Assert.Equal(
+            ["POST tree/path/en/articles/orders", "POST tree/path/en/articles/orders/returns.md", "PUT tree/content/en/articles/orders/returns.md", "PATCH tree/metadata/en/articles/orders/returns.md"],
+            writes);
+        var tree = await browser.GetStringAsync($"/t/{website:D}/helpdesk?locale=en&type=articles");
+        Assert.Contains("returns.md", tree, StringComparison.Ordinal);
+        Assert.Contains("What to send back", tree, StringComparison.Ordinal);
+        Assert.Contains("published", tree, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Publish_CrispCopyChangedSinceLastSync_ShowsBothVersions_AndOverwritesOnlyWhenConfirmed()
+    {
+        var (website, browser) = await SignedInEditorAsync();
+        var editUrl = $"/t/{website:D}/helpdesk/edit?locale=en&type=articles&path=faq.md";
+        var first = await Browser.SubmitAsync(browser, $"/t/{website:D}/helpdesk/edit", $"/t/{website:D}/helpdesk/edit", Form("", "faq", "FAQ", "Hub version one\n", "publish"));
+        await Eventually.UntilAsync(async () => (await browser.GetStringAsync(first.Headers.Location!.OriginalString)).Contains("Helpdesk sync: done", StringComparison.Ordinal), "the first publish", TimeSpan.FromSeconds(60));
+        Assert.DoesNotContain("id=\"drift\"", await browser.GetStringAsync(editUrl), StringComparison.Ordinal);
+
+        EditInCrisp(Simulator, website, "faq.md", "Edited in Crisp by a colleague\n");
+
+        var page = await browser.GetStringAsync(editUrl);
+        Assert.Contains("id=\"drift\"", page, StringComparison.Ordinal);
+        Assert.Contains("Edited in Crisp by a colleague", page, StringComparison.Ordinal);
+        Assert.Contains("Hub version one", page, StringComparison.Ordinal);
+        var callsBefore = await CallCountAsync(website);
+
+        var refused = await Browser.SubmitAsync(browser, editUrl, $"/t/{website:D}/helpdesk/edit", Form("", "faq", "FAQ", "Hub version two\n", "publish"));
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("Overwrite Crisp&#x27;s copy", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(callsBefore, await CallCountAsync(website));
+        Assert.Equal("Edited in Crisp by a colleague\n", HelpdeskHarness.Node(Simulator, website, "faq.md")!.Content);
+
+        var fields = Form("", "faq", "FAQ", "Hub version two\n", "publish");
+        fields["Overwrite"] = "true";
+        var overwritten = await Browser.SubmitAsync(browser, editUrl, $"/t/{website:D}/helpdesk/edit", fields);
+
+        Assert.Equal(HttpStatusCode.Redirect, overwritten.StatusCode);
+        await Eventually.UntilAsync(() => HelpdeskHarness.Node(Simulator, website, "faq.md")!.Content == "Hub version two\n", "the overwrite to land", TimeSpan.FromSeconds(60));
+        Assert.DoesNotContain("id=\"drift\"", await browser.GetStringAsync(editUrl), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MoveAndDelete_DeleteNeedsTheFileNameTyped()
+    {
+        var (website, browser) = await SignedInEditorAsync();
+        var first = await Browser.SubmitAsync(browser, $"/t/{website:D}/helpdesk/edit", $"/t/{website:D}/helpdesk/edit", Form("", "old-name", "Old", "Body\n", "publish"));
+        await Eventually.UntilAsync(async () => (await browser.GetStringAsync(first.Headers.Location!.OriginalString)).Contains("Helpdesk sync: done", StringComparison.Ordinal), "the publish", TimeSpan.FromSeconds(60));
+        var editUrl = $"/t/{website:D}/helpdesk/edit?locale=en&type=articles&path=old-name.md";
+
+        var moved = await Browser.SubmitAsync(browser, editUrl, $"/t/{website:D}/helpdesk/move", new Dictionary<string, string>
+        {
+            ["locale"] = "en", ["type"] = "articles", ["path"] = "old-name.md", ["folder"] = "guides-folder", ["slug"] = "new-name",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, moved.StatusCode);
+        await Eventually.UntilAsync(() => HelpdeskHarness.Node(Simulator, website, "guides-folder/new-name.md") is not null, "the move to land", TimeSpan.FromSeconds(60));
+        Assert.Null(HelpdeskHarness.Node(Simulator, website, "old-name.md"));
+
+        var newUrl = $"/t/{website:D}/helpdesk/edit?locale=en&type=articles&path=guides-folder%2Fnew-name.md";
+        var unconfirmed = await Browser.SubmitAsync(browser, newUrl, $"/t/{website:D}/helpdesk/delete", new Dictionary<string, string>
+        {
+            ["locale"] = "en", ["type"] = "articles", ["path"] = "guides-folder/new-name.md", ["confirm"] = "",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, unconfirmed.StatusCode);
+        Assert.Contains("/helpdesk/edit", unconfirmed.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Equal(0, HelpdeskWrites(Simulator, website, "DELETE"));
+
+        var confirmed = await Browser.SubmitAsync(browser, newUrl, $"/t/{website:D}/helpdesk/delete", new Dictionary<string, string>
+        {
+            ["locale"] = "en", ["type"] = "articles", ["path"] = "guides-folder/new-name.md", ["confirm"] = "new-name",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
+        await Eventually.UntilAsync(() => HelpdeskHarness.Node(Simulator, website, "guides-folder/new-name.md") is null, "the delete to land", TimeSpan.FromSeconds(60));
+        Assert.Equal(1, HelpdeskWrites(Simulator, website, "DELETE"));
+    }
+
+    private static Dictionary<string, string> Form(string folder, string slug, string title, string markdown, string intent) => new()
+    {
+        ["Locale"] = "en",
+        ["ContentType"] = "articles",
+        ["Folder"] = folder,
+        ["Slug"] = slug,
+        ["Title"] = title,
+        ["Description"] = "What to send back",
+        ["Markdown"] = markdown,
+        ["Featured"] = "true",
+        ["intent"] = intent,
+    };
+
+    private async Task<int> CallCountAsync(Guid website)
+    {
+        var (scope, db) = Live.OpenScope(website);
+        await using (scope)
+        {
+            return await db.Set<CrispCall>().CountAsync();
+        }
+    }
+
+    private async Task<(Guid Website, HttpClient Browser)> SignedInEditorAsync()
+    {
+        var website = Guid.Parse(Simulator.Install("Editors Inc").WebsiteId);
+        await Live.WaitForTenantAsync(website);
+        await Data.UserAsync("editor@editors.example", website, TenantRole.Editor);
+        var browser = Live.CreateClient();
+        await Browser.SignInAsync(browser, "editor@editors.example");
+        return (website, browser);
+    }
+}
+
+public sealed class HelpdeskDashboardTestsOnSqlite(HelpdeskLiveFixture live) : HelpdeskDashboardTests(live), IClassFixture<HelpdeskLiveFixture>;
+
+public sealed class HelpdeskDashboardTestsOnPostgres(HelpdeskLivePostgresFixture live) : HelpdeskDashboardTests(live), IClassFixture<HelpdeskLivePostgresFixture>;

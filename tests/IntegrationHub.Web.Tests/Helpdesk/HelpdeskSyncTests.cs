@@ -1,0 +1,216 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using IntegrationHub.Web.Features.Delivery;
+using IntegrationHub.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using static IntegrationHub.Web.Tests.Helpdesk.HelpdeskHarness;
+
+namespace IntegrationHub.Web.Tests.Helpdesk;
+
+/// <summary>
+/// Docs as code against a live hub and the simulator as Crisp: the archive is planned against Crisp's tree, queued
+/// through the delivery engine, and lands in the simulator; writes are counted in the simulator's journal.
+/// </summary>
+public abstract class HelpdeskSyncTests(LiveHubFixture live) : LiveHubTestBase(live)
+{
+    private static Dictionary<string, string> Docs() => new()
+    {
+        ["en/articles/orders/shipping-policy.md"] = Doc("Shipping policy", "# Shipping\n\nWe ship worldwide.\n", description: "How and when we ship"),
+        ["en/articles/orders/delivery/tracking.md"] = Doc("Tracking a parcel", "Use the tracking link in your email.\n"),
+        ["en/articles/faq.md"] = Doc("FAQ", "Questions and answers.\n", published: false),
+    };
+
+    [Fact]
+    public async Task Sync_DocsFolder_LandsInCrispWithMetadata_AndSecondSyncMakesNoWrites()
+    {
+        var (website, client) = await InstalledAsync();
+
+        var (response, body) = await PostSyncAsync(client, Zip(Docs()));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(3 + 2, body.GetProperty("summary").GetProperty("create").GetInt32()); // three files, folders orders and orders/delivery
+        var done = await WaitForSyncAsync(client, body.GetProperty("id").GetString()!);
+        Assert.Equal("done", done.GetProperty("status").GetString());
+        var shipping = HelpdeskHarness.Node(Simulator, website, "orders/shipping-policy.md")!;
+        Assert.Equal("# Shipping\n\nWe ship worldwide.\n", shipping.Content);
+        Assert.Equal(("Shipping policy", "How and when we ship", true), (shipping.Title, shipping.Description, shipping.Published));
+        Assert.True(HelpdeskHarness.Node(Simulator, website, "orders/delivery")!.IsFolder);
+        Assert.False(HelpdeskHarness.Node(Simulator, website, "faq.md")!.Published);
+        var writes = HelpdeskWrites(Simulator, website);
+        Assert.True(writes >= 11, $"expected the creates, contents and metadata to be written, saw {writes}");
+
+        var (again, plan) = await PostSyncAsync(client, Zip(Docs()));
+
+        Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        Assert.Equal(0, plan.GetProperty("summary").GetProperty("writes").GetInt32());
+        Assert.Equal(3, plan.GetProperty("summary").GetProperty("unchanged").GetInt32());
+        Assert.Equal("done", (await WaitForSyncAsync(client, plan.GetProperty("id").GetString()!)).GetProperty("status").GetString());
+        Assert.Equal(writes, HelpdeskWrites(Simulator, website));
+    }
+
+    [Fact]
+    public async Task Sync_OneFileEdited_ExactlyOneContentWrite()
+    {
+        var (website, client) = await InstalledAsync();
+        var first = await PostSyncAsync(client, Zip(Docs()));
+        await WaitForSyncAsync(client, first.Body.GetProperty("id").GetString()!);
+        var writesBefore = HelpdeskWrites(Simulator, website);
+        var contentWritesBefore = HelpdeskWrites(Simulator, website, "PUT", "/tree/content/en/articles/orders/delivery/tracking.md");
+        var edited = Docs();
+        edited["en/articles/orders/delivery/tracking.md"] = Doc("Tracking a parcel", "Use the tracking link in your email, or ask us.\n");
+
+        var (response, body) = await PostSyncAsync(client, Zip(edited));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var item = Assert.Single(body.GetProperty("items").EnumerateArray(), i => i.GetProperty("action").GetString() != "unchanged");
+        Assert.Equal(("orders/delivery/tracking.md", "update-content"), (item.GetProperty("path").GetString(), item.GetProperty("action").GetString()));
+        await WaitForSyncAsync(client, body.GetProperty("id").GetString()!);
+        Assert.Equal(writesBefore + 1, HelpdeskWrites(Simulator, website));
+        Assert.Equal(contentWritesBefore + 1, HelpdeskWrites(Simulator, website, "PUT", "/tree/content/en/articles/orders/delivery/tracking.md"));
+        Assert.Equal("Use the tracking link in your email, or ask us.\n", HelpdeskHarness.Node(Simulator, website, "orders/delivery/tracking.md")!.Content);
+    }
+
+    [Fact]
+    public async Task Sync_FileRemovedFromInput_DeletedOnlyWithPrune()
+    {
+        var (website, client) = await InstalledAsync();
+        await WaitForSyncAsync(client, (await PostSyncAsync(client, Zip(Docs()))).Body.GetProperty("id").GetString()!);
+        var fewer = Docs();
+        fewer.Remove("en/articles/faq.md");
+
+        var (_, withoutPrune) = await PostSyncAsync(client, Zip(fewer));
+        await WaitForSyncAsync(client, withoutPrune.GetProperty("id").GetString()!);
+
+        Assert.Equal(0, withoutPrune.GetProperty("summary").GetProperty("delete").GetInt32());
+        Assert.Equal(0, HelpdeskWrites(Simulator, website, "DELETE"));
+        Assert.NotNull(HelpdeskHarness.Node(Simulator, website, "faq.md"));
+
+        var (_, pruned) = await PostSyncAsync(client, Zip(fewer), "?prune=true");
+        Assert.Equal("done", (await WaitForSyncAsync(client, pruned.GetProperty("id").GetString()!)).GetProperty("status").GetString());
+
+        Assert.Equal(1, pruned.GetProperty("summary").GetProperty("delete").GetInt32());
+        Assert.Equal(1, HelpdeskWrites(Simulator, website, "DELETE"));
+        Assert.Null(HelpdeskHarness.Node(Simulator, website, "faq.md"));
+        Assert.NotNull(HelpdeskHarness.Node(Simulator, website, "orders/shipping-policy.md"));
+    }
+
+    [Fact]
+    public async Task Sync_DryRun_AnswersThePlanAndQueuesNothing()
+    {
+        var (website, client) = await InstalledAsync();
+
+        var (response, body) = await PostSyncAsync(client, Zip(Docs()), "?dry_run=true");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(body.GetProperty("dry_run").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, body.GetProperty("id").ValueKind);
+        Assert.Equal(5, body.GetProperty("summary").GetProperty("create").GetInt32());
+        var (scope, db) = Live.OpenScope(website);
+        await using (scope)
+        {
+            Assert.Equal(0, await db.Set<CrispCall>().CountAsync());
+        }
+
+        Assert.Equal(0, HelpdeskWrites(Simulator, website));
+    }
+
+    [Fact]
+    public async Task Sync_FileRenamedWithSameContent_MovedNotRecreated()
+    {
+        var (website, client) = await InstalledAsync();
+        await WaitForSyncAsync(client, (await PostSyncAsync(client, Zip(Docs()))).Body.GetProperty("id").GetString()!);
+        var renamed = Docs();
+        renamed["en/articles/help/faq.md"] = renamed["en/articles/faq.md"];
+        renamed.Remove("en/articles/faq.md");
+
+        var (_, body) = await PostSyncAsync(client, Zip(renamed));
+        await WaitForSyncAsync(client, body.GetProperty("id").GetString()!);
+
+        var moved = Assert.Single(body.GetProperty("items").EnumerateArray(), i => i.GetProperty("action").GetString() == "move");
+        Assert.Equal("help/faq.md", moved.GetProperty("path").GetString());
+        Assert.Null(HelpdeskHarness.Node(Simulator, website, "faq.md"));
+        Assert.Equal("Questions and answers.\n", HelpdeskHarness.Node(Simulator, website, "help/faq.md")!.Content);
+        Assert.Equal(1, HelpdeskWrites(Simulator, website, "PATCH", "/tree/path/"));
+        Assert.Equal(0, HelpdeskWrites(Simulator, website, "DELETE"));
+    }
+
+    [Fact]
+    public async Task Sync_Positions_OrderSiblings_AndASecondSyncKeepsThem()
+    {
+        var (website, client) = await InstalledAsync();
+        var docs = new Dictionary<string, string>
+        {
+            ["en/articles/orders/a-first-by-name.md"] = Doc("A", "a\n", position: 1),
+            ["en/articles/orders/b-second-by-name.md"] = Doc("B", "b\n", position: 0),
+        };
+
+        await WaitForSyncAsync(client, (await PostSyncAsync(client, Zip(docs))).Body.GetProperty("id").GetString()!);
+
+        var order = Simulator.State.Read(state => state.FindWebsite(website.ToString("D"))!.Helpdesk.FindLocale("en")!.Tree("articles")
+            .Child("orders")!.Children.Select(c => c.Slug).ToList());
+        Assert.Equal(["b-second-by-name.md", "a-first-by-name.md"], order);
+        var writes = HelpdeskWrites(Simulator, website);
+        var (_, again) = await PostSyncAsync(client, Zip(docs));
+        Assert.Equal(0, again.GetProperty("summary").GetProperty("writes").GetInt32());
+        Assert.Equal(writes, HelpdeskWrites(Simulator, website));
+    }
+
+    [Fact]
+    public async Task Sync_BadFiles_EachRefusedWithItsReason_GoodFileStillSynced_NothingWrittenForBadOnes()
+    {
+        var (website, client) = await InstalledAsync();
+        var files = new Dictionary<string, string>
+        {
+            ["en/articles/good.md"] = Doc("Good", "Fine.\n"),
+            ["en/articles/no-title.md"] = "---\ndescription: no title here\n---\nBody\n",
+            ["en/articles/bad-yaml.md"] = "---\ntitle: [unclosed\n---\nBody\n",
+            ["en/articles/unknown-field.md"] = "---\ntitle: T\npubished: true\n---\nBody\n",
+            ["en/articles/not-bool.md"] = "---\ntitle: T\npublished: maybe\n---\nBody\n",
+            ["en/articles/no-front-matter.md"] = "Just text\n",
+            ["en/articles/Bad Name.md"] = Doc("Bad", "x"),
+            ["en/articles/a/b/c/too-deep.md"] = Doc("Deep", "x"),
+            ["en/manuals/wrong-type.md"] = Doc("Type", "x"),
+            ["en/articles/image.png"] = "PNG",
+            ["../escape.md"] = Doc("Escape", "x"),
+            ["fr/articles/bonjour.md"] = Doc("Bonjour", "x"),
+        };
+        var raw = new Dictionary<string, byte[]> { ["en/articles/latin1.md"] = [.. Encoding.UTF8.GetBytes("---\ntitle: Caf"), 0xE9, .. Encoding.UTF8.GetBytes("\n---\nx\n")] };
+
+        var (response, body) = await PostSyncAsync(client, Zip(files, raw));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var errors = body.GetProperty("items").EnumerateArray().Where(i => i.GetProperty("action").GetString() == "error")
+            .ToDictionary(i => i.GetProperty("path").GetString()!, i => i.GetProperty("detail").GetString()!);
+        Assert.Contains("'title' is required", errors["en/articles/no-title.md"], StringComparison.Ordinal);
+        Assert.Contains("YAML error", errors["en/articles/bad-yaml.md"], StringComparison.Ordinal);
+        Assert.Contains("unknown field 'pubished'", errors["en/articles/unknown-field.md"], StringComparison.Ordinal);
+        Assert.Contains("'published' must be true or false", errors["en/articles/not-bool.md"], StringComparison.Ordinal);
+        Assert.Contains("Front matter is missing", errors["en/articles/no-front-matter.md"], StringComparison.Ordinal);
+        Assert.Contains("Crisp would refuse this path", errors["en/articles/Bad Name.md"], StringComparison.Ordinal);
+        Assert.Contains("nest at most", errors["en/articles/a/b/c/too-deep.md"], StringComparison.Ordinal);
+        Assert.Contains("not a content type", errors["en/manuals/wrong-type.md"], StringComparison.Ordinal);
+        Assert.Contains("Not a Markdown file", errors["en/articles/image.png"], StringComparison.Ordinal);
+        Assert.Contains("zip slip", errors["../escape.md"], StringComparison.Ordinal);
+        Assert.Contains("not UTF-8", errors["en/articles/latin1.md"], StringComparison.Ordinal);
+        Assert.Contains("Locale 'fr' does not exist", errors["bonjour.md"], StringComparison.Ordinal);
+        Assert.Equal(12, errors.Count);
+
+        await WaitForSyncAsync(client, body.GetProperty("id").GetString()!);
+        Assert.NotNull(HelpdeskHarness.Node(Simulator, website, "good.md"));
+        var touched = Simulator.State.GetJournal(website.ToString("D")).Where(e => e.Method != "GET").Select(e => e.Path).ToList();
+        Assert.All(touched, path => Assert.Contains("good.md", path, StringComparison.Ordinal));
+    }
+
+    private async Task<(Guid Website, HttpClient Client)> InstalledAsync()
+    {
+        var website = Guid.Parse(Simulator.Install("Docs Co").WebsiteId);
+        await Live.WaitForTenantAsync(website);
+        var key = await Data.ApiKeyAsync(website);
+        return (website, ApiClient(Live.CreateClient(), key.Plaintext));
+    }
+}
+
+public sealed class HelpdeskSyncTestsOnSqlite(HelpdeskLiveFixture live) : HelpdeskSyncTests(live), IClassFixture<HelpdeskLiveFixture>;
+
+public sealed class HelpdeskSyncTestsOnPostgres(HelpdeskLivePostgresFixture live) : HelpdeskSyncTests(live), IClassFixture<HelpdeskLivePostgresFixture>;
