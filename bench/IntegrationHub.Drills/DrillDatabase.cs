@@ -71,6 +71,22 @@ public sealed class DrillDatabase : IAsyncDisposable
         return ids;
     }
 
+    /// <summary>Attempts per outcome and reason ("retry/timeout" → n), from the hub's attempt log.</summary>
+    public async Task<Dictionary<string, int>> AttemptOutcomesAsync()
+    {
+        var outcomes = new Dictionary<string, int>(StringComparer.Ordinal);
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""SELECT "Outcome", coalesce("Reason", ''), count(*) FROM crisp_call_attempts GROUP BY 1, 2""", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            outcomes[$"{reader.GetString(0)}/{reader.GetString(1)}"] = (int)reader.GetInt64(2);
+        }
+
+        return outcomes;
+    }
+
     /// <summary>Hangfire servers (name "machine:pid") that processed a job, from Hangfire's own PostgreSQL tables.</summary>
     public async Task<HashSet<string>> HangfireServersThatProcessedJobsAsync()
     {

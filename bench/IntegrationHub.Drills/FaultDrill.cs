@@ -9,6 +9,8 @@ namespace IntegrationHub.Drills;
 /// </summary>
 public static class FaultDrill
 {
+    private static readonly TimeSpan MinOutage = TimeSpan.FromSeconds(5);
+
     public static async Task<DrillReport> RunAsync(DrillOptions options, TextWriter output)
     {
         await using var run = await DrillRun.StartAsync(options, "faults", tenants: 3, output);
@@ -47,9 +49,11 @@ public static class FaultDrill
         };
         foreach (var (name, start) in phases)
         {
-            report.Step($"fault: {name} for {options.FaultPhase.TotalSeconds:0.#} s");
+            // The outage must outlast three tries with back-off plus job pick-up, or nothing would be dead-lettered.
+            var length = name.StartsWith("Crisp down", StringComparison.Ordinal) && options.FaultPhase < MinOutage ? MinOutage : options.FaultPhase;
+            report.Step($"fault: {name} for {length.TotalSeconds:0.#} s");
             await start();
-            await Task.Delay(options.FaultPhase);
+            await Task.Delay(length);
         }
 
         report.Step("faults off; the load stops; the outbox settles");
@@ -67,7 +71,11 @@ public static class FaultDrill
             ["dropped"] = journal.Count(e => e.Status == 0),
             ["429"] = journal.Count(e => e.Status == 429),
         };
-        report.Check("every fault was injected", seen.Values.All(n => n > 0), string.Join(", ", seen.Select(s => $"{s.Value} {s.Key}")));
+        var attempts = await run.Database.AttemptOutcomesAsync();
+        seen["timeouts"] = attempts.Where(a => a.Key.EndsWith("/timeout", StringComparison.Ordinal)).Sum(a => a.Value);
+        report.Check("every fault was injected", seen.Values.All(n => n > 0),
+            $"Crisp journal: {seen["5xx"]} 5xx, {seen["dropped"]} dropped, {seen["429"]} 429; the hub logged {seen["timeouts"]} timeouts");
+        report.Fact("attempts by outcome/reason: " + string.Join(", ", attempts.OrderByDescending(a => a.Value).Select(a => $"{a.Value}× {a.Key}")));
         audit.CheckAcceptedAreStored(report, load.Accepted);
         audit.CheckAllFinal(report, deadAllowed: true);
         var planned = audit.Calls.Where(c => c.MessageId is not null && load.Accepted.ContainsKey(c.MessageId)).ToList();
