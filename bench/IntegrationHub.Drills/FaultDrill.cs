@@ -9,7 +9,23 @@ namespace IntegrationHub.Drills;
 /// </summary>
 public static class FaultDrill
 {
-    private static readonly TimeSpan MinOutage = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MaxPhase = TimeSpan.FromSeconds(45);
+
+    private static async Task<bool> WaitAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(200);
+        }
+
+        return true;
+    }
 
     public static async Task<DrillReport> RunAsync(DrillOptions options, TextWriter output)
     {
@@ -31,29 +47,41 @@ public static class FaultDrill
         using var load = new EventLoad(run.Tenants, run.RunId);
         using var stopLoad = new CancellationTokenSource();
         var loadTask = load.RunAsync(() => [node.Root], workers: 3, stopLoad.Token);
-        var phases = new (string Name, Func<Task> Start)[]
+        // Each fault runs at least FaultPhase, and on until the hub has met it (a loaded machine may need longer).
+        int Journal(Func<IntegrationHub.CrispSimulator.Journal.JournalEntry, bool> match) => run.Tenants.Sum(t => run.Simulator.Journal(t.Id).Count(match));
+        async Task<int> Attempts(string suffix) => (await run.Database.AttemptOutcomesAsync()).Where(a => a.Key.EndsWith(suffix, StringComparison.Ordinal)).Sum(a => a.Value);
+        async Task<int> DeadOf(Guid tenant) => (await run.Database.CallsAsync()).Count(c => c.TenantId == tenant && c.Status == "Dead");
+        var phases = new (string Name, Func<Task> Start, Func<Task<int>> Observed, int Needed)[]
         {
-            ("5xx on half the requests", () => run.Simulator.SetFaultsAsync(new { error_rate = 0.5, error_status = 503 })),
-            ("latency 1.5 s (client timeout 1 s)", () => run.Simulator.SetFaultsAsync(new { error_rate = 0.0, latency_ms = 1500 })),
-            ("dropped connections on 40%", () => run.Simulator.SetFaultsAsync(new { latency_ms = 0, drop_rate = 0.4 })),
+            ("5xx on half the requests", () => run.Simulator.SetFaultsAsync(new { error_rate = 0.5, error_status = 503 }),
+                () => Task.FromResult(Journal(e => e.Status >= 500)), 5),
+            ("latency 1.5 s (client timeout 1 s)", () => run.Simulator.SetFaultsAsync(new { error_rate = 0.0, latency_ms = 1500 }),
+                () => Attempts("/timeout"), 2),
+            ("dropped connections on 40%", () => run.Simulator.SetFaultsAsync(new { latency_ms = 0, drop_rate = 0.4 }),
+                () => Task.FromResult(Journal(e => e.Status == 0)), 5),
             ($"429 storm on {storm.Name} (3 per minute, Retry-After 1 s)", async () =>
             {
                 await run.Simulator.ClearFaultsAsync();
                 await run.Simulator.SetLimitsAsync(storm.Id, 3, retryAfterSeconds: 1);
-            }),
+            }, () => Task.FromResult(Journal(e => e.Status == 429)), 3),
             ($"Crisp down for {outage.Name} (every request 500)", async () =>
             {
                 await run.Simulator.SetLimitsAsync(storm.Id, 0);
                 await run.Simulator.SetFaultsAsync(new { error_rate = 1.0, error_status = 500, website_id = outage.Id.ToString("D") });
-            }),
+            }, () => DeadOf(outage.Id), 2),
         };
-        foreach (var (name, start) in phases)
+
+        // Warm-up: faults start once events flow end to end (the first requests of a fresh process are slow).
+        await WaitAsync(() => Task.FromResult(run.Tenants.Sum(t => run.Simulator.Journal(t.Id).Count(DeliveryAudit.IsPeopleEventDelivery)) >= 10), MaxPhase);
+        foreach (var (name, start, observed, needed) in phases)
         {
-            // The outage must outlast three tries with back-off plus job pick-up, or nothing would be dead-lettered.
-            var length = name.StartsWith("Crisp down", StringComparison.Ordinal) && options.FaultPhase < MinOutage ? MinOutage : options.FaultPhase;
-            report.Step($"fault: {name} for {length.TotalSeconds:0.#} s");
+            report.Step($"fault: {name}, at least {options.FaultPhase.TotalSeconds:0.#} s and until the hub met it {needed} times");
+            var before = await observed();
+            var watch = System.Diagnostics.Stopwatch.StartNew();
             await start();
-            await Task.Delay(length);
+            await Task.Delay(options.FaultPhase);
+            var met = await WaitAsync(async () => await observed() - before >= needed, MaxPhase);
+            report.Fact($"{name}: {await observed() - before} seen in {watch.Elapsed.TotalSeconds:0.0} s{(met ? string.Empty : " (fewer than wanted)")}");
         }
 
         report.Step("faults off; the load stops; the outbox settles");
