@@ -16,7 +16,7 @@ public static class CrashDrill
         var port = HubProcess.FreePort();
         var node = HubNodeSettings.Unlimited();
         var root = new Uri($"http://127.0.0.1:{port}/");
-        report.Fact($"{options.Cycles} cycles, kill moments random in 0.2–{options.MaxRunBeforeKill.TotalSeconds:0.#} s after the node is up, seed {options.Seed}");
+        report.Fact($"{options.Cycles} cycles, kill moments random in 0–{options.MaxRunBeforeKill.TotalSeconds:0.#} s after the node's first 202, seed {options.Seed}");
 
         using var load = new EventLoad(run.Tenants, run.RunId);
         using var stopLoad = new CancellationTokenSource();
@@ -26,14 +26,23 @@ public static class CrashDrill
         for (var cycle = 1; cycle <= options.Cycles; cycle++)
         {
             var hub = await run.StartNodeAsync($"crash-{cycle}", port, node);
-            var runFor = TimeSpan.FromMilliseconds(200 + random.NextDouble() * (options.MaxRunBeforeKill.TotalMilliseconds - 200));
+            // The random moment counts from the node's first 202 of this cycle, so every kill lands on a node under
+            // load (a fresh process on a busy machine may take seconds to answer its first request).
+            var accepted = load.Accepted.Count;
+            var firstAnswer = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (load.Accepted.Count == accepted && DateTime.UtcNow < firstAnswer)
+            {
+                await Task.Delay(20);
+            }
+
+            var runFor = TimeSpan.FromMilliseconds(random.NextDouble() * options.MaxRunBeforeKill.TotalMilliseconds);
             await Task.Delay(runFor);
             hub.Kill();
             var calls = await run.Database.CallsAsync();
             var inFlight = calls.Where(c => c.Status == "Sending").Select(c => c.Id).ToList();
             inFlightAtKills.UnionWith(inFlight);
             sentAtKills.Add(calls.Count(c => c.Status == "Sent"));
-            report.Step($"cycle {cycle}: killed pid {hub.Pid} after {runFor.TotalSeconds:0.00} s; {load.Accepted.Count} accepted so far, "
+            report.Step($"cycle {cycle}: killed pid {hub.Pid} {runFor.TotalSeconds:0.00} s after its first 202; {load.Accepted.Count} accepted so far, "
                         + $"{calls.Count(c => c.Status == "Sent")}/{calls.Count} calls sent, {inFlight.Count} in flight");
         }
 
