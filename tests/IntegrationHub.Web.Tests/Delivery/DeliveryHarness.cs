@@ -178,23 +178,7 @@ public sealed class DeliveryHarness : IAsyncDisposable
     }
 
     /// <summary>The most requests in any window of <paramref name="window"/> (each window starts at a request).</summary>
-    public static int MaxInAnyWindow(IReadOnlyList<DateTimeOffset> times, TimeSpan window)
-    {
-        var sorted = times.OrderBy(t => t).ToList();
-        var max = 0;
-        var start = 0;
-        for (var end = 0; end < sorted.Count; end++)
-        {
-            while (sorted[end] - sorted[start] >= window)
-            {
-                start++;
-            }
-
-            max = Math.Max(max, end - start + 1);
-        }
-
-        return max;
-    }
+    public static int MaxInAnyWindow(IReadOnlyList<DateTimeOffset> times, TimeSpan window) => IntegrationHub.Drills.DeliveryAudit.MaxInAnyWindow(times, window);
 
     public async ValueTask DisposeAsync()
     {

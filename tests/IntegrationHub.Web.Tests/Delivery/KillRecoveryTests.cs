@@ -94,24 +94,8 @@ public sealed class KillRecoveryTests
         return process;
     }
 
-    /// <summary>The hub's entry assembly, copied next to the tests (with its runtimeconfig) by the project reference.</summary>
-    private static string LocateHub()
-    {
-        var here = Path.Combine(AppContext.BaseDirectory, "IntegrationHub.Web.dll");
-        if (File.Exists(Path.ChangeExtension(here, ".runtimeconfig.json")))
-        {
-            return here;
-        }
-
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "IntegrationHub.sln")))
-        {
-            root = root.Parent;
-        }
-
-        return Path.Combine(root!.FullName, "src", "IntegrationHub.Web", "bin", configuration, "net10.0", "IntegrationHub.Web.dll");
-    }
+    /// <summary>The hub's entry assembly (shared with the drills, which start hub processes the same way).</summary>
+    private static string LocateHub() => IntegrationHub.Drills.HubProcess.LocateHub();
 
     private static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout, Process process)
     {

@@ -306,6 +306,12 @@ public sealed class DeliveryDrain(
             var outcome = await executor.ExecuteAsync(tenantId, call.Kind, call.Payload, people, ct);
             return Done(outcome.Outcome == "skipped" ? Kind.Skipped : Kind.Sent, 200, outcome.Note) with { MessageFingerprint = outcome.MessageFingerprint };
         }
+        catch (DeliveryPermitsExhaustedException) when (trace.Count > 0 && trace[^1].EndsWith("CanceledException", StringComparison.Ordinal))
+        {
+            // The attempt timed out (the client's timeout cancels it) and its retry found no permit: Crisp may have
+            // carried the request out, so the outcome is unknown, as for any timeout. (Found by the fault drill.)
+            return Done(Kind.Unknown, null, "timeout", $"{trace[^1]}; the immediate retry had no permit left.");
+        }
         catch (DeliveryPermitsExhaustedException) when (LastFailure(trace) is { } failure)
         {
             // The Crisp client's own retry of a failed attempt found no permit: the call failed, like any 5xx.

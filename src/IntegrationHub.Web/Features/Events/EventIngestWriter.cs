@@ -111,6 +111,18 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
             Complete(batch, results);
             return;
         }
+        catch (Exception e) when (DatabaseUnavailable.Is(e))
+        {
+            // The database is down, not one request poisoned: retrying each request alone would hold every caller
+            // for a connect timeout per request. Fail them all now with 503; their clients retry.
+            logger.LogWarning("Group commit of {Count} ingest requests failed, database unavailable: {Message}", batch.Count, e.GetBaseException().Message);
+            foreach (var request in batch)
+            {
+                request.Completion.TrySetException(new IngestUnavailableException("The database is unavailable.", e));
+            }
+
+            return;
+        }
         catch (Exception e)
         {
             logger.LogWarning(e, "Group commit of {Count} ingest requests failed; committing them one by one", batch.Count);
@@ -127,7 +139,7 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
                     Complete([request], await CommitAsync([request]));
                     break;
                 }
-                catch (Exception e) when (attempt < 2)
+                catch (Exception e) when (attempt < 2 && !DatabaseUnavailable.Is(e))
                 {
                     logger.LogDebug(e, "Ingest request commit failed; retrying once");
                 }

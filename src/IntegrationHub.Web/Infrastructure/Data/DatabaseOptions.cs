@@ -22,5 +22,16 @@ public sealed class DatabaseOptions
     /// </summary>
     public bool? MigrateOnStartup { get; set; }
 
+    /// <summary>
+    /// PostgreSQL only, when the connection string does not say: how long opening a connection may take (Npgsql
+    /// <c>Timeout</c>, default 15 s there) and how long a command may run (<c>Command Timeout</c>). Bounded so that a
+    /// database outage answers 503 within seconds instead of holding requests.
+    /// </summary>
+    [Range(1, 3600)]
+    public int ConnectTimeoutSeconds { get; set; } = 5;
+
+    [Range(1, 3600)]
+    public int CommandTimeoutSeconds { get; set; } = 30;
+
     public bool ShouldMigrateOnStartup => MigrateOnStartup ?? Provider == DatabaseProvider.Sqlite;
 }

@@ -40,7 +40,9 @@ public static class DatabaseServiceCollectionExtensions
         var configured = configuration.GetConnectionString(ConnectionStringName);
         if (!string.IsNullOrWhiteSpace(configured))
         {
-            return configured;
+            return provider == DatabaseProvider.Postgres
+                ? BoundPostgresTimeouts(configured, configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions())
+                : configured;
         }
 
         if (provider != DatabaseProvider.Sqlite)
@@ -51,5 +53,27 @@ public static class DatabaseServiceCollectionExtensions
 
         var directory = DataDirectory.Resolve(configuration, environment);
         return $"Data Source={Path.Combine(directory, "hub.db")}";
+    }
+
+    /// <summary>
+    /// Adds <c>Timeout</c> and <c>Command Timeout</c> from <see cref="DatabaseOptions"/> unless the connection string
+    /// sets them itself (an explicit value wins), so an unreachable database fails fast instead of hanging requests.
+    /// </summary>
+    internal static string BoundPostgresTimeouts(string connectionString, DatabaseOptions options)
+    {
+        // The generic builder holds only the keys actually written; Npgsql's would report every keyword as present.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var bounded = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!given.ContainsKey("Timeout"))
+        {
+            bounded.Timeout = options.ConnectTimeoutSeconds;
+        }
+
+        if (!given.ContainsKey("Command Timeout") && !given.ContainsKey("CommandTimeout"))
+        {
+            bounded.CommandTimeout = options.CommandTimeoutSeconds;
+        }
+
+        return bounded.ConnectionString;
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -42,8 +43,9 @@ public static class ProblemDetailsRegistration
 }
 
 /// <summary>
-/// Maps exceptions that mean "the request was wrong" to 4xx ProblemDetails. Anything else falls through to the
-/// default 500 handler, with no exception detail in the response.
+/// Maps exceptions that mean "the request was wrong" to 4xx ProblemDetails, and an unreachable database to 503 with
+/// Retry-After (API, hook intake and dashboard alike: Crisp retries a hook that did not get a 2xx). Anything else
+/// falls through to the default 500 handler, with no exception detail in the response.
 /// </summary>
 internal sealed class KnownExceptionHandler(IProblemDetailsService problems, ILogger<KnownExceptionHandler> logger) : IExceptionHandler
 {
@@ -54,6 +56,8 @@ internal sealed class KnownExceptionHandler(IProblemDetailsService problems, ILo
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
             TenantScopeViolationException => (StatusCodes.Status404NotFound, "Not found", (string?)null),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => (499, "Client closed request", null),
+            _ when DatabaseUnavailable.Is(exception) => (StatusCodes.Status503ServiceUnavailable, "Temporarily unavailable",
+                "The database cannot be reached right now; nothing was stored. Retry after the delay given in Retry-After."),
             _ => (0, string.Empty, null),
         };
 
@@ -67,12 +71,29 @@ internal sealed class KnownExceptionHandler(IProblemDetailsService problems, ILo
             logger.LogWarning("Tenant scope violation on {Path}: {Message}", httpContext.Request.Path, exception.Message);
         }
 
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            // A warning, not an error: the outage is the news, not each request it refused.
+            logger.LogWarning("Database unavailable on {Method} {Path}: {Message}", httpContext.Request.Method, httpContext.Request.Path,
+                exception.GetBaseException().Message);
+            httpContext.Response.Headers.RetryAfter = ((int)DatabaseUnavailable.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         httpContext.Response.StatusCode = status;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        var written = await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
             Exception = exception,
             ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
         });
+        if (!written && status == StatusCodes.Status503ServiceUnavailable)
+        {
+            // A client that accepts no JSON (a browser page) still gets the 503, never the generic 500.
+            httpContext.Response.ContentType = "text/plain; charset=utf-8";
+            await httpContext.Response.WriteAsync(detail!, cancellationToken);
+            return true;
+        }
+
+        return written;
     }
 }
