@@ -138,6 +138,63 @@ public sealed class UserStoryJourneys(BrowserFixture browser, JourneyHub hub) : 
         });
 
     [Fact]
+    public async Task Story5_HelpdeskArticle_WrittenInMarkdown_PreviewedSafely_Published() =>
+        await Journey.RunAsync(browser, hub.BaseUrl, "journey-5-helpdesk-publish", async page =>
+        {
+            var (site, owner) = await hub.WebsiteWithOwnerAsync("Story Five Shop");
+            await Journey.SignInAsync(page, owner, JourneyHub.Password);
+            var scriptRan = false;
+            page.Dialog += async (_, dialog) =>
+            {
+                scriptRan = true;
+                await dialog.DismissAsync();
+            };
+
+            await page.GotoAsync($"/t/{site:D}/helpdesk/edit?locale=en&type=articles");
+            await page.FillAsync("#Folder", "getting-started");
+            await page.FillAsync("#Slug", "first-steps");
+            await page.FillAsync("#Title", "First steps");
+            await page.FillAsync("#Description", "Set up your account in five minutes");
+            // Typed, not filled: the live preview follows the author's keystrokes.
+            await page.Locator("#Markdown").PressSequentiallyAsync(
+                "# Welcome aboard\n\nOpen **Settings** first.\n\n<script>alert('x')</script>\n<img src=x onerror=\"alert('y')\">\n\n[click](javascript:alert('z'))\n");
+            var preview = page.Locator("#preview");
+            await Assertions.Expect(preview.Locator("h1")).ToHaveTextAsync("Welcome aboard");
+            await Assertions.Expect(preview.Locator("strong")).ToHaveTextAsync("Settings");
+            await Assertions.Expect(preview.Locator("script")).ToHaveCountAsync(0);
+            await Assertions.Expect(preview.Locator("text=click")).ToBeVisibleAsync();
+            await Assertions.Expect(preview.Locator("[onerror]")).ToHaveCountAsync(0);
+            await Assertions.Expect(preview.Locator("a[href^='javascript' i]")).ToHaveCountAsync(0);
+
+            await page.ClickAsync("button:has-text('Save draft')");
+            await Assertions.Expect(page.Locator("body")).ToContainTextAsync("Draft saved.");
+            Assert.Equal(0, hub.JournalCount(site, "PUT", "/helpdesk/")); // a draft stays in the hub
+
+            await page.ClickAsync("button:has-text('Publish')");
+            var progress = page.Url;
+            Assert.Contains("/helpdesk/syncs/", progress, StringComparison.Ordinal);
+            await Journey.ReloadUntilAsync(page, progress, "#sync-status", "done");
+            Assert.False(scriptRan, "A script from the article ran in the dashboard.");
+
+            var published = hub.SimulatorState.Read(state =>
+            {
+                var root = state.FindWebsite(site.ToString("D"))!.Helpdesk.FindLocale("en")!.Tree("articles");
+                var folder = root.Children.Single(c => c.Slug == "getting-started");
+                var file = folder.Children.Single(c => c.Slug == "first-steps.md" || c.Slug == "first-steps");
+                return (file.Metadata.Title, file.Metadata.Description, file.Metadata.Published, file.Content);
+            });
+            Assert.Equal("First steps", published.Title);
+            Assert.Equal("Set up your account in five minutes", published.Description);
+            Assert.True(published.Published);
+            Assert.Contains("# Welcome aboard", published.Content, StringComparison.Ordinal);
+
+            // The tree shows it as Crisp holds it.
+            await page.GotoAsync($"/t/{site:D}/helpdesk?locale=en&type=articles");
+            await Assertions.Expect(page.Locator("body")).ToContainTextAsync("First steps");
+            await Assertions.Expect(page.Locator("body")).ToContainTextAsync("published");
+        });
+
+    [Fact]
     public async Task Story6_ViewerCannotEdit_MemberOfAnotherTenantGets404() =>
         await Journey.RunAsync(browser, hub.BaseUrl, "journey-6-roles-and-isolation", async page =>
         {
