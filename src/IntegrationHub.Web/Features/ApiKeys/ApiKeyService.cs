@@ -94,6 +94,17 @@ public sealed class ApiKeyService(HubDbContext db, TenantContext tenant, TimePro
         return key;
     }
 
+    /// <summary>
+    /// The hot path: a presented key that checked out within <see cref="ApiKeyAuthOptions.CacheSeconds"/> and was not
+    /// revoked since (on this node), without constructing this service or a DbContext. False means "ask
+    /// <see cref="AuthenticateAsync"/>", never "invalid".
+    /// </summary>
+    public static bool TryAuthenticateCached(string presented, ApiKeyCache cache, out ApiKey key)
+    {
+        key = null!;
+        return TryParsePrefix(presented, out _) && cache.TryGet(Hash(presented), out key);
+    }
+
     public static string Hash(string plaintext) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(plaintext)));
 
