@@ -36,7 +36,8 @@ internal static class Runner
         {
             await WaitReadyAsync(CeilingUrl + "/health");
             using var load = new Load(new Uri(CeilingUrl), null, connections);
-            var max = await load.ClosedLoopAsync("ceiling: bare Kestrel JSON", "/ceiling", n => SingleEvent(run, n), 1, connections, warmup, duration);
+            var max = await load.ClosedLoopAsync("ceiling: bare Kestrel JSON", "/ceiling", n => SingleEvent(run, n), 1, connections, warmup, duration,
+                serverCpu: ceiling.CpuTime);
             results.Add(max);
             Print(max, null);
             var half = await load.OpenLoopAsync("ceiling @ 50% of its max", "/ceiling", n => SingleEvent(run, n), max.RequestsPerSecond / 2, duration);
@@ -74,12 +75,15 @@ internal static class Runner
 
         Console.WriteLine();
         Console.WriteLine($"load average at the end: {LoadAverage()}");
-        Console.WriteLine("| measurement | requests/s | events/s | p50 ms | p99 ms | vs ceiling req/s | errors |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        // Server CPU per request is what the code costs, whatever else the machine was doing; requests/s is what this
+        // machine, shared with the load generator (and whoever else), delivered in this run.
+        Console.WriteLine("| measurement | requests/s | events/s | p50 ms | p99 ms | vs ceiling req/s | server CPU µs/request | errors |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
+            var cpu = r.ServerCpuUsPerRequest is { } us ? us.ToString("F0", CultureInfo.InvariantCulture) : "";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Name} | {r.RequestsPerSecond:F0} | {r.EventsPerSecond:F0} | {r.P50Ms:F1} | {r.P99Ms:F1} | {r.RequestsPerSecond / ceilingRps:P0} | {r.Errors} |"));
+                $"| {r.Name} | {r.RequestsPerSecond:F0} | {r.EventsPerSecond:F0} | {r.P50Ms:F1} | {r.P99Ms:F1} | {r.RequestsPerSecond / ceilingRps:P0} | {cpu} | {r.Errors} |"));
         }
 
         foreach (var directory in new[] { sqliteDir, postgresDir })
@@ -128,7 +132,8 @@ internal static class Runner
         await WarmUpAsync(key, run, connections, hubWarmup);
         using (var load = new Load(new Uri(HubUrl), key, connections))
         {
-            var max = await load.ClosedLoopAsync($"POST /api/v1/events, {label}", "/api/v1/events", n => SingleEvent(run, n), 1, connections, warmup, duration);
+            var max = await load.ClosedLoopAsync($"POST /api/v1/events, {label}", "/api/v1/events", n => SingleEvent(run, n), 1, connections, warmup, duration,
+                serverCpu: hub.CpuTime);
             results.Add(max);
             Print(max, ceilingRps);
             var half = await load.OpenLoopAsync($"POST /api/v1/events, {label} @ 50% of its max", "/api/v1/events", n => SingleEvent(run, n),
@@ -141,7 +146,7 @@ internal static class Runner
         using (var load = new Load(new Uri(HubUrl), key, batchConnections))
         {
             var batch = await load.ClosedLoopAsync($"POST /api/v1/events/batch (500), {label}", "/api/v1/events/batch", n => Batch(run, n), 500,
-                batchConnections, warmup, duration);
+                batchConnections, warmup, duration, serverCpu: hub.CpuTime);
             results.Add(batch);
             Print(batch, ceilingRps);
         }
@@ -195,6 +200,11 @@ internal static class Runner
         if (ceilingRps is { } c)
         {
             line += string.Create(CultureInfo.InvariantCulture, $"  {r.RequestsPerSecond / c,5:P0} of ceiling");
+        }
+
+        if (r.ServerCpuUsPerRequest is { } us)
+        {
+            line += string.Create(CultureInfo.InvariantCulture, $"  server CPU {us,7:F0} µs/request");
         }
 
         if (r.Errors > 0)
@@ -287,6 +297,13 @@ internal static class Runner
     private sealed class ChildProcess(Process process) : IDisposable
     {
         public Process Process { get; } = process;
+
+        /// <summary>CPU time (user + system) the process has used so far.</summary>
+        public TimeSpan CpuTime()
+        {
+            Process.Refresh();
+            return Process.TotalProcessorTime;
+        }
 
         public void Dispose()
         {
