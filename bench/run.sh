@@ -2,7 +2,9 @@
 # The API benchmark in one command: builds the hub and the bench in Release, then measures, in one run on this
 # machine, the bare-Kestrel ceiling, POST /api/v1/events on SQLite and on PostgreSQL (max and at half load) and
 # the batch endpoint, and prints events/s, p50/p99 and the ratio to the ceiling.
-#   bench/run.sh [--seconds 8] [--connections 64] [--postgres "Host=...;Database=..."]
+#   bench/run.sh [--seconds 8] [--connections 64] [--hub-warmup 15] [--postgres "Host=...;Database=..."]
+# --hub-warmup: seconds each hub is driven (single events, then batches) before anything is measured, so the
+# JIT has tiered the hot path up; nothing of it is counted and it uses its own message ids.
 # PostgreSQL: HUB_BENCH_POSTGRES or --postgres (default: the local hub role, database integrationhub_test_api);
 # its public schema is dropped and recreated.
 set -euo pipefail

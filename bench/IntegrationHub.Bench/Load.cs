@@ -5,7 +5,11 @@ using System.Text;
 
 namespace IntegrationHub.Bench;
 
-internal sealed record LoadResult(string Name, double RequestsPerSecond, double EventsPerSecond, double P50Ms, double P99Ms, long Errors, long Requests);
+/// <summary>One measurement; <see cref="ServerCpuUsPerRequest"/> is the server process's CPU time (user + system) per answered request.</summary>
+internal sealed record LoadResult(string Name, double RequestsPerSecond, double EventsPerSecond, double P50Ms, double P99Ms, long Errors, long Requests)
+{
+    public double? ServerCpuUsPerRequest { get; init; }
+}
 
 /// <summary>HTTP load: closed loop (N connections as fast as possible) for the maximum, open loop (fixed rate) for latency at a given load.</summary>
 internal sealed class Load : IDisposable
@@ -34,7 +38,7 @@ internal sealed class Load : IDisposable
     }
 
     public async Task<LoadResult> ClosedLoopAsync(string name, string path, Func<long, string> body, int eventsPerRequest, int connections,
-        TimeSpan warmup, TimeSpan duration, HttpStatusCode expected = HttpStatusCode.Accepted)
+        TimeSpan warmup, TimeSpan duration, HttpStatusCode expected = HttpStatusCode.Accepted, Func<TimeSpan>? serverCpu = null)
     {
         long sequence = 0;
         long errors = 0;
@@ -62,13 +66,18 @@ internal sealed class Load : IDisposable
 
         await Task.Delay(warmup);
         Volatile.Write(ref measuring, true);
+        var cpuBefore = serverCpu?.Invoke();
         var clock = Stopwatch.StartNew();
         await Task.Delay(duration);
         Volatile.Write(ref measuring, false);
         var elapsed = clock.Elapsed.TotalSeconds;
+        var cpuAfter = serverCpu?.Invoke();
         Volatile.Write(ref stop, true);
         await Task.WhenAll(workers);
-        return Summarize(name, latencies.SelectMany(l => l).ToList(), elapsed, eventsPerRequest, errors);
+        var result = Summarize(name, latencies.SelectMany(l => l).ToList(), elapsed, eventsPerRequest, errors);
+        return cpuBefore is { } before && cpuAfter is { } after && result.Requests > 0
+            ? result with { ServerCpuUsPerRequest = (after - before).TotalMicroseconds / result.Requests }
+            : result;
     }
 
     /// <summary>Requests started at a fixed rate whatever the answers do; latency from each request's start.</summary>

@@ -28,7 +28,7 @@ static async Task<int> Probe(string[] args)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: IntegrationHub.Bench run --hub PATH/IntegrationHub.Web.dll [--seconds N] [--postgres CONNECTION]");
+    Console.Error.WriteLine("usage: IntegrationHub.Bench run --hub PATH/IntegrationHub.Web.dll [--seconds N] [--connections N] [--hub-warmup SECONDS] [--postgres CONNECTION]");
     Console.Error.WriteLine("       IntegrationHub.Bench ceiling --urls http://127.0.0.1:PORT");
     return 2;
 }

@@ -24,9 +24,11 @@ internal static class Runner
             ?? "Host=127.0.0.1;Port=5432;Username=hub;Password=hub;Database=integrationhub_test_api";
         var duration = TimeSpan.FromSeconds(seconds);
         var warmup = TimeSpan.FromSeconds(Math.Max(2, seconds / 3));
+        var hubWarmup = TimeSpan.FromSeconds(int.Parse(Option(args, "--hub-warmup") ?? "15", CultureInfo.InvariantCulture));
         var run = DateTime.UtcNow.ToString("HHmmss", CultureInfo.InvariantCulture);
 
-        Console.WriteLine($"IntegrationHub bench — {Environment.ProcessorCount} cores, {seconds}s per measurement, {connections} connections, {DateTime.UtcNow:u}");
+        Console.WriteLine($"IntegrationHub bench — {Environment.ProcessorCount} cores, {seconds}s per measurement, {connections} connections, "
+            + $"{hubWarmup.TotalSeconds:F0}s hub warm-up, load average {LoadAverage()}, {DateTime.UtcNow:u}");
         var results = new List<LoadResult>();
 
         // 1. The ceiling: bare Kestrel JSON endpoint, same body.
@@ -34,7 +36,8 @@ internal static class Runner
         {
             await WaitReadyAsync(CeilingUrl + "/health");
             using var load = new Load(new Uri(CeilingUrl), null, connections);
-            var max = await load.ClosedLoopAsync("ceiling: bare Kestrel JSON", "/ceiling", n => SingleEvent(run, n), 1, connections, warmup, duration);
+            var max = await load.ClosedLoopAsync("ceiling: bare Kestrel JSON", "/ceiling", n => SingleEvent(run, n), 1, connections, warmup, duration,
+                serverCpu: ceiling.CpuTime);
             results.Add(max);
             Print(max, null);
             var half = await load.OpenLoopAsync("ceiling @ 50% of its max", "/ceiling", n => SingleEvent(run, n), max.RequestsPerSecond / 2, duration);
@@ -50,7 +53,7 @@ internal static class Runner
         {
             ["Database__Provider"] = "Sqlite",
             ["Hub__DataDirectory"] = sqliteDir,
-        }, run, connections, warmup, duration, ceilingRps));
+        }, run, connections, warmup, duration, ceilingRps, hubWarmup));
 
         // 3. The hub on PostgreSQL (fresh schema).
         await using (var connection = new NpgsqlConnection(postgres))
@@ -68,15 +71,19 @@ internal static class Runner
             ["ConnectionStrings__Hub"] = postgres,
             ["Database__MigrateOnStartup"] = "true",
             ["Hub__DataDirectory"] = postgresDir,
-        }, run, connections, warmup, duration, ceilingRps));
+        }, run, connections, warmup, duration, ceilingRps, hubWarmup));
 
         Console.WriteLine();
-        Console.WriteLine("| measurement | requests/s | events/s | p50 ms | p99 ms | vs ceiling req/s | errors |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine($"load average at the end: {LoadAverage()}");
+        // Server CPU per request is what the code costs, whatever else the machine was doing; requests/s is what this
+        // machine, shared with the load generator (and whoever else), delivered in this run.
+        Console.WriteLine("| measurement | requests/s | events/s | p50 ms | p99 ms | vs ceiling req/s | server CPU µs/request | errors |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
+            var cpu = r.ServerCpuUsPerRequest is { } us ? us.ToString("F0", CultureInfo.InvariantCulture) : "";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Name} | {r.RequestsPerSecond:F0} | {r.EventsPerSecond:F0} | {r.P50Ms:F1} | {r.P99Ms:F1} | {r.RequestsPerSecond / ceilingRps:P0} | {r.Errors} |"));
+                $"| {r.Name} | {r.RequestsPerSecond:F0} | {r.EventsPerSecond:F0} | {r.P50Ms:F1} | {r.P99Ms:F1} | {r.RequestsPerSecond / ceilingRps:P0} | {cpu} | {r.Errors} |"));
         }
 
         foreach (var directory in new[] { sqliteDir, postgresDir })
@@ -94,7 +101,7 @@ internal static class Runner
     }
 
     private static async Task<List<LoadResult>> HubAsync(string label, string hubDll, Dictionary<string, string> database, string run, int connections,
-        TimeSpan warmup, TimeSpan duration, double ceilingRps)
+        TimeSpan warmup, TimeSpan duration, double ceilingRps, TimeSpan hubWarmup)
     {
         var environment = new Dictionary<string, string>(database)
         {
@@ -122,9 +129,11 @@ internal static class Runner
         var results = new List<LoadResult>();
         using var hub = Start("dotnet", [hubDll, "--urls", HubUrl], environment);
         await WaitReadyAsync(HubUrl + "/health/live");
+        await WarmUpAsync(key, run, connections, hubWarmup);
         using (var load = new Load(new Uri(HubUrl), key, connections))
         {
-            var max = await load.ClosedLoopAsync($"POST /api/v1/events, {label}", "/api/v1/events", n => SingleEvent(run, n), 1, connections, warmup, duration);
+            var max = await load.ClosedLoopAsync($"POST /api/v1/events, {label}", "/api/v1/events", n => SingleEvent(run, n), 1, connections, warmup, duration,
+                serverCpu: hub.CpuTime);
             results.Add(max);
             Print(max, ceilingRps);
             var half = await load.OpenLoopAsync($"POST /api/v1/events, {label} @ 50% of its max", "/api/v1/events", n => SingleEvent(run, n),
@@ -137,12 +146,31 @@ internal static class Runner
         using (var load = new Load(new Uri(HubUrl), key, batchConnections))
         {
             var batch = await load.ClosedLoopAsync($"POST /api/v1/events/batch (500), {label}", "/api/v1/events/batch", n => Batch(run, n), 500,
-                batchConnections, warmup, duration);
+                batchConnections, warmup, duration, serverCpu: hub.CpuTime);
             results.Add(batch);
             Print(batch, ceilingRps);
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// The hub is a large application: right after start its hot path still runs unoptimised (tier-0 and
+    /// instrumented) code, and on a busy machine the JIT's background tier-up takes many seconds. Both endpoints
+    /// are driven for a while first, with their own message ids (so no measured request is a duplicate), and
+    /// nothing of it is measured.
+    /// </summary>
+    private static async Task WarmUpAsync(string key, string run, int connections, TimeSpan duration)
+    {
+        if (duration <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var load = new Load(new Uri(HubUrl), key, connections);
+        await load.ClosedLoopAsync("warm-up", "/api/v1/events", n => SingleEvent(run + "w", n), 1, connections, duration * 2 / 3, TimeSpan.FromMilliseconds(100));
+        using var batch = new Load(new Uri(HubUrl), key, 4);
+        await batch.ClosedLoopAsync("warm-up", "/api/v1/events/batch", n => Batch(run + "w", n), 500, 4, duration / 3, TimeSpan.FromMilliseconds(100));
     }
 
     private static string SingleEvent(string run, long n) =>
@@ -172,6 +200,11 @@ internal static class Runner
         if (ceilingRps is { } c)
         {
             line += string.Create(CultureInfo.InvariantCulture, $"  {r.RequestsPerSecond / c,5:P0} of ceiling");
+        }
+
+        if (r.ServerCpuUsPerRequest is { } us)
+        {
+            line += string.Create(CultureInfo.InvariantCulture, $"  server CPU {us,7:F0} µs/request");
         }
 
         if (r.Errors > 0)
@@ -237,6 +270,23 @@ internal static class Runner
         return new ChildProcess(Process.Start(info) ?? throw new InvalidOperationException($"Could not start {file}."));
     }
 
+    /// <summary>The 1-minute load average where the OS tells it: how busy the shared machine was (numbers are only comparable at similar load).</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "n/a";
+        }
+    }
+
     private static string? Option(string[] args, string name)
     {
         var index = Array.IndexOf(args, name);
@@ -247,6 +297,13 @@ internal static class Runner
     private sealed class ChildProcess(Process process) : IDisposable
     {
         public Process Process { get; } = process;
+
+        /// <summary>CPU time (user + system) the process has used so far.</summary>
+        public TimeSpan CpuTime()
+        {
+            Process.Refresh();
+            return Process.TotalProcessorTime;
+        }
 
         public void Dispose()
         {

@@ -72,6 +72,34 @@ public abstract class ApiKeyAuthenticationTests(IHubFixture fixture) : HubTestBa
     }
 
     [Fact]
+    public async Task Request_WithKeyRevokedAfterUse_Gets401AtOnceDespiteTheCache()
+    {
+        var tenant = await Data.TenantAsync();
+        var key = await Data.ApiKeyAsync(tenant);
+        Assert.NotEqual(HttpStatusCode.Unauthorized, (await Send(key.Plaintext)).StatusCode);
+        Assert.True(ApiKeyService.TryAuthenticateCached(key.Plaintext, Hub.Services.GetRequiredService<ApiKeyCache>(), out _));
+
+        await using (var scope = Hub.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Use(tenant);
+            Assert.True(await scope.ServiceProvider.GetRequiredService<ApiKeyService>().RevokeAsync(key.Key.Id, CancellationToken.None));
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Send(key.Plaintext)).StatusCode);
+    }
+
+    [Fact]
+    public async Task ConcurrentFirstRequests_AllAuthenticate()
+    {
+        var tenant = await Data.TenantAsync();
+        var key = await Data.ApiKeyAsync(tenant);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Send(key.Plaintext)));
+
+        Assert.All(answers, a => Assert.NotEqual(HttpStatusCode.Unauthorized, a.StatusCode));
+    }
+
+    [Fact]
     public async Task Request_ForUninstalledTenant_Gets401()
     {
         var tenant = await Data.TenantAsync();

@@ -11,7 +11,7 @@ public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ApiKeyService keys,
+    ApiKeyCache cache,
     TenantContext tenant)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -30,7 +30,11 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Authorization must be 'Bearer <api key>'.");
         }
 
-        var key = await keys.AuthenticateAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        var presented = header["Bearer ".Length..].Trim();
+        // A recently verified key is answered from memory; ApiKeyService (and its DbContext) only on a miss.
+        var key = ApiKeyService.TryAuthenticateCached(presented, cache, out var cached)
+            ? cached
+            : await Context.RequestServices.GetRequiredService<ApiKeyService>().AuthenticateAsync(presented, Context.RequestAborted);
         if (key is null)
         {
             // One answer for unknown, revoked and uninstalled: the caller learns nothing about which.

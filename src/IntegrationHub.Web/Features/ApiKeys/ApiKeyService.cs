@@ -69,6 +69,14 @@ public sealed class ApiKeyService(HubDbContext db, TenantContext tenant, TimePro
             return cached;
         }
 
+        // One lookup per key at a time; the others wait for its answer. Not cancelled once started: it may answer several.
+        cancellationToken.ThrowIfCancellationRequested();
+        return await cache.SharedLookupAsync(presentedHash, () => LookUpAsync(prefix, presentedHash, cache.Generation));
+    }
+
+    private async Task<ApiKey?> LookUpAsync(string prefix, string presentedHash, long generation)
+    {
+        var cancellationToken = CancellationToken.None;
         var key = await db.ApiKeys.AcrossTenants().AsNoTracking()
             .FirstOrDefaultAsync(k => k.Prefix == prefix, cancellationToken);
         if (key is null || !FixedTimeEquals(key.SecretHash, presentedHash) || key.RevokedAt is not null)
@@ -90,8 +98,19 @@ public sealed class ApiKeyService(HubDbContext db, TenantContext tenant, TimePro
                 .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), cancellationToken);
         }
 
-        cache.Add(presentedHash, key);
+        cache.Add(presentedHash, key, generation);
         return key;
+    }
+
+    /// <summary>
+    /// The hot path: a presented key that checked out within <see cref="ApiKeyAuthOptions.CacheSeconds"/> and was not
+    /// revoked since (on this node), without constructing this service or a DbContext. False means "ask
+    /// <see cref="AuthenticateAsync"/>", never "invalid".
+    /// </summary>
+    public static bool TryAuthenticateCached(string presented, ApiKeyCache cache, out ApiKey key)
+    {
+        key = null!;
+        return TryParsePrefix(presented, out _) && cache.TryGet(Hash(presented), out key);
     }
 
     public static string Hash(string plaintext) =>

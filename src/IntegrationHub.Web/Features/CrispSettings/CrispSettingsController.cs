@@ -142,6 +142,8 @@ public sealed class CrispSettingsController(
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        // The events switch is read by ingestion through a short cache: this node sees the change at once.
+        HttpContext.RequestServices.GetRequiredService<Rules.RulePlanCache>().Invalidate(tenant.Id);
 
         var message = "Settings saved.";
         var isError = false;

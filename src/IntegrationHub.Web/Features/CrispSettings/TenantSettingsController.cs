@@ -62,6 +62,8 @@ public sealed class TenantSettingsController(HubDbContext db, CrispCallOutbox ou
         outbox.Enqueue(CrispCallKinds.PluginSettingsUpdate, new { settings = merged });
         audit.Record(User.Identity?.Name ?? "unknown", "settings.saved", tenant.Name, $"budget {settings.RateBudgetPerMinute}/min");
         await db.SaveChangesAsync(cancellationToken);
+        // The events switch is read by ingestion through a short cache: this node sees the change at once.
+        HttpContext.RequestServices.GetRequiredService<Rules.RulePlanCache>().Invalidate(tenant.Id);
         TempData["Message"] = "Settings saved; Crisp's copy is updated through the delivery queue.";
         return Redirect($"/t/{tenant.WebsiteId}/settings");
     }

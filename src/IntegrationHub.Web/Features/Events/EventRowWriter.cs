@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Text;
 using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Tenancy;
@@ -6,22 +5,38 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace IntegrationHub.Web.Features.Events;
 
+/// <summary>How <see cref="EventRowWriter"/> writes rows; <see cref="Auto"/> everywhere but in tests that compare the paths.</summary>
+public enum EventInsertMode
+{
+    /// <summary>Binary COPY on PostgreSQL from <see cref="EventRowWriter.CopyThreshold"/> rows, multi-row INSERTs otherwise.</summary>
+    Auto,
+    Insert,
+    Copy,
+}
+
 /// <summary>
-/// Inserts accepted events with multi-row INSERT statements on the context's connection and transaction instead of
-/// one tracked entity and one statement per row: the ingest writer's hot path. Table, columns, value conversions and
-/// parameter types all come from the EF model, so it stays provider-neutral and in step with migrations. These rows
-/// bypass SaveChanges, so the save-time tenant check is done here, explicitly, against the context's tenant.
+/// Inserts accepted events on the context's connection and transaction instead of one tracked entity and one
+/// statement per row: the ingest writer's hot path. Multi-row INSERT statements on every provider; on PostgreSQL,
+/// binary COPY for larger groups (a batch request's 500 rows: one COPY instead of ~3 INSERTs with 1,600 parameters
+/// each, which profiling showed as the largest single cost of the batch endpoint). Table, columns, value
+/// conversions and parameter types all come from the EF model, so both paths stay provider-neutral and in step
+/// with migrations. These rows bypass SaveChanges, so the save-time tenant check is done here, explicitly,
+/// against the context's tenant.
 /// </summary>
 internal static class EventRowWriter
 {
+    /// <summary>From this many rows of one commit, PostgreSQL gets COPY (below it, the extra round trip of COPY costs more than it saves).</summary>
+    public const int CopyThreshold = 32;
+
     // SQLite looks a named parameter up by a linear scan, so very wide statements cost O(n²): keep them narrow there.
     private const int RowsPerStatement = 500;
     private const int RowsPerSqliteStatement = 32;
 
-    public static async Task InsertAsync(HubDbContext db, IReadOnlyList<ProductEvent> events)
+    public static async Task InsertAsync(HubDbContext db, IReadOnlyList<ProductEvent> events, EventInsertMode mode = EventInsertMode.Auto)
     {
         if (events.Count == 0)
         {
@@ -42,8 +57,22 @@ internal static class EventRowWriter
         var sql = db.GetService<ISqlGenerationHelper>();
         var properties = entity.GetProperties().ToList();
         var columns = string.Join(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)));
-        var head = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({columns}) VALUES ";
+        var tableName = sql.DelimitIdentifier(table.Name, table.Schema);
         var connection = db.Database.GetDbConnection();
+
+        var copy = connection is NpgsqlConnection && (mode == EventInsertMode.Copy || (mode == EventInsertMode.Auto && events.Count >= CopyThreshold));
+        if (mode == EventInsertMode.Copy && connection is not NpgsqlConnection)
+        {
+            throw new NotSupportedException("COPY is PostgreSQL's.");
+        }
+
+        if (copy)
+        {
+            await CopyAsync((NpgsqlConnection)connection, $"COPY {tableName} ({columns}) FROM STDIN (FORMAT BINARY)", properties, events);
+            return;
+        }
+
+        var head = $"INSERT INTO {tableName} ({columns}) VALUES ";
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
 
         // SQL Server takes at most 2100 parameters per statement; stay under it everywhere.
@@ -67,7 +96,7 @@ internal static class EventRowWriter
                     }
 
                     text.Append(sql.GenerateParameterNamePlaceholder(name));
-                    var value = property.PropertyInfo!.GetValue(chunk[row]);
+                    var value = property.GetGetter().GetClrValueUsingContainingEntity(chunk[row]);
                     // The type mapping applies the property's value converter and the provider's parameter type.
                     command.Parameters.Add(((RelationalTypeMapping)property.GetTypeMapping()).CreateParameter(command, sql.GenerateParameterName(name), value, property.IsNullable));
                 }
@@ -78,5 +107,44 @@ internal static class EventRowWriter
             command.CommandText = text.ToString();
             await command.ExecuteNonQueryAsync();
         }
+    }
+
+    /// <summary>
+    /// Binary COPY inside the connection's open transaction (Npgsql runs COPY in it): nothing is visible, or
+    /// acknowledged, before the ingest writer commits. Each value goes through the property's value converter
+    /// and is written as the column's store type, as the INSERT path's parameters are.
+    /// </summary>
+    private static async Task CopyAsync(NpgsqlConnection connection, string copyCommand, List<IProperty> properties, IReadOnlyList<ProductEvent> events)
+    {
+        var columns = properties.Select(p =>
+        {
+            var mapping = (RelationalTypeMapping)p.GetTypeMapping();
+            return (Getter: p.GetGetter(), Converter: mapping.Converter, StoreType: mapping.StoreTypeNameBase);
+        }).ToArray();
+
+        await using var importer = await connection.BeginBinaryImportAsync(copyCommand);
+        foreach (var e in events)
+        {
+            await importer.StartRowAsync();
+            foreach (var (getter, converter, storeType) in columns)
+            {
+                var value = getter.GetClrValueUsingContainingEntity(e);
+                if (converter is not null && value is not null)
+                {
+                    value = converter.ConvertToProvider(value);
+                }
+
+                if (value is null)
+                {
+                    await importer.WriteNullAsync();
+                }
+                else
+                {
+                    await importer.WriteAsync(value, storeType);
+                }
+            }
+        }
+
+        await importer.CompleteAsync();
     }
 }

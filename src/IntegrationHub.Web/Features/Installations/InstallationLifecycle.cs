@@ -106,6 +106,8 @@ public sealed class InstallationLifecycle(IServiceScopeFactory scopes, TimeProvi
         {
             tenant.UpdatedAt = now;
             await db.SaveChangesAsync(cancellationToken);
+            // Settings (the events switch) may have changed: ingestion's short cache reloads them.
+            scope.ServiceProvider.GetRequiredService<Rules.RulePlanCache>().Invalidate(tenant.Id);
             logger.LogInformation("Website {WebsiteId}: {Change}", install.WebsiteId, change);
         }
 

@@ -10,19 +10,22 @@ namespace IntegrationHub.Web.Features.Rules;
 /// Ingestion's planner: matches accepted events against the tenant's enabled rules inside the ingest transaction,
 /// so the outbox calls commit together with the events (or not at all). Same <see cref="RulePlanner"/> as the preview.
 /// </summary>
-public sealed class RuleEventActionPlanner(RuleService rules, RulePlanner planner, HubDbContext db, ILogger<RuleEventActionPlanner> logger) : IEventActionPlanner
+public sealed class RuleEventActionPlanner(RuleService rules, RulePlanner planner, RulePlanCache cache, HubDbContext db, ILogger<RuleEventActionPlanner> logger)
+    : IEventActionPlanner
 {
     public async ValueTask<IReadOnlyList<Events.PlannedCall>> PlanAsync(IReadOnlyList<ProductEvent> events, CancellationToken cancellationToken)
     {
-        var settingsJson = await db.Tenants.AsNoTracking().Select(t => t.SettingsJson).SingleOrDefaultAsync(cancellationToken);
-        if (!TenantSettings.Parse(settingsJson).Features.Events)
+        var tenantId = db.CurrentTenantId ?? throw new InvalidOperationException("Planning needs a tenant scope.");
+        var plan = await cache.GetAsync(tenantId, async () =>
         {
-            // The website switched product events off in its plugin settings: events are kept, nothing is sent.
-            return [];
-        }
+            var settingsJson = await db.Tenants.AsNoTracking().Select(t => t.SettingsJson).SingleOrDefaultAsync(cancellationToken);
+            var enabled = TenantSettings.Parse(settingsJson).Features.Events;
+            return new RulePlanCache.Entry(enabled, enabled ? await rules.ActiveAsync(cancellationToken) : []);
+        });
 
-        var active = await rules.ActiveAsync(cancellationToken);
-        if (active.Count == 0)
+        // Product events switched off in the plugin settings: events are kept, nothing is sent.
+        var active = plan.Rules;
+        if (!plan.EventsEnabled || active.Count == 0)
         {
             return [];
         }

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace IntegrationHub.Web.Features.Rules;
 
 /// <summary>The current tenant's rules: create, edit (a new version each time), switch on/off, presets.</summary>
-public sealed class RuleService(HubDbContext db, AuditLog audit, TimeProvider clock)
+public sealed class RuleService(HubDbContext db, AuditLog audit, TimeProvider clock, RulePlanCache planCache)
 {
     public sealed record SaveResult(Rule? Rule, IReadOnlyDictionary<string, string[]> Errors)
     {
@@ -41,6 +41,7 @@ public sealed class RuleService(HubDbContext db, AuditLog audit, TimeProvider cl
         db.Set<Rule>().Add(rule);
         audit.Record(actor, "rule.created", rule.Name, "version 1");
         await db.SaveChangesAsync(cancellationToken);
+        InvalidatePlans();
         return new SaveResult(rule, errors);
     }
 
@@ -65,6 +66,7 @@ public sealed class RuleService(HubDbContext db, AuditLog audit, TimeProvider cl
         AddVersion(rule, definition, actor, now);
         audit.Record(actor, "rule.updated", rule.Name, $"version {rule.CurrentVersion}");
         await db.SaveChangesAsync(cancellationToken);
+        InvalidatePlans();
         return new SaveResult(rule, errors);
     }
 
@@ -82,6 +84,7 @@ public sealed class RuleService(HubDbContext db, AuditLog audit, TimeProvider cl
             rule.UpdatedAt = clock.GetUtcNow();
             audit.Record(actor, enabled ? "rule.enabled" : "rule.disabled", rule.Name);
             await db.SaveChangesAsync(cancellationToken);
+            InvalidatePlans();
         }
 
         return true;
@@ -116,6 +119,15 @@ public sealed class RuleService(HubDbContext db, AuditLog audit, TimeProvider cl
                           select new { r.Id, VersionId = v.Id, v.Version, r.Name, v.Definition })
             .AsNoTracking().ToListAsync(cancellationToken);
         return rows.Select(r => new RulePlanner.ActiveRule(r.Id, r.VersionId, r.Version, r.Name, RuleDefinition.FromJson(r.Definition))).ToList();
+    }
+
+    // Ingestion plans with the new rules from its next commit on (on this node; other nodes within PlanCacheSeconds).
+    private void InvalidatePlans()
+    {
+        if (db.CurrentTenantId is { } tenantId)
+        {
+            planCache.Invalidate(tenantId);
+        }
     }
 
     private void AddVersion(Rule rule, RuleDefinition definition, string actor, DateTimeOffset now)

