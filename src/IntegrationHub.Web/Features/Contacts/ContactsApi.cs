@@ -28,6 +28,7 @@ public static partial class ContactsApi
     {
         api.MapPut("/contacts/{email}", PutAsync)
             .WithName("PutContact")
+            .AcceptsIdempotencyKey()
             .WithTags("Contacts")
             .WithSummary("Create or update a contact")
             .WithDescription("Upserts the Crisp people profile (nickname, avatar, phone, company, segments) and merges 'data' into the "
@@ -39,6 +40,7 @@ public static partial class ContactsApi
 
         api.MapPatch("/contacts/{email}/context", PatchContextAsync)
             .WithName("PatchContactContext")
+            .AcceptsIdempotencyKey()
             .WithTags("Contacts")
             .WithSummary("Push support context for a contact")
             .WithDescription("Merges the given keys into the contact's people data AND into the session data of the contact's open "

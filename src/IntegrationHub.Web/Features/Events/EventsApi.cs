@@ -23,6 +23,7 @@ public static class EventsApi
     {
         api.MapPost("/events", PostEventAsync)
             .WithName("PostEvent")
+            .AcceptsIdempotencyKey()
             .WithTags("Events")
             .WithSummary("Send one product event")
             .WithDescription("Answers 202 once the event is committed in the hub's database; mapping it to Crisp calls and delivering them "
@@ -34,6 +35,7 @@ public static class EventsApi
 
         api.MapPost("/events/batch", PostBatchAsync)
             .WithName("PostEventBatch")
+            .AcceptsIdempotencyKey()
             .WithTags("Events")
             .WithSummary("Send up to 500 events at once")
             .WithDescription("Each item is validated and stored on its own: one bad item is rejected in its result and does not reject the "

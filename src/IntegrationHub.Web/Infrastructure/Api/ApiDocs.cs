@@ -243,8 +243,7 @@ internal sealed class ApiExamplesOperationFilter : IOperationFilter
             }
         }
 
-        var method = context.ApiDescription.HttpMethod;
-        if (method is "POST" or "PUT" or "PATCH")
+        if (context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<IntegrationHub.Web.Features.Idempotency.IdempotentEndpointMetadata>().Any())
         {
             operation.Parameters ??= [];
             operation.Parameters.Add(new OpenApiParameter
