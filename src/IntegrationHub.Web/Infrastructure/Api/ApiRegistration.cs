@@ -86,11 +86,16 @@ public static class ApiRegistration
         api.MapAutoRepliesApi();
         api.MapWebsiteHookApi();
 
-        app.UseSwagger();
-        app.UseSwaggerUI(options =>
+        // Both Swagger middlewares sit in front of every endpoint and match each request's path against their
+        // templates (~2 % of the hub's CPU per ingest request in a profile); they only ever answer under /swagger.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/swagger"), swagger =>
         {
-            options.SwaggerEndpoint("/swagger/v1/swagger.json", "IntegrationHub API v1");
-            options.DocumentTitle = "IntegrationHub API";
+            swagger.UseSwagger();
+            swagger.UseSwaggerUI(options =>
+            {
+                options.SwaggerEndpoint("/swagger/v1/swagger.json", "IntegrationHub API v1");
+                options.DocumentTitle = "IntegrationHub API";
+            });
         });
         return app;
     }
