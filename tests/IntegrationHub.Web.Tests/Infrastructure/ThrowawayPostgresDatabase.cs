@@ -1,0 +1,42 @@
+using Npgsql;
+using Respawn;
+
+namespace IntegrationHub.Web.Tests.Infrastructure;
+
+/// <summary>
+/// A database of its own on the test server (<c>HUB_TEST_POSTGRES</c>), created for one fixture and dropped after
+/// it, so fixtures with their own settings run in parallel with each other and with the shared
+/// <see cref="PostgresCollection"/>.
+/// </summary>
+public sealed class ThrowawayPostgresDatabase(string prefix)
+{
+    public string Name { get; } = prefix + Guid.NewGuid().ToString("N")[..10];
+
+    public string ConnectionString =>
+        new NpgsqlConnectionStringBuilder(PostgresHubFixture.ServerConnectionString) { Database = Name, Pooling = true }.ConnectionString;
+
+    public static RespawnerOptions RespawnerOptions => new()
+    {
+        DbAdapter = DbAdapter.Postgres,
+        SchemasToInclude = ["public"],
+        TablesToIgnore = ["__EFMigrationsHistory"],
+    };
+
+    public Task CreateAsync() => OnServerAsync($"CREATE DATABASE \"{Name}\"");
+
+    /// <summary>Called even when stopping the hub failed, so no database is left behind.</summary>
+    public Task DropAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        return OnServerAsync($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
+    }
+
+    private static async Task OnServerAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(PostgresHubFixture.ServerConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+}
