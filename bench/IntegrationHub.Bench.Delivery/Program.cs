@@ -244,7 +244,7 @@ internal sealed class Simulator : IAsyncDisposable
 
     private Simulator(WebApplication app) => _app = app;
 
-    public Uri Base => new(_app.Urls.Single().TrimEnd('/') + "/");
+    public Uri Base => CrispSimulatorLoopback.RootOf(_app);
 
     public CrispSimulatorState State => _app.Services.GetRequiredService<CrispSimulatorState>();
 
@@ -252,15 +252,11 @@ internal sealed class Simulator : IAsyncDisposable
 
     public static async Task<Simulator> StartAsync()
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Configuration["Simulator:DailyQuota"] = "0";
-        builder.Configuration["Simulator:JournalCapacity"] = "0";
-        builder.Services.AddCrispSimulator(builder.Configuration);
-        var app = builder.Build();
-        app.MapCrispSimulator("");
-        await app.StartAsync();
+        var app = await CrispSimulatorLoopback.StartAsync(new Dictionary<string, string?>
+        {
+            ["Simulator:DailyQuota"] = "0",
+            ["Simulator:JournalCapacity"] = "0",
+        });
         return new Simulator(app);
     }
 

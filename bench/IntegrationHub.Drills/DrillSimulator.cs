@@ -20,7 +20,7 @@ public sealed class DrillSimulator : IAsyncDisposable
     private DrillSimulator(WebApplication app)
     {
         _app = app;
-        Root = new Uri(app.Urls.Single().TrimEnd('/') + "/");
+        Root = CrispSimulatorLoopback.RootOf(app);
         Admin = new HttpClient { BaseAddress = new Uri(Root, "_sim/"), Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -36,15 +36,11 @@ public sealed class DrillSimulator : IAsyncDisposable
 
     public static async Task<DrillSimulator> StartAsync()
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Configuration["Simulator:DailyQuota"] = "0";
-        builder.Configuration["Simulator:JournalCapacity"] = "0";
-        builder.Services.AddCrispSimulator(builder.Configuration);
-        var app = builder.Build();
-        app.MapCrispSimulator(string.Empty);
-        await app.StartAsync();
+        var app = await CrispSimulatorLoopback.StartAsync(new Dictionary<string, string?>
+        {
+            ["Simulator:DailyQuota"] = "0",
+            ["Simulator:JournalCapacity"] = "0",
+        });
         return new DrillSimulator(app);
     }
 

@@ -35,7 +35,7 @@ public sealed class DashboardJourneyTests(BrowserFixture browser) : IAsyncLifeti
     {
         var context = await browser.NewContextAsync(_hub.BaseUrl);
         var page = await context.NewPageAsync();
-        await SignInAsDemoOwnerAsync(page);
+        await Journey.SignInAsDemoOwnerAsync(page);
 
         // Rules: one click for the support-context preset, then a rule of our own through the form.
         await page.GotoAsync($"/t/{Demo}/rules");
@@ -103,23 +103,5 @@ public sealed class DashboardJourneyTests(BrowserFixture browser) : IAsyncLifeti
         await using var scope = _hub.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().Use(HubCrispMode.DemoWebsiteId);
         return (await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync("browser test backend", CancellationToken.None)).Plaintext;
-    }
-
-    private static async Task SignInAsDemoOwnerAsync(IPage page)
-    {
-        // The demo website arrives through the simulator's install hook and a sync shortly after start.
-        for (var attempt = 0; ; attempt++)
-        {
-            await page.GotoAsync("/account/login");
-            await page.FillAsync("#Email", HubCrispMode.DemoOwnerEmail);
-            await page.FillAsync("#Password", HubCrispMode.DemoOwnerPassword);
-            await page.ClickAsync("button[type=submit]");
-            if (await page.Locator($"a[href='/t/{Demo}']").CountAsync() > 0 || attempt >= 40)
-            {
-                return;
-            }
-
-            await Task.Delay(500);
-        }
     }
 }

@@ -34,19 +34,7 @@ public sealed class DemoModeJourneyTests(BrowserFixture browser) : IAsyncLifetim
 
         // The demo website arrives through the simulator's install hook and a sync: wait for it like a user would.
         var demoId = HubCrispMode.DemoWebsiteId.ToString("D");
-        for (var attempt = 0; ; attempt++)
-        {
-            await page.GotoAsync("/account/login");
-            await page.FillAsync("#Email", HubCrispMode.DemoOwnerEmail);
-            await page.FillAsync("#Password", HubCrispMode.DemoOwnerPassword);
-            await page.ClickAsync("button[type=submit]");
-            if (await page.Locator($"a[href='/t/{demoId}']").CountAsync() > 0 || attempt >= 30)
-            {
-                break;
-            }
-
-            await Task.Delay(500);
-        }
+        await Journey.SignInAsDemoOwnerAsync(page);
 
         await page.ClickAsync($"a[href='/t/{demoId}']");
         await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Demo Store");
@@ -55,10 +43,7 @@ public sealed class DemoModeJourneyTests(BrowserFixture browser) : IAsyncLifetim
 
         context = await browser.NewContextAsync(_hub.BaseUrl);
         page = await context.NewPageAsync();
-        await page.GotoAsync("/account/login");
-        await page.FillAsync("#Email", HubCrispMode.DemoOwnerEmail);
-        await page.FillAsync("#Password", HubCrispMode.DemoOwnerPassword);
-        await page.ClickAsync("button[type=submit]");
+        await Journey.SignInAsync(page, HubCrispMode.DemoOwnerEmail, HubCrispMode.DemoOwnerPassword);
         await page.GotoAsync($"/t/{demoId}/kit");
         await Assertions.Expect(page.Locator("pre").First).ToContainTextAsync(demoId);
         await Assertions.Expect(page.Locator(".banner")).ToContainTextAsync("Demo mode");

@@ -69,16 +69,12 @@ public sealed class DeliveryHarness : IAsyncDisposable
 
     public static async Task<DeliveryHarness> StartAsync(IReadOnlyDictionary<string, string?>? delivery = null, bool startHub = true)
     {
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Configuration["Simulator:DailyQuota"] = "0";
-        builder.Configuration["Simulator:JournalCapacity"] = "0";
-        builder.Services.AddCrispSimulator(builder.Configuration);
-        var app = builder.Build();
-        app.MapCrispSimulator("");
-        await app.StartAsync();
-        var harness = new DeliveryHarness(app, new Uri(app.Urls.Single().TrimEnd('/') + "/"), Directory.CreateTempSubdirectory("hub-delivery-").FullName);
+        var app = await CrispSimulatorLoopback.StartAsync(new Dictionary<string, string?>
+        {
+            ["Simulator:DailyQuota"] = "0",
+            ["Simulator:JournalCapacity"] = "0",
+        });
+        var harness = new DeliveryHarness(app, CrispSimulatorLoopback.RootOf(app), Directory.CreateTempSubdirectory("hub-delivery-").FullName);
         if (startHub)
         {
             harness.StartHub(harness.HubSettings(delivery));

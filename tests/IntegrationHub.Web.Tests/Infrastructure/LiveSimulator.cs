@@ -46,32 +46,24 @@ public sealed class LiveSimulator : IAsyncDisposable
     public static async Task<LiveSimulator> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
         var simulator = new LiveSimulator();
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Configuration["Simulator:HookSecret"] = HookSecret;
-        builder.Configuration["Simulator:PluginIdentifier"] = PluginIdentifier;
-        builder.Configuration["Simulator:PluginKey"] = PluginKey;
-        // Fast retries, so a hook the hub refused once is redelivered within a test's patience.
-        builder.Configuration["Simulator:HookRetryBackoffBase"] = "00:00:00.200";
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            builder.Configuration[key] = value;
-        }
-
-        builder.Services.AddCrispSimulator(builder.Configuration);
-        var app = builder.Build();
-        app.Use(async (context, next) =>
-        {
-            if (simulator._interceptor is not { } intercept || !await intercept(context))
+        var app = await CrispSimulatorLoopback.StartAsync(
+            new Dictionary<string, string?>
             {
-                await next(context);
-            }
-        });
-        app.MapCrispSimulator(string.Empty);
-        await app.StartAsync();
+                ["Simulator:HookSecret"] = HookSecret,
+                ["Simulator:PluginIdentifier"] = PluginIdentifier,
+                ["Simulator:PluginKey"] = PluginKey,
+                // Fast retries, so a hook the hub refused once is redelivered within a test's patience.
+                ["Simulator:HookRetryBackoffBase"] = "00:00:00.200",
+            }.Concat(settings ?? new Dictionary<string, string?>()),
+            pipeline => pipeline.Use(async (context, next) =>
+            {
+                if (simulator._interceptor is not { } intercept || !await intercept(context))
+                {
+                    await next(context);
+                }
+            }));
         simulator._app = app;
-        simulator.Root = new Uri(app.Urls.Single().TrimEnd('/') + "/");
+        simulator.Root = CrispSimulatorLoopback.RootOf(app);
         simulator.Admin = new HttpClient { BaseAddress = new Uri(simulator.Root, "_sim/"), Timeout = TimeSpan.FromSeconds(30) };
         return simulator;
     }
