@@ -1117,3 +1117,21 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125142714_DropUnusedProductEventEmailIndex') THEN
+    DROP INDEX "IX_product_events_TenantId_Email_OccurredAt";
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261125142714_DropUnusedProductEventEmailIndex') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261125142714_DropUnusedProductEventEmailIndex', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -1238,3 +1238,24 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125142716_DropUnusedProductEventEmailIndex'
+)
+BEGIN
+    DROP INDEX [IX_product_events_TenantId_Email_OccurredAt] ON [product_events];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125142716_DropUnusedProductEventEmailIndex'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261125142716_DropUnusedProductEventEmailIndex', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -50,8 +50,10 @@ internal sealed class ProductEventConfiguration : IEntityTypeConfiguration<Produ
         builder.Property(e => e.MessageId).HasMaxLength(EventRules.MessageIdMaxLength);
         builder.Property(e => e.ContentHash).HasMaxLength(64);
         builder.HasIndex(e => new { e.TenantId, e.MessageId }).IsUnique();
+        // Every index is paid on every insert of the hottest table: only what a query uses. (An index on
+        // (TenantId, Email, OccurredAt) that nothing read cost a third of single-event throughput: each insert
+        // dirtied a random page of it.)
         builder.HasIndex(e => new { e.TenantId, e.AcceptedAt });
-        builder.HasIndex(e => new { e.TenantId, e.Email, e.OccurredAt });
         builder.HasOne<Tenant>().WithMany().HasForeignKey(e => e.TenantId).OnDelete(DeleteBehavior.Cascade);
     }
 }

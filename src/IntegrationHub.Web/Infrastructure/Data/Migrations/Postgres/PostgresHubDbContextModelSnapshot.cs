@@ -481,8 +481,6 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Postgres
                     b.HasIndex("TenantId", "MessageId")
                         .IsUnique();
 
-                    b.HasIndex("TenantId", "Email", "OccurredAt");
-
                     b.ToTable("product_events", (string)null);
                 });
 

@@ -482,8 +482,6 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.SqlServer
                         .IsUnique()
                         .HasFilter("[MessageId] IS NOT NULL");
 
-                    b.HasIndex("TenantId", "Email", "OccurredAt");
-
                     b.ToTable("product_events", (string)null);
                 });
 

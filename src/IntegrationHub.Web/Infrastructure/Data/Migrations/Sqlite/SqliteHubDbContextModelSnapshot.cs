@@ -470,8 +470,6 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("TenantId", "MessageId")
                         .IsUnique();
 
-                    b.HasIndex("TenantId", "Email", "OccurredAt");
-
                     b.ToTable("product_events", (string)null);
                 });
 
