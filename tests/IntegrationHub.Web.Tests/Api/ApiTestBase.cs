@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using IntegrationHub.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace IntegrationHub.Web.Tests.Api;
 
@@ -13,6 +14,17 @@ public abstract class ApiTestBase(IHubFixture fixture) : HubTestBase(fixture)
         var tenant = await Data.TenantAsync(name);
         var key = await Data.ApiKeyAsync(tenant);
         return (tenant, Client(key.Plaintext));
+    }
+
+    /// <summary>How many rows of <typeparamref name="T"/> the tenant has (read in its own scope).</summary>
+    protected async Task<int> CountAsync<T>(Guid tenant)
+        where T : class
+    {
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            return await db.Set<T>().CountAsync();
+        }
     }
 
     protected HttpClient Client(string key)

@@ -455,16 +455,6 @@ public abstract class EventsApiTests(IHubFixture fixture) : ApiTestBase(fixture)
         (HttpMethod.Patch, "/api/v1/contacts/a@b.example/context"),
     ];
 
-    private async Task<int> CountAsync<T>(Guid tenant)
-        where T : class
-    {
-        var (scope, db) = OpenScope(tenant);
-        await using (scope)
-        {
-            return await db.Set<T>().CountAsync();
-        }
-    }
-
     private async Task StageCallsAsync(Guid tenant, params Action<CrispCall>[] shapes)
     {
         var (scope, db) = OpenScope(tenant);

@@ -81,7 +81,8 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
     {
         // On shutdown, stop taking requests but commit what is queued: those callers are waiting for an answer.
         await using var registration = stoppingToken.Register(() => _queue.Writer.TryComplete());
-        var writers = options.Value.Writers > 0 ? options.Value.Writers : database.Value.Provider == DatabaseProvider.Sqlite ? 1 : 4;
+        var writers = options.Value.Writers > 0 ? options.Value.Writers
+            : database.Value.Provider == DatabaseProvider.Sqlite ? 1 : Math.Clamp(Environment.ProcessorCount / 4, 1, 4);
         await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(CommitLoopAsync, CancellationToken.None)));
     }
 

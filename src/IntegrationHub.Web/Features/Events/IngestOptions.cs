@@ -12,9 +12,13 @@ public sealed class IngestOptions
     public int QueueCapacity { get; set; } = 10_000;
 
     /// <summary>
-    /// Commit loops running side by side (0 = automatic: 1 on SQLite, which has one writer anyway; 4 on server
-    /// databases, where a commit waits on I/O and several transactions overlap). Concurrent loops that race on
-    /// the same message_id or Idempotency-Key are settled by the unique indexes and the per-request retry.
+    /// Commit loops running side by side (0 = automatic: 1 on SQLite, which has one writer anyway; on server
+    /// databases one per four cores, at most four). Most of a commit's cost is per commit, not per row (contexts,
+    /// round trips, parsing, the WAL flush), and one loop's commits grow with the load (whatever queued while the
+    /// last one ran), so extra loops only pay where cores are idle while a commit waits on I/O: on two cores, four
+    /// loops made ~16-row commits and ~9,500 single events/s on PostgreSQL, one loop ~60-row commits (binary COPY)
+    /// and ~13,400. Concurrent loops that race on the same message_id or Idempotency-Key are settled by the unique
+    /// indexes and the per-request retry.
     /// </summary>
     [Range(0, 64)]
     public int Writers { get; set; }
