@@ -172,14 +172,20 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
         var results = new Dictionary<IngestRequest, IResult>(batch.Count);
         var now = clock.GetUtcNow();
 
-        // The root scope has no tenant: it owns the connection and the transaction, and writes nothing itself.
-        await using var root = scopes.CreateAsyncScope();
-        var rootDb = root.ServiceProvider.GetRequiredService<HubDbContext>();
-        await using var transaction = await rootDb.Database.BeginTransactionAsync();
-        var connection = rootDb.Database.GetDbConnection();
-        var dbTransaction = transaction.GetDbTransaction();
+        // The first tenant's scope owns the connection and the transaction (a context costs real CPU to create, and
+        // most commits hold one tenant); any further tenant gets its own scope — tenant context set, query filters and
+        // the save-time tenant check on — over the same connection and transaction.
+        var groups = batch.GroupBy(r => r.TenantId).ToList();
+        await using var owner = scopes.CreateAsyncScope();
+        owner.ServiceProvider.GetRequiredService<TenantContext>().Use(groups[0].Key);
+        var ownerDb = owner.ServiceProvider.GetRequiredService<HubDbContext>();
+        await using var transaction = await ownerDb.Database.BeginTransactionAsync();
+        ownerDb.ChangeTracker.AutoDetectChangesEnabled = false;
+        await WriteTenantAsync(owner.ServiceProvider, ownerDb, groups[0].ToList(), now, results);
 
-        foreach (var group in batch.GroupBy(r => r.TenantId))
+        var connection = ownerDb.Database.GetDbConnection();
+        var dbTransaction = transaction.GetDbTransaction();
+        foreach (var group in groups.Skip(1))
         {
             await using var scope = scopes.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<TenantContext>().Use(group.Key);
