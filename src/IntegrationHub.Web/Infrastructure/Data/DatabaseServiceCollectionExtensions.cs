@@ -44,7 +44,7 @@ public static class DatabaseServiceCollectionExtensions
         if (!string.IsNullOrWhiteSpace(configured))
         {
             return provider == DatabaseProvider.Postgres
-                ? BoundPostgresTimeouts(configured, configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions())
+                ? WithPostgresDefaults(configured, configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions())
                 : configured;
         }
 
@@ -59,10 +59,13 @@ public static class DatabaseServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Adds <c>Timeout</c> and <c>Command Timeout</c> from <see cref="DatabaseOptions"/> unless the connection string
-    /// sets them itself (an explicit value wins), so an unreachable database fails fast instead of hanging requests.
+    /// Adds <c>Timeout</c> and <c>Command Timeout</c> from <see cref="DatabaseOptions"/>, so an unreachable database
+    /// fails fast instead of hanging requests, and Npgsql's automatic preparation (<c>Max Auto Prepare</c> 32,
+    /// <c>Auto Prepare Min Usages</c> 2): the hub sends the same few statements over and over (the ingest commit's
+    /// lookup and inserts, the delivery engine's claims), and parsing and planning them anew was the largest part of
+    /// PostgreSQL's CPU under event load. Whatever the connection string sets itself wins.
     /// </summary>
-    internal static string BoundPostgresTimeouts(string connectionString, DatabaseOptions options)
+    internal static string WithPostgresDefaults(string connectionString, DatabaseOptions options)
     {
         // The generic builder holds only the keys actually written; Npgsql's would report every keyword as present.
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
@@ -75,6 +78,16 @@ public static class DatabaseServiceCollectionExtensions
         if (!given.ContainsKey("Command Timeout") && !given.ContainsKey("CommandTimeout"))
         {
             bounded.CommandTimeout = options.CommandTimeoutSeconds;
+        }
+
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
+        {
+            bounded.MaxAutoPrepare = 32;
+        }
+
+        if (!given.ContainsKey("Auto Prepare Min Usages") && !given.ContainsKey("AutoPrepareMinUsages"))
+        {
+            bounded.AutoPrepareMinUsages = 2;
         }
 
         return bounded.ConnectionString;
