@@ -22,7 +22,9 @@ public static class DatabaseServiceCollectionExtensions
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:
-                builder.Services.AddDbContext<HubDbContext, SqliteHubDbContext>(o => o.UseSqlite(connectionString), optionsLifetime: optionsLifetime);
+                builder.Services.AddDbContext<HubDbContext, SqliteHubDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionTuning()),
+                    optionsLifetime: optionsLifetime);
+                builder.Services.AddHostedService(services => new SqliteWalCheckpointer(connectionString, services.GetRequiredService<ILogger<SqliteWalCheckpointer>>()));
                 break;
             case DatabaseProvider.Postgres:
                 builder.Services.AddDbContext<HubDbContext, PostgresHubDbContext>(o => o.UseNpgsql(connectionString), optionsLifetime: optionsLifetime);
