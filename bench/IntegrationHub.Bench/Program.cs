@@ -15,15 +15,16 @@ return args.FirstOrDefault() switch
     _ => Usage(),
 };
 
-// probe URL KEY PATH [BODY]: a closed loop against one running endpoint, for looking into one number. In BODY, {n} is
+// probe URL KEY PATH [BODY] [CONNECTIONS]: a closed loop against one running endpoint, for looking into one number. In BODY, {n} is
 // the request's sequence number (prefixed with a per-run token, so message ids never repeat) and {e} one of 5,000 contacts.
 static async Task<int> Probe(string[] args)
 {
-    using var load = new Load(new Uri(args[1]), args[2], 64);
+    var connections = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 64;
+    using var load = new Load(new Uri(args[1]), args[2], connections);
     var body = args.Length > 4 ? args[4] : "";
     var run = Guid.NewGuid().ToString("N")[..8];
     var result = await load.ClosedLoopAsync(args[3], args[3],
-        n => body.Replace("{n}", $"{run}-{n}", StringComparison.Ordinal).Replace("{e}", (n % 5000).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal), 1, 64,
+        n => body.Replace("{n}", $"{run}-{n}", StringComparison.Ordinal).Replace("{e}", (n % 5000).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal), 1, connections,
         TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), body.Length == 0 ? HttpStatusCode.OK : HttpStatusCode.Accepted);
     Console.WriteLine($"{result.Name}: {result.RequestsPerSecond:F0} req/s p50 {result.P50Ms:F1} p99 {result.P99Ms:F1} errors {result.Errors}");
     return 0;
