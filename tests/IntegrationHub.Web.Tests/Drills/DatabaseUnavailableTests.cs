@@ -54,5 +54,10 @@ public sealed class DatabaseUnavailableTests
         Assert.Equal((32, 2), (bounded.MaxAutoPrepare, bounded.AutoPrepareMinUsages));
         Assert.Equal((2, 7), (explicitly.Timeout, explicitly.CommandTimeout));
         Assert.Equal(0, explicitly.MaxAutoPrepare);
+        Assert.Equal("-c plan_cache_mode=force_custom_plan", bounded.Options);
+        var withOptions = new NpgsqlConnectionStringBuilder(DatabaseServiceCollectionExtensions.WithPostgresDefaults("Host=db;Options=-c search_path=hub", options));
+        Assert.Equal("-c search_path=hub -c plan_cache_mode=force_custom_plan", withOptions.Options);
+        var ownMode = new NpgsqlConnectionStringBuilder(DatabaseServiceCollectionExtensions.WithPostgresDefaults("Host=db;Options=-c plan_cache_mode=auto", options));
+        Assert.Equal("-c plan_cache_mode=auto", ownMode.Options);
     }
 }
