@@ -96,37 +96,6 @@ public sealed class DuplicateLookupQueryTestsOnPostgres(PostgresHubFixture fixtu
         }
     }
 
-    /// <summary>
-    /// Npgsql prepares the lookup after two uses; PostgreSQL would then switch to a generic plan made while the table
-    /// was empty and keep it (an index scan of the whole tenant per id, found at ~150 ms per commit). The hub's
-    /// connections plan every execution for its values instead.
-    /// </summary>
-    [Fact]
-    public async Task MessageIdLookup_PreparedOnAnEmptyTable_IsNeverRunWithAGenericPlan()
-    {
-        var tenant = await Data.TenantAsync();
-        var (scope, db) = OpenScope(tenant);
-        await using (scope)
-        {
-            await db.Database.OpenConnectionAsync();
-            for (var i = 0; i < 12; i++)
-            {
-                await EventIngestWriter.WithMessageIds(db, [$"m-{i}", $"n-{i}"]).AsNoTracking().Select(e => e.Id).ToListAsync();
-            }
-
-            await InsertEventsAsync(db, tenant, from: 1, to: 20_000);
-            Assert.Single(await EventIngestWriter.WithMessageIds(db, ["m-7", "x-1"]).AsNoTracking().Select(e => e.Id).ToListAsync());
-
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = "SELECT current_setting('plan_cache_mode'), coalesce(sum(generic_plans), 0), coalesce(sum(custom_plans), 0) FROM pg_prepared_statements WHERE statement LIKE '%unnest%'";
-            await using var reader = await command.ExecuteReaderAsync();
-            Assert.True(await reader.ReadAsync());
-            Assert.Equal("force_custom_plan", reader.GetString(0));
-            Assert.Equal(0, reader.GetInt64(1));
-            Assert.True(reader.GetInt64(2) > 5, $"The lookup was not prepared ({reader.GetInt64(2)} custom plans).");
-        }
-    }
-
     private static Task<int> InsertEventsAsync(Microsoft.EntityFrameworkCore.DbContext db, Guid tenant, int from, int to) =>
         db.Database.ExecuteSqlInterpolatedAsync($$"""
             INSERT INTO product_events ("Id", "TenantId", "Name", "Properties", "OccurredAt", "AcceptedAt", "MessageId", "ContentHash")

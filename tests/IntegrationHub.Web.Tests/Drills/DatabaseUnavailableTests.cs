@@ -42,22 +42,17 @@ public sealed class DatabaseUnavailableTests
         Assert.False(DatabaseUnavailable.Is(exception), what);
 
     [Fact]
-    public void Postgres_timeouts_and_auto_prepare_are_set_unless_the_connection_string_sets_them()
+    public void Postgres_timeouts_are_bounded_unless_the_connection_string_sets_them_and_nothing_is_auto_prepared()
     {
         var options = new DatabaseOptions { ConnectTimeoutSeconds = 5, CommandTimeoutSeconds = 30 };
 
         var bounded = new NpgsqlConnectionStringBuilder(DatabaseServiceCollectionExtensions.WithPostgresDefaults("Host=db;Database=hub;Username=u;Password=p", options));
-        var explicitly = new NpgsqlConnectionStringBuilder(DatabaseServiceCollectionExtensions.WithPostgresDefaults("Host=db;Database=hub;Timeout=2;Command Timeout=7;Max Auto Prepare=0", options));
+        var explicitly = new NpgsqlConnectionStringBuilder(DatabaseServiceCollectionExtensions.WithPostgresDefaults("Host=db;Database=hub;Timeout=2;Command Timeout=7", options));
 
         Assert.Equal((5, 30), (bounded.Timeout, bounded.CommandTimeout));
         Assert.Equal("p", bounded.Password);
-        Assert.Equal((32, 2), (bounded.MaxAutoPrepare, bounded.AutoPrepareMinUsages));
+        Assert.Equal(0, bounded.MaxAutoPrepare);
         Assert.Equal((2, 7), (explicitly.Timeout, explicitly.CommandTimeout));
         Assert.Equal(0, explicitly.MaxAutoPrepare);
-        Assert.Equal("-c plan_cache_mode=force_custom_plan", bounded.Options);
-        var withOptions = new NpgsqlConnectionStringBuilder(DatabaseServiceCollectionExtensions.WithPostgresDefaults("Host=db;Options=-c search_path=hub", options));
-        Assert.Equal("-c search_path=hub -c plan_cache_mode=force_custom_plan", withOptions.Options);
-        var ownMode = new NpgsqlConnectionStringBuilder(DatabaseServiceCollectionExtensions.WithPostgresDefaults("Host=db;Options=-c plan_cache_mode=auto", options));
-        Assert.Equal("-c plan_cache_mode=auto", ownMode.Options);
     }
 }

@@ -61,16 +61,14 @@ public static class DatabaseServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Adds <c>Timeout</c> and <c>Command Timeout</c> from <see cref="DatabaseOptions"/>, so an unreachable database
-    /// fails fast instead of hanging requests, and Npgsql's automatic preparation (<c>Max Auto Prepare</c> 32,
-    /// <c>Auto Prepare Min Usages</c> 2): the hub sends the same few statements over and over (the ingest commit's
-    /// lookup and inserts, the delivery engine's claims), and parsing them anew was the largest part of PostgreSQL's
-    /// CPU under event load — with <c>plan_cache_mode=force_custom_plan</c> in <c>Options</c>, so that a prepared
-    /// statement is still planned for its values and the current statistics. Whatever the connection string sets
-    /// itself wins.
+    /// Adds <c>Timeout</c> and <c>Command Timeout</c> from <see cref="DatabaseOptions"/> unless the connection string
+    /// sets them itself (an explicit value wins), so an unreachable database fails fast instead of hanging requests.
+    /// Deliberately not added: Npgsql's automatic preparation. It saved PostgreSQL some parsing, but a prepared
+    /// statement's generic plan, made while a table is small, sticks (the ingest writer's duplicate lookup, prepared on
+    /// an empty product_events, kept scanning every event of the tenant per id: ~150 ms per commit, single events
+    /// down to ~2,000/s), and forcing custom plans instead re-plans every foreign-key check of a COPY (batch ingest
+    /// fell by a third). Unprepared statements are planned for their values every time.
     /// </summary>
-    internal const string CustomPlansOption = "-c plan_cache_mode=force_custom_plan";
-
     internal static string WithPostgresDefaults(string connectionString, DatabaseOptions options)
     {
         // The generic builder holds only the keys actually written; Npgsql's would report every keyword as present.
@@ -84,25 +82,6 @@ public static class DatabaseServiceCollectionExtensions
         if (!given.ContainsKey("Command Timeout") && !given.ContainsKey("CommandTimeout"))
         {
             bounded.CommandTimeout = options.CommandTimeoutSeconds;
-        }
-
-        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
-        {
-            bounded.MaxAutoPrepare = 32;
-        }
-
-        if (!given.ContainsKey("Auto Prepare Min Usages") && !given.ContainsKey("AutoPrepareMinUsages"))
-        {
-            bounded.AutoPrepareMinUsages = 2;
-        }
-
-        // A prepared statement's generic plan, made once while a table is small, sticks: the ingest writer's duplicate
-        // lookup, prepared on an empty product_events, kept scanning every event of the tenant per id (~150 ms a commit
-        // at 60,000 rows, single events down to ~2,000/s). Custom plans are planned with the real values and current
-        // statistics on every execution; preparation still saves the parsing.
-        if (bounded.Options?.Contains("plan_cache_mode", StringComparison.Ordinal) != true)
-        {
-            bounded.Options = string.IsNullOrWhiteSpace(bounded.Options) ? CustomPlansOption : $"{bounded.Options} {CustomPlansOption}";
         }
 
         return bounded.ConnectionString;
