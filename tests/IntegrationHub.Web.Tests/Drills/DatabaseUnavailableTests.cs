@@ -46,8 +46,8 @@ public sealed class DatabaseUnavailableTests
     {
         var options = new DatabaseOptions { ConnectTimeoutSeconds = 5, CommandTimeoutSeconds = 30 };
 
-        var bounded = new NpgsqlConnectionStringBuilder(DatabaseServiceCollectionExtensions.WithPostgresDefaults("Host=db;Database=hub;Username=u;Password=p", options));
-        var explicitly = new NpgsqlConnectionStringBuilder(DatabaseServiceCollectionExtensions.WithPostgresDefaults("Host=db;Database=hub;Timeout=2;Command Timeout=7", options));
+        var bounded = new NpgsqlConnectionStringBuilder(DatabaseServiceCollectionExtensions.BoundPostgresTimeouts("Host=db;Database=hub;Username=u;Password=p", options));
+        var explicitly = new NpgsqlConnectionStringBuilder(DatabaseServiceCollectionExtensions.BoundPostgresTimeouts("Host=db;Database=hub;Timeout=2;Command Timeout=7", options));
 
         Assert.Equal((5, 30), (bounded.Timeout, bounded.CommandTimeout));
         Assert.Equal("p", bounded.Password);

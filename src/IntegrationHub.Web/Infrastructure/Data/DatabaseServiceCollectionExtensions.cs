@@ -46,7 +46,7 @@ public static class DatabaseServiceCollectionExtensions
         if (!string.IsNullOrWhiteSpace(configured))
         {
             return provider == DatabaseProvider.Postgres
-                ? WithPostgresDefaults(configured, configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions())
+                ? BoundPostgresTimeouts(configured, configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions())
                 : configured;
         }
 
@@ -69,7 +69,7 @@ public static class DatabaseServiceCollectionExtensions
     /// down to ~2,000/s), and forcing custom plans instead re-plans every foreign-key check of a COPY (batch ingest
     /// fell by a third). Unprepared statements are planned for their values every time.
     /// </summary>
-    internal static string WithPostgresDefaults(string connectionString, DatabaseOptions options)
+    internal static string BoundPostgresTimeouts(string connectionString, DatabaseOptions options)
     {
         // The generic builder holds only the keys actually written; Npgsql's would report every keyword as present.
         var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };

@@ -1,6 +1,8 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using SQLitePCL;
 
 namespace IntegrationHub.Web.Infrastructure.Data;
 
@@ -63,10 +65,15 @@ public sealed class SqliteWalCheckpointer(string connectionString, ILogger<Sqlit
     }
 }
 
-/// <summary>Raises the auto-checkpoint threshold on every hub connection (a per-connection setting) — see <see cref="SqliteWalCheckpointer"/>.</summary>
+/// <summary>
+/// Raises the auto-checkpoint threshold on every hub connection — see <see cref="SqliteWalCheckpointer"/>. The setting
+/// belongs to the native handle, which Microsoft.Data.Sqlite pools, so each handle is set once, not on every open.
+/// </summary>
 public sealed class SqliteConnectionTuning : DbConnectionInterceptor
 {
     private static readonly string Pragma = $"PRAGMA wal_autocheckpoint = {SqliteWalCheckpointer.WriterAutoCheckpointPages}";
+
+    private static readonly ConditionalWeakTable<sqlite3, object> Tuned = new();
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Tune(connection);
 
@@ -78,8 +85,14 @@ public sealed class SqliteConnectionTuning : DbConnectionInterceptor
 
     private static void Tune(DbConnection connection)
     {
+        if (connection is not SqliteConnection { Handle: { } handle } || Tuned.TryGetValue(handle, out _))
+        {
+            return;
+        }
+
         using var command = connection.CreateCommand();
         command.CommandText = Pragma;
         command.ExecuteNonQuery();
+        Tuned.AddOrUpdate(handle, Pragma);
     }
 }
