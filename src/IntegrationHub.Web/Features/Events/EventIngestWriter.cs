@@ -62,7 +62,11 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
     });
 
     /// <summary>Queues the request and returns the answer once its rows are committed (or why they are not).</summary>
-    public async Task<IResult> SubmitAsync(IngestRequest request, CancellationToken cancellationToken)
+    public Task<IResult> SubmitAsync(IngestRequest request, CancellationToken cancellationToken) =>
+        // The queue has room almost always: then the request simply waits for its commit, with no state machine of its own.
+        _queue.Writer.TryWrite(request) ? request.Completion.Task : SubmitWhenRoomAsync(request, cancellationToken);
+
+    private async Task<IResult> SubmitWhenRoomAsync(IngestRequest request, CancellationToken cancellationToken)
     {
         try
         {

@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using IntegrationHub.Web.Features.Contacts;
 using IntegrationHub.Web.Infrastructure.Api;
@@ -109,8 +111,14 @@ public static partial class EventRules
             }
             else
             {
-                CheckProperties(props, at, 1, errors);
-                var raw = Compact(props);
+                // The common case (everything valid) is answered without building a JSON path per property; only
+                // a payload that fails is walked again to say where.
+                if (!PropertiesAreValid(props, 1))
+                {
+                    CheckProperties(props, at, 1, errors);
+                }
+
+                var raw = CompactWriter.Write(props);
                 if (raw.Length > PropertiesMaxBytes)
                 {
                     errors.Add(at, $"Must be at most {PropertiesMaxBytes / 1024} KB of JSON.");
@@ -137,7 +145,7 @@ public static partial class EventRules
             OccurredAt = occurredAt.ToUniversalTime(),
             AcceptedAt = now,
             MessageId = messageId,
-            ContentHash = Convert.ToHexStringLower(SHA256.HashData(Compact(item))),
+            ContentHash = ContentHashOf(item),
         };
     }
 
@@ -151,6 +159,76 @@ public static partial class EventRules
 
         var time = timestamp.AsSpan(t + 1);
         return time.EndsWith("Z", StringComparison.OrdinalIgnoreCase) || time.Contains('+') || time.Contains('-');
+    }
+
+    /// <summary>SHA-256 (hex) of the event as sent, without insignificant whitespace.</summary>
+    public static string ContentHashOf(JsonElement item)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(CompactWriter.Write(item), hash);
+        return Convert.ToHexStringLower(hash);
+    }
+
+    /// <summary>
+    /// The same rules as <see cref="CheckProperties"/> without recording anything: true when it would record no
+    /// error. Keep the two in step (a test feeds both the same payloads).
+    /// </summary>
+    internal static bool PropertiesAreValid(JsonElement element, int depth)
+    {
+        if (depth > PropertiesMaxDepth)
+        {
+            return false;
+        }
+
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (!PropertyNameIsValid(property) || !PropertiesAreValid(property.Value, depth + 1))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (!PropertiesAreValid(item, depth + 1))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            case JsonValueKind.String:
+                // UTF-8 (escaped or not) never takes fewer bytes than the UTF-16 characters it decodes to.
+                return JsonMarshal.GetRawUtf8Value(element).Length - 2 <= PropertyStringMaxLength
+                    || element.GetString()!.Length <= PropertyStringMaxLength;
+            case JsonValueKind.Number:
+                return element.TryGetDouble(out var number) && double.IsFinite(number);
+            default:
+                return true;
+        }
+    }
+
+    /// <summary>A name of plain printable UTF-8 within the length cap is answered from its raw bytes; anything else (escapes, long names) from the decoded name.</summary>
+    private static bool PropertyNameIsValid(JsonProperty property)
+    {
+        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+        if (raw.Length == 0)
+        {
+            return false;
+        }
+
+        if (raw.Length <= PropertyNameMaxLength && raw.IndexOfAny((byte)'\\', (byte)0x7F, (byte)0xC2) < 0)
+        {
+            return true;
+        }
+
+        var name = property.Name;
+        return name.Length is > 0 and <= PropertyNameMaxLength && !FieldErrors.HasControlCharacters(name);
     }
 
     private static void CheckProperties(JsonElement element, string path, int depth, FieldErrors errors)
@@ -203,15 +281,40 @@ public static partial class EventRules
         }
     }
 
-    /// <summary>The element without insignificant whitespace: what is stored and hashed.</summary>
-    public static byte[] Compact(JsonElement element)
+    /// <summary>
+    /// One reusable writer per thread: every event is compacted twice (its properties to store, the whole event
+    /// to hash), and a fresh buffer and writer each time were a tenth of the bytes an ingest request allocated.
+    /// The span returned is valid until the thread's next call.
+    /// </summary>
+    private static class CompactWriter
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true }))
-        {
-            element.WriteTo(writer);
-        }
+        [ThreadStatic]
+        private static ArrayBufferWriter<byte>? t_buffer;
 
-        return buffer.WrittenSpan.ToArray();
+        [ThreadStatic]
+        private static Utf8JsonWriter? t_writer;
+
+        public static ReadOnlySpan<byte> Write(JsonElement element)
+        {
+            var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+            var writer = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions
+            {
+                Indented = false,
+                Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+                SkipValidation = true,
+            });
+            if (buffer.Capacity > 64 * 1024)
+            {
+                // One huge payload must not pin its buffer to the thread for good.
+                t_buffer = buffer = new ArrayBufferWriter<byte>(1024);
+                writer.Reset(buffer);
+            }
+
+            buffer.ResetWrittenCount();
+            writer.Reset();
+            element.WriteTo(writer);
+            writer.Flush();
+            return buffer.WrittenSpan;
+        }
     }
 }

@@ -23,13 +23,24 @@ public static class ApiRegistration
     public static WebApplicationBuilder AddHubApi(this WebApplicationBuilder builder)
     {
         builder.Services.AddAuthentication()
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddPolicyScheme(HubAuthentication.SchemeName, "API key under /api, Identity cookie elsewhere", options =>
+                options.ForwardDefaultSelector = HubAuthentication.SchemeFor);
+        // After AddIdentity (which made its cookie the default): every request is authenticated ONCE, by the scheme
+        // its path calls for. An API request never runs the cookie handler, and the policy below needs no scheme of
+        // its own, so the API key is not checked a second time and no merged principal is built per request.
+        builder.Services.Configure<AuthenticationOptions>(options =>
+        {
+            options.DefaultAuthenticateScheme = HubAuthentication.SchemeName;
+            options.DefaultChallengeScheme = HubAuthentication.SchemeName;
+            options.DefaultForbidScheme = HubAuthentication.SchemeName;
+        });
 
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(ApiKeyPolicy, policy => policy
-                .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser()
-                .RequireClaim(HubClaims.TenantId));
+                .RequireClaim(HubClaims.TenantId)
+                .RequireClaim(HubClaims.ApiKeyId));
 
         // snake_case everywhere in the public API, like Crisp's own API that customers already know.
         builder.Services.ConfigureHttpJsonOptions(options =>

@@ -5,12 +5,14 @@ namespace IntegrationHub.Web.Infrastructure.Api;
 /// <summary>Validation errors keyed by JSON path into the request (e.g. <c>events[3].email</c>).</summary>
 public sealed class FieldErrors
 {
-    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+    // Created on the first error: most requests have none.
+    private Dictionary<string, List<string>>? _errors;
 
-    public bool Any => _errors.Count > 0;
+    public bool Any => _errors is { Count: > 0 };
 
     public void Add(string path, string message)
     {
+        _errors ??= new Dictionary<string, List<string>>(StringComparer.Ordinal);
         if (!_errors.TryGetValue(path, out var list))
         {
             _errors[path] = list = [];
@@ -19,7 +21,8 @@ public sealed class FieldErrors
         list.Add(message);
     }
 
-    public IDictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+    public IDictionary<string, string[]> ToDictionary() =>
+        (_errors ?? []).ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
 
     public static string Join(string prefix, string name) => prefix.Length == 0 ? name : $"{prefix}.{name}";
 
@@ -93,11 +96,25 @@ public sealed class FieldErrors
     {
         foreach (var property in obj.EnumerateObject())
         {
-            if (Array.IndexOf(known, property.Name) < 0)
+            if (!IsKnown(property, known))
             {
                 Add(Join(path, property.Name.Length > 64 ? property.Name[..64] + "…" : property.Name),
                     $"Unknown field. Known fields: {string.Join(", ", known)}.");
             }
         }
+    }
+
+    // NameEquals compares the raw UTF-8 name: no string per property of every request.
+    private static bool IsKnown(JsonProperty property, string[] known)
+    {
+        foreach (var name in known)
+        {
+            if (property.NameEquals(name))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -23,6 +23,12 @@ public static class JsonRequestReader
 
     public static bool IsJson(HttpRequest request)
     {
+        // What nearly every client sends, recognised without parsing the header.
+        if (request.ContentType is "application/json" or "application/json; charset=utf-8")
+        {
+            return true;
+        }
+
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || type.MediaType.Value is not { } media)
         {
             return false;
@@ -46,17 +52,15 @@ public static class JsonRequestReader
                 "Unsupported media type", "Send the body as 'Content-Type: application/json' (UTF-8)."));
         }
 
-        var tooLarge = ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, ApiProblems.PayloadTooLarge, "Payload too large",
-            $"This endpoint accepts bodies of at most {maxBytes / 1024} KB ({maxBytes} bytes).");
         if (request.ContentLength > maxBytes)
         {
-            return (null, tooLarge);
+            return (null, TooLarge(maxBytes));
         }
 
         var bytes = await ReadCappedAsync(request.Body, maxBytes, cancellationToken);
         if (bytes is null)
         {
-            return (null, tooLarge);
+            return (null, TooLarge(maxBytes));
         }
 
         if (bytes.Length == 0)
@@ -78,6 +82,10 @@ public static class JsonRequestReader
             return (null, ApiProblems.Problem(StatusCodes.Status400BadRequest, ApiProblems.InvalidJson, "Malformed JSON", detail));
         }
     }
+
+    private static ApiProblems.ProblemResult TooLarge(int maxBytes) =>
+        ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, ApiProblems.PayloadTooLarge, "Payload too large",
+            $"This endpoint accepts bodies of at most {maxBytes / 1024} KB ({maxBytes} bytes).");
 
     private static async Task<byte[]?> ReadCappedAsync(Stream body, int maxBytes, CancellationToken cancellationToken)
     {
