@@ -1135,3 +1135,21 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206132826_ProductEventsWithoutTenantForeignKey') THEN
+    ALTER TABLE product_events DROP CONSTRAINT "FK_product_events_tenants_TenantId";
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261206132826_ProductEventsWithoutTenantForeignKey') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261206132826_ProductEventsWithoutTenantForeignKey', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

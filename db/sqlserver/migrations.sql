@@ -1259,3 +1259,24 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206132829_ProductEventsWithoutTenantForeignKey'
+)
+BEGIN
+    ALTER TABLE [product_events] DROP CONSTRAINT [FK_product_events_tenants_TenantId];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261206132829_ProductEventsWithoutTenantForeignKey'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261206132829_ProductEventsWithoutTenantForeignKey', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

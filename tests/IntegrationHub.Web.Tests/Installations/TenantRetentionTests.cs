@@ -1,5 +1,6 @@
 using IntegrationHub.Web.Features.ApiKeys;
 using IntegrationHub.Web.Features.Credentials;
+using IntegrationHub.Web.Features.Events;
 using IntegrationHub.Web.Features.Installations;
 using IntegrationHub.Web.Features.Members;
 using IntegrationHub.Web.Features.Tenants;
@@ -37,8 +38,8 @@ public abstract class TenantRetentionTests(IHubFixture fixture) : HubTestBase(fi
 
         Assert.Equal(1, purged);
         Assert.Equal(0, await CountOwnedAsync(expired));
-        Assert.Equal(5, await CountOwnedAsync(recent));
-        Assert.Equal(5, await CountOwnedAsync(active));
+        Assert.Equal(6, await CountOwnedAsync(recent));
+        Assert.Equal(6, await CountOwnedAsync(active));
     }
 
     [Fact]
@@ -51,7 +52,7 @@ public abstract class TenantRetentionTests(IHubFixture fixture) : HubTestBase(fi
         _clock.Advance(TimeSpan.FromDays(60));
 
         Assert.Equal(0, await PurgeAsync(TimeSpan.FromDays(30)));
-        Assert.Equal(5, await CountOwnedAsync(tenant));
+        Assert.Equal(6, await CountOwnedAsync(tenant));
         var (scope, db) = OpenScope(tenant);
         await using (scope)
         {
@@ -84,7 +85,7 @@ public abstract class TenantRetentionTests(IHubFixture fixture) : HubTestBase(fi
         }
     }
 
-    /// <summary>A tenant with an API key, a membership, a secret and its data key.</summary>
+    /// <summary>A tenant with an API key, a membership, a secret, its data key and a product event.</summary>
     private async Task<Guid> TenantWithDataAsync(string name)
     {
         var tenant = await Data.TenantAsync(name);
@@ -94,13 +95,18 @@ public abstract class TenantRetentionTests(IHubFixture fixture) : HubTestBase(fi
         await using (scope)
         {
             await scope.ServiceProvider.GetRequiredService<TenantSecrets>().SetAsync(SecretNames.SubscriptionToken, "token-" + name, CancellationToken.None);
+            db.Add(new ProductEvent
+            {
+                Id = Guid.CreateVersion7(), TenantId = tenant, Name = "signed_up", Email = "a@b.example", ContentHash = new string('0', 64),
+                OccurredAt = _clock.GetUtcNow(), AcceptedAt = _clock.GetUtcNow(), MessageId = "m-" + name,
+            });
             await db.SaveChangesAsync();
         }
 
         return tenant;
     }
 
-    /// <summary>Rows owned by the tenant: itself, API keys, memberships, secrets, data keys.</summary>
+    /// <summary>Rows owned by the tenant: itself, API keys, memberships, secrets, data keys, product events (no foreign key: purged explicitly).</summary>
     private async Task<int> CountOwnedAsync(Guid tenant)
     {
         var (scope, db) = OpenScope();
@@ -110,7 +116,8 @@ public abstract class TenantRetentionTests(IHubFixture fixture) : HubTestBase(fi
                 + await db.Set<ApiKey>().AcrossTenants().CountAsync(k => k.TenantId == tenant)
                 + await db.Memberships.AcrossTenants().CountAsync(m => m.TenantId == tenant)
                 + await db.Set<TenantSecret>().AcrossTenants().CountAsync(s => s.TenantId == tenant)
-                + await db.Set<TenantDataKey>().AcrossTenants().CountAsync(k => k.TenantId == tenant);
+                + await db.Set<TenantDataKey>().AcrossTenants().CountAsync(k => k.TenantId == tenant)
+                + await db.Set<ProductEvent>().AcrossTenants().CountAsync(e => e.TenantId == tenant);
         }
     }
 }

@@ -1481,15 +1481,6 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.SqlServer
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("IntegrationHub.Web.Features.Events.ProductEvent", b =>
-                {
-                    b.HasOne("IntegrationHub.Web.Features.Tenants.Tenant", null)
-                        .WithMany()
-                        .HasForeignKey("TenantId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("IntegrationHub.Web.Features.Helpdesk.HelpdeskArticle", b =>
                 {
                     b.HasOne("IntegrationHub.Web.Features.Tenants.Tenant", null)
