@@ -30,11 +30,10 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Authorization must be 'Bearer <api key>'.");
         }
 
-        var presented = header["Bearer ".Length..].Trim();
         // A recently verified key is answered from memory; ApiKeyService (and its DbContext) only on a miss.
-        var key = ApiKeyService.TryAuthenticateCached(presented, cache, out var cached)
+        var key = ApiKeyService.TryAuthenticateCached(header.AsSpan("Bearer ".Length).Trim(), cache, out var cached)
             ? cached
-            : await Context.RequestServices.GetRequiredService<ApiKeyService>().AuthenticateAsync(presented, Context.RequestAborted);
+            : await Context.RequestServices.GetRequiredService<ApiKeyService>().AuthenticateAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
         if (key is null)
         {
             // One answer for unknown, revoked and uninstalled: the caller learns nothing about which.
@@ -43,13 +42,11 @@ public sealed class ApiKeyAuthenticationHandler(
 
         // The key, and only the key, decides which tenant this request acts for.
         tenant.Use(key.TenantId);
-        var identity = new ClaimsIdentity(
-            [
-                new Claim(HubClaims.TenantId, key.TenantId.ToString("D")),
-                new Claim(HubClaims.ApiKeyId, key.Id.ToString("D")),
-                new Claim(ClaimTypes.Name, $"apikey:{key.Prefix}"),
-            ],
-            SchemeName);
+        // Claims made with the identity as their subject: a claim of another subject is copied when added.
+        var identity = new ClaimsIdentity(SchemeName);
+        identity.AddClaim(new Claim(HubClaims.TenantId, key.TenantId.ToString("D"), ClaimValueTypes.String, ClaimsIdentity.DefaultIssuer, ClaimsIdentity.DefaultIssuer, identity));
+        identity.AddClaim(new Claim(HubClaims.ApiKeyId, key.Id.ToString("D"), ClaimValueTypes.String, ClaimsIdentity.DefaultIssuer, ClaimsIdentity.DefaultIssuer, identity));
+        identity.AddClaim(new Claim(ClaimTypes.Name, $"apikey:{key.Prefix}", ClaimValueTypes.String, ClaimsIdentity.DefaultIssuer, ClaimsIdentity.DefaultIssuer, identity));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

@@ -34,17 +34,21 @@ public sealed class ApiKeyCache(IOptions<ApiKeyAuthOptions> options, TimeProvide
     /// <summary>Taken before a database lookup and handed back to <see cref="Add"/>.</summary>
     public long Generation => Interlocked.Read(ref _generation);
 
-    public bool TryGet(string hash, out ApiKey key)
+    public bool TryGet(string hash, out ApiKey key) => TryGet(hash.AsSpan(), out key);
+
+    /// <summary>The same, for a hash held on the stack (the per-request path allocates no string for it).</summary>
+    public bool TryGet(ReadOnlySpan<char> hash, out ApiKey key)
     {
         key = null!;
-        if (options.Value.CacheSeconds == 0 || !_entries.TryGetValue(hash, out var entry))
+        var entries = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (options.Value.CacheSeconds == 0 || !entries.TryGetValue(hash, out var entry))
         {
             return false;
         }
 
         if (entry.Until <= clock.GetUtcNow())
         {
-            _entries.TryRemove(hash, out _);
+            entries.TryRemove(hash, out _);
             return false;
         }
 

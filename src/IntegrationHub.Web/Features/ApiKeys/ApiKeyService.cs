@@ -107,14 +107,31 @@ public sealed class ApiKeyService(HubDbContext db, TenantContext tenant, TimePro
     /// revoked since (on this node), without constructing this service or a DbContext. False means "ask
     /// <see cref="AuthenticateAsync"/>", never "invalid".
     /// </summary>
-    public static bool TryAuthenticateCached(string presented, ApiKeyCache cache, out ApiKey key)
+    public static bool TryAuthenticateCached(ReadOnlySpan<char> presented, ApiKeyCache cache, out ApiKey key)
     {
         key = null!;
-        return TryParsePrefix(presented, out _) && cache.TryGet(Hash(presented), out key);
+        if (!HasKeyShape(presented))
+        {
+            return false;
+        }
+
+        // Hashed and looked up on the stack: this runs on every API request.
+        Span<byte> utf8 = stackalloc byte[MaxPresentedLength * 3];
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        Span<char> hex = stackalloc char[SHA256.HashSizeInBytes * 2];
+        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(presented, utf8)], hash);
+        Convert.TryToHexStringLower(hash, hex, out _);
+        return cache.TryGet(hex, out key);
     }
 
     public static string Hash(string plaintext) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(plaintext)));
+
+    private const int MaxPresentedLength = 200;
+
+    private static bool HasKeyShape(ReadOnlySpan<char> presented) =>
+        presented.Length is > 0 and <= MaxPresentedLength && presented.StartsWith(KeyPrefix, StringComparison.Ordinal)
+        && presented[KeyPrefix.Length..].IndexOf('_') > 0;
 
     private static bool FixedTimeEquals(string a, string b) =>
         CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(a), Encoding.ASCII.GetBytes(b));
@@ -122,19 +139,13 @@ public sealed class ApiKeyService(HubDbContext db, TenantContext tenant, TimePro
     private static bool TryParsePrefix(string presented, out string prefix)
     {
         prefix = string.Empty;
-        if (string.IsNullOrEmpty(presented) || presented.Length > 200 || !presented.StartsWith(KeyPrefix, StringComparison.Ordinal))
+        if (!HasKeyShape(presented))
         {
             return false;
         }
 
         var rest = presented.AsSpan(KeyPrefix.Length);
-        var separator = rest.IndexOf('_');
-        if (separator <= 0)
-        {
-            return false;
-        }
-
-        prefix = rest[..separator].ToString();
+        prefix = rest[..rest.IndexOf('_')].ToString();
         return true;
     }
 

@@ -26,8 +26,8 @@ public static class ApiRateLimiting
     public const string Policy = "api-per-tenant";
 
     /// <summary>
-    /// A token bucket per tenant (the API key's tenant claim; the limiter runs after authentication), refilled every
-    /// 100 ms (or every second when the rate is not a multiple of 10). A rejected request gets 429 problem details with Retry-After.
+    /// A token bucket per tenant (see <see cref="TenantTokenBucketPolicy"/>). A rejected request gets 429 problem
+    /// details with Retry-After.
     /// </summary>
     public static WebApplicationBuilder AddHubApiRateLimiting(this WebApplicationBuilder builder)
     {
@@ -35,27 +35,7 @@ public static class ApiRateLimiting
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.AddPolicy(Policy, context =>
-            {
-                var tenant = context.User.FindFirst(HubClaims.TenantId)?.Value;
-                if (tenant is null)
-                {
-                    // Unauthenticated requests never get here (authorization answers 401 first).
-                    return RateLimitPartition.GetNoLimiter("anonymous");
-                }
-
-                var options = context.RequestServices.GetRequiredService<IOptions<ApiRateLimitOptions>>().Value;
-                // Refill every 100 ms when the rate divides evenly (smoother), else once a second.
-                var smooth = options.PermitsPerSecond % 10 == 0;
-                return RateLimitPartition.GetTokenBucketLimiter(tenant, _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = options.Burst,
-                    TokensPerPeriod = smooth ? options.PermitsPerSecond / 10 : options.PermitsPerSecond,
-                    ReplenishmentPeriod = smooth ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
-            });
+            limiter.AddPolicy<Guid, TenantTokenBucketPolicy>(Policy);
             limiter.OnRejected = async (context, cancellationToken) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
@@ -68,4 +48,38 @@ public static class ApiRateLimiting
         });
         return builder;
     }
+}
+
+/// <summary>
+/// A token bucket per tenant — the tenant the API key authenticated (the limiter runs after authentication) —
+/// refilled every 100 ms (or every second when the rate is not a multiple of 10). Made once; the options and the
+/// bucket factory are read once, not per request.
+/// </summary>
+public sealed class TenantTokenBucketPolicy : IRateLimiterPolicy<Guid>
+{
+    private readonly Func<Guid, TokenBucketRateLimiterOptions> _bucket;
+
+    public TenantTokenBucketPolicy(IOptions<ApiRateLimitOptions> options)
+    {
+        var limits = options.Value;
+        var smooth = limits.PermitsPerSecond % 10 == 0;
+        var bucket = new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = limits.Burst,
+            TokensPerPeriod = smooth ? limits.PermitsPerSecond / 10 : limits.PermitsPerSecond,
+            ReplenishmentPeriod = smooth ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        };
+        _bucket = _ => bucket;
+    }
+
+    /// <summary>The global OnRejected answers (problem details with Retry-After).</summary>
+    public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => null;
+
+    public RateLimitPartition<Guid> GetPartition(HttpContext httpContext) =>
+        httpContext.RequestServices.GetRequiredService<TenantContext>().TenantId is { } tenant
+            ? RateLimitPartition.GetTokenBucketLimiter(tenant, _bucket)
+            // Unauthenticated requests never get here (authorization answers 401 first).
+            : RateLimitPartition.GetNoLimiter(Guid.Empty);
 }

@@ -39,8 +39,7 @@ public static class ApiRegistration
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(ApiKeyPolicy, policy => policy
                 .RequireAuthenticatedUser()
-                .RequireClaim(HubClaims.TenantId)
-                .RequireClaim(HubClaims.ApiKeyId));
+                .RequireClaim(HubClaims.TenantId));
 
         // snake_case everywhere in the public API, like Crisp's own API that customers already know.
         builder.Services.ConfigureHttpJsonOptions(options =>
