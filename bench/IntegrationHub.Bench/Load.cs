@@ -9,6 +9,9 @@ namespace IntegrationHub.Bench;
 internal sealed record LoadResult(string Name, double RequestsPerSecond, double EventsPerSecond, double P50Ms, double P99Ms, long Errors, long Requests)
 {
     public double? ServerCpuUsPerRequest { get; init; }
+
+    /// <summary>The ceiling this result is compared with, when it was measured right around it (else the run's first ceiling).</summary>
+    public double? CeilingRps { get; init; }
 }
 
 /// <summary>HTTP load: closed loop (N connections as fast as possible) for the maximum, open loop (fixed rate) for latency at a given load.</summary>
