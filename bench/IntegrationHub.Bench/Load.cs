@@ -10,6 +10,9 @@ internal sealed record LoadResult(string Name, double RequestsPerSecond, double 
 {
     public double? ServerCpuUsPerRequest { get; init; }
 
+    /// <summary>Connections of a closed loop (0 for an open loop).</summary>
+    public int Connections { get; init; }
+
     /// <summary>The ceiling this result is compared with, when it was measured right around it (else the run's first ceiling).</summary>
     public double? CeilingRps { get; init; }
 }
@@ -77,7 +80,7 @@ internal sealed class Load : IDisposable
         var cpuAfter = serverCpu?.Invoke();
         Volatile.Write(ref stop, true);
         await Task.WhenAll(workers);
-        var result = Summarize(name, latencies.SelectMany(l => l).ToList(), elapsed, eventsPerRequest, errors);
+        var result = Summarize(name, latencies.SelectMany(l => l).ToList(), elapsed, eventsPerRequest, errors) with { Connections = connections };
         return cpuBefore is { } before && cpuAfter is { } after && result.Requests > 0
             ? result with { ServerCpuUsPerRequest = (after - before).TotalMicroseconds / result.Requests }
             : result;

@@ -45,7 +45,7 @@ internal static class Runner
         using var ceilingServer = Start("dotnet", [typeof(Runner).Assembly.Location, "ceiling", "--urls", CeilingUrl], []);
         results.AddRange(await CeilingAsync(ceilingServer, run, levels, warmup, duration, steadyMax));
         var ceilingRps = results[0].RequestsPerSecond;
-        var ceilingLevel = int.Parse(results[0].Name.Split('(')[1].Split(' ')[0], CultureInfo.InvariantCulture);
+        var ceilingLevel = results[0].Connections;
         var ceilingSequence = 0;
         Func<string, Task<LoadResult>> ceilingNow = async label =>
         {

@@ -42,13 +42,16 @@ public sealed class ApiKeyAuthenticationHandler(
 
         // The key, and only the key, decides which tenant this request acts for.
         tenant.Use(key.TenantId);
-        // Claims made with the identity as their subject: a claim of another subject is copied when added.
         var identity = new ClaimsIdentity(SchemeName);
-        identity.AddClaim(new Claim(HubClaims.TenantId, key.TenantId.ToString("D"), ClaimValueTypes.String, ClaimsIdentity.DefaultIssuer, ClaimsIdentity.DefaultIssuer, identity));
-        identity.AddClaim(new Claim(HubClaims.ApiKeyId, key.Id.ToString("D"), ClaimValueTypes.String, ClaimsIdentity.DefaultIssuer, ClaimsIdentity.DefaultIssuer, identity));
-        identity.AddClaim(new Claim(ClaimTypes.Name, $"apikey:{key.Prefix}", ClaimValueTypes.String, ClaimsIdentity.DefaultIssuer, ClaimsIdentity.DefaultIssuer, identity));
+        Add(identity, HubClaims.TenantId, key.TenantId.ToString("D"));
+        Add(identity, HubClaims.ApiKeyId, key.Id.ToString("D"));
+        Add(identity, ClaimTypes.Name, $"apikey:{key.Prefix}");
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
+
+    // Made with the identity as its subject: a claim of another subject is copied when added.
+    private static void Add(ClaimsIdentity identity, string type, string value) =>
+        identity.AddClaim(new Claim(type, value, ClaimValueTypes.String, ClaimsIdentity.DefaultIssuer, ClaimsIdentity.DefaultIssuer, identity));
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {

@@ -116,18 +116,30 @@ public sealed class ApiKeyService(HubDbContext db, TenantContext tenant, TimePro
         }
 
         // Hashed and looked up on the stack: this runs on every API request.
-        Span<byte> utf8 = stackalloc byte[MaxPresentedLength * 3];
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        Span<char> hex = stackalloc char[SHA256.HashSizeInBytes * 2];
-        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(presented, utf8)], hash);
-        Convert.TryToHexStringLower(hash, hex, out _);
+        Span<char> hex = stackalloc char[HashLength];
+        HashInto(presented, hex);
         return cache.TryGet(hex, out key);
     }
 
-    public static string Hash(string plaintext) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(plaintext)));
+    public static string Hash(string plaintext)
+    {
+        Span<char> hex = stackalloc char[HashLength];
+        HashInto(plaintext, hex);
+        return new string(hex);
+    }
 
     private const int MaxPresentedLength = 200;
+
+    private const int HashLength = SHA256.HashSizeInBytes * 2;
+
+    /// <summary>Lower-case hex SHA-256 of the UTF-8 text (at most <see cref="MaxPresentedLength"/> characters on the stack).</summary>
+    private static void HashInto(ReadOnlySpan<char> text, Span<char> hex)
+    {
+        var utf8 = text.Length <= MaxPresentedLength ? stackalloc byte[MaxPresentedLength * 3] : new byte[Encoding.UTF8.GetMaxByteCount(text.Length)];
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(text, utf8)], hash);
+        Convert.TryToHexStringLower(hash, hex, out _);
+    }
 
     private static bool HasKeyShape(ReadOnlySpan<char> presented) =>
         presented.Length is > 0 and <= MaxPresentedLength && presented.StartsWith(KeyPrefix, StringComparison.Ordinal)

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using IntegrationHub.Web.Features.Contacts;
 using IntegrationHub.Web.Infrastructure.Api;
