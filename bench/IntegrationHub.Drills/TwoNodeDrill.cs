@@ -19,6 +19,10 @@ public static class TwoNodeDrill
             ["Delivery:DefaultBudgetPerMinute"] = Budget.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Delivery:BudgetWindow"] = $"00:00:{Window.TotalSeconds:00}",
             ["Delivery:MaxBudgetWait"] = "00:00:01",
+            // The audit counts arrivals at the simulator, the budget counts sends: under a full parallel test run a
+            // send reached the simulator more than the default 250 ms late once (14 in a 2 s window of 12). The drill
+            // tests that two nodes share one budget (a split budget shows ~24), not this machine's scheduling jitter.
+            ["Delivery:PermitSafetyMargin"] = "00:00:00.750",
         };
         report.Step("starting nodes A and B");
         var nodeA = await run.StartNodeAsync("A", HubProcess.FreePort(), settings);
