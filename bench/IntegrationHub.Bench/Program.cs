@@ -12,6 +12,7 @@ return args.FirstOrDefault() switch
     "ceiling" => await Ceiling.ServeAsync(args[1..]),
     "run" => await Runner.RunAsync(args[1..]),
     "probe" => await Probe(args),
+    "probe-open" => await ProbeOpen(args),
     _ => Usage(),
 };
 
@@ -26,13 +27,29 @@ static async Task<int> Probe(string[] args)
     var result = await load.ClosedLoopAsync(args[3], args[3],
         n => body.Replace("{n}", $"{run}-{n}", StringComparison.Ordinal).Replace("{e}", (n % 5000).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal), 1, connections,
         TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), body.Length == 0 ? HttpStatusCode.OK : HttpStatusCode.Accepted);
-    Console.WriteLine($"{result.Name}: {result.RequestsPerSecond:F0} req/s p50 {result.P50Ms:F1} p99 {result.P99Ms:F1} errors {result.Errors}");
+    Console.WriteLine($"{result.Name}: {result.RequestsPerSecond:F0} req/s p50 {result.P50Ms:F1} p99 {result.P99Ms:F1} errors {result.Errors} client CPU {result.ClientCpuUsPerRequest:F0} µs/request");
+    return 0;
+}
+
+// probe-open URL KEY PATH BODY RATE [SECONDS]: an open loop at RATE requests/s against one running endpoint (latency at a given load).
+static async Task<int> ProbeOpen(string[] args)
+{
+    var rate = double.Parse(args[5], CultureInfo.InvariantCulture);
+    var seconds = args.Length > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : 8;
+    using var load = new Load(new Uri(args[1]), args[2], 256);
+    var run = Guid.NewGuid().ToString("N")[..8];
+    var result = await load.OpenLoopAsync(args[3], args[3],
+        n => args[4].Replace("{n}", $"{run}-{n}", StringComparison.Ordinal).Replace("{e}", (n % 5000).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal),
+        rate, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(seconds));
+    Console.WriteLine($"{result.Name}: {result.RequestsPerSecond:F0} req/s p50 {result.P50Ms:F1} p99 {result.P99Ms:F1} errors {result.Errors} pacer lag ≤ {result.PacerMaxLagMs:F1} ms");
     return 0;
 }
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: IntegrationHub.Bench run --hub PATH/IntegrationHub.Web.dll [--seconds N] [--connections N] [--hub-warmup SECONDS] [--postgres CONNECTION]");
+    Console.Error.WriteLine("usage: IntegrationHub.Bench run --hub PATH/IntegrationHub.Web.dll [--seconds N] [--connections N,N] [--rounds N] [--hub-warmup SECONDS] [--steady-max SECONDS] [--postgres CONNECTION] [--only sqlite|postgres]");
+    Console.Error.WriteLine("       IntegrationHub.Bench probe URL KEY PATH [BODY] [CONNECTIONS]");
+    Console.Error.WriteLine("       IntegrationHub.Bench probe-open URL KEY PATH BODY RATE [SECONDS]");
     Console.Error.WriteLine("       IntegrationHub.Bench ceiling --urls http://127.0.0.1:PORT");
     return 2;
 }

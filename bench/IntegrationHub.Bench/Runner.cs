@@ -22,6 +22,9 @@ internal static class Runner
         // A closed loop finds a server's maximum only with enough requests in flight, and "enough" differs: the bare
         // endpoint is CPU-bound and loses throughput to contention with more connections, while the hub's group commit
         // needs requests queued behind a commit to fill the next one. So each maximum is the best over these levels.
+        // --rounds: how many times each hub's maximum (each next to the ceiling), latency at half load and batch rate are
+        // measured; the median round is reported, every round printed.
+        var rounds = int.Parse(Option(args, "--rounds") ?? "3", CultureInfo.InvariantCulture);
         var levels = (Option(args, "--connections") ?? "32,64,256").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
         var postgres = Option(args, "--postgres") ?? Environment.GetEnvironmentVariable("HUB_BENCH_POSTGRES")
             ?? "Host=127.0.0.1;Port=5432;Username=hub;Password=hub;Database=integrationhub_test_api";
@@ -46,13 +49,11 @@ internal static class Runner
         results.AddRange(await CeilingAsync(ceilingServer, run, levels, warmup, duration, steadyMax));
         var ceilingRps = results[0].RequestsPerSecond;
         var ceilingLevel = results[0].Connections;
-        var ceilingSequence = 0;
         Func<string, Task<LoadResult>> ceilingNow = async label =>
         {
             using var load = new Load(new Uri(CeilingUrl), null, ceilingLevel);
-            var prefix = run + "c" + ceilingSequence++;
             var now = await load.ClosedLoopAsync($"ceiling {label} ({ceilingLevel} connections)", "/ceiling",
-                n => SingleEvent(prefix, n), 1, ceilingLevel, warmup, duration, serverCpu: ceilingServer.CpuTime);
+                n => SingleEvent(run, n), 1, ceilingLevel, warmup, duration, serverCpu: ceilingServer.CpuTime);
             Print(now, null);
             return now;
         };
@@ -65,7 +66,7 @@ internal static class Runner
         if (only is null or "sqlite")
         {
             var sqlite = new Dictionary<string, string> { ["Database__Provider"] = "Sqlite", ["Hub__DataDirectory"] = sqliteDir };
-            results.AddRange(await HubAsync("SQLite", hubDll, sqlite, run, levels, warmup, duration, ceilingRps, hubWarmup, steadyMax, ceilingNow));
+            results.AddRange(await HubAsync("SQLite", hubDll, sqlite, run, levels, warmup, duration, ceilingRps, hubWarmup, steadyMax, rounds, ceilingNow));
         }
 
         // 3. The hub on PostgreSQL (fresh schema).
@@ -87,21 +88,22 @@ internal static class Runner
                 ["Database__MigrateOnStartup"] = "true",
                 ["Hub__DataDirectory"] = postgresDir,
             };
-            results.AddRange(await HubAsync("PostgreSQL", hubDll, server, run, levels, warmup, duration, ceilingRps, hubWarmup, steadyMax, ceilingNow));
+            results.AddRange(await HubAsync("PostgreSQL", hubDll, server, run, levels, warmup, duration, ceilingRps, hubWarmup, steadyMax, rounds, ceilingNow));
         }
 
         Console.WriteLine();
         Console.WriteLine($"load average at the end: {LoadAverage()}; a hub's maximum is compared with the higher ceiling measured right "
-            + "around it (the column 'ceiling req/s'), other rows with the first ceiling");
+            + $"around it (the column 'ceiling req/s'), other rows with the first ceiling; a hub's rows are the median of its {rounds} rounds");
         // Server CPU per request is what the code costs, whatever else the machine was doing; requests/s is what this
         // machine, shared with the load generator (and whoever else), delivered in this run.
-        Console.WriteLine("| measurement | requests/s | events/s | p50 ms | p99 ms | ceiling req/s | vs ceiling req/s | server CPU µs/request | errors |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| measurement | requests/s | events/s | p50 ms | p99 ms | ceiling req/s | vs ceiling req/s | server CPU µs/request | load generator CPU µs/request | errors |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
             var cpu = r.ServerCpuUsPerRequest is { } us ? us.ToString("F0", CultureInfo.InvariantCulture) : "";
+            var client = r.ClientCpuUsPerRequest is { } c ? c.ToString("F0", CultureInfo.InvariantCulture) : "";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Name} | {r.RequestsPerSecond:F0} | {r.EventsPerSecond:F0} | {r.P50Ms:F1} | {r.P99Ms:F1} | {r.CeilingRps ?? ceilingRps:F0} | {r.RequestsPerSecond / (r.CeilingRps ?? ceilingRps):P0} | {cpu} | {r.Errors} |"));
+                $"| {r.Name} | {r.RequestsPerSecond:F0} | {r.EventsPerSecond:F0} | {r.P50Ms:F1} | {r.P99Ms:F1} | {r.CeilingRps ?? ceilingRps:F0} | {r.RequestsPerSecond / (r.CeilingRps ?? ceilingRps):P0} | {cpu} | {client} | {r.Errors} |"));
         }
 
         foreach (var directory in new[] { sqliteDir, postgresDir })
@@ -119,7 +121,7 @@ internal static class Runner
     }
 
     private static async Task<List<LoadResult>> HubAsync(string label, string hubDll, Dictionary<string, string> database, string run, int[] levels,
-        TimeSpan warmup, TimeSpan duration, double ceilingRps, TimeSpan hubWarmup, TimeSpan steadyMax, Func<string, Task<LoadResult>> ceilingNow)
+        TimeSpan warmup, TimeSpan duration, double ceilingRps, TimeSpan hubWarmup, TimeSpan steadyMax, int rounds, Func<string, Task<LoadResult>> ceilingNow)
     {
         var environment = new Dictionary<string, string>(database)
         {
@@ -148,34 +150,63 @@ internal static class Runner
         using var hub = Start("dotnet", [hubDll, "--urls", HubUrl], environment);
         await WaitReadyAsync(HubUrl + "/health/live");
         await WarmUpAsync(key, run, levels.Max(), hubWarmup);
-        await WarmUntilSteadyAsync(label, new Uri(HubUrl), key, "/api/v1/events", n => SingleEvent(run + "s", n), levels.Max(), steadyMax);
+        await WarmUntilSteadyAsync(label, new Uri(HubUrl), key, "/api/v1/events", n => SingleEvent(run, n), levels.Max(), steadyMax);
         database.TryGetValue("ConnectionStrings__Hub", out var postgres);
-        var before = await ceilingNow($"right before {label}");
-        var max = await BestOfAsync(new Uri(HubUrl), key, levels, (load, connections) => WatchCheckpointsAsync(postgres, () => load.ClosedLoopAsync(
-            $"POST /api/v1/events, {label} ({connections} connections)", "/api/v1/events", n => SingleEvent(run, n), 1, connections, warmup, duration,
-            serverCpu: hub.CpuTime)), ceilingRps);
-        var after = await ceilingNow($"right after {label}");
-        max = max with { CeilingRps = Math.Max(before.RequestsPerSecond, after.RequestsPerSecond) };
+        Func<Load, int, string, Task<LoadResult>> single = (load, connections, name) => WatchCheckpointsAsync(postgres, () => load.ClosedLoopAsync(
+            $"POST /api/v1/events, {label} ({connections} connections){name}", "/api/v1/events", n => SingleEvent(run, n), 1, connections, warmup, duration,
+            serverCpu: hub.CpuTime));
+        var best = await BestOfAsync(new Uri(HubUrl), key, levels, (load, connections) => single(load, connections, ""), ceilingRps);
+
+        // The maximum, round by round next to the ceiling: ceiling, hub, ceiling, hub, …, ceiling. Each round's hub
+        // is compared with the higher of the ceilings right before and right after it, and the run reports the median
+        // round — on this shared machine one round can meet a slow minute of either process (all rounds are printed).
+        var ceilings = new List<LoadResult> { await ceilingNow($"before {label} round 1") };
+        var maxima = new List<LoadResult>();
+        using (var load = new Load(new Uri(HubUrl), key, best.Connections))
+        {
+            for (var round = 1; round <= rounds; round++)
+            {
+                var hubRound = await single(load, best.Connections, $", round {round}");
+                Print(hubRound, ceilings[^1].RequestsPerSecond);
+                ceilings.Add(await ceilingNow(round < rounds ? $"between {label} rounds {round} and {round + 1}" : $"after {label} round {round}"));
+                maxima.Add(hubRound with { CeilingRps = Math.Max(ceilings[^2].RequestsPerSecond, ceilings[^1].RequestsPerSecond) });
+            }
+        }
+
+        var max = Median(maxima, r => r.RequestsPerSecond / r.CeilingRps!.Value);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  → {label}: {max.RequestsPerSecond / max.CeilingRps:P0} of the ceiling measured around it ({max.CeilingRps:F0} req/s, the higher of {before.RequestsPerSecond:F0} and {after.RequestsPerSecond:F0})"));
+            $"  → {label}: {max.RequestsPerSecond / max.CeilingRps:P0} of the ceiling measured around it, the median of {rounds} rounds ({string.Join(", ", maxima.Select(r => (r.RequestsPerSecond / r.CeilingRps!.Value).ToString("P0", CultureInfo.InvariantCulture)))})"));
         results.Add(max);
+
+        // Latency at half of that maximum: an open loop, a round at a time; the median round's p99 is reported.
+        var halves = new List<LoadResult>();
         using (var load = new Load(new Uri(HubUrl), key, levels.Max()))
         {
-            var half = await WatchCheckpointsAsync(postgres, () => load.OpenLoopAsync($"POST /api/v1/events, {label} @ 50% of its max", "/api/v1/events",
-                n => SingleEvent(run, n), max.RequestsPerSecond / 2, duration));
-            results.Add(half);
-            Print(half, ceilingRps);
+            for (var round = 1; round <= rounds; round++)
+            {
+                var half = await WatchCheckpointsAsync(postgres, () => load.OpenLoopAsync($"POST /api/v1/events, {label} @ 50% of its max, round {round}", "/api/v1/events",
+                    n => SingleEvent(run, n), max.RequestsPerSecond / 2, warmup, duration));
+                halves.Add(half);
+                Print(half, ceilingRps);
+            }
         }
+
+        results.Add(Median(halves, r => r.P99Ms));
 
         const int batchConnections = 4;
+        var batches = new List<LoadResult>();
         using (var load = new Load(new Uri(HubUrl), key, batchConnections))
         {
-            var batch = await WatchCheckpointsAsync(postgres, () => load.ClosedLoopAsync($"POST /api/v1/events/batch (500), {label}", "/api/v1/events/batch",
-                n => Batch(run, n), 500, batchConnections, warmup, duration, serverCpu: hub.CpuTime));
-            results.Add(batch);
-            Print(batch, ceilingRps);
+            for (var round = 1; round <= rounds; round++)
+            {
+                var batch = await WatchCheckpointsAsync(postgres, () => load.ClosedLoopAsync($"POST /api/v1/events/batch (500), {label}, round {round}", "/api/v1/events/batch",
+                    n => Batch(run, n), 500, batchConnections, warmup, duration, serverCpu: hub.CpuTime));
+                batches.Add(batch);
+                Print(batch, ceilingRps);
+            }
         }
 
+        results.Add(Median(batches, r => r.EventsPerSecond));
         return results;
     }
 
@@ -229,6 +260,9 @@ internal static class Runner
         return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
+    /// <summary>The result whose <paramref name="key"/> is the median of the rounds (the lower middle one of an even count).</summary>
+    private static LoadResult Median(List<LoadResult> rounds, Func<LoadResult, double> key) => rounds.OrderBy(key).ElementAt((rounds.Count - 1) / 2);
+
     /// <summary>The closed loop at each level of concurrency (each printed); the best is the maximum.</summary>
     private static async Task<LoadResult> BestOfAsync(Uri url, string? key, int[] levels, Func<Load, int, Task<LoadResult>> measure, double? ceilingRps)
     {
@@ -262,9 +296,9 @@ internal static class Runner
         }
 
         using var load = new Load(new Uri(HubUrl), key, connections);
-        await load.ClosedLoopAsync("warm-up", "/api/v1/events", n => SingleEvent(run + "w", n), 1, connections, duration * 2 / 3, TimeSpan.FromMilliseconds(100));
+        await load.ClosedLoopAsync("warm-up", "/api/v1/events", n => SingleEvent(run, n), 1, connections, duration * 2 / 3, TimeSpan.FromMilliseconds(100));
         using var batch = new Load(new Uri(HubUrl), key, 4);
-        await batch.ClosedLoopAsync("warm-up", "/api/v1/events/batch", n => Batch(run + "w", n), 500, 4, duration / 3, TimeSpan.FromMilliseconds(100));
+        await batch.ClosedLoopAsync("warm-up", "/api/v1/events/batch", n => Batch(run, n), 500, 4, duration / 3, TimeSpan.FromMilliseconds(100));
     }
 
     private static async Task<List<LoadResult>> CeilingAsync(ChildProcess ceiling, string run, int[] levels, TimeSpan warmup, TimeSpan duration,
@@ -272,13 +306,13 @@ internal static class Runner
     {
         var results = new List<LoadResult>();
         await WaitReadyAsync(CeilingUrl + "/health");
-        await WarmUntilSteadyAsync("ceiling", new Uri(CeilingUrl), null, "/ceiling", n => SingleEvent(run + "w", n), levels.Max(), steadyMax);
+        await WarmUntilSteadyAsync("ceiling", new Uri(CeilingUrl), null, "/ceiling", n => SingleEvent(run, n), levels.Max(), steadyMax);
         var max = await BestOfAsync(new Uri(CeilingUrl), null, levels, (load, connections) => load.ClosedLoopAsync(
             $"ceiling: bare Kestrel JSON ({connections} connections)", "/ceiling", n => SingleEvent(run, n), 1, connections, warmup, duration,
             serverCpu: ceiling.CpuTime), null);
         results.Add(max);
         using var load = new Load(new Uri(CeilingUrl), null, levels.Max());
-        var half = await load.OpenLoopAsync("ceiling @ 50% of its max", "/ceiling", n => SingleEvent(run, n), max.RequestsPerSecond / 2, duration);
+        var half = await load.OpenLoopAsync("ceiling @ 50% of its max", "/ceiling", n => SingleEvent(run, n), max.RequestsPerSecond / 2, warmup, duration);
         results.Add(half);
         Print(half, null);
         return results;
@@ -348,6 +382,16 @@ internal static class Runner
         if (r.ServerCpuUsPerRequest is { } us)
         {
             line += string.Create(CultureInfo.InvariantCulture, $"  server CPU {us,7:F0} µs/request");
+        }
+
+        if (r.ClientCpuUsPerRequest is { } client)
+        {
+            line += string.Create(CultureInfo.InvariantCulture, $"  load generator CPU {client,4:F0} µs/request");
+        }
+
+        if (r.PacerMaxLagMs is { } lag)
+        {
+            line += string.Create(CultureInfo.InvariantCulture, $"  (pacer lag ≤ {lag:F0} ms)");
         }
 
         if (r.Errors > 0)

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Threading.Channels;
 using IntegrationHub.Web.Features.Delivery;
 using IntegrationHub.Web.Features.Idempotency;
@@ -38,6 +39,22 @@ public sealed class IngestRequest
     internal TaskCompletionSource<IResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     internal int EventCount => Events.Count;
+
+    internal int ValidEventCount
+    {
+        get
+        {
+            var valid = 0;
+            foreach (var productEvent in Events)
+            {
+                valid += productEvent is null ? 0 : 1;
+            }
+
+            return valid;
+        }
+    }
+
+    internal long QueuedAt { get; set; }
 }
 
 /// <summary>The ingest writer is stopping or the database refused the commit: nothing of the request was stored.</summary>
@@ -52,7 +69,7 @@ public sealed class IngestUnavailableException(string message, Exception? inner 
 /// another commit loop answers from the winner's row; a request whose own commits fail gets 503, never "accepted".
 /// </summary>
 public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider clock, IOptions<IngestOptions> options,
-    IOptions<DatabaseOptions> database, ILogger<EventIngestWriter> logger)
+    IOptions<DatabaseOptions> database, IngestMetrics metrics, ILogger<EventIngestWriter> logger)
     : BackgroundService
 {
     private readonly Channel<IngestRequest> _queue = Channel.CreateBounded<IngestRequest>(new BoundedChannelOptions(options.Value.QueueCapacity)
@@ -62,9 +79,12 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
     });
 
     /// <summary>Queues the request and returns the answer once its rows are committed (or why they are not).</summary>
-    public Task<IResult> SubmitAsync(IngestRequest request, CancellationToken cancellationToken) =>
+    public Task<IResult> SubmitAsync(IngestRequest request, CancellationToken cancellationToken)
+    {
+        request.QueuedAt = Stopwatch.GetTimestamp();
         // The queue has room almost always: then the request simply waits for its commit, with no state machine of its own.
-        _queue.Writer.TryWrite(request) ? request.Completion.Task : SubmitWhenRoomAsync(request, cancellationToken);
+        return _queue.Writer.TryWrite(request) ? request.Completion.Task : SubmitWhenRoomAsync(request, cancellationToken);
+    }
 
     private async Task<IResult> SubmitWhenRoomAsync(IngestRequest request, CancellationToken cancellationToken)
     {
@@ -112,7 +132,9 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
     {
         try
         {
+            var started = Stopwatch.GetTimestamp();
             var results = await CommitAsync(batch);
+            metrics.Committed(Stopwatch.GetElapsedTime(started), batch.Count, batch.Sum(r => r.ValidEventCount));
             Complete(batch, results);
             return;
         }
@@ -163,10 +185,12 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
         request.Completion.TrySetException(new IngestUnavailableException("The events could not be stored.", e));
     }
 
-    private static void Complete(List<IngestRequest> batch, Dictionary<IngestRequest, IResult> results)
+    private void Complete(List<IngestRequest> batch, Dictionary<IngestRequest, IResult> results)
     {
+        var now = Stopwatch.GetTimestamp();
         foreach (var request in batch)
         {
+            metrics.Answered(Stopwatch.GetElapsedTime(request.QueuedAt, now));
             request.Completion.TrySetResult(results[request]);
         }
     }

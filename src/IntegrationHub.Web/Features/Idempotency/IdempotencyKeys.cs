@@ -73,6 +73,8 @@ public static class IdempotencyKeys
                 httpContext.Response.Headers[ReplayedHeader] = "true";
             }
 
+            // A known length spares the response chunked framing (and the client its parsing).
+            httpContext.Response.ContentLength = Encoding.UTF8.GetByteCount(Body);
             await httpContext.Response.WriteAsync(Body, httpContext.RequestAborted);
         }
     }
