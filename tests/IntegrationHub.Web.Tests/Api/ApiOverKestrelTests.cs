@@ -5,11 +5,11 @@ using IntegrationHub.Web.Tests.Infrastructure;
 
 namespace IntegrationHub.Web.Tests.Api;
 
-/// <summary>The API's framing on a real Kestrel connection (the in-memory test server sets lengths on its own).</summary>
+/// <summary>The API's framing on a real Kestrel connection (the in-memory test server sets lengths on its own and sends no Server header).</summary>
 public sealed class ApiOverKestrelTests(LiveHubFixture live) : LiveHubTestBase(live), IClassFixture<LiveHubFixture>
 {
     [Fact]
-    public async Task AcceptedEvent_IsAnsweredWithAContentLength_NotChunked()
+    public async Task AcceptedEvent_IsAnsweredWithAContentLength_NotChunked_WithoutServerHeader()
     {
         var tenant = await Data.TenantAsync("Acme");
         var key = await Data.ApiKeyAsync(tenant);
@@ -22,5 +22,6 @@ public sealed class ApiOverKestrelTests(LiveHubFixture live) : LiveHubTestBase(l
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
         Assert.Equal((await response.Content.ReadAsByteArrayAsync()).Length, response.Content.Headers.ContentLength);
+        Assert.Empty(response.Headers.Server);
     }
 }

@@ -111,6 +111,8 @@ public sealed class BrowserHardeningTests(HardenedHubFixture fixture) : HubTestB
         {
             Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
             Assert.Equal("DENY", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
+            Assert.Equal("frame-ancestors 'none'", Assert.Single(response.Headers.GetValues("Content-Security-Policy")));
+            Assert.False(response.Headers.Contains("Referrer-Policy"));
         }
     }
 

@@ -9,6 +9,8 @@ public static class SecurityRegistration
     {
         builder.Services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<LoginThrottle>();
+        // No "Server: Kestrel" on every answer: it tells a scanner what to try and nobody else needs it.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
         var secure = builder.Configuration.GetValue<bool?>($"{SecurityOptions.Section}:{nameof(SecurityOptions.SecureCookies)}")
                      ?? !builder.Environment.IsDevelopment();

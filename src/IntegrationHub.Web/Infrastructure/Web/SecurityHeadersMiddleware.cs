@@ -2,7 +2,10 @@ namespace IntegrationHub.Web.Infrastructure.Web;
 
 /// <summary>
 /// Baseline headers on every response. Framing is refused everywhere; the Crisp settings page (which Crisp
-/// iframes) sets its own frame-ancestors and marks the response so this middleware leaves it alone.
+/// iframes) sets its own frame-ancestors and marks the response so this middleware leaves it alone. JSON answers of
+/// the public API are never rendered as documents: they get no-sniffing and no-framing only (the API set OWASP
+/// recommends), not the dashboard's document policy and referrer policy, which would only lengthen every answer a
+/// customer backend parses.
 /// </summary>
 public sealed class SecurityHeadersMiddleware(RequestDelegate next)
 {
@@ -14,6 +17,13 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
         {
             var headers = context.Response.Headers;
             headers.XContentTypeOptions = "nosniff";
+            if (context.Request.Path.StartsWithSegments("/api"))
+            {
+                headers.XFrameOptions = "DENY";
+                headers.ContentSecurityPolicy = "frame-ancestors 'none'";
+                return Task.CompletedTask;
+            }
+
             headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
             if (!context.Items.ContainsKey(AllowFramingItem))
             {
