@@ -131,7 +131,17 @@ internal sealed class Load : IDisposable
         async Task SendOneAsync(long index)
         {
             var started = Stopwatch.GetTimestamp();
-            var ok = await SendAsync(path, body(Interlocked.Increment(ref s_sequence)), expected);
+            bool ok;
+            try
+            {
+                ok = await SendAsync(path, body(Interlocked.Increment(ref s_sequence)), expected);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // Nobody awaits this task: a failure is counted (and timed) here, or the loop would wait for it forever.
+                ok = false;
+            }
+
             if (index >= firstMeasured)
             {
                 latencies[index - firstMeasured] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
