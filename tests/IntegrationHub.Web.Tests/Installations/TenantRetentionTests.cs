@@ -8,6 +8,7 @@ using IntegrationHub.Web.Infrastructure.Tenancy;
 using IntegrationHub.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -70,6 +71,45 @@ public abstract class TenantRetentionTests(IHubFixture fixture) : HubTestBase(fi
         Assert.Equal(0, await PurgeAsync(TimeSpan.FromHours(3)));
         Assert.Equal(1, await PurgeAsync(TimeSpan.FromHours(1)));
         Assert.Equal(0, await CountOwnedAsync(tenant));
+    }
+
+    [Fact]
+    public async Task Purge_ReinstalledAfterItWasFoundExpired_KeepsItAndLogsKeptNotPurged()
+    {
+        var reinstalled = await TenantWithDataAsync("Acme");
+        var gone = await TenantWithDataAsync("Gone");
+        await Lifecycle().UninstallAsync(reinstalled, CancellationToken.None);
+        await Lifecycle().UninstallAsync(gone, CancellationToken.None);
+        _clock.Advance(TimeSpan.FromDays(31));
+        var cutoff = _clock.GetUtcNow() - TimeSpan.FromDays(30);
+        // Both were read as expired; then one website reinstalls the plugin before its delete runs.
+        await Lifecycle().InstallOrUpdateAsync(new CrispInstall(reinstalled, "token-2", null), CancellationToken.None);
+        var log = new ListLogger();
+
+        var (scope, db) = OpenScope();
+        await using (scope)
+        {
+            var retention = new TenantRetention(db, Options.Create(new InstallationOptions()), _clock, log);
+            Assert.False(await retention.PurgeAsync(reinstalled, cutoff, CancellationToken.None));
+            Assert.True(await retention.PurgeAsync(gone, cutoff, CancellationToken.None));
+        }
+
+        Assert.Equal(6, await CountOwnedAsync(reinstalled));
+        Assert.Equal(0, await CountOwnedAsync(gone));
+        Assert.Equal([$"Website {reinstalled}: kept, reinstalled (or gone) since it was found past retention", $"Website {gone}: data purged after retention"], log.Messages);
+    }
+
+    private sealed class ListLogger : ILogger<TenantRetention>
+    {
+        public List<string> Messages { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Messages.Add(formatter(state, exception));
     }
 
     private InstallationLifecycle Lifecycle() =>
