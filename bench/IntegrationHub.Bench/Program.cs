@@ -25,7 +25,7 @@ static async Task<int> Probe(string[] args)
     var body = args.Length > 4 ? args[4] : "";
     var run = Guid.NewGuid().ToString("N")[..8];
     var result = await load.ClosedLoopAsync(args[3], args[3],
-        n => body.Replace("{n}", $"{run}-{n}", StringComparison.Ordinal).Replace("{e}", (n % 5000).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal), 1, connections,
+        n => Fill(body, run, n), 1, connections,
         TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), body.Length == 0 ? HttpStatusCode.OK : HttpStatusCode.Accepted);
     Console.WriteLine($"{result.Name}: {result.RequestsPerSecond:F0} req/s p50 {result.P50Ms:F1} p99 {result.P99Ms:F1} errors {result.Errors} client CPU {result.ClientCpuUsPerRequest:F0} µs/request");
     return 0;
@@ -39,11 +39,15 @@ static async Task<int> ProbeOpen(string[] args)
     using var load = new Load(new Uri(args[1]), args[2], 256);
     var run = Guid.NewGuid().ToString("N")[..8];
     var result = await load.OpenLoopAsync(args[3], args[3],
-        n => args[4].Replace("{n}", $"{run}-{n}", StringComparison.Ordinal).Replace("{e}", (n % 5000).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal),
+        n => Fill(args[4], run, n),
         rate, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(seconds));
     Console.WriteLine($"{result.Name}: {result.RequestsPerSecond:F0} req/s p50 {result.P50Ms:F1} p99 {result.P99Ms:F1} errors {result.Errors} pacer lag ≤ {result.PacerMaxLagMs:F1} ms");
     return 0;
 }
+
+// A probe body: {n} becomes the request's number behind the run token, {e} one of 5,000 contacts.
+static string Fill(string body, string run, long n) =>
+    body.Replace("{n}", $"{run}-{n}", StringComparison.Ordinal).Replace("{e}", (n % 5000).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
 static int Usage()
 {

@@ -179,34 +179,20 @@ internal static class Runner
         results.Add(max);
 
         // Latency at half of that maximum: an open loop, a round at a time; the median round's p99 is reported.
-        var halves = new List<LoadResult>();
         using (var load = new Load(new Uri(HubUrl), key, levels.Max()))
         {
-            for (var round = 1; round <= rounds; round++)
-            {
-                var half = await WatchCheckpointsAsync(postgres, () => load.OpenLoopAsync($"POST /api/v1/events, {label} @ 50% of its max, round {round}", "/api/v1/events",
-                    n => SingleEvent(run, n), max.RequestsPerSecond / 2, warmup, duration));
-                halves.Add(half);
-                Print(half, ceilingRps);
-            }
+            results.Add(await MedianOfRoundsAsync(rounds, ceilingRps, r => r.P99Ms, round => WatchCheckpointsAsync(postgres, () => load.OpenLoopAsync(
+                $"POST /api/v1/events, {label} @ 50% of its max, round {round}", "/api/v1/events", n => SingleEvent(run, n), max.RequestsPerSecond / 2, warmup, duration))));
         }
-
-        results.Add(Median(halves, r => r.P99Ms));
 
         const int batchConnections = 4;
-        var batches = new List<LoadResult>();
         using (var load = new Load(new Uri(HubUrl), key, batchConnections))
         {
-            for (var round = 1; round <= rounds; round++)
-            {
-                var batch = await WatchCheckpointsAsync(postgres, () => load.ClosedLoopAsync($"POST /api/v1/events/batch (500), {label}, round {round}", "/api/v1/events/batch",
-                    n => Batch(run, n), 500, batchConnections, warmup, duration, serverCpu: hub.CpuTime));
-                batches.Add(batch);
-                Print(batch, ceilingRps);
-            }
+            results.Add(await MedianOfRoundsAsync(rounds, ceilingRps, r => r.EventsPerSecond, round => WatchCheckpointsAsync(postgres, () => load.ClosedLoopAsync(
+                $"POST /api/v1/events/batch (500), {label}, round {round}", "/api/v1/events/batch", n => Batch(run, n), 500, batchConnections, warmup, duration,
+                serverCpu: hub.CpuTime))));
         }
 
-        results.Add(Median(batches, r => r.EventsPerSecond));
         return results;
     }
 
@@ -262,6 +248,20 @@ internal static class Runner
 
     /// <summary>The result whose <paramref name="key"/> is the median of the rounds (the lower middle one of an even count).</summary>
     private static LoadResult Median(List<LoadResult> rounds, Func<LoadResult, double> key) => rounds.OrderBy(key).ElementAt((rounds.Count - 1) / 2);
+
+    /// <summary>Measures <paramref name="rounds"/> rounds one after another, printing each; returns the median round.</summary>
+    private static async Task<LoadResult> MedianOfRoundsAsync(int rounds, double ceilingRps, Func<LoadResult, double> key, Func<int, Task<LoadResult>> measure)
+    {
+        var results = new List<LoadResult>(rounds);
+        for (var round = 1; round <= rounds; round++)
+        {
+            var result = await measure(round);
+            Print(result, ceilingRps);
+            results.Add(result);
+        }
+
+        return Median(results, key);
+    }
 
     /// <summary>The closed loop at each level of concurrency (each printed); the best is the maximum.</summary>
     private static async Task<LoadResult> BestOfAsync(Uri url, string? key, int[] levels, Func<Load, int, Task<LoadResult>> measure, double? ceilingRps)

@@ -84,32 +84,20 @@ public abstract class TenantRetentionTests(IHubFixture fixture) : HubTestBase(fi
         var cutoff = _clock.GetUtcNow() - TimeSpan.FromDays(30);
         // Both were read as expired; then one website reinstalls the plugin before its delete runs.
         await Lifecycle().InstallOrUpdateAsync(new CrispInstall(reinstalled, "token-2", null), CancellationToken.None);
-        var log = new ListLogger();
+        var logs = new CapturedLogs();
+        using var loggers = new LoggerFactory([logs]);
 
         var (scope, db) = OpenScope();
         await using (scope)
         {
-            var retention = new TenantRetention(db, Options.Create(new InstallationOptions()), _clock, log);
+            var retention = new TenantRetention(db, Options.Create(new InstallationOptions()), _clock, loggers.CreateLogger<TenantRetention>());
             Assert.False(await retention.PurgeAsync(reinstalled, cutoff, CancellationToken.None));
             Assert.True(await retention.PurgeAsync(gone, cutoff, CancellationToken.None));
         }
 
         Assert.Equal(6, await CountOwnedAsync(reinstalled));
         Assert.Equal(0, await CountOwnedAsync(gone));
-        Assert.Equal([$"Website {reinstalled}: kept, reinstalled (or gone) since it was found past retention", $"Website {gone}: data purged after retention"], log.Messages);
-    }
-
-    private sealed class ListLogger : ILogger<TenantRetention>
-    {
-        public List<string> Messages { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Messages.Add(formatter(state, exception));
+        Assert.Equal([$"Website {reinstalled}: kept, reinstalled (or gone) since it was found past retention", $"Website {gone}: data purged after retention"], logs.Entries.Select(e => e.Message));
     }
 
     private InstallationLifecycle Lifecycle() =>
