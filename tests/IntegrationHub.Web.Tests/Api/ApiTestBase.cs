@@ -1,8 +1,12 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using IntegrationHub.Web.Features.Events;
 using IntegrationHub.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Web.Tests.Api;
 
@@ -71,5 +75,29 @@ public abstract class ApiTestBase(IHubFixture fixture) : HubTestBase(fixture)
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("trace_id").GetString()));
         return problem;
+    }
+
+    /// <summary>
+    /// Records this hub's <c>IntegrationHub.Ingest</c> measurements, and only this hub's: other test classes run
+    /// their own hubs in the same process at the same time.
+    /// </summary>
+    protected MeterListener ListenToIngestMeter(ConcurrentQueue<(string Instrument, double Value)> measurements)
+    {
+        var scope = Hub.Services.GetRequiredService<IMeterFactory>();
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == IngestMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, scope))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => measurements.Enqueue((instrument.Name, value)));
+        listener.SetMeasurementEventCallback<int>((instrument, value, _, _) => measurements.Enqueue((instrument.Name, value)));
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => measurements.Enqueue((instrument.Name, value)));
+        listener.Start();
+        return listener;
     }
 }

@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using System.Net;
 using IntegrationHub.Web.Features.Events;
 using IntegrationHub.Web.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Web.Tests.Api;
 
@@ -18,7 +16,7 @@ public sealed class IngestMetricsTests(SqliteHubFixture fixture) : ApiTestBase(f
     {
         var (_, client) = await TenantClientAsync();
         var measurements = new ConcurrentQueue<(string Instrument, double Value)>();
-        using var listener = Listen(measurements);
+        using var listener = ListenToIngestMeter(measurements);
 
         Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(client, HttpMethod.Post, "/api/v1/events", """{"event":"paid","email":"a@b.example"}""")).StatusCode);
         var batch = await SendAsync(client, HttpMethod.Post, "/api/v1/events/batch",
@@ -31,25 +29,5 @@ public sealed class IngestMetricsTests(SqliteHubFixture fixture) : ApiTestBase(f
         Assert.Equal(2, measurements.Count(m => m.Instrument == "hub.ingest.request.wait"));
         Assert.All(measurements.Where(m => m.Instrument is "hub.ingest.request.wait" or "hub.ingest.commit.duration"), m => Assert.True(m.Value > 0));
         Assert.InRange(measurements.Count(m => m.Instrument == "hub.ingest.commit.duration"), 1, 2);
-    }
-
-    /// <summary>Only this hub's meter: other test classes run their own hubs in the same process at the same time.</summary>
-    private MeterListener Listen(ConcurrentQueue<(string Instrument, double Value)> measurements)
-    {
-        var scope = Hub.Services.GetRequiredService<IMeterFactory>();
-        var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == IngestMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, scope))
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => measurements.Enqueue((instrument.Name, value)));
-        listener.SetMeasurementEventCallback<int>((instrument, value, _, _) => measurements.Enqueue((instrument.Name, value)));
-        listener.Start();
-        return listener;
     }
 }

@@ -67,9 +67,11 @@ public sealed class IngestUnavailableException(string message, Exception? inner 
 /// after the commit completes each request, which then answers 202. A failed commit is retried request by
 /// request (each twice at most), so one poisoned request fails alone, and a request that lost a unique-key race to
 /// another commit loop answers from the winner's row; a request whose own commits fail gets 503, never "accepted".
+/// Repeated message ids are found by a lookup before the insert, or (<see cref="MessageIdCheck.InsertFirst"/>) by
+/// the unique index refusing the insert, after which the whole commit is done again with the lookup.
 /// </summary>
 public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider clock, IOptions<IngestOptions> options,
-    IOptions<DatabaseOptions> database, IngestMetrics metrics, ILogger<EventIngestWriter> logger)
+    IOptions<DatabaseOptions> database, InsertFirstGate insertFirst, IngestMetrics metrics, ILogger<EventIngestWriter> logger)
     : BackgroundService
 {
     private readonly Channel<IngestRequest> _queue = Channel.CreateBounded<IngestRequest>(new BoundedChannelOptions(options.Value.QueueCapacity)
@@ -130,29 +132,44 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
 
     private async Task CommitWithFallbackAsync(List<IngestRequest> batch)
     {
-        try
+        var lookUpFirst = !insertFirst.IsOpen;
+        while (true)
         {
-            var started = Stopwatch.GetTimestamp();
-            var results = await CommitAsync(batch);
-            metrics.Committed(Stopwatch.GetElapsedTime(started), batch.Count, batch.Sum(r => r.ValidEventCount));
-            Complete(batch, results);
-            return;
-        }
-        catch (Exception e) when (DatabaseUnavailable.Is(e))
-        {
-            // The database is down, not one request poisoned: retrying each request alone would hold every caller
-            // for a connect timeout per request. Fail them all now with 503; their clients retry.
-            logger.LogWarning("Group commit of {Count} ingest requests failed, database unavailable: {Message}", batch.Count, e.GetBaseException().Message);
-            foreach (var request in batch)
+            try
             {
-                request.Completion.TrySetException(new IngestUnavailableException("The database is unavailable.", e));
+                var started = Stopwatch.GetTimestamp();
+                var results = await CommitAsync(batch, lookUpFirst);
+                metrics.Committed(Stopwatch.GetElapsedTime(started), batch.Count, batch.Sum(r => r.ValidEventCount));
+                Complete(batch, results);
+                return;
             }
+            catch (Exception e) when (!lookUpFirst && UniqueKeyViolation.Is(e))
+            {
+                // A message id (or Idempotency-Key) already stored — a client's retry — or committed meanwhile by
+                // another loop or node refused the insert, and the whole commit rolled back: nothing of it was
+                // written, nobody was answered. Again, looking first.
+                logger.LogDebug(e, "A unique index refused a group commit's insert; committing it again after a lookup");
+                insertFirst.Refused();
+                metrics.InsertRefused();
+                lookUpFirst = true;
+            }
+            catch (Exception e) when (DatabaseUnavailable.Is(e))
+            {
+                // The database is down, not one request poisoned: retrying each request alone would hold every caller
+                // for a connect timeout per request. Fail them all now with 503; their clients retry.
+                logger.LogWarning("Group commit of {Count} ingest requests failed, database unavailable: {Message}", batch.Count, e.GetBaseException().Message);
+                foreach (var request in batch)
+                {
+                    request.Completion.TrySetException(new IngestUnavailableException("The database is unavailable.", e));
+                }
 
-            return;
-        }
-        catch (Exception e)
-        {
-            logger.LogWarning(e, "Group commit of {Count} ingest requests failed; committing them one by one", batch.Count);
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Group commit of {Count} ingest requests failed; committing them one by one", batch.Count);
+                break;
+            }
         }
 
         // One by one, each twice at most: a request that lost a race on a unique key (a message_id or Idempotency-Key
@@ -163,7 +180,7 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
             {
                 try
                 {
-                    Complete([request], await CommitAsync([request]));
+                    Complete([request], await CommitAsync([request], lookUpFirst: true));
                     break;
                 }
                 catch (Exception e) when (attempt < 2 && !DatabaseUnavailable.Is(e))
@@ -195,7 +212,7 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
         }
     }
 
-    private async Task<Dictionary<IngestRequest, IResult>> CommitAsync(List<IngestRequest> batch)
+    private async Task<Dictionary<IngestRequest, IResult>> CommitAsync(List<IngestRequest> batch, bool lookUpFirst)
     {
         var results = new Dictionary<IngestRequest, IResult>(batch.Count);
         var now = clock.GetUtcNow();
@@ -209,7 +226,7 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
         var ownerDb = owner.ServiceProvider.GetRequiredService<HubDbContext>();
         await using var transaction = await ownerDb.Database.BeginTransactionAsync();
         ownerDb.ChangeTracker.AutoDetectChangesEnabled = false;
-        await WriteTenantAsync(owner.ServiceProvider, ownerDb, groups[0].ToList(), now, results);
+        await WriteTenantAsync(owner.ServiceProvider, ownerDb, groups[0].ToList(), now, lookUpFirst, results);
 
         var connection = ownerDb.Database.GetDbConnection();
         var dbTransaction = transaction.GetDbTransaction();
@@ -221,7 +238,7 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
             db.Database.SetDbConnection(connection, contextOwnsConnection: false);
             await db.Database.UseTransactionAsync(dbTransaction);
             db.ChangeTracker.AutoDetectChangesEnabled = false;
-            await WriteTenantAsync(scope.ServiceProvider, db, group.ToList(), now, results);
+            await WriteTenantAsync(scope.ServiceProvider, db, group.ToList(), now, lookUpFirst, results);
         }
 
         await transaction.CommitAsync();
@@ -254,11 +271,14 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
     }
 
     private static async Task WriteTenantAsync(IServiceProvider services, HubDbContext db, List<IngestRequest> requests, DateTimeOffset now,
-        Dictionary<IngestRequest, IResult> results)
+        bool lookUpFirst, Dictionary<IngestRequest, IResult> results)
     {
-        // What is already stored for the message ids and keys in this group (read inside the transaction).
-        var messageIds = requests.SelectMany(r => r.Events).Where(e => e?.MessageId is not null).Select(e => e!.MessageId!).Distinct().ToList();
+        // What is already stored for the message ids and keys in this group (read inside the transaction). Without
+        // the lookup, only repeats within the commit are known here; the unique index refuses repeats of stored ones.
         var known = new Dictionary<string, (Guid Id, string Hash)>(StringComparer.Ordinal);
+        var messageIds = lookUpFirst
+            ? requests.SelectMany(r => r.Events).Where(e => e?.MessageId is not null).Select(e => e!.MessageId!).Distinct().ToList()
+            : [];
         if (messageIds.Count > 0)
         {
             foreach (var row in await WithMessageIds(db, messageIds).AsNoTracking()

@@ -8,6 +8,7 @@ public static class EventsRegistration
     {
         builder.Services.AddOptions<IngestOptions>().BindConfiguration(IngestOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IngestMetrics>();
+        builder.Services.AddSingleton<InsertFirstGate>();
         builder.Services.AddSingleton<EventIngestWriter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<EventIngestWriter>());
         // The mapping engine (rules) replaces this; until then accepted events cause no Crisp calls.

@@ -17,6 +17,7 @@ public sealed class IngestMetrics : IDisposable
     private readonly Histogram<int> _commitRequests;
     private readonly Histogram<int> _commitEvents;
     private readonly Histogram<double> _requestWait;
+    private readonly Counter<long> _insertsRefused;
 
     public IngestMetrics(IMeterFactory meters)
     {
@@ -25,6 +26,8 @@ public sealed class IngestMetrics : IDisposable
         _commitRequests = _meter.CreateHistogram<int>("hub.ingest.commit.requests", "{request}", "API requests sharing one group commit.");
         _commitEvents = _meter.CreateHistogram<int>("hub.ingest.commit.events", "{event}", "Valid events carried by one group commit (new ones and repeats of stored ones).");
         _requestWait = _meter.CreateHistogram<double>("hub.ingest.request.wait", "ms", "From a request's queueing to its commit's end.");
+        _insertsRefused = _meter.CreateCounter<long>("hub.ingest.commit.refused", "{commit}",
+            "Group commits that inserted without a lookup, were refused by a unique index (a repeated message id or Idempotency-Key) and were done again after one.");
     }
 
     public void Committed(TimeSpan duration, int requests, int events)
@@ -35,6 +38,8 @@ public sealed class IngestMetrics : IDisposable
     }
 
     public void Answered(TimeSpan wait) => _requestWait.Record(wait.TotalMilliseconds);
+
+    public void InsertRefused() => _insertsRefused.Add(1);
 
     public void Dispose() => _meter.Dispose();
 }
