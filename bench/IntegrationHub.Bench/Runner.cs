@@ -103,7 +103,7 @@ internal static class Runner
             var cpu = r.ServerCpuUsPerRequest is { } us ? us.ToString("F0", CultureInfo.InvariantCulture) : "";
             var client = r.ClientCpuUsPerRequest is { } c ? c.ToString("F0", CultureInfo.InvariantCulture) : "";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Name} | {r.RequestsPerSecond:F0} | {r.EventsPerSecond:F0} | {r.P50Ms:F1} | {r.P99Ms:F1} | {r.CeilingRps ?? ceilingRps:F0} | {r.RequestsPerSecond / (r.CeilingRps ?? ceilingRps):P0} | {cpu} | {client} | {r.Errors} |"));
+                $"| {r.Name} | {r.RequestsPerSecond:F0} | {r.EventsPerSecond:F0} | {r.P50Ms:F1} | {r.P99Ms:F1} | {r.CeilingRps ?? ceilingRps:F0} | {r.RequestsPerSecond / (r.CeilingRps ?? ceilingRps):P1} | {cpu} | {client} | {r.Errors} |"));
         }
 
         foreach (var directory in new[] { sqliteDir, postgresDir })
@@ -175,7 +175,7 @@ internal static class Runner
 
         var max = Median(maxima, r => r.RequestsPerSecond / r.CeilingRps!.Value);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  → {label}: {max.RequestsPerSecond / max.CeilingRps:P0} of the ceiling measured around it, the median of {rounds} rounds ({string.Join(", ", maxima.Select(r => (r.RequestsPerSecond / r.CeilingRps!.Value).ToString("P0", CultureInfo.InvariantCulture)))})"));
+            $"  → {label}: {max.RequestsPerSecond / max.CeilingRps:P1} of the ceiling measured around it, the median of {rounds} rounds ({string.Join(", ", maxima.Select(r => (r.RequestsPerSecond / r.CeilingRps!.Value).ToString("P1", CultureInfo.InvariantCulture)))})"));
         results.Add(max);
 
         // Latency at half of that maximum: an open loop, a round at a time; the median round's p99 is reported.
