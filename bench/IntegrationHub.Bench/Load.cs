@@ -21,7 +21,13 @@ internal sealed record LoadResult(string Name, double RequestsPerSecond, double 
 
     /// <summary>The ceiling this result is compared with, when it was measured right around it (else the run's first ceiling).</summary>
     public double? CeilingRps { get; init; }
+
+    /// <summary>An open loop's measured requests second by second (by due time): where in the run its tail came from.</summary>
+    public IReadOnlyList<LatencyWindow> Windows { get; init; } = [];
 }
+
+/// <summary>One second of an open loop: the requests due in it, their p99 and worst latency.</summary>
+internal sealed record LatencyWindow(int Second, int Requests, double P99Ms, double MaxMs);
 
 /// <summary>HTTP load: closed loop (N connections as fast as possible) for the maximum, open loop (fixed rate) for latency at a given load.</summary>
 internal sealed class Load : IDisposable
@@ -182,7 +188,13 @@ internal sealed class Load : IDisposable
         await Task.Run(pacer.Join);
         Finished();
         await done.Task;
-        return Summarize(name, [.. latencies], duration.TotalSeconds, 1, errors) with { PacerMaxLagMs = maxLag.TotalMilliseconds };
+        var windows = latencies.Select((latency, i) => (Second: (int)(i / rate), Latency: latency)).GroupBy(r => r.Second)
+            .Select(g =>
+            {
+                var sorted = g.Select(r => r.Latency).Order().ToArray();
+                return new LatencyWindow(g.Key, sorted.Length, sorted[Math.Min(sorted.Length - 1, (int)(0.99 * sorted.Length))], sorted[^1]);
+            }).ToList();
+        return Summarize(name, [.. latencies], duration.TotalSeconds, 1, errors) with { PacerMaxLagMs = maxLag.TotalMilliseconds, Windows = windows };
     }
 
     private static LoadResult Summarize(string name, List<double> latencies, double seconds, int eventsPerRequest, long errors)

@@ -42,6 +42,7 @@ static async Task<int> ProbeOpen(string[] args)
         n => Fill(args[4], run, n),
         rate, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(seconds));
     Console.WriteLine($"{result.Name}: {result.RequestsPerSecond:F0} req/s p50 {result.P50Ms:F1} p99 {result.P99Ms:F1} errors {result.Errors} pacer lag ≤ {result.PacerMaxLagMs:F1} ms");
+    Console.WriteLine("second by second (p99/max ms): " + string.Join("  ", result.Windows.Select(w => $"{w.Second}:{w.P99Ms:F0}/{w.MaxMs:F0}")));
     return 0;
 }
 

@@ -400,6 +400,11 @@ internal static class Runner
         }
 
         Console.WriteLine(line);
+        if (r.Windows.Count > 0)
+        {
+            // A p99 over seconds says little about its cause: one stalled second and a steadily slow run differ here.
+            Console.WriteLine("    second by second, p99/max ms: " + string.Join("  ", r.Windows.Select(w => string.Create(CultureInfo.InvariantCulture, $"{w.P99Ms:F0}/{w.MaxMs:F0}"))));
+        }
     }
 
     private static async Task<string> CliAsync(string hubDll, Dictionary<string, string> environment, params string[] args)
