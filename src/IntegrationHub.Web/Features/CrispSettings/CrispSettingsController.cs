@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using IntegrationHub.Crisp;
 using IntegrationHub.Web.Features.Credentials;
+using IntegrationHub.Web.Features.Delivery;
 using IntegrationHub.Web.Features.Members;
 using IntegrationHub.Web.Features.Tenants;
 using IntegrationHub.Web.Infrastructure.Crisp;
@@ -33,6 +34,7 @@ public sealed class CrispSettingsController(
     CrispClient crisp,
     PluginIdentity plugin,
     IOptions<CrispSettingsOptions> options,
+    IOptions<DeliveryOptions> delivery,
     TimeProvider clock,
     ILogger<CrispSettingsController> logger) : Controller
 {
@@ -64,7 +66,7 @@ public sealed class CrispSettingsController(
             RelayEnabled = settings.Features.Relay,
             HelpdeskEnabled = settings.Features.Helpdesk,
             AutoRepliesEnabled = settings.Features.AutoReplies,
-            RateBudgetPerMinute = settings.RateBudgetPerMinute,
+            RateBudgetPerMinute = delivery.Value.BudgetPerMinute(tenant.SettingsJson),
         };
         return View("Settings", await PageAsync(tenant, form, null, false, cancellationToken));
     }
@@ -82,7 +84,7 @@ public sealed class CrispSettingsController(
             return Refused();
         }
 
-        var max = options.Value.MaxBudgetPerMinute;
+        var max = delivery.Value.MaxBudgetPerMinute;
         if (form.RateBudgetPerMinute < 1 || form.RateBudgetPerMinute > max)
         {
             ModelState.AddModelError(nameof(form.RateBudgetPerMinute), $"Choose between 1 and {max} calls per minute.");
@@ -223,7 +225,7 @@ public sealed class CrispSettingsController(
         var hasIdentitySecret = await db.Set<TenantSecret>().AnyAsync(s => s.Name == SecretNames.IdentityVerificationSecret, cancellationToken);
         var memberIds = await db.Memberships.Select(m => m.UserId).ToListAsync(cancellationToken);
         var emails = await users.Users.Where(u => memberIds.Contains(u.Id)).Select(u => u.Email!).OrderBy(e => e).ToListAsync(cancellationToken);
-        return new SettingsPageModel(form, tenant.Name, hasToken, hasIdentitySecret, options.Value.MaxBudgetPerMinute, emails, message, isError);
+        return new SettingsPageModel(form, tenant.Name, hasToken, hasIdentitySecret, delivery.Value.MaxBudgetPerMinute, emails, message, isError);
     }
 
     private ViewResult Refused()

@@ -21,7 +21,7 @@ public sealed record SettingsForm
 
     public bool AutoRepliesEnabled { get; init; }
 
-    // Checked by the controller against the configured maximum (CrispSettings:MaxBudgetPerMinute), so the message
+    // Checked by the controller against the configured maximum (Delivery:MaxBudgetPerMinute), so the message
     // names the limit that applies; a fixed [Range] here would add a first error with a different one.
     public int RateBudgetPerMinute { get; init; } = TenantSettings.DefaultBudgetPerMinute;
 

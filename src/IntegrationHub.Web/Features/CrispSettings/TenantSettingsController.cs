@@ -18,7 +18,7 @@ namespace IntegrationHub.Web.Features.CrispSettings;
 [Authorize]
 [Route("t/{websiteId}/settings")]
 [RequireTenantRole(TenantRole.Viewer)]
-public sealed class TenantSettingsController(HubDbContext db, CrispCallOutbox outbox, AuditLog audit, IOptions<CrispSettingsOptions> options, TimeProvider clock) : Controller
+public sealed class TenantSettingsController(HubDbContext db, CrispCallOutbox outbox, AuditLog audit, IOptions<DeliveryOptions> delivery, TimeProvider clock) : Controller
 {
     [HttpGet("")]
     public async Task<IActionResult> Index(CancellationToken cancellationToken)
@@ -32,7 +32,7 @@ public sealed class TenantSettingsController(HubDbContext db, CrispCallOutbox ou
     public async Task<IActionResult> Save(DashboardSettingsForm form, CancellationToken cancellationToken)
     {
         var tenant = await db.Tenants.SingleAsync(cancellationToken);
-        var max = options.Value.MaxBudgetPerMinute;
+        var max = delivery.Value.MaxBudgetPerMinute;
         if (form.RateBudgetPerMinute < 1 || form.RateBudgetPerMinute > max)
         {
             ModelState.AddModelError(nameof(form.RateBudgetPerMinute), $"Choose between 1 and {max} calls per minute.");
@@ -68,13 +68,13 @@ public sealed class TenantSettingsController(HubDbContext db, CrispCallOutbox ou
         return Redirect($"/t/{tenant.WebsiteId}/settings");
     }
 
-    private static DashboardSettingsForm SettingsFormFor(Tenants.Tenant tenant)
+    private DashboardSettingsForm SettingsFormFor(Tenants.Tenant tenant)
     {
         var settings = TenantSettings.Parse(tenant.SettingsJson);
         return new DashboardSettingsForm
         {
             DisplayName = settings.DisplayName ?? tenant.Name,
-            RateBudgetPerMinute = settings.RateBudgetPerMinute,
+            RateBudgetPerMinute = delivery.Value.BudgetPerMinute(tenant.SettingsJson),
             EventsEnabled = settings.Features.Events,
             RelayEnabled = settings.Features.Relay,
             HelpdeskEnabled = settings.Features.Helpdesk,
@@ -86,7 +86,7 @@ public sealed class TenantSettingsController(HubDbContext db, CrispCallOutbox ou
     {
         var secrets = await db.Set<TenantSecret>().AsNoTracking().Select(s => s.Name).ToListAsync(cancellationToken);
         var canEdit = HttpContext.Features.Get<TenantAccess>()?.Allows(TenantRole.Owner) == true;
-        return new DashboardSettingsPage(tenant, form, options.Value.MaxBudgetPerMinute, secrets.Contains(SecretNames.WebsiteToken), secrets.Contains(SecretNames.IdentityVerificationSecret), canEdit, message);
+        return new DashboardSettingsPage(tenant, form, delivery.Value.MaxBudgetPerMinute, secrets.Contains(SecretNames.WebsiteToken), secrets.Contains(SecretNames.IdentityVerificationSecret), canEdit, message);
     }
 }
 

@@ -91,23 +91,7 @@ public sealed class DeliveryDrain(
         return delivered;
     }
 
-    public int ConfiguredBudget(string? settingsJson)
-    {
-        try
-        {
-            if (JsonNode.Parse(string.IsNullOrWhiteSpace(settingsJson) ? "{}" : settingsJson) is JsonObject settings
-                && settings["rate_budget_per_minute"] is JsonValue value && value.TryGetValue<int>(out var perMinute) && perMinute > 0)
-            {
-                return Math.Min(perMinute, O.MaxBudgetPerMinute);
-            }
-        }
-        catch (JsonException)
-        {
-            // Hand-edited settings with the wrong shape: the hub default applies.
-        }
-
-        return O.DefaultBudgetPerMinute;
-    }
+    public int ConfiguredBudget(string? settingsJson) => O.BudgetPerMinute(settingsJson);
 
     private sealed record Round(Batch? Batch, DateTimeOffset? NextPermitAt)
     {

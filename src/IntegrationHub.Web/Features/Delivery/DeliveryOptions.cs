@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
 namespace IntegrationHub.Web.Features.Delivery;
 
 /// <summary>The delivery engine's knobs (<c>Delivery:*</c>), validated at start-up. See the README's configuration table.</summary>
@@ -8,7 +11,8 @@ public sealed class DeliveryOptions
     /// <summary>Crisp requests per <see cref="BudgetWindow"/> per tenant, unless the tenant's settings say otherwise.</summary>
     public int DefaultBudgetPerMinute { get; set; } = 30;
 
-    /// <summary>The most a tenant may set (<c>rate_budget_per_minute</c> in its plugin settings is clamped to it).</summary>
+    /// <summary>The most a tenant may set: the settings pages refuse more, and a <c>rate_budget_per_minute</c> written in
+    /// Crisp is clamped to it. <c>CrispSettings:MaxBudgetPerMinute</c> is read as an alias (<see cref="LegacyMaxBudget"/>).</summary>
     public int MaxBudgetPerMinute { get; set; } = 120;
 
     /// <summary>The sliding window the budget applies to: never more than the budget in ANY window of this length.
@@ -72,8 +76,39 @@ public sealed class DeliveryOptions
 
     public TimeSpan CountedWindow => BudgetWindow + PermitValidity + PermitSafetyMargin;
 
+    /// <summary>
+    /// A tenant's Crisp calls per minute as delivery enforces them: its <c>rate_budget_per_minute</c> setting within
+    /// <see cref="MaxBudgetPerMinute"/>, else <see cref="DefaultBudgetPerMinute"/>. Everything that shows or costs a
+    /// budget (settings pages, overview, reports, rule previews) asks here, so none shows a number delivery won't keep.
+    /// </summary>
+    public int BudgetPerMinute(string? settingsJson)
+    {
+        try
+        {
+            if (JsonNode.Parse(string.IsNullOrWhiteSpace(settingsJson) ? "{}" : settingsJson) is JsonObject settings
+                && settings["rate_budget_per_minute"] is JsonValue value && value.TryGetValue<int>(out var perMinute) && perMinute > 0)
+            {
+                return Math.Min(perMinute, MaxBudgetPerMinute);
+            }
+        }
+        catch (JsonException)
+        {
+            // Hand-edited settings with the wrong shape: the hub default applies.
+        }
+
+        return DefaultBudgetPerMinute;
+    }
+
+    /// <summary>Problems found while reading the configuration itself (see <see cref="LegacyMaxBudget"/>).</summary>
+    internal List<string> ConfigurationErrors { get; } = [];
+
     public IEnumerable<string> Validate()
     {
+        foreach (var error in ConfigurationErrors)
+        {
+            yield return error;
+        }
+
         if (DefaultBudgetPerMinute < 1 || MaxBudgetPerMinute < DefaultBudgetPerMinute)
         {
             yield return "Delivery:DefaultBudgetPerMinute must be >= 1 and <= Delivery:MaxBudgetPerMinute.";

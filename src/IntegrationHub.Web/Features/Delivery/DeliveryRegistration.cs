@@ -1,5 +1,6 @@
 using IntegrationHub.Crisp;
 using IntegrationHub.Web.Features.Delivery.Executors;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Web.Features.Delivery;
 
@@ -10,8 +11,9 @@ public static class DeliveryRegistration
     public static WebApplicationBuilder AddHubDelivery(this WebApplicationBuilder builder, bool runJobs)
     {
         builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section)
-            .Validate(o => !o.Validate().Any(), "Delivery options are invalid (see Delivery:* in the README).")
+            .Configure<IConfiguration>(LegacyMaxBudget.Apply)
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>();
         builder.Services.AddScoped<CrispCallOutbox>();
         builder.Services.AddScoped<CrispCallExecutor>();
         builder.Services.AddScoped<PluginQuota>();

@@ -1,8 +1,8 @@
-using IntegrationHub.Web.Features.CrispSettings;
 using IntegrationHub.Web.Features.Delivery;
 using IntegrationHub.Web.Features.Events;
 using IntegrationHub.Web.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Web.Features.Reports;
 
@@ -10,7 +10,7 @@ namespace IntegrationHub.Web.Features.Reports;
 /// The current tenant's numbers for the overview and the reports. Counts are range queries (one per day and
 /// series), which every provider translates and the (tenant, created) indexes serve.
 /// </summary>
-public sealed class TenantMetrics(HubDbContext db, TimeProvider clock)
+public sealed class TenantMetrics(HubDbContext db, TimeProvider clock, IOptions<DeliveryOptions> delivery)
 {
     public sealed record Overview(
         int EventsLast24h,
@@ -44,14 +44,14 @@ public sealed class TenantMetrics(HubDbContext db, TimeProvider clock)
         var nextRetry = await calls.Where(c => c.Status == CrispCallStatus.Retrying).OrderBy(c => c.NextAttemptAt).Select(c => (DateTimeOffset?)c.NextAttemptAt).FirstOrDefaultAsync(cancellationToken);
         var lastMinute = await db.Set<CrispCallAttempt>().AsNoTracking().CountAsync(a => a.StartedAt >= minuteAgo, cancellationToken);
         var settings = await db.Tenants.AsNoTracking().Select(t => t.SettingsJson).SingleAsync(cancellationToken);
-        return new Overview(events, sent, dead, queue, retrying, nextRetry, TenantSettings.Parse(settings).RateBudgetPerMinute, lastMinute);
+        return new Overview(events, sent, dead, queue, retrying, nextRetry, delivery.Value.BudgetPerMinute(settings), lastMinute);
     }
 
     public async Task<IReadOnlyList<DayPoint>> DailyAsync(int days, CancellationToken cancellationToken)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var settings = await db.Tenants.AsNoTracking().Select(t => t.SettingsJson).SingleAsync(cancellationToken);
-        var budgetPerDay = TenantSettings.Parse(settings).RateBudgetPerMinute * 60 * 24;
+        var budgetPerDay = delivery.Value.BudgetPerMinute(settings) * 60 * 24;
         var points = new List<DayPoint>(days);
         for (var i = days - 1; i >= 0; i--)
         {

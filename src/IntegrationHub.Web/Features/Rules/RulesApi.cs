@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using IntegrationHub.Web.Features.CrispSettings;
 using IntegrationHub.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Web.Features.Rules;
 
@@ -42,7 +42,8 @@ public static class RulesApi
     }
 
     private static async Task<Results<Ok<PreviewResponse>, ValidationProblem>> PreviewAsync(
-        PreviewRequest? request, RuleService rules, RulePlanner planner, HubDbContext db, Delivery.PluginQuota quota, CancellationToken cancellationToken)
+        PreviewRequest? request, RuleService rules, RulePlanner planner, HubDbContext db, Delivery.PluginQuota quota, IOptions<Delivery.DeliveryOptions> delivery,
+        CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         var evt = request?.Event;
@@ -96,7 +97,7 @@ public static class RulesApi
 
         var outboxCalls = previewRules.Sum(r => r.Calls.Count);
         var httpRequests = previewRules.Sum(r => r.Calls.Sum(c => c.Http.Count));
-        var budget = TenantSettings.Parse(tenant.SettingsJson).RateBudgetPerMinute;
+        var budget = delivery.Value.BudgetPerMinute(tenant.SettingsJson);
         var quotaStatus = await quota.GetStatusAsync(cancellationToken);
         return TypedResults.Ok(new PreviewResponse(previewRules, new PreviewCost(
             outboxCalls,

@@ -1,12 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using IntegrationHub.Web.Features.CrispSettings;
 using IntegrationHub.Web.Features.Members;
 using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Web.Features.Rules;
 
@@ -14,7 +14,7 @@ namespace IntegrationHub.Web.Features.Rules;
 [Authorize]
 [Route("t/{websiteId}/rules")]
 [RequireTenantRole(TenantRole.Viewer)]
-public sealed class RulesController(RuleService rules, RulePlanner planner, HubDbContext db, Delivery.PluginQuota quota) : Controller
+public sealed class RulesController(RuleService rules, RulePlanner planner, HubDbContext db, Delivery.PluginQuota quota, IOptions<Delivery.DeliveryOptions> delivery) : Controller
 {
     private string Actor => User.Identity?.Name ?? "unknown";
 
@@ -141,7 +141,7 @@ public sealed class RulesController(RuleService rules, RulePlanner planner, HubD
         }
 
         var outcomes = await planner.PlanAsync(evt, await rules.ActiveAsync(cancellationToken));
-        var budget = TenantSettings.Parse(website.SettingsJson).RateBudgetPerMinute;
+        var budget = delivery.Value.BudgetPerMinute(website.SettingsJson);
         return View(new RulePreviewModel(website, eventJson!, null, outcomes, budget, await quota.GetStatusAsync(cancellationToken)));
     }
 
