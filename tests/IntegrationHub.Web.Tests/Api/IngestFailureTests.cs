@@ -13,10 +13,10 @@ public sealed class PoisonPlannerSqliteHubFixture : SqliteHubFixture
 
     private sealed class PoisonPlanner : IEventActionPlanner
     {
-        public ValueTask<IReadOnlyList<PlannedCall>> PlanAsync(IReadOnlyList<ProductEvent> events, CancellationToken cancellationToken) =>
+        public ValueTask<EventPlan> PlanAsync(IReadOnlyList<ProductEvent> events, CancellationToken cancellationToken) =>
             events.Any(e => e.Name == "poison")
                 ? throw new InvalidOperationException("The mapping engine failed.")
-                : ValueTask.FromResult<IReadOnlyList<PlannedCall>>([]);
+                : ValueTask.FromResult(EventPlan.None);
     }
 }
 

@@ -107,6 +107,7 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
     {
         // On shutdown, stop taking requests but commit what is queued: those callers are waiting for an answer.
         await using var registration = stoppingToken.Register(() => _queue.Writer.TryComplete());
+        metrics.ObserveQueue(() => _queue.Reader.Count);
         var writers = options.Value.Writers > 0 ? options.Value.Writers
             : database.Value.Provider == DatabaseProvider.Sqlite ? 1 : Math.Clamp(Environment.ProcessorCount / 4, 1, 4);
         await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(CommitLoopAsync, CancellationToken.None)));
@@ -138,9 +139,10 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
             try
             {
                 var started = Stopwatch.GetTimestamp();
-                var results = await CommitAsync(batch, lookUpFirst);
+                var (results, problems) = await CommitAsync(batch, lookUpFirst);
                 metrics.Committed(Stopwatch.GetElapsedTime(started), batch.Count, batch.Sum(r => r.ValidEventCount));
                 Complete(batch, results);
+                Tell(problems);
                 return;
             }
             catch (Exception e) when (!lookUpFirst && UniqueKeyViolation.Is(e))
@@ -180,7 +182,9 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
             {
                 try
                 {
-                    Complete([request], await CommitAsync([request], lookUpFirst: true));
+                    var (results, problems) = await CommitAsync([request], lookUpFirst: true);
+                    Complete([request], results);
+                    Tell(problems);
                     break;
                 }
                 catch (Exception e) when (attempt < 2 && !DatabaseUnavailable.Is(e))
@@ -212,9 +216,19 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
         }
     }
 
-    private async Task<Dictionary<IngestRequest, IResult>> CommitAsync(List<IngestRequest> batch, bool lookUpFirst)
+    /// <summary>Rule problems of committed events, told once (see <see cref="EventPlan"/>).</summary>
+    private void Tell(List<RuleProblem> problems)
+    {
+        foreach (var problem in problems)
+        {
+            logger.LogInformation("Event {EventId}, rule {Rule} v{Version}: {Error}", problem.EventId, problem.Rule, problem.Version, problem.Error);
+        }
+    }
+
+    private async Task<(Dictionary<IngestRequest, IResult> Results, List<RuleProblem> Problems)> CommitAsync(List<IngestRequest> batch, bool lookUpFirst)
     {
         var results = new Dictionary<IngestRequest, IResult>(batch.Count);
+        var problems = new List<RuleProblem>();
         var now = clock.GetUtcNow();
 
         // The first tenant's scope owns the connection and the transaction (a context costs real CPU to create, and
@@ -226,7 +240,7 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
         var ownerDb = owner.ServiceProvider.GetRequiredService<HubDbContext>();
         await using var transaction = await ownerDb.Database.BeginTransactionAsync();
         ownerDb.ChangeTracker.AutoDetectChangesEnabled = false;
-        await WriteTenantAsync(owner.ServiceProvider, ownerDb, groups[0].ToList(), now, lookUpFirst, results);
+        await WriteTenantAsync(owner.ServiceProvider, ownerDb, groups[0].ToList(), now, lookUpFirst, results, problems);
 
         var connection = ownerDb.Database.GetDbConnection();
         var dbTransaction = transaction.GetDbTransaction();
@@ -238,11 +252,11 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
             db.Database.SetDbConnection(connection, contextOwnsConnection: false);
             await db.Database.UseTransactionAsync(dbTransaction);
             db.ChangeTracker.AutoDetectChangesEnabled = false;
-            await WriteTenantAsync(scope.ServiceProvider, db, group.ToList(), now, lookUpFirst, results);
+            await WriteTenantAsync(scope.ServiceProvider, db, group.ToList(), now, lookUpFirst, results, problems);
         }
 
         await transaction.CommitAsync();
-        return results;
+        return (results, problems);
     }
 
     /// <summary>
@@ -271,7 +285,7 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
     }
 
     private static async Task WriteTenantAsync(IServiceProvider services, HubDbContext db, List<IngestRequest> requests, DateTimeOffset now,
-        bool lookUpFirst, Dictionary<IngestRequest, IResult> results)
+        bool lookUpFirst, Dictionary<IngestRequest, IResult> results, List<RuleProblem> problems)
     {
         // What is already stored for the message ids and keys in this group (read inside the transaction). Without
         // the lookup, only repeats within the commit are known here; the unique index refuses repeats of stored ones.
@@ -348,9 +362,10 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
         await EventRowWriter.InsertAsync(db, accepted);
         if (accepted.Count > 0)
         {
-            var planned = await services.GetRequiredService<IEventActionPlanner>().PlanAsync(accepted, CancellationToken.None);
+            var plan = await services.GetRequiredService<IEventActionPlanner>().PlanAsync(accepted, CancellationToken.None);
+            problems.AddRange(plan.Problems);
             var outbox = services.GetRequiredService<CrispCallOutbox>();
-            foreach (var call in planned)
+            foreach (var call in plan.Calls)
             {
                 outbox.Enqueue(call.Kind, call.Payload, call.OrderingKey, call.EventId, call.RuleVersionId);
             }

@@ -8,8 +8,21 @@ namespace IntegrationHub.Web.Features.Events;
 /// </summary>
 public interface IEventActionPlanner
 {
-    ValueTask<IReadOnlyList<PlannedCall>> PlanAsync(IReadOnlyList<ProductEvent> events, CancellationToken cancellationToken);
+    ValueTask<EventPlan> PlanAsync(IReadOnlyList<ProductEvent> events, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// What the events cause: the outbox calls, and why a matching rule made none for an event. The problems are told by
+/// the ingest writer once the events are committed: a commit can be rolled back and done again (a repeated message
+/// id refused an insert), and a problem told from inside it would be told twice, or of events never stored.
+/// </summary>
+public sealed record EventPlan(IReadOnlyList<PlannedCall> Calls, IReadOnlyList<RuleProblem> Problems)
+{
+    public static EventPlan None { get; } = new([], []);
+}
+
+/// <summary>A rule that matched an event but could not turn it into a call (e.g. a people action for an event without email).</summary>
+public sealed record RuleProblem(Guid EventId, string Rule, int Version, string Error);
 
 /// <summary>One outbox call an event causes: kind and payload as in <c>CrispCallKinds</c>, and the rule version behind it.</summary>
 public sealed record PlannedCall(Guid EventId, string Kind, object Payload, string? OrderingKey, Guid? RuleVersionId);
@@ -17,6 +30,6 @@ public sealed record PlannedCall(Guid EventId, string Kind, object Payload, stri
 /// <summary>Until mapping rules exist, an accepted event is stored with no deliveries.</summary>
 public sealed class NoRulesPlanner : IEventActionPlanner
 {
-    public ValueTask<IReadOnlyList<PlannedCall>> PlanAsync(IReadOnlyList<ProductEvent> events, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<IReadOnlyList<PlannedCall>>([]);
+    public ValueTask<EventPlan> PlanAsync(IReadOnlyList<ProductEvent> events, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(EventPlan.None);
 }

@@ -4,7 +4,7 @@ namespace IntegrationHub.Web.Features.Events;
 
 /// <summary>
 /// The group commit's instruments (meter <c>IntegrationHub.Ingest</c>): how long each commit takes and how many requests
-/// and events it carries, and how long a request waits from queueing to its answer. An accepted request's latency is
+/// and events it carries, how long a request waits from queueing to its answer, and how many wait right now. An accepted request's latency is
 /// mostly this wait, so these say whether a slow API is the database, the batching or the web tier
 /// (<c>dotnet-counters monitor --counters IntegrationHub.Ingest</c>, or any OpenTelemetry exporter).
 /// </summary>
@@ -18,6 +18,7 @@ public sealed class IngestMetrics : IDisposable
     private readonly Histogram<int> _commitEvents;
     private readonly Histogram<double> _requestWait;
     private readonly Counter<long> _insertsRefused;
+    private Func<int>? _queueDepth;
 
     public IngestMetrics(IMeterFactory meters)
     {
@@ -28,7 +29,12 @@ public sealed class IngestMetrics : IDisposable
         _requestWait = _meter.CreateHistogram<double>("hub.ingest.request.wait", "ms", "From a request's queueing to its commit's end.");
         _insertsRefused = _meter.CreateCounter<long>("hub.ingest.commit.refused", "{commit}",
             "Group commits that inserted without a lookup, were refused by a unique index (a repeated message id or Idempotency-Key) and were done again after one.");
+        _meter.CreateObservableGauge("hub.ingest.queue.depth", () => _queueDepth?.Invoke() ?? 0, "{request}",
+            "Validated requests waiting for a group commit: a backlog that grows means the database cannot keep up.");
     }
+
+    /// <summary>Where <c>hub.ingest.queue.depth</c> reads from (the writer's queue, once it runs).</summary>
+    public void ObserveQueue(Func<int> depth) => _queueDepth = depth;
 
     public void Committed(TimeSpan duration, int requests, int events)
     {

@@ -10,10 +10,10 @@ namespace IntegrationHub.Web.Features.Rules;
 /// Ingestion's planner: matches accepted events against the tenant's enabled rules inside the ingest transaction,
 /// so the outbox calls commit together with the events (or not at all). Same <see cref="RulePlanner"/> as the preview.
 /// </summary>
-public sealed class RuleEventActionPlanner(RuleService rules, RulePlanner planner, RulePlanCache cache, HubDbContext db, ILogger<RuleEventActionPlanner> logger)
+public sealed class RuleEventActionPlanner(RuleService rules, RulePlanner planner, RulePlanCache cache, HubDbContext db)
     : IEventActionPlanner
 {
-    public async ValueTask<IReadOnlyList<Events.PlannedCall>> PlanAsync(IReadOnlyList<ProductEvent> events, CancellationToken cancellationToken)
+    public async ValueTask<EventPlan> PlanAsync(IReadOnlyList<ProductEvent> events, CancellationToken cancellationToken)
     {
         var tenantId = db.CurrentTenantId ?? throw new InvalidOperationException("Planning needs a tenant scope.");
         var plan = await cache.GetAsync(tenantId, async () =>
@@ -27,25 +27,23 @@ public sealed class RuleEventActionPlanner(RuleService rules, RulePlanner planne
         var active = plan.Rules;
         if (!plan.EventsEnabled || active.Count == 0)
         {
-            return [];
+            return EventPlan.None;
         }
 
         var calls = new List<Events.PlannedCall>();
+        var problems = new List<RuleProblem>();
         foreach (var productEvent in events)
         {
             var properties = JsonNode.Parse(productEvent.Properties) as JsonObject ?? [];
             var ruleEvent = new RuleEvent(productEvent.Name, productEvent.Email, productEvent.UserId, properties, productEvent.OccurredAt);
             foreach (var outcome in await planner.PlanAsync(ruleEvent, active))
             {
-                foreach (var error in outcome.Errors)
-                {
-                    logger.LogInformation("Event {EventId}, rule {Rule} v{Version}: {Error}", productEvent.Id, outcome.Rule.Name, outcome.Rule.Version, error);
-                }
+                problems.AddRange(outcome.Errors.Select(error => new RuleProblem(productEvent.Id, outcome.Rule.Name, outcome.Rule.Version, error)));
 
                 calls.AddRange(outcome.Calls.Select(c => new Events.PlannedCall(productEvent.Id, c.Kind, c.Payload.ToJsonString(), c.OrderingKey, c.RuleVersionId)));
             }
         }
 
-        return calls;
+        return new EventPlan(calls, problems);
     }
 }
