@@ -1,3 +1,4 @@
+using System.Globalization;
 using IntegrationHub.Web.Features.CrispSettings;
 
 namespace IntegrationHub.Web.Features.Delivery;
@@ -20,7 +21,7 @@ internal static class LegacyMaxBudget
             return;
         }
 
-        if (!int.TryParse(legacy, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value))
+        if (!int.TryParse(legacy, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
         {
             options.ConfigurationErrors.Add($"{CrispSettingsOptions.LegacyMaxBudgetKey} must be a whole number (it is an alias of {CurrentKey}).");
             return;
