@@ -56,7 +56,12 @@ public sealed class LoopbackReceiver : IAsyncDisposable
             }
 
             context.Response.StatusCode = receiver.Status;
-            await context.Response.WriteAsync(receiver.Body);
+            if (receiver.Body.Length > 0)
+            {
+                // Not even an empty write for a 204: Kestrel refuses any body write for it, the app "fails", and the
+                // connection is closed after the answer — a drain reusing it then saw "response ended prematurely".
+                await context.Response.WriteAsync(receiver.Body);
+            }
         });
         await app.StartAsync();
         receiver.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
