@@ -191,8 +191,8 @@ internal sealed class Load : IDisposable
         var windows = latencies.Select((latency, i) => (Second: (int)(i / rate), Latency: latency)).GroupBy(r => r.Second)
             .Select(g =>
             {
-                var sorted = g.Select(r => r.Latency).Order().ToArray();
-                return new LatencyWindow(g.Key, sorted.Length, sorted[Math.Min(sorted.Length - 1, (int)(0.99 * sorted.Length))], sorted[^1]);
+                var sorted = g.Select(r => r.Latency).Order().ToList();
+                return new LatencyWindow(g.Key, sorted.Count, Percentile(sorted, 0.99), sorted[^1]);
             }).ToList();
         return Summarize(name, [.. latencies], duration.TotalSeconds, 1, errors) with { PacerMaxLagMs = maxLag.TotalMilliseconds, Windows = windows };
     }
@@ -200,8 +200,11 @@ internal sealed class Load : IDisposable
     private static LoadResult Summarize(string name, List<double> latencies, double seconds, int eventsPerRequest, long errors)
     {
         latencies.Sort();
-        double Percentile(double p) => latencies.Count == 0 ? double.NaN : latencies[Math.Min(latencies.Count - 1, (int)(p * latencies.Count))];
         var rps = latencies.Count / seconds;
-        return new LoadResult(name, rps, rps * eventsPerRequest, Percentile(0.50), Percentile(0.99), errors, latencies.Count);
+        return new LoadResult(name, rps, rps * eventsPerRequest, Percentile(latencies, 0.50), Percentile(latencies, 0.99), errors, latencies.Count);
     }
+
+    /// <summary>The <paramref name="p"/> quantile of <paramref name="sorted"/> (ascending), NaN when empty.</summary>
+    private static double Percentile(List<double> sorted, double p) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
 }

@@ -139,10 +139,9 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
             try
             {
                 var started = Stopwatch.GetTimestamp();
-                var (results, problems) = await CommitAsync(batch, lookUpFirst);
+                var committed = await CommitAsync(batch, lookUpFirst);
                 metrics.Committed(Stopwatch.GetElapsedTime(started), batch.Count, batch.Sum(r => r.ValidEventCount));
-                Complete(batch, results);
-                Tell(problems);
+                Complete(batch, committed);
                 return;
             }
             catch (Exception e) when (!lookUpFirst && UniqueKeyViolation.Is(e))
@@ -182,9 +181,7 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
             {
                 try
                 {
-                    var (results, problems) = await CommitAsync([request], lookUpFirst: true);
-                    Complete([request], results);
-                    Tell(problems);
+                    Complete([request], await CommitAsync([request], lookUpFirst: true));
                     break;
                 }
                 catch (Exception e) when (attempt < 2 && !DatabaseUnavailable.Is(e))
@@ -206,20 +203,17 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
         request.Completion.TrySetException(new IngestUnavailableException("The events could not be stored.", e));
     }
 
-    private void Complete(List<IngestRequest> batch, Dictionary<IngestRequest, IResult> results)
+    /// <summary>Answers the committed requests, then tells their rule problems, once (see <see cref="EventPlan"/>).</summary>
+    private void Complete(List<IngestRequest> batch, (Dictionary<IngestRequest, IResult> Results, List<RuleProblem> Problems) committed)
     {
         var now = Stopwatch.GetTimestamp();
         foreach (var request in batch)
         {
             metrics.Answered(Stopwatch.GetElapsedTime(request.QueuedAt, now));
-            request.Completion.TrySetResult(results[request]);
+            request.Completion.TrySetResult(committed.Results[request]);
         }
-    }
 
-    /// <summary>Rule problems of committed events, told once (see <see cref="EventPlan"/>).</summary>
-    private void Tell(List<RuleProblem> problems)
-    {
-        foreach (var problem in problems)
+        foreach (var problem in committed.Problems)
         {
             logger.LogInformation("Event {EventId}, rule {Rule} v{Version}: {Error}", problem.EventId, problem.Rule, problem.Version, problem.Error);
         }
