@@ -50,6 +50,15 @@ summarise() {
   echo "tests: $passed passed, $failed failed"
 }
 
+# A run can fail with every test passed (a fixture's clean-up threw, a test host crashed): say why, last, where a
+# reader of the tail looks. Log lines (JSON, one per line) are left out.
+explain_failure() {
+  log "Why the test run failed"
+  grep -v '^{' artifacts/dotnet-tests.log \
+    | grep -n -i -E -A 12 'Test Run (Failed|Aborted)|\[FAIL\]|Cleanup Failure|Catastrophic|crashed|aborted|error( message)?:|Exception:' \
+    | grep -v '^[0-9]*[-:]  Passed ' | head -200 || true
+}
+
 build() {
   log "Build (warnings are errors)"
   dotnet tool restore >/dev/null
@@ -76,6 +85,7 @@ case "${1:-test}" in
       2>&1 | tee artifacts/dotnet-tests.log
     dotnet_status=${PIPESTATUS[0]}
     set -e
+    [ "$dotnet_status" -eq 0 ] || explain_failure
     summarise
     [ "$kit_status" -eq 0 ] && [ "$dotnet_status" -eq 0 ]
     ;;

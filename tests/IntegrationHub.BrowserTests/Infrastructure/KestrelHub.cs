@@ -38,6 +38,8 @@ public sealed class KestrelHub : WebApplicationFactory<Program>
         builder.UseSetting("Hub:DataDirectory", _dataDirectory);
         // Journeys sign in often from one loopback address while the demo website is still arriving.
         builder.UseSetting("Security:LoginAttemptsPerMinute", "100000");
+        // The test run's console is shared by every journey: only warnings and errors reach it.
+        builder.UseSetting("Logging:Console:LogLevel:Default", "Warning");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -39,6 +39,9 @@ public sealed class HubApplicationFactory(DatabaseProvider provider, string conn
         builder.UseSetting("Crisp:PluginKey", "test-plugin-key");
         builder.UseSetting("Crisp:PluginId", "5f1d5c4e-7a3b-4c1e-9d2f-0a6b8c3e1f20");
         builder.UseSetting("Crisp:HookSecret", TestHookSecret);
+        // Hundreds of hubs share one test run's console: only what may need a reader reaches it (tests that read
+        // logs capture them with a provider of their own).
+        builder.UseSetting("Logging:Console:LogLevel:Default", "Warning");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
