@@ -37,6 +37,9 @@ public sealed class ThrowawayPostgresDatabase(string prefix)
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
+        // DROP DATABASE waits for an immediate checkpoint; under a full parallel test run on two cores that has taken
+        // longer than Npgsql's default 30 s (and failed the run's clean-up). Same bound as the drills' databases.
+        command.CommandTimeout = 300;
         await command.ExecuteNonQueryAsync();
     }
 }
