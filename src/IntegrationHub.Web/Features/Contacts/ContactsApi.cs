@@ -253,7 +253,7 @@ public static partial class ContactsApi
                 await transaction.CommitAsync(cancellationToken);
                 return new IdempotencyKeys.StoredResult(StatusCodes.Status202Accepted, body, null, Replayed: false);
             }
-            catch (DbUpdateException) when (attempt == 1)
+            catch (DbUpdateException e) when (attempt == 1 && UniqueKeyViolation.Is(e))
             {
                 await transaction.RollbackAsync(CancellationToken.None);
                 db.ChangeTracker.Clear();

@@ -79,7 +79,7 @@ public sealed class DeliveryDispatcher(HubDbContext db, IServiceScopeFactory sco
         {
             await tenantDb.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException ex)
+        catch (DbUpdateException ex) when (UniqueKeyViolation.Is(ex))
         {
             logger.LogDebug(ex, "Delivery state of {TenantId} was created by another node", tenantId);
         }

@@ -579,7 +579,7 @@ public sealed class DeliveryDrain(
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException ex)
+        catch (DbUpdateException ex) when (UniqueKeyViolation.Is(ex))
         {
             // A cache, not a record: another drain wrote the same email first.
             logger.LogDebug(ex, "people_id cache write skipped");

@@ -100,7 +100,7 @@ public sealed class PluginQuota(HubDbContext db, IOptions<DeliveryOptions> optio
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (UniqueKeyViolation.Is(e))
         {
             // Another node created today's row first.
         }

@@ -21,7 +21,7 @@ public sealed class AutoReplySlots(HubDbContext db, ILogger<AutoReplySlots> logg
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException ex)
+        catch (DbUpdateException ex) when (UniqueKeyViolation.Is(ex))
         {
             logger.LogDebug(ex, "Auto-reply slots created by a concurrent hook.");
         }

@@ -35,7 +35,7 @@ public sealed class InstallationLifecycle(IServiceScopeFactory scopes, TimeProvi
         {
             return await InstallOrUpdateOnceAsync(install, cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (UniqueKeyViolation.Is(e))
         {
             // Another node created the same tenant at the same moment: the other one won, so this is now an
             // update of an existing row. A second failure is a real error.
