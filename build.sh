@@ -50,8 +50,8 @@ summarise() {
   echo "tests: $passed passed, $failed failed"
 }
 
-# A run can fail with every test passed (a fixture's clean-up threw, a test host crashed): say why, last, where a
-# reader of the tail looks. Log lines (JSON, one per line) are left out.
+# A run can fail with every test passed (a fixture's clean-up threw, a test host crashed): say why just before the
+# summary line, where a reader of the tail looks. Log lines (JSON, one per line) are left out.
 explain_failure() {
   log "Why the test run failed"
   grep -v '^{' artifacts/dotnet-tests.log \

@@ -100,4 +100,11 @@ public abstract class ApiTestBase(IHubFixture fixture) : HubTestBase(fixture)
         listener.Start();
         return listener;
     }
+
+    /// <summary><c>hub.ingest.queue.depth</c> now, as the listener of <see cref="ListenToIngestMeter"/> collects it.</summary>
+    protected static int QueueDepth(MeterListener listener, ConcurrentQueue<(string Instrument, double Value)> measurements)
+    {
+        listener.RecordObservableInstruments();
+        return (int)measurements.Last(m => m.Instrument == "hub.ingest.queue.depth").Value;
+    }
 }

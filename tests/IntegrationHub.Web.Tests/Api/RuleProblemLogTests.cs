@@ -12,7 +12,7 @@ namespace IntegrationHub.Web.Tests.Api;
 /// An inserting-first SQLite hub whose log entries are captured and whose mapping step (the real one) is watched:
 /// it counts how often each event is planned, and an event named "hold" keeps its commit open until released.
 /// </summary>
-public sealed class WatchedPlannerSqliteFixture : SqliteHubFixture
+public class WatchedPlannerSqliteFixture : SqliteHubFixture
 {
     public CapturedLogs Logs { get; } = new();
 
@@ -101,11 +101,5 @@ public sealed class RuleProblemLogTests(WatchedPlannerSqliteFixture fixture) : A
         Assert.Contains(eventId.ToString(), entry.Message, StringComparison.Ordinal);
         Assert.Contains("no email", entry.Message, StringComparison.Ordinal);
         Assert.Equal(2, await CountAsync<ProductEvent>(a));
-    }
-
-    private static int QueueDepth(System.Diagnostics.Metrics.MeterListener listener, ConcurrentQueue<(string Instrument, double Value)> measurements)
-    {
-        listener.RecordObservableInstruments();
-        return (int)measurements.Last(m => m.Instrument == "hub.ingest.queue.depth").Value;
     }
 }

@@ -1,37 +1,116 @@
 using IntegrationHub.Web.Features.Delivery;
 using IntegrationHub.Web.Features.HookReactions;
+using IntegrationHub.Web.Infrastructure.Data;
+using IntegrationHub.Web.Infrastructure.Tenancy;
 using IntegrationHub.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Web.Tests.Delivery;
+
+/// <summary>
+/// A SQLite hub where, while <see cref="OtherNodeFirst"/> is set, "another node" stores the same quota row or
+/// auto-reply slots a moment before the hub's own insert of them: the lost race, every time.
+/// </summary>
+public sealed class LostCreateRaceSqliteFixture : SqliteHubFixture
+{
+    private static readonly AsyncLocal<bool> AsTheOtherNode = new();
+
+    public bool OtherNodeFirst { get; set; }
+
+    protected override Action<IServiceCollection>? Services => services =>
+        services.ConfigureDbContext<SqliteHubDbContext>(options => options.AddInterceptors(new OtherNodeSavesFirst(this)));
+
+    private sealed class OtherNodeSavesFirst(LostCreateRaceSqliteFixture fixture) : SaveChangesInterceptor
+    {
+        public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result,
+            CancellationToken cancellationToken = default)
+        {
+            if (!fixture.OtherNodeFirst || AsTheOtherNode.Value || eventData.Context is null)
+            {
+                return result;
+            }
+
+            var added = eventData.Context.ChangeTracker.Entries().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+            AsTheOtherNode.Value = true;
+            try
+            {
+                foreach (var quota in added.OfType<PluginQuotaDay>())
+                {
+                    await SaveAsync(null, new PluginQuotaDay { Day = quota.Day });
+                }
+
+                foreach (var slot in added.OfType<AutoReplySlot>())
+                {
+                    await SaveAsync(slot.TenantId, new AutoReplySlot { TenantId = slot.TenantId, Slot = slot.Slot });
+                }
+            }
+            finally
+            {
+                AsTheOtherNode.Value = false;
+            }
+
+            return result;
+        }
+
+        private async Task SaveAsync(Guid? tenantId, object row)
+        {
+            await using var scope = fixture.Factory.Services.CreateAsyncScope();
+            if (tenantId is { } id)
+            {
+                scope.ServiceProvider.GetRequiredService<TenantContext>().Use(id);
+            }
+
+            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+            db.Add(row);
+            await db.SaveChangesAsync();
+        }
+    }
+}
 
 /// <summary>
 /// Rows that several nodes may create at the same moment (today's quota row, a tenant's auto-reply slots) treat a
 /// unique-index refusal as "the other one won" — and only that: any other failure of the insert surfaces instead of
 /// being read as a lost race (which silently paused delivery for the day, or left a tenant without reply slots).
 /// </summary>
-public sealed class CreateRaceCatchTests(SqliteHubFixture fixture) : HubTestBase(fixture), IClassFixture<SqliteHubFixture>
+public sealed class CreateRaceCatchTests(LostCreateRaceSqliteFixture fixture) : HubTestBase(fixture), IClassFixture<LostCreateRaceSqliteFixture>, IDisposable
 {
-    [Fact]
-    public async Task PluginQuota_FirstClaimsOfTheDayAtOnce_EveryOneGranted()
-    {
-        // Each claim runs in its own scope (as drains do); several find no row for today and insert it together.
-        var granted = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
-        {
-            var (scope, _) = OpenScope();
-            await using (scope)
-            {
-                return await scope.ServiceProvider.GetRequiredService<PluginQuota>().TakeAsync(1, CancellationToken.None);
-            }
-        })));
+    public void Dispose() => fixture.OtherNodeFirst = false;
 
-        Assert.All(granted, g => Assert.Equal(1, g));
+    [Fact]
+    public async Task PluginQuota_AnotherNodeCreatedTodaysRowFirst_TheClaimIsStillGranted()
+    {
+        fixture.OtherNodeFirst = true;
+        var (scope, _) = OpenScope();
+        await using (scope)
+        {
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<PluginQuota>().TakeAsync(1, CancellationToken.None));
+        }
+
         var (check, db) = OpenScope();
         await using (check)
         {
             var row = Assert.Single(await db.Set<PluginQuotaDay>().ToListAsync());
-            Assert.Equal(16, row.Used);
+            Assert.Equal(1, row.Used);
+        }
+    }
+
+    [Fact]
+    public async Task AutoReplySlots_AnotherHookCreatedThemFirst_TheirRowsServe()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        fixture.OtherNodeFirst = true;
+        var (scope, _) = OpenScope(tenant);
+        await using (scope)
+        {
+            await scope.ServiceProvider.GetRequiredService<AutoReplySlots>().EnsureAsync(3, CancellationToken.None);
+        }
+
+        var (check, db) = OpenScope(tenant);
+        await using (check)
+        {
+            Assert.Equal([0, 1, 2], await db.Set<AutoReplySlot>().Select(s => s.Slot).OrderBy(s => s).ToListAsync());
         }
     }
 
@@ -57,26 +136,6 @@ public sealed class CreateRaceCatchTests(SqliteHubFixture fixture) : HubTestBase
         {
             var error = await Assert.ThrowsAsync<DbUpdateException>(() => scope.ServiceProvider.GetRequiredService<AutoReplySlots>().EnsureAsync(3, CancellationToken.None));
             Assert.Contains("refused by the test", error.GetBaseException().Message, StringComparison.Ordinal);
-        }
-    }
-
-    [Fact]
-    public async Task AutoReplySlots_AlreadyCreatedByAnotherHook_Kept()
-    {
-        var tenant = await Data.TenantAsync("Acme");
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
-        {
-            var (scope, _) = OpenScope(tenant);
-            await using (scope)
-            {
-                await scope.ServiceProvider.GetRequiredService<AutoReplySlots>().EnsureAsync(5, CancellationToken.None);
-            }
-        })));
-
-        var (check, db) = OpenScope(tenant);
-        await using (check)
-        {
-            Assert.Equal([0, 1, 2, 3, 4], await db.Set<AutoReplySlot>().Select(s => s.Slot).OrderBy(s => s).ToListAsync());
         }
     }
 

@@ -22,6 +22,8 @@ public sealed class MaxBudgetOptionsTests
     private static DeliveryOptions Resolve(Dictionary<string, string?> settings)
     {
         var builder = WebApplication.CreateBuilder();
+        // Only these settings: a Delivery__* variable in the test run's environment must not change the answers.
+        builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddHubDelivery(runJobs: false);
         using var services = builder.Services.BuildServiceProvider();
@@ -107,8 +109,7 @@ public sealed class RaisedMaxBudgetTests(RaisedMaxBudgetFixture fixture) : HubTe
     [Fact]
     public async Task NoBudgetChosen_SettingsPageOffersTheHubDefault()
     {
-        // The form used to show a built-in 30 whatever the hub's default: saving any other field then pinned the
-        // website to 30 calls per minute without anyone choosing it.
+        // The form used to show a built-in 30 whatever the hub's default.
         var tenant = await Data.TenantAsync("Acme");
         await Data.UserAsync("owner@acme.example", tenant, TenantRole.Owner);
         var client = Hub.CreateBrowser();
@@ -117,6 +118,40 @@ public sealed class RaisedMaxBudgetTests(RaisedMaxBudgetFixture fixture) : HubTe
         var html = await client.GetStringAsync($"/t/{tenant:D}/settings");
 
         Assert.Contains("name=\"RateBudgetPerMinute\" type=\"number\" min=\"1\" max=\"300\" value=\"45\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NoBudgetChosen_SavingOtherFieldsKeepsFollowingTheHubDefault_ChoosingOneStoresIt()
+    {
+        // Saving the page as shown (the hub default in the budget field) must not write that default into the
+        // website's settings: it would stay pinned to today's default when the operator changes it.
+        var tenant = await Data.TenantAsync("Acme");
+        await Data.UserAsync("owner@acme.example", tenant, TenantRole.Owner);
+        var client = Hub.CreateBrowser();
+        await Browser.SignInAsync(client, "owner@acme.example");
+        var page = $"/t/{tenant:D}/settings";
+
+        var renamed = await Browser.SubmitAsync(client, page, page, new Dictionary<string, string> { ["RateBudgetPerMinute"] = "45", ["DisplayName"] = "Acme Shop" });
+        var afterRename = await SettingsJsonAsync(tenant);
+        var chosen = await Browser.SubmitAsync(client, page, page, new Dictionary<string, string> { ["RateBudgetPerMinute"] = "60", ["DisplayName"] = "Acme Shop" });
+        var afterChoice = await SettingsJsonAsync(tenant);
+        var backToDefault = await Browser.SubmitAsync(client, page, page, new Dictionary<string, string> { ["RateBudgetPerMinute"] = "45", ["DisplayName"] = "Acme Shop" });
+
+        Assert.All([renamed, chosen, backToDefault], r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
+        Assert.Contains("\"display_name\":\"Acme Shop\"", afterRename, StringComparison.Ordinal);
+        Assert.DoesNotContain("rate_budget_per_minute", afterRename, StringComparison.Ordinal);
+        Assert.Contains("\"rate_budget_per_minute\":60", afterChoice, StringComparison.Ordinal);
+        // Once chosen, 45 is a choice like any other.
+        Assert.Contains("\"rate_budget_per_minute\":45", await SettingsJsonAsync(tenant), StringComparison.Ordinal);
+    }
+
+    private async Task<string> SettingsJsonAsync(Guid tenant)
+    {
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            return (await db.Tenants.AsNoTracking().SingleAsync()).SettingsJson ?? string.Empty;
+        }
     }
 
     [Fact]

@@ -104,7 +104,7 @@ public sealed class CrispSettingsController(
         var settings = new TenantSettings
         {
             DisplayName = string.IsNullOrWhiteSpace(form.DisplayName) ? null : form.DisplayName.Trim(),
-            RateBudgetPerMinute = form.RateBudgetPerMinute,
+            RateBudgetPerMinute = delivery.Value.BudgetToStore(tenant.SettingsJson, form.RateBudgetPerMinute),
             Features = new TenantFeatures
             {
                 Events = form.EventsEnabled,

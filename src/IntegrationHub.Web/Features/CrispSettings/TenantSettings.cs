@@ -10,6 +10,7 @@ namespace IntegrationHub.Web.Features.CrispSettings;
 /// </summary>
 public sealed record TenantSettings
 {
+    /// <summary>The settings forms' budget when a submission leaves it out (the pages always fill it in).</summary>
     public const int DefaultBudgetPerMinute = 30;
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -17,9 +18,13 @@ public sealed record TenantSettings
     [JsonPropertyName("features")]
     public TenantFeatures Features { get; init; } = new();
 
-    /// <summary>Crisp calls per minute the hub may make for this website (within the hub's maximum).</summary>
+    /// <summary>
+    /// Crisp calls per minute the hub may make for this website (within the hub's maximum); none written means the
+    /// hub's <c>Delivery:DefaultBudgetPerMinute</c>, whatever it is at the time.
+    /// </summary>
     [JsonPropertyName("rate_budget_per_minute")]
-    public int RateBudgetPerMinute { get; init; } = DefaultBudgetPerMinute;
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? RateBudgetPerMinute { get; init; }
 
     [JsonPropertyName("display_name")]
     public string? DisplayName { get; init; }

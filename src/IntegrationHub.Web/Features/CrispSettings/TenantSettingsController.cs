@@ -52,7 +52,7 @@ public sealed class TenantSettingsController(HubDbContext db, CrispCallOutbox ou
         var settings = new TenantSettings
         {
             DisplayName = string.IsNullOrWhiteSpace(form.DisplayName) ? null : form.DisplayName.Trim(),
-            RateBudgetPerMinute = form.RateBudgetPerMinute,
+            RateBudgetPerMinute = delivery.Value.BudgetToStore(tenant.SettingsJson, form.RateBudgetPerMinute),
             Features = new TenantFeatures { Events = form.EventsEnabled, Relay = form.RelayEnabled, Helpdesk = form.HelpdeskEnabled, AutoReplies = form.AutoRepliesEnabled },
         };
         var merged = settings.MergeInto(tenant.SettingsJson);
@@ -60,7 +60,7 @@ public sealed class TenantSettingsController(HubDbContext db, CrispCallOutbox ou
         tenant.Name = settings.DisplayName ?? tenant.Name;
         tenant.UpdatedAt = clock.GetUtcNow();
         outbox.Enqueue(CrispCallKinds.PluginSettingsUpdate, new { settings = merged });
-        audit.Record(User.Identity?.Name ?? "unknown", "settings.saved", tenant.Name, $"budget {settings.RateBudgetPerMinute}/min");
+        audit.Record(User.Identity?.Name ?? "unknown", "settings.saved", tenant.Name, $"budget {form.RateBudgetPerMinute}/min");
         await db.SaveChangesAsync(cancellationToken);
         // The events switch is read by ingestion through a short cache: this node sees the change at once.
         HttpContext.RequestServices.GetRequiredService<Rules.RulePlanCache>().Invalidate(tenant.Id);

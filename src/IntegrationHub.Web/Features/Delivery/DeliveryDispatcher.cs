@@ -83,6 +83,11 @@ public sealed class DeliveryDispatcher(HubDbContext db, IServiceScopeFactory sco
         {
             logger.LogDebug(ex, "Delivery state of {TenantId} was created by another node", tenantId);
         }
+        catch (DbUpdateException ex)
+        {
+            // One tenant's row (e.g. a tenant purged mid-pass) must not stop the pass for every other tenant.
+            logger.LogWarning(ex, "Delivery state of {TenantId} could not be created; its calls wait for the next pass", tenantId);
+        }
     }
 }
 

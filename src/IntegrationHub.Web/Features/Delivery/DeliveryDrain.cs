@@ -579,10 +579,15 @@ public sealed class DeliveryDrain(
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException ex) when (UniqueKeyViolation.Is(ex))
+        catch (DbUpdateException ex) when (UniqueKeyViolation.Is(ex) || ex is DbUpdateConcurrencyException)
         {
-            // A cache, not a record: another drain wrote the same email first.
+            // A cache, not a record: another drain wrote the same email first, or removed the row meanwhile.
             logger.LogDebug(ex, "people_id cache write skipped");
+        }
+        catch (DbUpdateException ex)
+        {
+            // Still only a cache: the calls' outcomes are what must be saved, and the next event asks Crisp again.
+            logger.LogWarning(ex, "people_id cache write failed");
         }
 
         db.ChangeTracker.Clear();

@@ -88,8 +88,13 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
         return _queue.Writer.TryWrite(request) ? request.Completion.Task : SubmitWhenRoomAsync(request, cancellationToken);
     }
 
+    // Requests waiting for room in the full queue: the depth gauge counts them too, or it would flatten at capacity
+    // exactly when the backlog grows.
+    private int _waitingForRoom;
+
     private async Task<IResult> SubmitWhenRoomAsync(IngestRequest request, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _waitingForRoom);
         try
         {
             await _queue.Writer.WriteAsync(request, cancellationToken);
@@ -97,6 +102,10 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
         catch (ChannelClosedException e)
         {
             throw new IngestUnavailableException("The hub is shutting down.", e);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _waitingForRoom);
         }
 
         // Not cancellable once queued: the rows may be committing right now, and the answer must say so.
@@ -107,7 +116,7 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
     {
         // On shutdown, stop taking requests but commit what is queued: those callers are waiting for an answer.
         await using var registration = stoppingToken.Register(() => _queue.Writer.TryComplete());
-        metrics.ObserveQueue(() => _queue.Reader.Count);
+        metrics.ObserveQueue(() => _queue.Reader.Count + Volatile.Read(ref _waitingForRoom));
         var writers = options.Value.Writers > 0 ? options.Value.Writers
             : database.Value.Provider == DatabaseProvider.Sqlite ? 1 : Math.Clamp(Environment.ProcessorCount / 4, 1, 4);
         await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(CommitLoopAsync, CancellationToken.None)));
@@ -136,13 +145,12 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
         var lookUpFirst = !insertFirst.IsOpen;
         while (true)
         {
+            // Only the commit is inside the try: whatever follows it must never make a committed batch be done again.
+            Committed committed;
+            var started = Stopwatch.GetTimestamp();
             try
             {
-                var started = Stopwatch.GetTimestamp();
-                var committed = await CommitAsync(batch, lookUpFirst);
-                metrics.Committed(Stopwatch.GetElapsedTime(started), batch.Count, batch.Sum(r => r.ValidEventCount));
-                Complete(batch, committed);
-                return;
+                committed = await CommitAsync(batch, lookUpFirst);
             }
             catch (Exception e) when (!lookUpFirst && UniqueKeyViolation.Is(e))
             {
@@ -153,6 +161,7 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
                 insertFirst.Refused();
                 metrics.InsertRefused();
                 lookUpFirst = true;
+                continue;
             }
             catch (Exception e) when (DatabaseUnavailable.Is(e))
             {
@@ -171,6 +180,10 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
                 logger.LogWarning(e, "Group commit of {Count} ingest requests failed; committing them one by one", batch.Count);
                 break;
             }
+
+            metrics.Committed(Stopwatch.GetElapsedTime(started), batch.Count, batch.Sum(r => r.ValidEventCount));
+            Complete(batch, committed);
+            return;
         }
 
         // One by one, each twice at most: a request that lost a race on a unique key (a message_id or Idempotency-Key
@@ -179,20 +192,24 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
         {
             for (var attempt = 1; ; attempt++)
             {
+                Committed committed;
                 try
                 {
-                    Complete([request], await CommitAsync([request], lookUpFirst: true));
-                    break;
+                    committed = await CommitAsync([request], lookUpFirst: true);
                 }
                 catch (Exception e) when (attempt < 2 && !DatabaseUnavailable.Is(e))
                 {
                     logger.LogDebug(e, "Ingest request commit failed; retrying once");
+                    continue;
                 }
                 catch (Exception e)
                 {
                     Fail(request, e);
                     break;
                 }
+
+                Complete([request], committed);
+                break;
             }
         }
     }
@@ -203,23 +220,36 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
         request.Completion.TrySetException(new IngestUnavailableException("The events could not be stored.", e));
     }
 
-    /// <summary>Answers the committed requests, then tells their rule problems, once (see <see cref="EventPlan"/>).</summary>
-    private void Complete(List<IngestRequest> batch, (Dictionary<IngestRequest, IResult> Results, List<RuleProblem> Problems) committed)
+    /// <summary>What one commit stored: each request's answer, and the rule problems of its events.</summary>
+    private sealed record Committed(Dictionary<IngestRequest, IResult> Results, List<RuleProblem> Problems);
+
+    /// <summary>
+    /// Tells a committed batch's rule problems, once (see <see cref="EventPlan"/>), then answers its requests: a caller
+    /// that has its answer finds the problems already in the log.
+    /// </summary>
+    private void Complete(List<IngestRequest> batch, Committed committed)
     {
+        try
+        {
+            foreach (var problem in committed.Problems)
+            {
+                logger.LogInformation("Event {EventId}, rule {Rule} v{Version}: {Error}", problem.EventId, problem.Rule, problem.Version, problem.Error);
+            }
+        }
+        catch (Exception)
+        {
+            // A failing log provider cannot be told through the log; the batch is committed and its callers wait.
+        }
+
         var now = Stopwatch.GetTimestamp();
         foreach (var request in batch)
         {
             metrics.Answered(Stopwatch.GetElapsedTime(request.QueuedAt, now));
             request.Completion.TrySetResult(committed.Results[request]);
         }
-
-        foreach (var problem in committed.Problems)
-        {
-            logger.LogInformation("Event {EventId}, rule {Rule} v{Version}: {Error}", problem.EventId, problem.Rule, problem.Version, problem.Error);
-        }
     }
 
-    private async Task<(Dictionary<IngestRequest, IResult> Results, List<RuleProblem> Problems)> CommitAsync(List<IngestRequest> batch, bool lookUpFirst)
+    private async Task<Committed> CommitAsync(List<IngestRequest> batch, bool lookUpFirst)
     {
         var results = new Dictionary<IngestRequest, IResult>(batch.Count);
         var problems = new List<RuleProblem>();
@@ -250,7 +280,7 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
         }
 
         await transaction.CommitAsync();
-        return (results, problems);
+        return new Committed(results, problems);
     }
 
     /// <summary>

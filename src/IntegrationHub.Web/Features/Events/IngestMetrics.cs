@@ -30,7 +30,7 @@ public sealed class IngestMetrics : IDisposable
         _insertsRefused = _meter.CreateCounter<long>("hub.ingest.commit.refused", "{commit}",
             "Group commits that inserted without a lookup, were refused by a unique index (a repeated message id or Idempotency-Key) and were done again after one.");
         _meter.CreateObservableGauge("hub.ingest.queue.depth", () => _queueDepth?.Invoke() ?? 0, "{request}",
-            "Validated requests waiting for a group commit: a backlog that grows means the database cannot keep up.");
+            "Validated requests waiting for a group commit (those waiting for room in a full queue included): a backlog that grows means the database cannot keep up.");
     }
 
     /// <summary>Where <c>hub.ingest.queue.depth</c> reads from (the writer's queue, once it runs).</summary>
