@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using IntegrationHub.Web.Features.Events;
+using IntegrationHub.Web.Features.Rules;
 using IntegrationHub.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -99,6 +100,20 @@ public abstract class ApiTestBase(IHubFixture fixture) : HubTestBase(fixture)
         listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => measurements.Enqueue((instrument.Name, value)));
         listener.Start();
         return listener;
+    }
+
+    /// <summary>A rule of <paramref name="tenant"/>: each <paramref name="trigger"/> event makes a people event named <paramref name="name"/>.</summary>
+    protected async Task CreatePeopleEventRuleAsync(Guid tenant, string name, string trigger)
+    {
+        var (scope, _) = OpenScope(tenant);
+        await using (scope)
+        {
+            await scope.ServiceProvider.GetRequiredService<RuleService>().CreateAsync(name, new RuleDefinition
+            {
+                Trigger = trigger,
+                Actions = [new RuleAction { Type = RuleActionType.PeopleEvent, Text = name }],
+            }, "test", CancellationToken.None);
+        }
     }
 
     /// <summary><c>hub.ingest.queue.depth</c> now, as the listener of <see cref="ListenToIngestMeter"/> collects it.</summary>

@@ -1,6 +1,5 @@
 using System.Net;
 using IntegrationHub.Web.Features.Events;
-using IntegrationHub.Web.Features.Rules;
 using IntegrationHub.Web.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -56,15 +55,7 @@ public sealed class RuleProblemLogFailureTests(FailingRuleProblemLogSqliteFixtur
     public async Task LogProviderFailsOnARuleProblem_EventStoredOnceNothingRedoneTheWriterGoesOn()
     {
         var (tenant, client) = await TenantClientAsync("A");
-        var (scope, _) = OpenScope(tenant);
-        await using (scope)
-        {
-            await scope.ServiceProvider.GetRequiredService<RuleService>().CreateAsync("Seen", new RuleDefinition
-            {
-                Trigger = "seen",
-                Actions = [new RuleAction { Type = RuleActionType.PeopleEvent, Text = "Seen" }],
-            }, "test", CancellationToken.None);
-        }
+        await CreatePeopleEventRuleAsync(tenant, "Seen", "seen");
 
         fixture.Logs.Clear();
         // No email: the rule's people event cannot be made, which is told in the log — where the provider fails.

@@ -63,15 +63,7 @@ public sealed class RuleProblemLogTests(WatchedPlannerSqliteFixture fixture) : A
     {
         var (a, clientA) = await TenantClientAsync("A");
         var (_, clientB) = await TenantClientAsync("B");
-        var (scope, _) = OpenScope(a);
-        await using (scope)
-        {
-            await scope.ServiceProvider.GetRequiredService<RuleService>().CreateAsync("Seen", new RuleDefinition
-            {
-                Trigger = "seen",
-                Actions = [new RuleAction { Type = RuleActionType.PeopleEvent, Text = "Seen" }],
-            }, "test", CancellationToken.None);
-        }
+        await CreatePeopleEventRuleAsync(a, "Seen", "seen");
 
         Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(clientB, HttpMethod.Post, "/api/v1/events", """{"event":"paid","email":"b@b.example","message_id":"m-1"}""")).StatusCode);
         // A's key is used once before: its first use is recorded with a write, which would wait for the held commit.
