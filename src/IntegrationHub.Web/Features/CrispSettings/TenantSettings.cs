@@ -22,7 +22,7 @@ public sealed record TenantSettings
     /// Crisp calls per minute the hub may make for this website (within the hub's maximum); none written means the
     /// hub's <c>Delivery:DefaultBudgetPerMinute</c>, whatever it is at the time.
     /// </summary>
-    [JsonPropertyName("rate_budget_per_minute")]
+    [JsonPropertyName(BudgetKey)]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? RateBudgetPerMinute { get; init; }
 
@@ -66,8 +66,18 @@ public sealed record TenantSettings
             target[key] = value?.DeepClone();
         }
 
+        // No budget chosen here, and the stored one is unusable (a string, a fraction: delivery already ignores it):
+        // drop it, or Parse would keep failing on it and these saved features would never be read.
+        if (RateBudgetPerMinute is null && target.ContainsKey(BudgetKey)
+            && !(target[BudgetKey] is JsonValue budget && budget.TryGetValue<int>(out var perMinute) && perMinute > 0))
+        {
+            target.Remove(BudgetKey);
+        }
+
         return target;
     }
+
+    private const string BudgetKey = "rate_budget_per_minute";
 }
 
 public sealed record TenantFeatures

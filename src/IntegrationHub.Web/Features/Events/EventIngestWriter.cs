@@ -136,7 +136,19 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
                 events += request.EventCount;
             }
 
-            await CommitWithFallbackAsync(batch);
+            try
+            {
+                await CommitWithFallbackAsync(batch);
+            }
+            catch (Exception e)
+            {
+                // Nothing expected reaches here (a throwing log provider or meter listener could): whoever is still
+                // waiting gets 503 rather than no answer ever, and this loop goes on with the next batch.
+                foreach (var request in batch)
+                {
+                    request.Completion.TrySetException(new IngestUnavailableException("The events could not be stored.", e));
+                }
+            }
         }
     }
 
@@ -145,7 +157,8 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
         var lookUpFirst = !insertFirst.IsOpen;
         while (true)
         {
-            // Only the commit is inside the try: whatever follows it must never make a committed batch be done again.
+            // Only the commit (and its scope's disposal) is inside the try: whatever follows it must never make a
+            // committed batch be done again.
             Committed committed;
             var started = Stopwatch.GetTimestamp();
             try
@@ -167,12 +180,12 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
             {
                 // The database is down, not one request poisoned: retrying each request alone would hold every caller
                 // for a connect timeout per request. Fail them all now with 503; their clients retry.
-                logger.LogWarning("Group commit of {Count} ingest requests failed, database unavailable: {Message}", batch.Count, e.GetBaseException().Message);
                 foreach (var request in batch)
                 {
                     request.Completion.TrySetException(new IngestUnavailableException("The database is unavailable.", e));
                 }
 
+                logger.LogWarning("Group commit of {Count} ingest requests failed, database unavailable: {Message}", batch.Count, e.GetBaseException().Message);
                 return;
             }
             catch (Exception e)
@@ -216,8 +229,8 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
 
     private void Fail(IngestRequest request, Exception e)
     {
-        logger.LogError(e, "Ingest commit failed for tenant {TenantId}", request.TenantId);
         request.Completion.TrySetException(new IngestUnavailableException("The events could not be stored.", e));
+        logger.LogError(e, "Ingest commit failed for tenant {TenantId}", request.TenantId);
     }
 
     /// <summary>What one commit stored: each request's answer, and the rule problems of its events.</summary>
@@ -229,23 +242,27 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
     /// </summary>
     private void Complete(List<IngestRequest> batch, Committed committed)
     {
-        try
+        foreach (var problem in committed.Problems)
         {
-            foreach (var problem in committed.Problems)
+            try
             {
                 logger.LogInformation("Event {EventId}, rule {Rule} v{Version}: {Error}", problem.EventId, problem.Rule, problem.Version, problem.Error);
             }
-        }
-        catch (Exception)
-        {
-            // A failing log provider cannot be told through the log; the batch is committed and its callers wait.
+            catch (Exception)
+            {
+                // A failing log provider cannot be told through the log; the batch is committed and its callers wait.
+            }
         }
 
         var now = Stopwatch.GetTimestamp();
         foreach (var request in batch)
         {
-            metrics.Answered(Stopwatch.GetElapsedTime(request.QueuedAt, now));
             request.Completion.TrySetResult(committed.Results[request]);
+        }
+
+        foreach (var request in batch)
+        {
+            metrics.Answered(Stopwatch.GetElapsedTime(request.QueuedAt, now));
         }
     }
 
