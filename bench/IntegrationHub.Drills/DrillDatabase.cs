@@ -30,7 +30,7 @@ public sealed class DrillDatabase : IAsyncDisposable
     public static async Task<DrillDatabase> CreateAsync(string serverConnectionString, string drill, bool keep = false)
     {
         var name = $"integrationhub_drill_{drill}_{Guid.NewGuid():N}"[..40];
-        await ExecuteAsync(serverConnectionString, $"CREATE DATABASE \"{name}\"");
+        await ExecuteOnServerAsync(serverConnectionString, $"CREATE DATABASE \"{name}\"");
         return new DrillDatabase(serverConnectionString, name, keep);
     }
 
@@ -106,7 +106,8 @@ public sealed class DrillDatabase : IAsyncDisposable
         return servers;
     }
 
-    private static async Task ExecuteAsync(string connectionString, string sql)
+    /// <summary>Runs one statement on the server (CREATE/DROP DATABASE and the like), patiently.</summary>
+    public static async Task ExecuteOnServerAsync(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
@@ -125,7 +126,7 @@ public sealed class DrillDatabase : IAsyncDisposable
         NpgsqlConnection.ClearAllPools();
         try
         {
-            await ExecuteAsync(_server, $"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
+            await ExecuteOnServerAsync(_server, $"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
         }
         catch (NpgsqlException e)
         {

@@ -1,3 +1,4 @@
+using IntegrationHub.Drills;
 using Npgsql;
 using Respawn;
 
@@ -31,15 +32,7 @@ public sealed class ThrowawayPostgresDatabase(string prefix)
         return OnServerAsync($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
     }
 
-    private static async Task OnServerAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(PostgresHubFixture.ServerConnectionString);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        // DROP DATABASE waits for an immediate checkpoint; under a full parallel test run on two cores that has taken
-        // longer than Npgsql's default 30 s (and failed the run's clean-up). Same bound as the drills' databases.
-        command.CommandTimeout = 300;
-        await command.ExecuteNonQueryAsync();
-    }
+    // The drills' server statement: DROP DATABASE waits for an immediate checkpoint, which under a full parallel test
+    // run has taken longer than Npgsql's default 30 s; it allows 300.
+    private static Task OnServerAsync(string sql) => DrillDatabase.ExecuteOnServerAsync(PostgresHubFixture.ServerConnectionString, sql);
 }

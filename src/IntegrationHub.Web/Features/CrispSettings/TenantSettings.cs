@@ -68,14 +68,30 @@ public sealed record TenantSettings
 
         // No budget chosen here, and the stored one is unusable (a string, a fraction: delivery already ignores it):
         // drop it, or Parse would keep failing on it and these saved features would never be read.
-        if (RateBudgetPerMinute is null && target.ContainsKey(BudgetKey)
-            && !(target[BudgetKey] is JsonValue budget && budget.TryGetValue<int>(out var perMinute) && perMinute > 0))
+        if (RateBudgetPerMinute is null && target.ContainsKey(BudgetKey) && UsableBudget(target[BudgetKey]) is null)
         {
             target.Remove(BudgetKey);
         }
 
         return target;
     }
+
+    /// <summary>The website's own budget in stored settings, if they hold a usable one (a whole number above 0).</summary>
+    public static int? ChosenBudget(string? json)
+    {
+        try
+        {
+            return JsonNode.Parse(string.IsNullOrWhiteSpace(json) ? "{}" : json) is JsonObject settings ? UsableBudget(settings[BudgetKey]) : null;
+        }
+        catch (JsonException)
+        {
+            // Hand-edited settings with the wrong shape: the hub default applies.
+            return null;
+        }
+    }
+
+    private static int? UsableBudget(JsonNode? node) =>
+        node is JsonValue value && value.TryGetValue<int>(out var perMinute) && perMinute > 0 ? perMinute : null;
 
     private const string BudgetKey = "rate_budget_per_minute";
 }

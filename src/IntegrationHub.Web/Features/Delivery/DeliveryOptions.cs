@@ -1,5 +1,4 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using IntegrationHub.Web.Features.CrispSettings;
 
 namespace IntegrationHub.Web.Features.Delivery;
 
@@ -82,33 +81,14 @@ public sealed class DeliveryOptions
     /// budget (settings pages, overview, reports, rule previews) asks here, so none shows a number delivery won't keep.
     /// </summary>
     public int BudgetPerMinute(string? settingsJson) =>
-        ChosenBudget(settingsJson) is { } chosen ? Math.Min(chosen, MaxBudgetPerMinute) : DefaultBudgetPerMinute;
+        TenantSettings.ChosenBudget(settingsJson) is { } chosen ? Math.Min(chosen, MaxBudgetPerMinute) : DefaultBudgetPerMinute;
 
     /// <summary>
     /// The budget a settings form should write: nothing when the website never chose one and the form kept the hub
     /// default it was shown — saving another field must not pin the website to today's default.
     /// </summary>
     public int? BudgetToStore(string? settingsJson, int submitted) =>
-        submitted == DefaultBudgetPerMinute && ChosenBudget(settingsJson) is null ? null : submitted;
-
-    /// <summary>The website's own <c>rate_budget_per_minute</c>, if its settings hold a usable one.</summary>
-    private static int? ChosenBudget(string? settingsJson)
-    {
-        try
-        {
-            if (JsonNode.Parse(string.IsNullOrWhiteSpace(settingsJson) ? "{}" : settingsJson) is JsonObject settings
-                && settings["rate_budget_per_minute"] is JsonValue value && value.TryGetValue<int>(out var perMinute) && perMinute > 0)
-            {
-                return perMinute;
-            }
-        }
-        catch (JsonException)
-        {
-            // Hand-edited settings with the wrong shape: the hub default applies.
-        }
-
-        return null;
-    }
+        submitted == DefaultBudgetPerMinute && TenantSettings.ChosenBudget(settingsJson) is null ? null : submitted;
 
     /// <summary>Problems found while reading the configuration itself (see <see cref="LegacyMaxBudget"/>).</summary>
     internal List<string> ConfigurationErrors { get; } = [];
