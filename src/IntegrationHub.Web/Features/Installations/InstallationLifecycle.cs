@@ -139,10 +139,11 @@ public sealed class InstallationLifecycle(IServiceScopeFactory scopes, TimeProvi
         tenant.UninstalledAt = now;
         tenant.UpdatedAt = now;
         await db.SaveChangesAsync(cancellationToken);
+        // Its API keys stop working now on this node (other nodes: within Api:Auth:CacheSeconds) — right after the
+        // commit, not after the pause below: until then a cached key still answered for an uninstalled website.
+        scope.ServiceProvider.GetRequiredService<ApiKeys.ApiKeyCache>().EvictTenant(websiteId);
         // No Crisp call is made for it from now on: queued calls pause (kept) until a reinstall.
         await DeliveryAdmin.PauseQueuedAsync(db, cancellationToken);
-        // Its API keys stop working now on this node (other nodes: within Api:Auth:CacheSeconds).
-        scope.ServiceProvider.GetRequiredService<ApiKeys.ApiKeyCache>().EvictTenant(websiteId);
         logger.LogInformation("Website {WebsiteId}: uninstalled", websiteId);
         return Change.Uninstalled;
     }
