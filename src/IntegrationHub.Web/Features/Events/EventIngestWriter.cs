@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using IntegrationHub.Web.Features.Delivery;
 using IntegrationHub.Web.Features.Idempotency;
@@ -266,7 +267,34 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
         }
     }
 
+    /// <summary>
+    /// One commit. Once COMMIT has returned the batch is stored: a failure while releasing the transaction, the scopes
+    /// or the connection afterwards must not make the caller do the batch again (events without a message id would be
+    /// stored twice, and the others answered "duplicate" of themselves), so it is logged and the answers stand.
+    /// </summary>
     private async Task<Committed> CommitAsync(List<IngestRequest> batch, bool lookUpFirst)
+    {
+        var stored = new StrongBox<Committed?>();
+        try
+        {
+            return await CommitOnceAsync(batch, lookUpFirst, stored);
+        }
+        catch (Exception e) when (stored.Value is not null)
+        {
+            try
+            {
+                logger.LogWarning(e, "Releasing the transaction of a committed group of {Count} ingest requests failed; they are answered", batch.Count);
+            }
+            catch (Exception)
+            {
+                // The batch is committed and its callers wait; a failing log provider changes neither.
+            }
+
+            return stored.Value;
+        }
+    }
+
+    private async Task<Committed> CommitOnceAsync(List<IngestRequest> batch, bool lookUpFirst, StrongBox<Committed?> stored)
     {
         var results = new Dictionary<IngestRequest, IResult>(batch.Count);
         var problems = new List<RuleProblem>();
@@ -296,8 +324,11 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
             await WriteTenantAsync(scope.ServiceProvider, db, group.ToList(), now, lookUpFirst, results, problems);
         }
 
-        await transaction.CommitAsync();
-        return new Committed(results, problems);
+        // COMMIT itself rather than EF's CommitAsync, which also closes the connection it opened: a failure there
+        // would be indistinguishable from a failed COMMIT. The transaction's disposal below does that closing.
+        await transaction.GetDbTransaction().CommitAsync();
+        stored.Value = new Committed(results, problems);
+        return stored.Value;
     }
 
     /// <summary>
