@@ -42,6 +42,14 @@ public abstract class ApiErrorTests(IHubFixture fixture) : ApiTestBase(fixture)
         { "/api/v1/events/batch", "{\"evnts\":[]}", 422, "validation-failed", "evnts" },
         { "/api/v1/events/batch", "[]", 422, "validation-failed", "$" },
         { "/api/v1/events/batch", "{\"events\":[", 400, "invalid-json", null },
+        // Unpaired surrogate escapes parse but are not text: anywhere in the body, the body is malformed.
+        { "/api/v1/events", "{\"event\":\"\\ud800\",\"email\":\"a@b.example\"}", 400, "invalid-json", null },
+        { "/api/v1/events", "{\"event\":\"a\",\"email\":\"a@b.example\",\"properties\":{\"\\udc00x\":1}}", 400, "invalid-json", null },
+        { "/api/v1/events/batch", "{\"events\":[{\"event\":\"a\",\"user_id\":\"u\"},{\"event\":\"b\",\"user_id\":\"\\ud83d\"}]}", 400, "invalid-json", null },
+        // A repeated name means nothing certain.
+        { "/api/v1/events", "{\"event\":\"a\",\"email\":\"a@b.example\",\"event\":\"b\"}", 400, "invalid-json", null },
+        { "/api/v1/events", "{\"event\":\"a\",\"email\":\"a@b.example\",\"properties\":{\"n\":1,\"n\":2}}", 400, "invalid-json", null },
+        { "/api/v1/events/batch", "{\"events\":[{\"event\":\"a\",\"user_id\":\"u\",\"user_id\":\"v\"}]}", 400, "invalid-json", null },
     };
 
     public static TheoryData<string, string, string, string?> BadContactRequests => new()
@@ -143,6 +151,54 @@ public abstract class ApiErrorTests(IHubFixture fixture) : ApiTestBase(fixture)
 
         await AssertProblemAsync(await client.SendAsync(request), 415, "unsupported-media-type");
         await AssertNothingWrittenAsync(tenant);
+    }
+
+    [Theory]
+    [InlineData("POST", "/api/v1/events", "{\"event\":\"a\\ud800\",\"email\":\"a@b.example\"}")]
+    [InlineData("PUT", "/api/v1/contacts/a@b.example", "{\"nickname\":\"\\udfff\"}")]
+    [InlineData("PATCH", "/api/v1/contacts/a@b.example/context", "{\"data\":{\"plan\":\"pro\\ud800\"}}")]
+    [InlineData("PATCH", "/api/v1/contacts/a@b.example/context", "{\"data\":{\"plan\":\"pro\",\"plan\":\"free\"}}")]
+    public async Task Contacts_UnpairedSurrogateOrRepeatedName_Answers400(string method, string url, string body)
+    {
+        var (tenant, client) = await TenantClientAsync();
+
+        await AssertProblemAsync(await SendAsync(client, new HttpMethod(method), url, body), 400, "invalid-json");
+        await AssertNothingWrittenAsync(tenant);
+    }
+
+    [Theory]
+    [InlineData("POST", "/api/v1/events", "{\"event\":\"a\xFF\",\"email\":\"a@b.example\"}")]
+    [InlineData("POST", "/api/v1/events/batch", "{\"events\":[{\"event\":\"a\",\"user_id\":\"\xC3\x28\"}]}")]
+    [InlineData("PUT", "/api/v1/contacts/a@b.example", "{\"nickname\":\"\xED\xA0\x80\"}")]
+    [InlineData("PATCH", "/api/v1/contacts/a@b.example/context", "{\"data\":{\"plan\":\"\xF8\"}}")]
+    public async Task Body_NotUtf8_Answers400(string method, string url, string latin1Body)
+    {
+        var (tenant, client) = await TenantClientAsync();
+        // Each char of the pattern is one byte on the wire: the \x escapes above are invalid UTF-8 sequences.
+        using var request = new HttpRequestMessage(new HttpMethod(method), url) { Content = new ByteArrayContent(Encoding.Latin1.GetBytes(latin1Body)) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        var problem = await AssertProblemAsync(await client.SendAsync(request), 400, "invalid-json");
+
+        Assert.Contains("UTF-8", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await AssertNothingWrittenAsync(tenant);
+    }
+
+    [Theory]
+    [InlineData("application/json; charset=\"utf-8\"")]
+    [InlineData("application/json;charset=UTF-8")]
+    [InlineData("application/vnd.acme+json; charset=\"UTF-8\"")]
+    public async Task Body_Utf8CharsetQuotedOrNot_IsAccepted(string contentType)
+    {
+        var (tenant, client) = await TenantClientAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/events") { Content = new StringContent("""{"event":"a","email":"a@b.example"}""") };
+        request.Content.Headers.Remove("Content-Type");
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(1, await CountAsync<ProductEvent>(tenant));
     }
 
     [Fact]
