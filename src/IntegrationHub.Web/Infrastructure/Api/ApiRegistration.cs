@@ -12,7 +12,10 @@ using IntegrationHub.Web.Features.Events;
 using IntegrationHub.Web.Features.Tenants;
 using IntegrationHub.Web.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace IntegrationHub.Web.Infrastructure.Api;
 
@@ -79,6 +82,10 @@ public static class ApiRegistration
                 options.IncludeXmlComments(xml);
             }
         });
+        // Swashbuckle describes types with MVC's JSON options when MVC is registered (the dashboard's controllers):
+        // camelCase, while the API answers and reads snake_case. Its schemas must use the API's own options.
+        builder.Services.AddTransient<ISerializerDataContractResolver>(services =>
+            new JsonSerializerDataContractResolver(services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions));
         builder.AddHubApiRateLimiting();
         return builder;
     }
