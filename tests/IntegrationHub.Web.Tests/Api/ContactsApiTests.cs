@@ -145,6 +145,46 @@ public abstract class ContactsApiTests(IHubFixture fixture) : ApiTestBase(fixtur
     }
 
     [Fact]
+    public async Task PatchContext_ConcurrentRequestsWithOneIdempotencyKey_WorkDoneOnceAllAnsweredAlike()
+    {
+        var (tenant, client) = await TenantClientAsync();
+        await SendAsync(client, HttpMethod.Put, "/api/v1/contacts/race@example.com", """{"nickname":"Race"}""");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ =>
+            SendAsync(client, HttpMethod.Patch, "/api/v1/contacts/race@example.com/context", """{"data":{"plan":"pro"}}""", "ctx-race")));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
+        var bodies = await Task.WhenAll(responses.Select(r => r.Content.ReadAsStringAsync()));
+        Assert.Single(bodies.Distinct());
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            // The profile push's call, and one pair for the key.
+            Assert.Equal(3, await db.Set<CrispCall>().CountAsync());
+            var record = await db.Set<IntegrationHub.Web.Features.Idempotency.IdempotencyRecord>().SingleAsync();
+            Assert.Equal(bodies[0], record.ResponseBody);
+        }
+    }
+
+    [Fact]
+    public async Task Put_ConcurrentDifferentBodiesWithOneIdempotencyKey_OneWinsTheOthersAre409()
+    {
+        var (tenant, client) = await TenantClientAsync();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            SendAsync(client, HttpMethod.Put, "/api/v1/contacts/race@example.com", $$$"""{"nickname":"N{{{i}}}"}""", "put-race")));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Accepted);
+        Assert.Equal(7, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            Assert.Equal(1, await db.Set<Contact>().CountAsync());
+            Assert.Equal(1, await db.Set<CrispCall>().CountAsync(c => c.Kind == CrispCallKinds.PeopleProfileUpsert));
+        }
+    }
+
+    [Fact]
     public async Task Put_SameEmailInTwoTenants_AreTwoContacts()
     {
         var (a, clientA) = await TenantClientAsync("A");

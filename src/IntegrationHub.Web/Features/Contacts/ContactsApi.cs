@@ -215,7 +215,9 @@ public static partial class ContactsApi
 
     /// <summary>
     /// One transaction: the contact row, its outbox calls and the idempotency record. A concurrent first push of the
-    /// same email (unique per tenant) is retried once, and then finds the row the other request created.
+    /// same email (unique per tenant) is retried, and then finds the row the other request created; a concurrent
+    /// request with the same Idempotency-Key that commits first makes this one roll back and answer from its record
+    /// (a replay, or 409 for another body), so the key's work is done once.
     /// </summary>
     private static async Task<IResult> CommitAsync(HubDbContext db, IdempotencyStore idempotency, IdempotencyKeys.Intent? intent, JsonSerializerOptions json,
         TimeProvider clock, string email, Func<Contact, DateTimeOffset, List<CrispCall>> stage, CancellationToken cancellationToken)
@@ -248,12 +250,18 @@ public static partial class ContactsApi
                 var response = new ContactAcceptedResponse(email, created,
                     calls.Select(c => new StagedCall(c.Id, c.Kind, c.Status.ToString().ToLowerInvariant())).ToList());
                 var body = JsonSerializer.Serialize(response, json);
-                await idempotency.RememberAsync(intent, StatusCodes.Status202Accepted, body, null, cancellationToken);
+                if (!await idempotency.RememberAsync(intent, StatusCodes.Status202Accepted, body, null, cancellationToken))
+                {
+                    await transaction.RollbackAsync(CancellationToken.None);
+                    db.ChangeTracker.Clear();
+                    continue;
+                }
+
                 await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return new IdempotencyKeys.StoredResult(StatusCodes.Status202Accepted, body, null, Replayed: false);
             }
-            catch (DbUpdateException e) when (attempt == 1 && UniqueKeyViolation.Is(e))
+            catch (DbUpdateException e) when (attempt <= 3 && UniqueKeyViolation.Is(e))
             {
                 await transaction.RollbackAsync(CancellationToken.None);
                 db.ChangeTracker.Clear();

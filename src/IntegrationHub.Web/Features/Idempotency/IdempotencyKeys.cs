@@ -98,12 +98,17 @@ public sealed class IdempotencyStore(HubDbContext db, TimeProvider clock)
             : record.RequestHash == intent.RequestHash ? IdempotencyKeys.Replay(record) : IdempotencyKeys.Conflict();
     }
 
-    /// <summary>Stages the answer for the key in the caller's unit of work (an expired record of the key is reused).</summary>
-    public async Task RememberAsync(IdempotencyKeys.Intent? intent, int status, string body, string? location, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stages the answer for the key in the caller's unit of work (an expired record of the key is reused). False when
+    /// a live record of the key is there already — another request with the key committed since the caller checked —
+    /// and nothing was staged: the caller rolls back and answers as that request did. Two requests that both find no
+    /// record both insert one, and the unique (tenant, key) index refuses the later commit.
+    /// </summary>
+    public async Task<bool> RememberAsync(IdempotencyKeys.Intent? intent, int status, string body, string? location, CancellationToken cancellationToken)
     {
         if (intent is null)
         {
-            return;
+            return true;
         }
 
         var now = clock.GetUtcNow();
@@ -113,8 +118,13 @@ public sealed class IdempotencyStore(HubDbContext db, TimeProvider clock)
             record = new IdempotencyRecord { Id = Guid.CreateVersion7(now), Key = intent.Key, RequestHash = intent.RequestHash, ResponseBody = body };
             db.Add(record);
         }
+        else if (record.ExpiresAt > now)
+        {
+            return false;
+        }
 
         Fill(record, intent, status, body, location, now);
+        return true;
     }
 
     internal static void Fill(IdempotencyRecord record, IdempotencyKeys.Intent intent, int status, string body, string? location, DateTimeOffset now)
