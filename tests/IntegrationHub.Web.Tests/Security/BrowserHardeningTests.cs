@@ -41,6 +41,20 @@ public sealed class BrowserHardeningTests(HardenedHubFixture fixture) : HubTestB
     }
 
     [Fact]
+    public async Task PlainHttp_FormPagesAndJobDashboard_AnswerWithoutError()
+    {
+        // The container's documented address is http://localhost:8080: no TLS, no proxy.
+        var client = Client("203.0.113.14", scheme: "http");
+
+        var login = await client.GetAsync("/account/login");
+        var jobs = await client.GetAsync("/hangfire");
+
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        Assert.Contains("__RequestVerificationToken", await login.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(jobs.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Redirect or HttpStatusCode.Forbidden, $"/hangfire answered {jobs.StatusCode}");
+    }
+
+    [Fact]
     public async Task Cookies_SignInAndAntiforgery_SecureHttpOnlySameSite()
     {
         await Data.UserAsync("owner@acme.example");

@@ -16,7 +16,11 @@ public static class SecurityRegistration
                      ?? !builder.Environment.IsDevelopment();
         var policy = secure ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
         builder.Services.ConfigureApplicationCookie(options => options.Cookie.SecurePolicy = policy);
-        builder.Services.AddAntiforgery(options => options.Cookie.SecurePolicy = policy);
+        // The antiforgery cookie is Secure on every HTTPS request (all of them behind TLS or a trusted proxy), but not
+        // forced: with "Always", ASP.NET Core refuses to issue a token on a plain-HTTP request — every form page answered
+        // 500 on http://localhost:8080 (the container's documented address, where browsers do keep Secure cookies).
+        // The token guards nothing without the sign-in cookie, which stays Secure-only.
+        builder.Services.AddAntiforgery(options => options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
 
         // Browsers remember HTTPS-only for a year (the common preload minimum); subdomains are left alone because
         // an operator may run other services under the hub's domain.
