@@ -96,6 +96,41 @@ public abstract class HelpdeskSyncTests(LiveHubFixture live) : LiveHubTestBase(l
     }
 
     [Fact]
+    public async Task Sync_RefusedFile_KeepsItsCrispCopyAndFolders_EvenWithPrune()
+    {
+        var (website, client) = await InstalledAsync();
+        var docs = new Dictionary<string, string>
+        {
+            ["en/articles/getting-started/install.md"] = Doc("Install", "Run the installer.\n"),
+            ["en/articles/faq.md"] = Doc("FAQ", "Questions and answers.\n"),
+        };
+        await WaitForSyncAsync(client, (await PostSyncAsync(client, Zip(docs))).Body.GetProperty("id").GetString()!);
+        docs["en/articles/getting-started/install.md"] = "---\ntitle: Install\nauthor: me\n---\nRun the installer.\n";
+        // Same content as the refused file's Crisp copy: must be created, not taken from the refused file by a move.
+        docs["en/articles/elsewhere/install-copy.md"] = Doc("Install copy", "Run the installer.\n");
+
+        foreach (var query in new[] { "?dry_run=true&prune=true", "?prune=true" })
+        {
+            var (_, body) = await PostSyncAsync(client, Zip(docs), query);
+
+            var items = body.GetProperty("items").EnumerateArray().ToList();
+            var refused = Assert.Single(items, i => i.GetProperty("action").GetString() == "error");
+            Assert.Equal("en/articles/getting-started/install.md", refused.GetProperty("path").GetString());
+            Assert.Contains("unknown field 'author'", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            Assert.DoesNotContain(items, i => i.GetProperty("action").GetString() is "delete" or "move");
+            if (body.GetProperty("id").GetString() is { } id)
+            {
+                await WaitForSyncAsync(client, id);
+            }
+        }
+
+        Assert.Equal(0, HelpdeskWrites(Simulator, website, "DELETE"));
+        Assert.Equal(0, HelpdeskWrites(Simulator, website, "PATCH", "/tree/path/"));
+        Assert.Equal("Run the installer.\n", HelpdeskHarness.Node(Simulator, website, "getting-started/install.md")!.Content);
+        Assert.Equal("Run the installer.\n", HelpdeskHarness.Node(Simulator, website, "elsewhere/install-copy.md")!.Content);
+    }
+
+    [Fact]
     public async Task Sync_DryRun_AnswersThePlanAndQueuesNothing()
     {
         var (website, client) = await InstalledAsync();

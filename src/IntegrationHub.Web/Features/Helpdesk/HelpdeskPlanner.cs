@@ -12,6 +12,7 @@ public sealed class HelpdeskPlanner(HelpdeskRemote remote)
     {
         var plan = new HelpdeskPlan();
         var locales = await remote.LocalesAsync(websiteId, ct);
+        var refused = RefusedPaths(errors);
         foreach (var tree in docs.GroupBy(d => (d.Locale, d.ContentType)).OrderBy(g => g.Key.Locale, StringComparer.Ordinal).ThenBy(g => g.Key.ContentType, StringComparer.Ordinal))
         {
             var (locale, contentType) = tree.Key;
@@ -25,7 +26,7 @@ public sealed class HelpdeskPlanner(HelpdeskRemote remote)
                 continue;
             }
 
-            await PlanTreeAsync(websiteId, locale, contentType, tree.ToList(), prune, plan, ct);
+            await PlanTreeAsync(websiteId, locale, contentType, tree.ToList(), prune, plan, ct, refused: refused.GetValueOrDefault((locale, contentType)));
         }
 
         foreach (var error in errors)
@@ -52,13 +53,42 @@ public sealed class HelpdeskPlanner(HelpdeskRemote remote)
         return plan.Items.Count == 1 ? plan.Items[0] : Merge(doc, plan.Items);
     }
 
-    private async Task PlanTreeAsync(Guid websiteId, string locale, string contentType, List<HelpdeskDoc> docs, bool prune, HelpdeskPlan plan, CancellationToken ct, bool detectMoves = true)
+    /// <summary>
+    /// The tree paths of refused input files, per locale and content type. A refused file is left as Crisp has it:
+    /// neither moved away nor pruned, and neither are the folders it sits in.
+    /// </summary>
+    private static Dictionary<(string Locale, string ContentType), HashSet<string>> RefusedPaths(IReadOnlyList<DocsError> errors)
     {
+        var refused = new Dictionary<(string, string), HashSet<string>>();
+        foreach (var error in errors)
+        {
+            var segments = error.Name.Split('/');
+            if (segments.Length < 3)
+            {
+                continue;
+            }
+
+            var key = (segments[0], segments[1]);
+            if (!refused.TryGetValue(key, out var paths))
+            {
+                refused[key] = paths = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            paths.Add(string.Join('/', segments[2..]));
+        }
+
+        return refused;
+    }
+
+    private async Task PlanTreeAsync(
+        Guid websiteId, string locale, string contentType, List<HelpdeskDoc> docs, bool prune, HelpdeskPlan plan, CancellationToken ct, bool detectMoves = true, HashSet<string>? refused = null)
+    {
+        refused ??= [];
         var nodes = await remote.TreeAsync(websiteId, locale, contentType, ct);
         var byPath = nodes.ToDictionary(n => n.Path, StringComparer.Ordinal);
         var folders = new HashSet<string>(nodes.Where(n => n.IsFolder).Select(n => n.Path), StringComparer.Ordinal);
         var wanted = docs.Select(d => d.TreePath).ToHashSet(StringComparer.Ordinal);
-        var orphans = nodes.Where(n => !n.IsFolder && !wanted.Contains(n.Path)).ToList();
+        var orphans = nodes.Where(n => !n.IsFolder && !wanted.Contains(n.Path) && !refused.Contains(n.Path)).ToList();
         var orphanFiles = new Dictionary<string, RemoteFile>(StringComparer.Ordinal);
         if (detectMoves && docs.Any(d => !byPath.ContainsKey(d.TreePath)))
         {
@@ -143,15 +173,16 @@ public sealed class HelpdeskPlanner(HelpdeskRemote remote)
         plan.Items.AddRange(fileItems);
         if (prune)
         {
-            PlanDeletes(locale, contentType, nodes, docs, moved, plan);
+            PlanDeletes(locale, contentType, nodes, docs, refused, moved, plan);
         }
     }
 
-    /// <summary>Deletes what the input no longer has: whole folders when nothing wanted is inside, else single files.</summary>
-    private static void PlanDeletes(string locale, string contentType, IReadOnlyList<RemoteNode> nodes, List<HelpdeskDoc> docs, HashSet<string> moved, HelpdeskPlan plan)
+    /// <summary>Deletes what the input no longer has: whole folders when nothing wanted or refused is inside, else
+    /// single files. A refused file still names its path: what Crisp has there stays until the file is fixed.</summary>
+    private static void PlanDeletes(string locale, string contentType, IReadOnlyList<RemoteNode> nodes, List<HelpdeskDoc> docs, HashSet<string> refused, HashSet<string> moved, HelpdeskPlan plan)
     {
-        var keptFolders = docs.SelectMany(d => HelpdeskPaths.FolderChain(d.Folder)).ToHashSet(StringComparer.Ordinal);
-        var wanted = docs.Select(d => d.TreePath).ToHashSet(StringComparer.Ordinal);
+        var wanted = docs.Select(d => d.TreePath).Concat(refused).ToHashSet(StringComparer.Ordinal);
+        var keptFolders = wanted.SelectMany(path => HelpdeskPaths.FolderChain(HelpdeskPaths.SplitFilePath(path).Folder)).ToHashSet(StringComparer.Ordinal);
         var deletedFolders = new List<string>();
         foreach (var node in nodes)
         {
