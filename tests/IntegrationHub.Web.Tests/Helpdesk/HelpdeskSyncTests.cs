@@ -200,6 +200,7 @@ public abstract class HelpdeskSyncTests(LiveHubFixture live) : LiveHubTestBase(l
             ["en/articles/good.md"] = Doc("Good", "Fine.\n"),
             ["en/articles/no-title.md"] = "---\ndescription: no title here\n---\nBody\n",
             ["en/articles/bad-yaml.md"] = "---\ntitle: [unclosed\n---\nBody\n",
+            ["en/articles/bad-flow.md"] = "---\ntitle: [a\nb: c\n---\nx",
             ["en/articles/unknown-field.md"] = "---\ntitle: T\npubished: true\n---\nBody\n",
             ["en/articles/not-bool.md"] = "---\ntitle: T\npublished: maybe\n---\nBody\n",
             ["en/articles/no-front-matter.md"] = "Just text\n",
@@ -219,6 +220,7 @@ public abstract class HelpdeskSyncTests(LiveHubFixture live) : LiveHubTestBase(l
             .ToDictionary(i => i.GetProperty("path").GetString()!, i => i.GetProperty("detail").GetString()!);
         Assert.Contains("'title' is required", errors["en/articles/no-title.md"], StringComparison.Ordinal);
         Assert.Contains("YAML error", errors["en/articles/bad-yaml.md"], StringComparison.Ordinal);
+        Assert.Contains("Invalid front matter", errors["en/articles/bad-flow.md"], StringComparison.Ordinal);
         Assert.Contains("unknown field 'pubished'", errors["en/articles/unknown-field.md"], StringComparison.Ordinal);
         Assert.Contains("'published' must be true or false", errors["en/articles/not-bool.md"], StringComparison.Ordinal);
         Assert.Contains("Front matter is missing", errors["en/articles/no-front-matter.md"], StringComparison.Ordinal);
@@ -229,7 +231,7 @@ public abstract class HelpdeskSyncTests(LiveHubFixture live) : LiveHubTestBase(l
         Assert.Contains("zip slip", errors["../escape.md"], StringComparison.Ordinal);
         Assert.Contains("not UTF-8", errors["en/articles/latin1.md"], StringComparison.Ordinal);
         Assert.Contains("Locale 'fr' does not exist", errors["bonjour.md"], StringComparison.Ordinal);
-        Assert.Equal(12, errors.Count);
+        Assert.Equal(13, errors.Count);
 
         await WaitForSyncAsync(client, body.GetProperty("id").GetString()!);
         Assert.NotNull(HelpdeskHarness.Node(Simulator, website, "good.md"));

@@ -210,6 +210,12 @@ public static class DocsParser
         {
             return (null, $"YAML error at line {ex.Start.Line}: {ex.Message}");
         }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The YAML library throws more than YamlException on some malformed input (an unclosed flow sequence followed
+            // by a mapping line throws InvalidOperationException): whatever it throws, that is one bad file, not a failed sync.
+            return (null, "YAML error: " + ex.Message);
+        }
 
         if (stream.Documents.Count == 0)
         {
