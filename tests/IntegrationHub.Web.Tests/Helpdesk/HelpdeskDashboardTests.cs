@@ -111,6 +111,24 @@ public abstract class HelpdeskDashboardTests(LiveHubFixture live) : LiveHubTestB
         Assert.Equal(1, HelpdeskWrites(Simulator, website, "DELETE"));
     }
 
+    [Fact]
+    public async Task Edit_CrispCannotBeReadAndNoLocalDraft_ShowsTheReasonNotAnError()
+    {
+        // A tenant the simulator has never installed: every read answers not_subscribed.
+        var website = await Data.TenantAsync("Not In Crisp");
+        await Data.UserAsync("owner@not-in-crisp.example", website, TenantRole.Owner);
+        var browser = Live.CreateClient();
+        await Browser.SignInAsync(browser, "owner@not-in-crisp.example");
+
+        var response = await browser.GetAsync($"/t/{website:D}/helpdesk/edit?locale=en&type=articles&path=foo.md");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains("Crisp could not be reached or refused the request", page, StringComparison.Ordinal);
+        Assert.Contains("cannot be shown until Crisp answers", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"editor\"", page, StringComparison.Ordinal);
+    }
+
     private static Dictionary<string, string> Form(string folder, string slug, string title, string markdown, string intent) => new()
     {
         ["Locale"] = "en",

@@ -80,9 +80,19 @@ public sealed class HelpdeskController(HubDbContext db, HelpdeskRemote remote, H
             model.Errors.Add(CrispError(ex));
         }
 
-        if (article is null && current is null && model.Errors.Count == 0)
+        if (article is null && current is null)
         {
-            return NotFound();
+            if (model.Errors.Count == 0)
+            {
+                return NotFound();
+            }
+
+            // Crisp could not be read and the hub has no copy of its own: nothing to edit, only the reason.
+            model.Unavailable = true;
+            model.Form = new HelpdeskArticleForm { Locale = locale!, ContentType = type!, Folder = folder, Slug = slug, Markdown = "" };
+            model.Errors.Add("This article cannot be shown until Crisp answers: the hub has no local copy of it.");
+            model.Preview = preview.Render("");
+            return View("Edit", model);
         }
 
         model.Article = article;
@@ -286,6 +296,9 @@ public sealed class HelpdeskEditModel
     public bool CanEdit { get; init; }
 
     public bool IsNew { get; set; }
+
+    /// <summary>Neither Crisp nor the hub could give the article: the page shows why, and no editor.</summary>
+    public bool Unavailable { get; set; }
 
     public HelpdeskArticleForm Form { get; set; } = new();
 
