@@ -4,6 +4,7 @@ using IntegrationHub.Web.Features.Helpdesk;
 using IntegrationHub.Web.Features.Members;
 using IntegrationHub.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static IntegrationHub.Web.Tests.Helpdesk.HelpdeskHarness;
 
 namespace IntegrationHub.Web.Tests.Helpdesk;
@@ -92,6 +93,7 @@ public abstract class HelpdeskDashboardTests(LiveHubFixture live) : LiveHubTestB
         Assert.Equal(HttpStatusCode.Redirect, moved.StatusCode);
         await Eventually.UntilAsync(() => HelpdeskHarness.Node(Simulator, website, "guides-folder/new-name.md") is not null, "the move to land", TimeSpan.FromSeconds(60));
         Assert.Null(HelpdeskHarness.Node(Simulator, website, "old-name.md"));
+        await Eventually.UntilAsync(() => DraftPathsAsync(website), paths => paths.SequenceEqual(["guides-folder/new-name.md"]), "the draft to follow the move", TimeSpan.FromSeconds(10));
 
         var newUrl = $"/t/{website:D}/helpdesk/edit?locale=en&type=articles&path=guides-folder%2Fnew-name.md";
         var unconfirmed = await Browser.SubmitAsync(browser, newUrl, $"/t/{website:D}/helpdesk/delete", new Dictionary<string, string>
@@ -109,6 +111,46 @@ public abstract class HelpdeskDashboardTests(LiveHubFixture live) : LiveHubTestB
         Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
         await Eventually.UntilAsync(() => HelpdeskHarness.Node(Simulator, website, "guides-folder/new-name.md") is null, "the delete to land", TimeSpan.FromSeconds(60));
         Assert.Equal(1, HelpdeskWrites(Simulator, website, "DELETE"));
+    }
+
+    [Fact]
+    public async Task Move_OntoAPathCrispAlreadyHas_RefusedAndTheDraftStaysWithItsArticle()
+    {
+        var (website, browser) = await SignedInEditorAsync();
+        var first = await Browser.SubmitAsync(browser, $"/t/{website:D}/helpdesk/edit", $"/t/{website:D}/helpdesk/edit", Form("getting-started", "xss", "XSS", "About XSS\n", "publish"));
+        await Eventually.UntilAsync(async () => (await browser.GetStringAsync(first.Headers.Location!.OriginalString)).Contains("Helpdesk sync: done", StringComparison.Ordinal), "the publish", TimeSpan.FromSeconds(60));
+        // install.md reaches Crisp through docs as code: Crisp has it, the hub has no draft of it.
+        var api = ApiClient(Live.CreateClient(), (await Data.ApiKeyAsync(website)).Plaintext);
+        var docs = Zip(new Dictionary<string, string> { ["en/articles/getting-started/install.md"] = Doc("Install", "Run the installer.\n") });
+        await WaitForSyncAsync(api, (await PostSyncAsync(api, docs)).Body.GetProperty("id").GetString()!);
+        var xssUrl = $"/t/{website:D}/helpdesk/edit?locale=en&type=articles&path=getting-started%2Fxss.md";
+        var installUrl = $"/t/{website:D}/helpdesk/edit?locale=en&type=articles&path=getting-started%2Finstall.md";
+        var callsBefore = await CallCountAsync(website);
+
+        var refused = await Browser.SubmitAsync(browser, xssUrl, $"/t/{website:D}/helpdesk/move", new Dictionary<string, string>
+        {
+            ["locale"] = "en", ["type"] = "articles", ["path"] = "getting-started/xss.md", ["folder"] = "getting-started", ["slug"] = "install",
+        });
+
+        Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
+        Assert.Contains("/helpdesk/edit", refused.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Contains("Crisp already has getting-started/install.md", await browser.GetStringAsync(refused.Headers.Location.OriginalString), StringComparison.Ordinal);
+        Assert.Equal(callsBefore, await CallCountAsync(website));
+        Assert.Equal(["getting-started/xss.md"], await DraftPathsAsync(website));
+
+        // Should the move fail in Crisp all the same (the path taken after the check), the draft stays with its article.
+        var (scope, _) = Live.OpenScope(website);
+        Guid syncId;
+        await using (scope)
+        {
+            syncId = (await scope.ServiceProvider.GetRequiredService<HelpdeskEditor>().MoveAsync("en", "articles", "getting-started/xss.md", "getting-started", "install", null, "test", CancellationToken.None)).Id;
+        }
+
+        await Eventually.UntilAsync(async () => (await browser.GetStringAsync($"/t/{website:D}/helpdesk/syncs/{syncId:D}")).Contains("Helpdesk sync: failed", StringComparison.Ordinal), "the move to fail", TimeSpan.FromSeconds(60));
+        Assert.Equal(["getting-started/xss.md"], await DraftPathsAsync(website));
+        Assert.Equal("About XSS\n", HelpdeskHarness.Node(Simulator, website, "getting-started/xss.md")!.Content);
+        Assert.DoesNotContain("id=\"drift\"", await browser.GetStringAsync(installUrl), StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"drift\"", await browser.GetStringAsync(xssUrl), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -141,6 +183,15 @@ public abstract class HelpdeskDashboardTests(LiveHubFixture live) : LiveHubTestB
         ["Featured"] = "true",
         ["intent"] = intent,
     };
+
+    private async Task<List<string>> DraftPathsAsync(Guid website)
+    {
+        var (scope, db) = Live.OpenScope(website);
+        await using (scope)
+        {
+            return (await db.Set<HelpdeskArticle>().AsNoTracking().ToListAsync()).Select(a => HelpdeskPaths.FilePath(a.FolderPath, a.Slug)).ToList();
+        }
+    }
 
     private async Task<int> CallCountAsync(Guid website)
     {

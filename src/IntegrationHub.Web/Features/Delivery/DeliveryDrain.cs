@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Hangfire;
 using IntegrationHub.Crisp;
 using IntegrationHub.Web.Features.Delivery.Executors;
+using IntegrationHub.Web.Features.Helpdesk;
 using IntegrationHub.Web.Features.Installations;
 using IntegrationHub.Web.Features.Tenants;
 using IntegrationHub.Web.Infrastructure.Data;
@@ -412,6 +413,11 @@ public sealed class DeliveryDrain(
                     call.MessageFingerprint = result.MessageFingerprint ?? call.MessageFingerprint;
                     outcome = result.Kind == Kind.Skipped ? "skipped" : "sent";
                     delivered++;
+                    if (call.Kind == CrispCallKinds.HelpdeskPathMove)
+                    {
+                        await HelpdeskDraftMoves.FollowAsync(db, call.Payload, now, ct);
+                    }
+
                     break;
                 case Kind.Retry:
                 case Kind.Unknown:

@@ -184,9 +184,26 @@ public sealed class HelpdeskController(HubDbContext db, HelpdeskRemote remote, H
             error = "Give a new folder, a new file name or a position.";
         }
 
-        if (error is null && HelpdeskPaths.FilePath(toFolder, toSlug) != path && await editor.FindAsync(locale!, type!, toFolder, toSlug, cancellationToken) is not null)
+        var target = HelpdeskPaths.FilePath(toFolder, toSlug);
+        if (error is null && target != path && await editor.FindAsync(locale!, type!, toFolder, toSlug, cancellationToken) is not null)
         {
             error = "The hub already has an article at the new path.";
+        }
+
+        if (error is null && target != path)
+        {
+            // Crisp refuses a move onto an existing path; refusing here keeps the queue from failing later.
+            try
+            {
+                if ((await remote.TreeAsync(WebsiteId, locale!, type!, cancellationToken)).Any(n => n.Path == target))
+                {
+                    error = $"Crisp already has {target}: choose another folder or file name.";
+                }
+            }
+            catch (CrispException ex)
+            {
+                error = CrispError(ex);
+            }
         }
 
         if (error is not null)

@@ -209,7 +209,8 @@ public sealed class HelpdeskEditor(HubDbContext db, TenantContext tenant, Helpde
         return await RunAsync(item, user, ct);
     }
 
-    /// <summary>Moves/renames (new folder or slug, missing folders created first) and/or reorders a file.</summary>
+    /// <summary>Moves/renames (new folder or slug, missing folders created first) and/or reorders a file; the caller has
+    /// made sure nothing is at the new path.</summary>
     public async Task<HelpdeskSync> MoveAsync(string locale, string contentType, string path, string toFolder, string toSlug, int? position, string? user, CancellationToken ct)
     {
         var target = HelpdeskPaths.FilePath(toFolder, toSlug);
@@ -224,16 +225,9 @@ public sealed class HelpdeskEditor(HubDbContext db, TenantContext tenant, Helpde
             }
         }
 
+        // The local draft stays where it is until Crisp accepted the move (HelpdeskDraftMoves, run by the delivery drain):
+        // a move that fails must not leave the draft attached to another article.
         item.Writes.Add(KbWrite.Move(locale, contentType, path, moving ? target : null, position));
-        var (fromFolder, fromSlug) = HelpdeskPaths.SplitFilePath(path);
-        if (await FindAsync(locale, contentType, fromFolder, fromSlug, ct) is { } article)
-        {
-            article.FolderPath = toFolder;
-            article.Slug = toSlug;
-            article.Position = position ?? article.Position;
-            article.UpdatedAt = clock.GetUtcNow();
-        }
-
         return await RunAsync(item, user, ct);
     }
 
