@@ -72,6 +72,18 @@ public sealed class HelpdeskCommandLineTests : IAsyncLifetime
         Assert.Equal(HubCommandLine.UsageError, (await RunAsync("helpdesk", "sync", "--website", Guid.NewGuid().ToString())).Code);
     }
 
+    [Fact]
+    public async Task HelpdeskSync_DemoModeWithoutCrispCredentials_OneLineMessageAndExit1()
+    {
+        Write("en/articles/ok.md", HelpdeskHarness.Doc("OK", "Fine.\n"));
+
+        var result = await RunAsync(withCrisp: false, "helpdesk", "sync", "--website", Guid.NewGuid().ToString(), "--dir", Docs, "--dry-run");
+
+        Assert.Equal(1, result.Code);
+        Assert.Equal("helpdesk sync needs Crisp: set Crisp:PluginIdentifier and Crisp:PluginKey (and Crisp:BaseUrl to use a simulator); it cannot run in demo mode.", result.Error.Trim());
+        Assert.Equal("", result.Output);
+    }
+
     private void Write(string relative, string text)
     {
         var path = Path.Combine(Docs, relative);
@@ -88,21 +100,29 @@ public sealed class HelpdeskCommandLineTests : IAsyncLifetime
         return Convert.ToInt32(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    private Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => RunAsync(withCrisp: true, args);
+
+    private async Task<(int Code, string Output, string Error)> RunAsync(bool withCrisp, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = await HubCommandLine.RunAsync(args, output, error, new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Database:Provider"] = "Sqlite",
             ["ConnectionStrings:Hub"] = $"Data Source={Database}",
             ["Hub:DataDirectory"] = _directory,
-            ["Crisp:BaseUrl"] = _simulator.ApiBaseUrl.ToString(),
-            ["Crisp:PluginIdentifier"] = LiveSimulator.PluginIdentifier,
-            ["Crisp:PluginKey"] = LiveSimulator.PluginKey,
-            ["Crisp:PluginId"] = _simulator.Options.PluginId,
-            ["Crisp:HookSecret"] = LiveSimulator.HookSecret,
-        });
+            // Without plugin credentials the hub runs in demo mode (its simulator inside the server).
+            ["Crisp:PluginIdentifier"] = withCrisp ? LiveSimulator.PluginIdentifier : "",
+            ["Crisp:PluginKey"] = withCrisp ? LiveSimulator.PluginKey : "",
+        };
+        if (withCrisp)
+        {
+            settings["Crisp:BaseUrl"] = _simulator.ApiBaseUrl.ToString();
+            settings["Crisp:PluginId"] = _simulator.Options.PluginId;
+            settings["Crisp:HookSecret"] = LiveSimulator.HookSecret;
+        }
+
+        var code = await HubCommandLine.RunAsync(args, output, error, settings);
         return (code, output.ToString().Replace("\r", string.Empty, StringComparison.Ordinal), error.ToString());
     }
 

@@ -5,6 +5,7 @@ using IntegrationHub.Web.Features.Delivery;
 using IntegrationHub.Web.Features.Helpdesk;
 using IntegrationHub.Web.Features.Members;
 using IntegrationHub.Web.Features.Tenants;
+using IntegrationHub.Web.Infrastructure.Crisp;
 using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Hosting;
 using IntegrationHub.Web.Infrastructure.Tenancy;
@@ -284,6 +285,13 @@ public static class HubCommandLine
         var sync = new Command("sync", "Compare a docs folder with Crisp's Knowledge Base and queue the writes that make Crisp match it.") { website, dir, dryRun, prune };
         sync.SetAction(async (parse, ct) =>
         {
+            if (host.Services.GetRequiredService<HubCrispMode>().IsDemo)
+            {
+                // Demo mode's simulator lives inside the running server: this process would compare with an empty one.
+                await error.WriteLineAsync("helpdesk sync needs Crisp: set Crisp:PluginIdentifier and Crisp:PluginKey (and Crisp:BaseUrl to use a simulator); it cannot run in demo mode.");
+                return 1;
+            }
+
             await using var scope = host.Services.CreateAsyncScope();
             await EnsureMigratedAsync(scope, ct);
             var websiteId = parse.GetValue(website);
