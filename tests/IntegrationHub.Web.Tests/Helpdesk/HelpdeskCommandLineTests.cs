@@ -57,7 +57,8 @@ public sealed class HelpdeskCommandLineTests : IAsyncLifetime
         var result = await RunAsync("helpdesk", "sync", "--website", website, "--dir", Docs, "--dry-run");
 
         Assert.Equal(1, result.Code);
-        Assert.Contains("en/articles/broken.md", result.Error, StringComparison.Ordinal);
+        Assert.Contains("error\ten/articles/broken.md\t", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("en/articles/en/articles", result.Error, StringComparison.Ordinal);
         Assert.Contains("Front matter is missing", result.Error, StringComparison.Ordinal);
         Assert.Contains("create\ten/articles/ok.md", result.Output, StringComparison.Ordinal);
     }

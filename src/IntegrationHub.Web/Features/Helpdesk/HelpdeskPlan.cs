@@ -44,6 +44,13 @@ public sealed class PlanItem
 
     public required string Path { get; init; }
 
+    /// <summary>A refused input file: <see cref="Path"/> is the file's name in the input, locale and content type
+    /// included, not a path inside the tree.</summary>
+    public bool PathIsInputName { get; init; }
+
+    /// <summary>Where the item is, written as the input lays files out: <c>&lt;locale&gt;/&lt;content type&gt;/&lt;path&gt;</c>.</summary>
+    public string InputPath => PathIsInputName ? Path : $"{Locale}/{ContentType}/{Path}";
+
     public required string Action { get; set; }
 
     public string? Detail { get; set; }

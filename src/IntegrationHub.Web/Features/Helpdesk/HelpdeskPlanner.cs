@@ -37,6 +37,7 @@ public sealed class HelpdeskPlanner(HelpdeskRemote remote)
                 Locale = segments.Length > 1 ? Truncate(segments[0], 16) : "",
                 ContentType = segments.Length > 2 ? Truncate(segments[1], 16) : "",
                 Path = Truncate(error.Name, HelpdeskPaths.MaxPathLength),
+                PathIsInputName = true,
                 Action = HelpdeskPlanAction.Error,
                 Detail = error.Message,
             });

@@ -329,7 +329,7 @@ public static class HubCommandLine
 
             foreach (var item in plan.Items)
             {
-                var line = $"{item.Action}\t{item.Locale}/{item.ContentType}/{item.Path}{(item.Detail is null ? "" : "\t" + item.Detail)}";
+                var line = $"{item.Action}\t{item.InputPath}{(item.Detail is null ? "" : "\t" + item.Detail)}";
                 await (item.Action == HelpdeskPlanAction.Error ? error : output).WriteLineAsync(line);
             }
 
