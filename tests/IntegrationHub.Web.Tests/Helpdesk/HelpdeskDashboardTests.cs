@@ -154,6 +154,21 @@ public abstract class HelpdeskDashboardTests(LiveHubFixture live) : LiveHubTestB
     }
 
     [Fact]
+    public async Task SaveDraft_PositionNotANumber_FormShownAgainWithTheFieldError()
+    {
+        var (website, browser) = await SignedInEditorAsync();
+        var editUrl = $"/t/{website:D}/helpdesk/edit?locale=en&type=articles";
+        var fields = Form("", "positions", "Positions", "Body\n", "draft");
+        fields["Position"] = "abc";
+
+        var response = await Browser.SubmitAsync(browser, editUrl, $"/t/{website:D}/helpdesk/edit", fields);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("Position must be a whole number from 0 to 10000.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(await DraftPathsAsync(website));
+    }
+
+    [Fact]
     public async Task Edit_CrispCannotBeReadAndNoLocalDraft_ShowsTheReasonNotAnError()
     {
         // A tenant the simulator has never installed: every read answers not_subscribed.

@@ -4,6 +4,7 @@ using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.EntityFrameworkCore;
 
 namespace IntegrationHub.Web.Features.Helpdesk;
@@ -116,6 +117,7 @@ public sealed class HelpdeskController(HubDbContext db, HelpdeskRemote remote, H
         var model = await EditorModelAsync(cancellationToken);
         model.Form = form;
         model.Preview = preview.Render(form.Markdown);
+        model.Errors.AddRange(BindingErrors());
         model.Errors.AddRange(form.Validate());
         if (model.Errors.Count > 0)
         {
@@ -178,7 +180,8 @@ public sealed class HelpdeskController(HubDbContext db, HelpdeskRemote remote, H
 
         var toFolder = (folder ?? "").Trim().Trim('/');
         var toSlug = (slug ?? "").Trim();
-        var error = HelpdeskPaths.FolderError(toFolder) ?? HelpdeskPaths.SlugError(toSlug) ?? (position is < 0 or > 10_000 ? "Position must be from 0 to 10000." : null);
+        var error = HelpdeskPaths.FolderError(toFolder) ?? HelpdeskPaths.SlugError(toSlug) ?? BindingErrors().FirstOrDefault()
+            ?? (position is < 0 or > 10_000 ? "Position must be from 0 to 10000." : null);
         if (error is null && HelpdeskPaths.FilePath(toFolder, toSlug) == path && position is null)
         {
             error = "Give a new folder, a new file name or a position.";
@@ -266,6 +269,14 @@ public sealed class HelpdeskController(HubDbContext db, HelpdeskRemote remote, H
         TempData["Message"] = "Queued: the calls run through the delivery queue.";
         return Redirect($"/t/{RouteWebsite}/helpdesk/syncs/{sync.Id:D}");
     }
+
+    /// <summary>Values that could not be read into the form (e.g. a position that is not a number): the form would
+    /// otherwise carry an empty field and save it quietly.</summary>
+    private IEnumerable<string> BindingErrors() =>
+        ModelState.Where(e => e.Value is { ValidationState: ModelValidationState.Invalid, AttemptedValue: not null })
+            .Select(e => string.Equals(e.Key, nameof(HelpdeskArticleForm.Position), StringComparison.OrdinalIgnoreCase)
+                ? "Position must be a whole number from 0 to 10000."
+                : $"{e.Key} has a value the hub cannot read.");
 
     private static bool ValidFile(string? locale, string? type, string? path) =>
         HelpdeskPaths.IsLocale(locale) && HelpdeskPaths.IsContentType(type) && path is { Length: > 3 and <= HelpdeskPaths.MaxPathLength }
