@@ -83,7 +83,7 @@ public sealed class CrispCallExecutor(CrispClient crisp, PluginIdentity plugin)
     private async Task<ExecutionResult> UpsertProfileAsync(string website, JsonObject payload, PeopleCache people, CancellationToken ct)
     {
         var email = Email(payload);
-        var input = ProfileInput(payload, email);
+        var input = ProfileInput(payload, email, creating: false);
         var peopleId = people.Get(email) ?? email;
         try
         {
@@ -101,7 +101,7 @@ public sealed class CrispCallExecutor(CrispClient crisp, PluginIdentity plugin)
         catch (CrispApiException ex) when (ex.Reason == "people_not_found")
         {
             people.Forget(email);
-            people.Remember(email, await AddProfileAsync(website, input, ct));
+            people.Remember(email, await AddProfileAsync(website, ProfileInput(payload, email, creating: true), ct));
             return new ExecutionResult("sent", "profile created");
         }
     }
@@ -320,17 +320,27 @@ public sealed class CrispCallExecutor(CrispClient crisp, PluginIdentity plugin)
         }
     }
 
-    private static CrispPeopleProfileInput ProfileInput(JsonObject payload, string email)
+    /// <summary>
+    /// The profile fields the push gave, and only those: Crisp's update merges what it is sent, so a field left out
+    /// must not be sent (a default nickname would overwrite the one an operator or an earlier push set). A new profile
+    /// needs a nickname: the email's local part then. Segments are added to the profile's: none given, none sent (an
+    /// empty list would replace the profile's segments with nothing).
+    /// </summary>
+    private static CrispPeopleProfileInput ProfileInput(JsonObject payload, string email, bool creating)
     {
         var company = payload["company"] as JsonObject;
+        var nickname = (string?)payload["nickname"] ?? (creating ? NicknameOf(email) : null);
+        var avatar = (string?)payload["avatar"];
+        var phone = (string?)payload["phone"];
+        var segments = payload["segments"] is JsonArray ? Strings(payload, "segments") : null;
         return new CrispPeopleProfileInput
         {
             Email = email,
-            Person = new CrispPerson
+            Person = nickname is null && avatar is null && phone is null ? null : new CrispPerson
             {
-                Nickname = (string?)payload["nickname"] ?? NicknameOf(email),
-                Avatar = (string?)payload["avatar"],
-                Phone = (string?)payload["phone"],
+                Nickname = nickname,
+                Avatar = avatar,
+                Phone = phone,
             },
             Company = company is null ? null : new CrispCompany
             {
@@ -338,7 +348,7 @@ public sealed class CrispCallExecutor(CrispClient crisp, PluginIdentity plugin)
                 Url = (string?)company["url"],
                 Domain = (string?)company["domain"],
             },
-            Segments = payload["segments"] is JsonArray ? Strings(payload, "segments") : null,
+            Segments = segments is { Count: > 0 } ? segments : null,
         };
     }
 
