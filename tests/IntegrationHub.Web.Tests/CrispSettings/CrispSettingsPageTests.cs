@@ -233,6 +233,43 @@ public sealed class CrispSettingsPageTests(LiveHubFixture live) : LiveHubTestBas
     }
 
     [Fact]
+    public async Task Save_LinkExistingAccount_WrongPasswordsCountAndLockIt_RightPasswordThenRefusedTheSameWay()
+    {
+        var (id, token) = await InstalledAsync("Acme");
+        var userId = await Data.UserAsync("someone@else.example");
+        var client = Live.CreateClient();
+        async Task<string> LinkAsync(string password) => await (await client.PostAsync("/crisp/settings", Form(id, token,
+            ("RateBudgetPerMinute", "30"), ("LinkEmail", "someone@else.example"), ("LinkPassword", password)))).Content.ReadAsStringAsync();
+
+        var lockoutAfter = Live.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<IdentityOptions>>().Value.Lockout.MaxFailedAccessAttempts;
+        var wrongAnswers = new List<string>();
+        for (var i = 1; i < lockoutAfter; i++)
+        {
+            wrongAnswers.Add(NotLinkedMessage(await LinkAsync($"Wrong-Password-{i}")));
+            Assert.Equal(i, (await FindUserAsync(userId)).AccessFailedCount);
+        }
+
+        wrongAnswers.Add(NotLinkedMessage(await LinkAsync($"Wrong-Password-{lockoutAfter}")));
+        var user = await FindUserAsync(userId);
+        Assert.NotNull(user.LockoutEnd);
+        Assert.True(user.LockoutEnd > DateTimeOffset.UtcNow);
+
+        // Locked: the right password is refused too, with the very same words as every wrong one.
+        var lockedAnswer = NotLinkedMessage(await LinkAsync(TestData.Password));
+        Assert.Single(wrongAnswers.Append(lockedAnswer).Distinct());
+        Assert.Contains("The account was not linked", lockedAnswer, StringComparison.Ordinal);
+        var (scope, db) = Live.OpenScope(id);
+        await using (scope)
+        {
+            Assert.False(await db.Memberships.AnyAsync());
+        }
+
+        // The sign-in page sees the same lockout: the guesses here counted against the account.
+        var browser = Live.CreateClient();
+        await Assert.ThrowsAnyAsync<Exception>(() => Browser.SignInAsync(browser, "someone@else.example"));
+    }
+
+    [Fact]
     public async Task SettingsSavedHook_SavedInCrispDashboard_UpdatesLocalCopy()
     {
         var (id, _) = await InstalledAsync("Acme");
@@ -250,6 +287,15 @@ public sealed class CrispSettingsPageTests(LiveHubFixture live) : LiveHubTestBas
         Assert.False(JsonNode.Parse(tenant!.SettingsJson)!["features"]!["events"]!.GetValue<bool>());
         Assert.Equal(TenantStatus.Active, tenant.Status);
     }
+
+    private async Task<HubUser> FindUserAsync(string userId)
+    {
+        await using var scope = Live.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<UserManager<HubUser>>().FindByIdAsync(userId))!;
+    }
+
+    private static string NotLinkedMessage(string html) =>
+        System.Text.RegularExpressions.Regex.Match(html, "<div class=\"notice error\" role=\"status\">([^<]*)</div>").Groups[1].Value;
 
     private async Task<(Guid Id, string Token)> InstalledAsync(string name, JsonObject? settings = null)
     {

@@ -8,6 +8,7 @@ using IntegrationHub.Web.Features.Members;
 using IntegrationHub.Web.Features.Tenants;
 using IntegrationHub.Web.Infrastructure.Crisp;
 using IntegrationHub.Web.Infrastructure.Data;
+using IntegrationHub.Web.Infrastructure.Security;
 using IntegrationHub.Web.Infrastructure.Tenancy;
 using IntegrationHub.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Authorization;
@@ -31,6 +32,8 @@ public sealed class CrispSettingsController(
     TenantContext tenantContext,
     TenantSecrets secrets,
     UserManager<HubUser> users,
+    SignInManager<HubUser> signIn,
+    LoginThrottle throttle,
     CrispClient crisp,
     PluginIdentity plugin,
     IOptions<CrispSettingsOptions> options,
@@ -170,8 +173,19 @@ public sealed class CrispSettingsController(
         return View("Settings", await PageAsync(tenant, form with { WebsiteTokenIdentifier = null, WebsiteTokenKey = null, LinkPassword = null, LinkEmail = null, RemoveWebsiteToken = false, IdentitySecret = null, RemoveIdentitySecret = false }, message, isError, cancellationToken));
     }
 
+    // Same wording whichever part was wrong (unknown email, wrong password, locked out): the page must not confirm
+    // who has an account, nor which guess was right while the account is locked.
+    private const string NotLinked = "The account was not linked: check the email and password, or try again in a few minutes.";
+
     private async Task<string?> LinkAccountAsync(string email, string password)
     {
+        // A password check like the sign-in page's, so it gets the same protection: the per-address throttle it
+        // shares with sign-in, and the per-account lockout (a correct guess here makes the account an Owner).
+        if (throttle.TryAttempt(HttpContext.Connection.RemoteIpAddress) is { } wait)
+        {
+            return $"The account was not linked: too many attempts from your network. Try again in {Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))} seconds.";
+        }
+
         var user = await users.FindByEmailAsync(email);
         if (user is null)
         {
@@ -182,10 +196,9 @@ public sealed class CrispSettingsController(
                 return "The account was not linked: " + string.Join(" ", created.Errors.Select(e => e.Description));
             }
         }
-        else if (!await users.CheckPasswordAsync(user, password))
+        else if (!(await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true)).Succeeded)
         {
-            // Same wording whichever part was wrong: the page must not confirm who has an account.
-            return "The account was not linked: check the email and password.";
+            return NotLinked;
         }
 
         if (!await db.Memberships.AnyAsync(m => m.UserId == user.Id))
