@@ -29,11 +29,17 @@ public sealed class UserStoryJourneys(BrowserFixture browser, JourneyHub hub) : 
             await page.FillAsync("#DisplayName", "Northwind Books");
             await page.FillAsync("#RateBudgetPerMinute", "40");
             await page.FillAsync("#LinkEmail", admin);
-            await page.FillAsync("#LinkPassword", JourneyHub.Password);
             await page.ClickAsync("button[type=submit]:has-text('Save settings')");
             await Assertions.Expect(page.Locator("body")).ToContainTextAsync("Settings saved.");
             await Assertions.Expect(page.Locator("body")).ToContainTextAsync(admin);
             Assert.Equal(1, hub.JournalCount(id, "PATCH", $"/plugins/subscription/{id:D}/"));
+
+            // A new address gets a passwordless account and a one-time link to choose its password.
+            await page.GotoAsync(await page.InputValueAsync("#invite-link"));
+            await page.FillAsync("#Password", JourneyHub.Password);
+            await page.FillAsync("#ConfirmPassword", JourneyHub.Password);
+            await page.ClickAsync("button[type=submit]:has-text('Set password')");
+            await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Password set");
 
             // The linked account signs in to the dashboard and finds the website as its owner.
             await Journey.SignInAsync(page, admin, JourneyHub.Password);

@@ -190,29 +190,75 @@ public sealed class CrispSettingsPageTests(LiveHubFixture live) : LiveHubTestBas
     }
 
     [Fact]
-    public async Task Save_LinkNewAccount_CreatesOwnerMembershipThatCanSignIn()
+    public async Task Save_LinkNewAddress_PasswordlessOwnerAndOneTimeLink_TypedPasswordNeverSet()
     {
         var (id, token) = await InstalledAsync("Acme");
 
+        // This used to create the account with the typed password, its email marked confirmed: anyone with a
+        // settings page could take an address before its owner did.
         var response = await Live.CreateClient().PostAsync("/crisp/settings", Form(id, token,
-            ("RateBudgetPerMinute", "30"), ("LinkEmail", "admin@acme.example"), ("LinkPassword", TestData.Password)));
+            ("RateBudgetPerMinute", "30"), ("LinkEmail", "admin@acme.example"), ("LinkPassword", "Attacker-Chosen-Pw1")));
 
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains("admin@acme.example", html, StringComparison.Ordinal);
-        Assert.DoesNotContain(TestData.Password, html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Attacker-Chosen-Pw1", html, StringComparison.Ordinal);
         await using (var scope = Live.Services.CreateAsyncScope())
         {
-            var user = await scope.ServiceProvider.GetRequiredService<UserManager<HubUser>>().FindByEmailAsync("admin@acme.example");
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<HubUser>>();
+            var user = await users.FindByEmailAsync("admin@acme.example");
             Assert.NotNull(user);
+            Assert.False(user.EmailConfirmed);
+            Assert.False(await users.HasPasswordAsync(user));
             scope.ServiceProvider.GetRequiredService<TenantContext>().Use(id);
             var membership = await scope.ServiceProvider.GetRequiredService<IntegrationHub.Web.Infrastructure.Data.HubDbContext>().Memberships.SingleAsync();
             Assert.Equal(user.Id, membership.UserId);
             Assert.Equal(TenantRole.Owner, membership.Role);
         }
 
+        await Assert.ThrowsAnyAsync<Exception>(() => Browser.SignInAsync(Live.CreateClient(), "admin@acme.example", "Attacker-Chosen-Pw1"));
+
+        // The one-time link on the page chooses the password; then the account signs in and sees the website.
+        var link = new Uri(System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(html, "id=\"invite-link\" type=\"text\" readonly value=\"([^\"]+)\"").Groups[1].Value));
+        var query = System.Web.HttpUtility.ParseQueryString(link.Query);
         var browser = Live.CreateClient();
+        var set = await Browser.SubmitAsync(browser, link.PathAndQuery, "/account/reset", new Dictionary<string, string>
+        {
+            ["Email"] = query["email"]!, ["Token"] = query["token"]!, ["Website"] = query["website"]!, ["Role"] = query["role"]!,
+            ["Password"] = TestData.Password, ["ConfirmPassword"] = TestData.Password,
+        });
+        Assert.Contains("Password set", await set.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         await Browser.SignInAsync(browser, "admin@acme.example");
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync($"/t/{id:D}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Save_LinkAnotherPersonsAddress_ThenTheirWebsiteInvitesIt_NoAccessForWhoeverLinkedIt()
+    {
+        // The probe: an attacker's own settings page "links" the victim's address with a password of their choosing.
+        var (attackerSite, attackerToken) = await InstalledAsync("Attacker");
+        await Live.CreateClient().PostAsync("/crisp/settings", Form(attackerSite, attackerToken,
+            ("RateBudgetPerMinute", "30"), ("LinkEmail", "victim@corp.example"), ("LinkPassword", "Attacker-Chosen-Pw1")));
+
+        // Later the victim's own website invites the address.
+        var (victimSite, _) = await InstalledAsync("Victim Corp");
+        await Data.UserAsync("owner@victim.example", victimSite, TenantRole.Owner);
+        var owner = Live.CreateClient();
+        await Browser.SignInAsync(owner, "owner@victim.example");
+        var members = $"/t/{victimSite:D}/members";
+        var invited = await Browser.SubmitAsync(owner, members, members, new Dictionary<string, string> { ["email"] = "victim@corp.example", ["role"] = "Owner" });
+        Assert.Equal(HttpStatusCode.OK, invited.StatusCode);
+
+        // The chosen password opens nothing, and the victim's website is not reachable through the account.
+        await Assert.ThrowsAnyAsync<Exception>(() => Browser.SignInAsync(Live.CreateClient(), "victim@corp.example", "Attacker-Chosen-Pw1"));
+        await using var scope = Live.Services.CreateAsyncScope();
+        var user = (await scope.ServiceProvider.GetRequiredService<UserManager<HubUser>>().FindByEmailAsync("victim@corp.example"))!;
+        Assert.False(user.EmailConfirmed);
+        Assert.False(await scope.ServiceProvider.GetRequiredService<UserManager<HubUser>>().HasPasswordAsync(user));
+        var (victimScope, victimDb) = Live.OpenScope(victimSite);
+        await using (victimScope)
+        {
+            Assert.False(await victimDb.Memberships.AnyAsync(m => m.UserId == user.Id));
+        }
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace IntegrationHub.Web.Tests.DashboardPages;
 public abstract class MembersPageTests(IHubFixture fixture) : DashboardPageTestBase(fixture)
 {
     [Fact]
-    public async Task Invite_ExistingAndNewEmail_SameMessage_BothBecomeMembers()
+    public async Task Invite_ExistingAndNewEmail_SameMessage_NewBecomesMember_ExistingOnlyWhenItAcceptsWithItsPassword()
     {
         var tenant = await Data.TenantAsync("Acme");
         var other = await Data.TenantAsync("Globex");
@@ -26,13 +26,10 @@ public abstract class MembersPageTests(IHubFixture fixture) : DashboardPageTestB
         var freshHtml = await fresh.Content.ReadAsStringAsync();
         Assert.Equal(Normalize(knownHtml, "known@example.com"), Normalize(freshHtml, "fresh@example.com"));
 
-        var (scope, db) = OpenScope(tenant);
-        await using (scope)
-        {
-            var rows = await (from m in db.Memberships join u in db.Users on m.UserId equals u.Id select new { u.Email, m.Role }).ToListAsync();
-            Assert.Contains(rows, r => r.Email == "known@example.com" && r.Role == TenantRole.Editor);
-            Assert.Contains(rows, r => r.Email == "fresh@example.com" && r.Role == TenantRole.Editor);
-        }
+        // The new (passwordless) account is a member at once; an existing account only once it accepts (it used to be
+        // added on the owner's word alone, which handed websites to whoever had created an account for the address).
+        Assert.Equal(TenantRole.Editor, await RoleAsync(tenant, "fresh@example.com"));
+        Assert.Null(await RoleAsync(tenant, "known@example.com"));
 
         var audit = await AuditAsync(tenant);
         Assert.Equal(["known@example.com", "fresh@example.com"], audit.Where(a => a.Action == "member.invited").Select(a => a.Target!).ToList());
@@ -40,26 +37,58 @@ public abstract class MembersPageTests(IHubFixture fixture) : DashboardPageTestB
         // The new account sets its password with the link, then signs in and sees the website.
         var anonymous = Hub.CreateBrowser();
         var freshLink = new Uri(Link(freshHtml));
-        var setPassword = await PostAsync(anonymous, freshLink.PathAndQuery, "/account/reset",
-            ("Email", "fresh@example.com"), ("Token", Token(freshLink)), ("Password", "A-new-Passw0rd-1"), ("ConfirmPassword", "A-new-Passw0rd-1"));
+        var setPassword = await PostAsync(anonymous, freshLink.PathAndQuery, "/account/reset", Fields(freshLink, "fresh@example.com", "A-new-Passw0rd-1"));
         Assert.Equal(HttpStatusCode.OK, setPassword.StatusCode);
         Assert.Contains("Password set", await setPassword.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var freshClient = await SignInAsync("fresh@example.com", "A-new-Passw0rd-1");
         Assert.Equal(HttpStatusCode.OK, (await freshClient.GetAsync($"/t/{tenant:D}/deliveries")).StatusCode);
 
         // The link works once.
-        var reused = await PostAsync(anonymous, freshLink.PathAndQuery, "/account/reset",
-            ("Email", "fresh@example.com"), ("Token", Token(freshLink)), ("Password", "Another-Passw0rd-2"), ("ConfirmPassword", "Another-Passw0rd-2"));
+        var reused = await PostAsync(anonymous, freshLink.PathAndQuery, "/account/reset", Fields(freshLink, "fresh@example.com", "Another-Passw0rd-2"));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
 
-        // The existing account's link cannot change its password: the owner cannot take it over.
+        // The existing account's link cannot change its password: the owner cannot take it over, nor accept for it.
         var knownLink = new Uri(Link(knownHtml));
-        var takeover = await PostAsync(anonymous, knownLink.PathAndQuery, "/account/reset",
-            ("Email", "known@example.com"), ("Token", Token(knownLink)), ("Password", "Hijacked-Passw0rd"), ("ConfirmPassword", "Hijacked-Passw0rd"));
+        var takeover = await PostAsync(anonymous, knownLink.PathAndQuery, "/account/reset", Fields(knownLink, "known@example.com", "Hijacked-Passw0rd"));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, takeover.StatusCode);
         Assert.Contains("This link is not valid any more", await takeover.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null(await RoleAsync(tenant, "known@example.com"));
+
+        // Its holder accepts with the account's own password; the link then works no more.
+        var accepted = await PostAsync(anonymous, knownLink.PathAndQuery, "/account/reset", Fields(knownLink, "known@example.com", TestData.Password));
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(TenantRole.Editor, await RoleAsync(tenant, "known@example.com"));
         var knownClient = await SignInAsync("known@example.com");
         Assert.Equal(HttpStatusCode.OK, (await knownClient.GetAsync($"/t/{tenant:D}/members")).StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await PostAsync(anonymous, knownLink.PathAndQuery, "/account/reset", Fields(knownLink, "known@example.com", TestData.Password))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Invite_AccountSomeoneElseCreatedForTheAddress_GetsNoMembershipOnTheInvitersWord()
+    {
+        // An owner of another website invites the victim's address first and uses the link themselves: the account
+        // now exists with the attacker's password.
+        var attackerSite = await Data.TenantAsync("Attacker");
+        var attacker = await MemberAsync(attackerSite, "attacker@evil.example", TenantRole.Owner);
+        var attackerMembers = $"/t/{attackerSite:D}/members";
+        var planted = new Uri(Link(await (await PostAsync(attacker, attackerMembers, attackerMembers, ("email", "victim@corp.example"), ("role", "Viewer"))).Content.ReadAsStringAsync()));
+        var anonymous = Hub.CreateBrowser();
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(anonymous, planted.PathAndQuery, "/account/reset", Fields(planted, "victim@corp.example", "Attacker-Chosen-Pw1"))).StatusCode);
+
+        // The victim's real employer invites the address.
+        var tenant = await Data.TenantAsync("Acme");
+        var owner = await MemberAsync(tenant, "owner@acme.example", TenantRole.Owner);
+        var members = $"/t/{tenant:D}/members";
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(owner, members, members, ("email", "victim@corp.example"), ("role", "Owner"))).StatusCode);
+
+        Assert.Null(await RoleAsync(tenant, "victim@corp.example"));
+        var asAttacker = await SignInAsync("victim@corp.example", "Attacker-Chosen-Pw1");
+        Assert.Equal(HttpStatusCode.NotFound, (await asAttacker.GetAsync(members)).StatusCode);
+        // The attacker's own, older link is no key to the new invitation either.
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await PostAsync(anonymous, planted.PathAndQuery, "/account/reset",
+            ("Email", "victim@corp.example"), ("Token", Token(planted)), ("Website", tenant.ToString("D")), ("Role", "Owner"),
+            ("Password", "Attacker-Chosen-Pw1"), ("ConfirmPassword", "Attacker-Chosen-Pw1"))).StatusCode);
+        Assert.Null(await RoleAsync(tenant, "victim@corp.example"));
     }
 
     [Fact]
@@ -228,8 +257,14 @@ public abstract class MembersPageTests(IHubFixture fixture) : DashboardPageTestB
 
     private static string Link(string html) => System.Net.WebUtility.HtmlDecode(Regex.Match(html, "id=\"invite-link\" type=\"text\" readonly value=\"([^\"]+)\"").Groups[1].Value);
 
-    private static string Token(Uri link) =>
-        Uri.UnescapeDataString(link.Query.TrimStart('?').Split('&').Single(p => p.StartsWith("token=", StringComparison.Ordinal))["token=".Length..]);
+    private static string Token(Uri link) => Parameter(link, "token");
+
+    private static string Parameter(Uri link, string name) =>
+        Uri.UnescapeDataString(link.Query.TrimStart('?').Split('&').Single(p => p.StartsWith(name + "=", StringComparison.Ordinal))[(name.Length + 1)..]);
+
+    /// <summary>The choose-a-password form as the link fills it, with <paramref name="password"/> typed twice.</summary>
+    private static (string Key, string Value)[] Fields(Uri link, string email, string password) =>
+        [("Email", email), ("Token", Token(link)), ("Website", Parameter(link, "website")), ("Role", Parameter(link, "role")), ("Password", password), ("ConfirmPassword", password)];
 
     /// <summary>The page minus what must differ: the email and the link's token (and the antiforgery token).</summary>
     private static string Normalize(string html, string email)

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace IntegrationHub.Web.Features.Account;
 
 [Route("account")]
-public sealed class AccountController(SignInManager<HubUser> signIn, UserManager<HubUser> users, LoginThrottle throttle) : Controller
+public sealed class AccountController(SignInManager<HubUser> signIn, UserManager<HubUser> users, MemberInvitations invitations, LoginThrottle throttle) : Controller
 {
     [HttpGet("login"), AllowAnonymous]
     public IActionResult Login(string? returnUrl = null) => View(new LoginForm { ReturnUrl = returnUrl });
@@ -50,10 +50,10 @@ public sealed class AccountController(SignInManager<HubUser> signIn, UserManager
 
     /// <summary>The one-time link an owner hands an invitee (see MembersController): choose a password.</summary>
     [HttpGet("reset"), AllowAnonymous]
-    public IActionResult ResetPassword(string? email, string? token)
+    public IActionResult ResetPassword(string? email, string? token, Guid? website, string? role)
     {
         Response.Headers.CacheControl = "no-store";
-        return View(new ResetPasswordForm { Email = email ?? string.Empty, Token = token ?? string.Empty });
+        return View(new ResetPasswordForm { Email = email ?? string.Empty, Token = token ?? string.Empty, Website = website, Role = role });
     }
 
     [HttpPost("reset"), AllowAnonymous]
@@ -65,12 +65,26 @@ public sealed class AccountController(SignInManager<HubUser> signIn, UserManager
             return View(form with { Password = string.Empty, ConfirmPassword = string.Empty });
         }
 
+        // The password check inside an acceptance is a sign-in attempt: the same per-address throttle applies.
+        if (throttle.TryAttempt(HttpContext.Connection.RemoteIpAddress) is not null)
+        {
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            ModelState.AddModelError(string.Empty, "Too many attempts from your network. Try again in a minute.");
+            return View(form with { Password = string.Empty, ConfirmPassword = string.Empty });
+        }
+
         var user = await users.FindByEmailAsync(form.Email);
         var result = user is null ? IdentityResult.Failed() : await users.ResetPasswordAsync(user, form.Token, form.Password);
         if (result.Succeeded)
         {
-            user!.EmailConfirmed = true;
-            await users.UpdateAsync(user);
+            // Not EmailConfirmed: the link went to whoever invited, not to the mailbox, so it proves nothing about it.
+            return View("ResetPasswordDone");
+        }
+
+        if (user is not null && form.Website is { } website && Enum.TryParse<TenantRole>(form.Role, out var role) && Enum.IsDefined(role)
+            && result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.InvalidToken))
+            && await invitations.AcceptAsync(user, form.Token, website, role, form.Password))
+        {
             return View("ResetPasswordDone");
         }
 

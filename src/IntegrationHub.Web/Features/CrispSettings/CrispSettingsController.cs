@@ -33,6 +33,7 @@ public sealed class CrispSettingsController(
     TenantSecrets secrets,
     UserManager<HubUser> users,
     SignInManager<HubUser> signIn,
+    MemberInvitations invitations,
     LoginThrottle throttle,
     CrispClient crisp,
     PluginIdentity plugin,
@@ -140,10 +141,10 @@ public sealed class CrispSettingsController(
             await secrets.SetAsync(SecretNames.IdentityVerificationSecret, form.IdentitySecret.Trim(), cancellationToken);
         }
 
-        string? linkError = null;
+        (string? Error, string? InvitationLink) link = default;
         if (!string.IsNullOrWhiteSpace(form.LinkEmail))
         {
-            linkError = await LinkAccountAsync(form.LinkEmail.Trim(), form.LinkPassword ?? string.Empty);
+            link = await LinkAccountAsync(form.LinkEmail.Trim(), form.LinkPassword ?? string.Empty);
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -164,41 +165,51 @@ public sealed class CrispSettingsController(
             isError = true;
         }
 
-        if (linkError is not null)
+        if (link.Error is not null)
         {
-            message += " " + linkError;
+            message += " " + link.Error;
             isError = true;
         }
 
-        return View("Settings", await PageAsync(tenant, form with { WebsiteTokenIdentifier = null, WebsiteTokenKey = null, LinkPassword = null, LinkEmail = null, RemoveWebsiteToken = false, IdentitySecret = null, RemoveIdentitySecret = false }, message, isError, cancellationToken));
+        if (link.InvitationLink is not null)
+        {
+            Response.Headers.CacheControl = "no-store";
+        }
+
+        var page = await PageAsync(tenant, form with { WebsiteTokenIdentifier = null, WebsiteTokenKey = null, LinkPassword = null, LinkEmail = null, RemoveWebsiteToken = false, IdentitySecret = null, RemoveIdentitySecret = false }, message, isError, cancellationToken);
+        return View("Settings", page with { InvitationLink = link.InvitationLink, InvitedEmail = link.InvitationLink is null ? null : form.LinkEmail!.Trim() });
     }
 
     // Same wording whichever part was wrong (unknown email, wrong password, locked out): the page must not confirm
     // who has an account, nor which guess was right while the account is locked.
     private const string NotLinked = "The account was not linked: check the email and password, or try again in a few minutes.";
 
-    private async Task<string?> LinkAccountAsync(string email, string password)
+    private async Task<(string? Error, string? InvitationLink)> LinkAccountAsync(string email, string password)
     {
         // A password check like the sign-in page's, so it gets the same protection: the per-address throttle it
         // shares with sign-in, and the per-account lockout (a correct guess here makes the account an Owner).
         if (throttle.TryAttempt(HttpContext.Connection.RemoteIpAddress) is { } wait)
         {
-            return $"The account was not linked: too many attempts from your network. Try again in {Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))} seconds.";
+            return ($"The account was not linked: too many attempts from your network. Try again in {Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))} seconds.", null);
         }
 
         var user = await users.FindByEmailAsync(email);
         if (user is null)
         {
-            user = new HubUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = clock.GetUtcNow() };
-            var created = await users.CreateAsync(user, password);
-            if (!created.Succeeded)
+            if (users.Options.User.AllowedUserNameCharacters is { Length: > 0 } allowed && email.Any(ch => !allowed.Contains(ch, StringComparison.Ordinal)))
             {
-                return "The account was not linked: " + string.Join(" ", created.Errors.Select(e => e.Description));
+                return ("The account was not linked: the hub does not accept this address's characters in account names.", null);
             }
+
+            // Never an account with a password typed here: nobody has shown the address is theirs. The members page's
+            // invitation instead: a passwordless account, Owner here, and a one-time link to choose its password.
+            var invitation = await invitations.InviteAsync(email, TenantRole.Owner);
+            return (null, invitation.Link(Request));
         }
-        else if (!(await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true)).Succeeded)
+
+        if (!(await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true)).Succeeded)
         {
-            return NotLinked;
+            return (NotLinked, null);
         }
 
         if (!await db.Memberships.AnyAsync(m => m.UserId == user.Id))
@@ -206,7 +217,7 @@ public sealed class CrispSettingsController(
             db.Memberships.Add(new TenantMembership { Id = Guid.NewGuid(), UserId = user.Id, Role = TenantRole.Owner, CreatedAt = clock.GetUtcNow() });
         }
 
-        return null;
+        return (null, null);
     }
 
     private async Task<Tenant?> AuthenticateAsync(string? websiteId, string? token, CancellationToken cancellationToken)

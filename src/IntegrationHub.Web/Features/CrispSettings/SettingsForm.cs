@@ -70,4 +70,10 @@ public sealed record SettingsPageModel(
     int MaxBudgetPerMinute,
     IReadOnlyList<string> LinkedAccounts,
     string? Message,
-    bool MessageIsError);
+    bool MessageIsError)
+{
+    /// <summary>Set once, right after an account was created for a new address: the link to choose its password.</summary>
+    public string? InvitationLink { get; init; }
+
+    public string? InvitedEmail { get; init; }
+}

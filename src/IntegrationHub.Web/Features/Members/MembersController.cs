@@ -12,17 +12,15 @@ namespace IntegrationHub.Web.Features.Members;
 
 /// <summary>
 /// The tenant's members. Everyone sees the list; Owners invite, change roles and remove. Inviting needs no email
-/// server: the owner gets a one-time link to hand over. The answer is the same page whether or not the email
-/// already had an account: a new account's link carries a password-reset token (it has no password yet); an
-/// existing account's link carries a token that sets nothing (that person signs in with their own password).
+/// server: the owner gets a one-time link to hand over (see <see cref="MemberInvitations"/>). The answer is the same
+/// page whether or not the email already had an account: a new account's link lets its holder choose the password;
+/// an existing account becomes a member only when its holder accepts the link with that account's password.
 /// </summary>
 [Authorize]
 [Route("t/{websiteId}/members")]
 [RequireTenantRole(TenantRole.Viewer)]
-public sealed class MembersController(HubDbContext db, UserManager<HubUser> users, AuditLog audit, TimeProvider clock) : Controller
+public sealed class MembersController(HubDbContext db, UserManager<HubUser> users, MemberInvitations invitations, AuditLog audit) : Controller
 {
-    public const string InvitationTokenPurpose = "hub-invitation";
-
     private static readonly EmailAddressAttribute EmailCheck = new();
 
     private string Actor => User.Identity?.Name ?? "unknown";
@@ -74,32 +72,11 @@ public sealed class MembersController(HubDbContext db, UserManager<HubUser> user
         var link = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var user = existing;
-            string token;
-            if (user is null)
-            {
-                // No password: nobody can sign in as this account until the invitee follows the link and chooses one.
-                user = new HubUser { UserName = email, Email = email, EmailConfirmed = false, CreatedAt = clock.GetUtcNow() };
-                var created = await users.CreateAsync(user);
-                if (!created.Succeeded)
-                {
-                    throw new InvalidOperationException("Creating the invited account failed: " + string.Join("; ", created.Errors.Select(e => e.Code)));
-                }
-
-                token = await users.GeneratePasswordResetTokenAsync(user);
-            }
-            else
-            {
-                // Same shape and length as a reset token, but it resets nothing: an owner must never be able to
-                // take over someone's existing account (and with it their other websites).
-                token = await users.GenerateUserTokenAsync(user, TokenOptions.DefaultProvider, InvitationTokenPurpose);
-            }
-
-            db.Memberships.Add(new TenantMembership { Id = Guid.NewGuid(), UserId = user.Id, Role = parsedRole, CreatedAt = clock.GetUtcNow() });
+            var invitation = await invitations.InviteAsync(email!, parsedRole);
             audit.Record(Actor, "member.invited", email, parsedRole.ToString());
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return $"{Request.Scheme}://{Request.Host}/account/reset?email={Uri.EscapeDataString(email!)}&token={Uri.EscapeDataString(token)}";
+            return invitation.Link(Request);
         });
 
         Response.Headers.CacheControl = "no-store";

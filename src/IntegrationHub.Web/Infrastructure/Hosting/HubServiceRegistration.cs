@@ -49,6 +49,7 @@ public static class HubServiceRegistration
         builder.Services.AddOptions<CrispSettingsOptions>().BindConfiguration(CrispSettingsOptions.Section);
         builder.AddHubDelivery(runJobs: !forCommandLine);
         builder.Services.AddScoped<AuditLog>();
+        builder.Services.AddScoped<Features.Members.MemberInvitations>();
         builder.AddHubRules();
         builder.AddHubRelay();
         builder.AddHubHelpdesk();

@@ -1,0 +1,85 @@
+using IntegrationHub.Web.Infrastructure.Data;
+using IntegrationHub.Web.Infrastructure.Tenancy;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace IntegrationHub.Web.Features.Members;
+
+/// <summary>
+/// Invitations into the current tenant, from the members page and from Crisp's settings page. The hub sends no
+/// email: the link goes to whoever invited, who passes it on, so nothing here ever proves who reads a mailbox.
+/// Hence an address that already has an account is never given a website on the inviter's word: its membership
+/// waits until someone accepts the link with that account's password (so an account someone else created for the
+/// address, with a password of their choosing, cannot collect the invitations its real owner is sent). A new
+/// address gets a passwordless account and its membership at once: nobody can sign in as it until the link's
+/// holder chooses a password.
+/// </summary>
+public sealed class MemberInvitations(HubDbContext db, UserManager<HubUser> users, SignInManager<HubUser> signIn, TenantContext tenantContext, TimeProvider clock)
+{
+    public sealed record Invitation(string Email, TenantRole Role, string Token, Guid TenantId)
+    {
+        /// <summary>One shape whether or not the address had an account, so the link tells the inviter nothing.</summary>
+        public string Link(HttpRequest request) =>
+            $"{request.Scheme}://{request.Host}/account/reset?email={Uri.EscapeDataString(Email)}&token={Uri.EscapeDataString(Token)}&website={TenantId:D}&role={Role}";
+    }
+
+    public static string AcceptancePurpose(Guid tenantId, TenantRole role) => $"hub-invitation:{tenantId:D}:{role}";
+
+    /// <summary>Invites <paramref name="email"/> (who is not yet a member) into the current tenant; saving is the caller's.</summary>
+    public async Task<Invitation> InviteAsync(string email, TenantRole role)
+    {
+        var tenantId = tenantContext.TenantId ?? throw new InvalidOperationException("Inviting needs a tenant.");
+        var user = await users.FindByEmailAsync(email);
+        if (user is not null)
+        {
+            // The token is bound to this website and role and to the account's security stamp: accepting (or any
+            // password change) makes it useless.
+            var acceptance = await users.GenerateUserTokenAsync(user, TokenOptions.DefaultProvider, AcceptancePurpose(tenantId, role));
+            return new Invitation(email, role, acceptance, tenantId);
+        }
+
+        // No password: nobody can sign in as this account until the invitee follows the link and chooses one.
+        user = new HubUser { UserName = email, Email = email, EmailConfirmed = false, CreatedAt = clock.GetUtcNow() };
+        var created = await users.CreateAsync(user);
+        if (!created.Succeeded)
+        {
+            throw new InvalidOperationException("Creating the invited account failed: " + string.Join("; ", created.Errors.Select(e => e.Code)));
+        }
+
+        db.Memberships.Add(new TenantMembership { Id = Guid.NewGuid(), UserId = user.Id, Role = role, CreatedAt = clock.GetUtcNow() });
+        return new Invitation(email, role, await users.GeneratePasswordResetTokenAsync(user), tenantId);
+    }
+
+    /// <summary>
+    /// Accepts an existing account's invitation: the token must be the one issued for this website and role, and
+    /// <paramref name="password"/> the account's own (checked with the sign-in lockout). False when either fails.
+    /// </summary>
+    public async Task<bool> AcceptAsync(HubUser user, string token, Guid tenantId, TenantRole role, string password)
+    {
+        if (!await users.VerifyUserTokenAsync(user, TokenOptions.DefaultProvider, AcceptancePurpose(tenantId, role), token))
+        {
+            return false;
+        }
+
+        // A passwordless account (invited elsewhere, link not yet used) takes the password chosen here; changing
+        // the password renews the security stamp, so the earlier link stops working.
+        var proven = await users.HasPasswordAsync(user)
+            ? (await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true)).Succeeded
+            : (await users.AddPasswordAsync(user, password)).Succeeded;
+        if (!proven)
+        {
+            return false;
+        }
+
+        tenantContext.Use(tenantId);
+        if (!await db.Memberships.AnyAsync(m => m.UserId == user.Id))
+        {
+            db.Memberships.Add(new TenantMembership { Id = Guid.NewGuid(), UserId = user.Id, Role = role, CreatedAt = clock.GetUtcNow() });
+            await db.SaveChangesAsync();
+        }
+
+        // The link works once.
+        await users.UpdateSecurityStampAsync(user);
+        return true;
+    }
+}
