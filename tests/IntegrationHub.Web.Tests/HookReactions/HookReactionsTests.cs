@@ -306,6 +306,25 @@ public abstract class HookReactionsTests(IHubFixture fixture) : ApiTestBase(fixt
         Assert.Null(await StateAsync(other, "session_w"));
     }
 
+    [Theory]
+    [InlineData("{\"event\":\"session:set_state\",\"event\":\"x\",\"data\":{}}")]
+    public async Task WebsiteHook_MalformedBody_Gets400AndStoresNothing(string body)
+    {
+        var (tenant, client) = await TenantClientAsync();
+        var url = new Uri((await PostForUrlAsync(client))!);
+        using var content = new ByteArrayContent(MalformedBytes(body));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        var response = await Hub.CreateClient().PostAsync(url.PathAndQuery, content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(0, await CountAsync<HookInboxEntry>(tenant));
+    }
+
+    /// <summary>The body as UTF-8, except that "&lt;FF&gt;" stands for the byte 0xFF, which no UTF-8 text has.</summary>
+    private static byte[] MalformedBytes(string body) =>
+        [.. body.Split("<FF>").SelectMany((part, i) => i == 0 ? System.Text.Encoding.UTF8.GetBytes(part) : [0xFF, .. System.Text.Encoding.UTF8.GetBytes(part)])];
+
     [Fact]
     public async Task CrashBetween200AndProcessing_SweepProcessesExactlyOnce()
     {

@@ -137,6 +137,18 @@ public abstract class HookIntakeTests(IHubFixture fixture) : HubTestBase(fixture
     }
 
     [Theory]
+    [InlineData("{\"event\":\"x\",\"event\":\"y\",\"data\":{}}")]
+    [InlineData("{\"website_id\":\"2f0c4a1e-8b6d-4e3f-a1b2-c3d4e5f60718\",\"event\":\"x\",\"data\":{\"session_id\":\"a\",\"session_id\":\"b\"}}")]
+    public async Task Post_SignedBodyRepeatingAName_Gets400AndStoresNothing(string body)
+    {
+        var response = await Hub.CreateClient().SendAsync(SignedHooks.Request(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("repeats a property name", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await InboxCountAsync());
+    }
+
+    [Theory]
     [InlineData("text/plain")]
     [InlineData("application/x-www-form-urlencoded")]
     public async Task Post_WrongContentType_Gets415(string contentType)
@@ -204,6 +216,55 @@ public abstract class HookIntakeTests(IHubFixture fixture) : HubTestBase(fixture
         {
             Assert.False(await db.Tenants.AcrossTenants().AnyAsync());
             Assert.All(await db.Set<HookInboxEntry>().ToListAsync(), e => Assert.NotNull(e.ProcessedAt));
+        }
+    }
+
+    [Fact]
+    public async Task Sweep_EntryThatThrowsUnexpectedly_IsParkedWithItsErrorAndLaterEntriesStillProcessed()
+    {
+        // Stored before intake refused such bodies: reading "data" of it throws ArgumentException (a repeated name).
+        var bad = await StoreRawAsync("bad", "{\"event\":\"x\",\"event\":\"y\",\"data\":{}}");
+        var good = await StoreRawAsync("good", SignedHooks.Body("plugin:settings:saved", Website, new JsonObject { ["settings"] = new JsonObject() }));
+
+        await ProcessInboxAsync();
+
+        var (scope, db) = OpenScope();
+        await using (scope)
+        {
+            var badEntry = await db.Set<HookInboxEntry>().SingleAsync(e => e.Id == bad);
+            Assert.Null(badEntry.ProcessedAt);
+            Assert.Equal(1, badEntry.Attempts);
+            Assert.NotNull(badEntry.NextAttemptAt);
+            Assert.StartsWith("ArgumentException", badEntry.LastError, StringComparison.Ordinal);
+            Assert.NotNull((await db.Set<HookInboxEntry>().SingleAsync(e => e.Id == good)).ProcessedAt);
+        }
+
+        // Retried with backoff until given up: then failed, with its error, and no longer picked by the sweep.
+        for (var attempt = 2; attempt <= 6; attempt++)
+        {
+            await using var processScope = Hub.Services.CreateAsyncScope();
+            await processScope.ServiceProvider.GetRequiredService<HookProcessor>().ProcessAsync(bad, CancellationToken.None);
+        }
+
+        var (after, afterDb) = OpenScope();
+        await using (after)
+        {
+            var parked = await afterDb.Set<HookInboxEntry>().SingleAsync(e => e.Id == bad);
+            Assert.Equal("failed", parked.Outcome);
+            Assert.NotNull(parked.ProcessedAt);
+            Assert.StartsWith("ArgumentException", parked.LastError, StringComparison.Ordinal);
+        }
+    }
+
+    private async Task<long> StoreRawAsync(string key, string payload)
+    {
+        var (scope, db) = OpenScope();
+        await using (scope)
+        {
+            var entry = new HookInboxEntry { DedupKey = key, WebsiteId = Website, Event = "x", Payload = payload, ReceivedAt = DateTimeOffset.UtcNow };
+            db.Set<HookInboxEntry>().Add(entry);
+            await db.SaveChangesAsync();
+            return entry.Id;
         }
     }
 

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Hangfire;
 using IntegrationHub.Crisp.Hooks;
 using IntegrationHub.Web.Infrastructure.Data;
+using IntegrationHub.Web.Infrastructure.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -152,69 +153,72 @@ public static class HookIntake
         && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
         && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>Depth of a whole hook body; Crisp's own are a few levels deep.</summary>
+    private const int MaxDepth = 64;
+
     internal sealed record HookEnvelope(string Event, Guid? WebsiteId, string? SessionId, long? Fingerprint);
 
     internal static bool TryParse(byte[] body, out HookEnvelope envelope, out string error)
     {
         envelope = new HookEnvelope(string.Empty, null, null, null);
-        try
+
+        // Strict, like the customer API: a body the processor could not read (repeated names, invalid UTF-8, unpaired
+        // surrogates) is refused here with a 400, rather than stored, acknowledged and failing in the background.
+        using var document = StrictJson.Parse(body, MaxDepth, out error);
+        if (document is null)
         {
-            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                error = "A hook body must be a JSON object.";
-                return false;
-            }
-
-            if (!root.TryGetProperty("event", out var evt) || evt.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(evt.GetString()) || evt.GetString()!.Length > 100)
-            {
-                error = "'event' must be a non-empty string.";
-                return false;
-            }
-
-            Guid? websiteId = null;
-            if (root.TryGetProperty("website_id", out var website) && website.ValueKind != JsonValueKind.Null)
-            {
-                if (website.ValueKind != JsonValueKind.String || !Guid.TryParse(website.GetString(), out var parsed))
-                {
-                    error = "'website_id' must be a UUID string.";
-                    return false;
-                }
-
-                websiteId = parsed;
-            }
-
-            string? session = null;
-            long? fingerprint = null;
-            if (root.TryGetProperty("data", out var data))
-            {
-                if (data.ValueKind != JsonValueKind.Object)
-                {
-                    error = "'data' must be an object.";
-                    return false;
-                }
-
-                if (data.TryGetProperty("session_id", out var s) && s.ValueKind == JsonValueKind.String)
-                {
-                    session = s.GetString();
-                }
-
-                if (data.TryGetProperty("fingerprint", out var f) && f.ValueKind == JsonValueKind.Number && f.TryGetInt64(out var fp))
-                {
-                    fingerprint = fp;
-                }
-            }
-
-            envelope = new HookEnvelope(evt.GetString()!, websiteId, session, fingerprint);
-            error = string.Empty;
-            return true;
-        }
-        catch (JsonException)
-        {
-            error = "The hook body is not valid JSON.";
             return false;
         }
+
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            error = "A hook body must be a JSON object.";
+            return false;
+        }
+
+        if (!root.TryGetProperty("event", out var evt) || evt.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(evt.GetString()) || evt.GetString()!.Length > 100)
+        {
+            error = "'event' must be a non-empty string.";
+            return false;
+        }
+
+        Guid? websiteId = null;
+        if (root.TryGetProperty("website_id", out var website) && website.ValueKind != JsonValueKind.Null)
+        {
+            if (website.ValueKind != JsonValueKind.String || !Guid.TryParse(website.GetString(), out var parsed))
+            {
+                error = "'website_id' must be a UUID string.";
+                return false;
+            }
+
+            websiteId = parsed;
+        }
+
+        string? session = null;
+        long? fingerprint = null;
+        if (root.TryGetProperty("data", out var data))
+        {
+            if (data.ValueKind != JsonValueKind.Object)
+            {
+                error = "'data' must be an object.";
+                return false;
+            }
+
+            if (data.TryGetProperty("session_id", out var s) && s.ValueKind == JsonValueKind.String)
+            {
+                session = s.GetString();
+            }
+
+            if (data.TryGetProperty("fingerprint", out var f) && f.ValueKind == JsonValueKind.Number && f.TryGetInt64(out var fp))
+            {
+                fingerprint = fp;
+            }
+        }
+
+        envelope = new HookEnvelope(evt.GetString()!, websiteId, session, fingerprint);
+        error = string.Empty;
+        return true;
     }
 
     /// <summary>A message is identified by its fingerprint; anything else by its whole body (retries resend the same bytes).</summary>

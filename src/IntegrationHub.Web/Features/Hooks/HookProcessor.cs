@@ -26,6 +26,9 @@ public sealed class HookProcessor(
 {
     private static readonly TimeSpan[] Backoff = [TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2)];
 
+    /// <summary>The column's length (<see cref="HookInboxConfiguration"/>).</summary>
+    private const int MaxErrorLength = 2000;
+
     [AutomaticRetry(Attempts = 0)]
     public async Task ProcessAsync(long entryId, CancellationToken cancellationToken)
     {
@@ -41,10 +44,16 @@ public sealed class HookProcessor(
             entry.ProcessedAt = clock.GetUtcNow();
             entry.LastError = null;
         }
-        catch (Exception ex) when (ex is CrispException or HttpRequestException or DbUpdateException or InvalidOperationException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // Any failure, expected (Crisp, network, database) or not (a bug, a payload the handler cannot read), is
+            // this entry's alone: retried with backoff and then parked as failed, never thrown to the sweep, where it
+            // would stop every entry after it. What the failed handler left in the context is not this entry's
+            // outcome: dropped, and the entry read again.
+            db.ChangeTracker.Clear();
+            entry = await db.Set<HookInboxEntry>().FirstAsync(h => h.Id == entryId, cancellationToken);
             entry.Attempts++;
-            entry.LastError = ex.GetType().Name + ": " + ex.Message;
+            entry.LastError = Truncate(ex.GetType().Name + ": " + ex.Message, MaxErrorLength);
             if (entry.Attempts > Backoff.Length)
             {
                 entry.Outcome = "failed";
@@ -55,7 +64,14 @@ public sealed class HookProcessor(
                 entry.NextAttemptAt = clock.GetUtcNow() + Backoff[entry.Attempts - 1];
             }
 
-            logger.LogWarning("Hook {EntryId} ({Event}) failed, attempt {Attempt}: {Error}", entry.Id, entry.Event, entry.Attempts, entry.LastError);
+            if (ex is CrispException or HttpRequestException or DbUpdateException or InvalidOperationException)
+            {
+                logger.LogWarning("Hook {EntryId} ({Event}) failed, attempt {Attempt}: {Error}", entry.Id, entry.Event, entry.Attempts, entry.LastError);
+            }
+            else
+            {
+                logger.LogError(ex, "Hook {EntryId} ({Event}) failed unexpectedly, attempt {Attempt}.", entry.Id, entry.Event, entry.Attempts);
+            }
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -72,11 +88,23 @@ public sealed class HookProcessor(
             .OrderBy(h => h.Id).Select(h => h.Id).Take(500).ToListAsync(cancellationToken);
         foreach (var id in due)
         {
-            await ProcessAsync(id, cancellationToken);
+            try
+            {
+                await ProcessAsync(id, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // Even recording the failure failed (the database, most likely): the next entries still get their
+                // turn, and this one comes back on the next sweep.
+                db.ChangeTracker.Clear();
+                logger.LogError(ex, "Hook {EntryId}: processing could not record its outcome; left for the next sweep.", id);
+            }
         }
 
         return due.Count;
     }
+
+    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
 
     private async Task<bool> DispatchAsync(HookInboxEntry entry, CancellationToken cancellationToken)
     {

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using System.Text.Unicode;
+using IntegrationHub.Web.Infrastructure.Json;
 using Microsoft.Net.Http.Headers;
 
 namespace IntegrationHub.Web.Infrastructure.Api;
@@ -70,38 +70,9 @@ public static class JsonRequestReader
             return (null, ApiProblems.Problem(StatusCodes.Status400BadRequest, ApiProblems.InvalidJson, "Malformed JSON", "The request body is empty."));
         }
 
-        // The parser checks structure, not text: invalid UTF-8 and unpaired surrogate escapes (\ud800) parse, and
-        // only fail later, wherever a string is read (a 500 then). Refused here, for the whole body, as malformed.
-        if (!Utf8.IsValid(bytes))
+        // Invalid UTF-8, unpaired surrogate escapes and repeated names parse, and only fail later: refused here.
+        if (StrictJson.Parse(bytes, MaxDepth, out var detail) is not { } document)
         {
-            return (null, Malformed("The body is not valid UTF-8."));
-        }
-
-        // Before parsing: the parser's own duplicate-name check fails on such a name with an exception of its own.
-        if (UnpairedSurrogateAt(bytes) is { } offset)
-        {
-            return (null, Malformed($"The JSON has a string with an unpaired surrogate escape, which is not text (byte {offset + 1})."));
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(bytes, new JsonDocumentOptions
-            {
-                MaxDepth = MaxDepth,
-                AllowTrailingCommas = false,
-                CommentHandling = JsonCommentHandling.Disallow,
-                // {"event":"a","event":"b"} means nothing certain: refused rather than read as the last one.
-                AllowDuplicateProperties = false,
-            });
-        }
-        catch (JsonException e)
-        {
-            // The reader's message names the line and byte position and, for depth, the limit; it has no request data.
-            var at = $"line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}";
-            var detail = e.Message.Contains("depth", StringComparison.OrdinalIgnoreCase) ? $"The JSON is nested deeper than {MaxDepth} levels."
-                : e.Message.Contains("uplicate", StringComparison.Ordinal) ? $"The JSON repeats a property name within one object ({at})."
-                : $"The body is not valid JSON ({at}).";
             return (null, Malformed(detail));
         }
 
@@ -110,41 +81,6 @@ public static class JsonRequestReader
 
     private static ApiProblems.ProblemResult Malformed(string detail) =>
         ApiProblems.Problem(StatusCodes.Status400BadRequest, ApiProblems.InvalidJson, "Malformed JSON", detail);
-
-    /// <summary>The offset of the first string or name whose escapes leave an unpaired UTF-16 surrogate, else null.</summary>
-    private static long? UnpairedSurrogateAt(byte[] bytes)
-    {
-        // Surrogates can only come in as \uD800–\uDFFF escapes: bodies without one (nearly all) are not walked.
-        if (bytes.AsSpan().IndexOf("\\ud"u8) < 0 && bytes.AsSpan().IndexOf("\\uD"u8) < 0)
-        {
-            return null;
-        }
-
-        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = MaxDepth });
-        try
-        {
-            while (reader.Read())
-            {
-                if (reader is { TokenType: JsonTokenType.String or JsonTokenType.PropertyName, ValueIsEscaped: true })
-                {
-                    try
-                    {
-                        _ = reader.GetString();
-                    }
-                    catch (InvalidOperationException)
-                    {
-                        return reader.TokenStartIndex;
-                    }
-                }
-            }
-        }
-        catch (JsonException)
-        {
-            // Malformed before any such string: the parse that follows names where.
-        }
-
-        return null;
-    }
 
     private static ApiProblems.ProblemResult TooLarge(int maxBytes) =>
         ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, ApiProblems.PayloadTooLarge, "Payload too large",
