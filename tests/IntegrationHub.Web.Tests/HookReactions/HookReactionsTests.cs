@@ -308,6 +308,8 @@ public abstract class HookReactionsTests(IHubFixture fixture) : ApiTestBase(fixt
 
     [Theory]
     [InlineData("{\"event\":\"session:set_state\",\"event\":\"x\",\"data\":{}}")]
+    [InlineData("{\"event\":\"session:set_state\\ud800\",\"data\":{}}")]
+    [InlineData("{\"event\":\"session:set_state<FF>\",\"data\":{}}")]
     public async Task WebsiteHook_MalformedBody_Gets400AndStoresNothing(string body)
     {
         var (tenant, client) = await TenantClientAsync();

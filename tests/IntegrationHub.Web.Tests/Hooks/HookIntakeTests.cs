@@ -106,7 +106,9 @@ public abstract class HookIntakeTests(IHubFixture fixture) : HubTestBase(fixture
     [InlineData("")]
     [InlineData("yesterday")]
     [InlineData("-5")]
-    public async Task Post_TimestampNotANumber_Gets401(string timestamp)
+    [InlineData("9223372036854775807")] // long.MaxValue
+    [InlineData("253402300800000")] // the first millisecond after year 9999
+    public async Task Post_TimestampNotANumberOrNoDate_Gets401(string timestamp)
     {
         var response = await Hub.CreateClient().SendAsync(SignedHooks.Request(SignedHooks.Body("plugin:settings:saved", Website), timestamp: timestamp));
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
@@ -145,6 +147,34 @@ public abstract class HookIntakeTests(IHubFixture fixture) : HubTestBase(fixture
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("repeats a property name", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await InboxCountAsync());
+    }
+
+    [Fact]
+    public async Task Post_SignedBodyNotUtf8_Gets400AndStoresNothing()
+    {
+        byte[] body = [.. "{\"event\":\"x"u8, 0xFF, .. "\",\"data\":{}}"u8];
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        using var request = SignedHooks.Request("{}", timestamp: timestamp, signature: CrispHookSignature.Compute(HubApplicationFactory.TestHookSecret, timestamp, body));
+        request.Content = new ByteArrayContent(body);
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        var response = await Hub.CreateClient().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("not valid UTF-8", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await InboxCountAsync());
+    }
+
+    [Theory]
+    [InlineData("{\"event\":\"x\\ud800\",\"data\":{}}")]
+    [InlineData("{\"event\":\"x\",\"data\":{\"content\":\"\\udc00\"}}")]
+    public async Task Post_SignedBodyWithUnpairedSurrogate_Gets400AndStoresNothing(string body)
+    {
+        var response = await Hub.CreateClient().SendAsync(SignedHooks.Request(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("unpaired surrogate", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await InboxCountAsync());
     }
 

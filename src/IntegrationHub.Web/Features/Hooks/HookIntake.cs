@@ -19,6 +19,8 @@ public static class HookIntake
 {
     public const string Route = "/crisp/hooks";
 
+    private static readonly long MaxUnixMilliseconds = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
     private static long _rejected;
 
     public static long RejectedCount => Interlocked.Read(ref _rejected);
@@ -139,7 +141,8 @@ public static class HookIntake
     /// <summary>Crisp's timestamp unit is unverified: values above 10^11 are read as milliseconds, others as seconds.</summary>
     internal static bool IsFresh(string header, DateTimeOffset now, TimeSpan tolerance)
     {
-        if (!long.TryParse(header, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value <= 0)
+        // Past year 9999 is no date at all (FromUnixTimeMilliseconds throws): stale, like any other far-off time.
+        if (!long.TryParse(header, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value <= 0 || value > MaxUnixMilliseconds)
         {
             return false;
         }
