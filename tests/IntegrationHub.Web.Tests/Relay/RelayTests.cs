@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using IntegrationHub.Web.Features.CrispSettings;
 using IntegrationHub.Web.Features.Credentials;
 using IntegrationHub.Web.Features.Hooks;
 using IntegrationHub.Web.Features.Relay;
@@ -118,6 +119,44 @@ public abstract partial class RelayDeliveryTests(IHubFixture fixture) : RelayTes
         Assert.Equal(0, await DrainAsync());
         Assert.Empty(await DeliveriesAsync(tenant));
         Assert.Empty(receiver.Requests);
+    }
+
+    [Fact]
+    public async Task RelaySwitchedOffInSettings_NothingRelayedNorKept_QueuedDeliveriesNotSent()
+    {
+        await using var receiver = await LoopbackReceiver.StartAsync();
+        var (tenant, client) = await TenantClientAsync("Acme");
+        await CreatedAsync(await CreateEndpointAsync(client, receiver.BaseUrl, "*"));
+        await DeliverHookAsync(tenant, "message:send"); // queued while on, not yet sent
+
+        await SwitchRelayAsync(tenant, on: false);
+        await DeliverHookAsync(tenant, "message:send");
+        await DrainAsync();
+
+        Assert.Empty(receiver.Requests);
+        var queuedBefore = Assert.Single(await DeliveriesAsync(tenant));
+        Assert.Equal(RelayDeliveryStatus.Failed, queuedBefore.Status);
+        Assert.Contains("switched off", queuedBefore.ResponseExcerpt, StringComparison.Ordinal);
+
+        // Back on: only what arrives from now on is relayed; nothing of the time it was off comes out.
+        await SwitchRelayAsync(tenant, on: true);
+        await DeliverHookAsync(tenant, "message:received");
+        await DrainAsync();
+
+        var received = Assert.Single(receiver.Requests);
+        Assert.Equal("message:received", JsonNode.Parse(received.Body)!["event"]!.GetValue<string>());
+    }
+
+    /// <summary>What the settings page's "Relay Crisp events to your backend" switch stores.</summary>
+    private async Task SwitchRelayAsync(Guid tenant, bool on)
+    {
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            var row = await db.Tenants.SingleAsync();
+            row.SettingsJson = new TenantSettings { Features = new TenantFeatures { Relay = on } }.MergeInto(row.SettingsJson).ToJsonString();
+            await db.SaveChangesAsync();
+        }
     }
 
     [Fact]

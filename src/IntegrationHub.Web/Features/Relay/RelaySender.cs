@@ -93,6 +93,15 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IH
             return true;
         }
 
+        if (!await relay.IsSwitchedOnAsync(cancellationToken))
+        {
+            delivery.Status = RelayDeliveryStatus.Failed;
+            delivery.ResponseExcerpt = "Relay is switched off in the website's settings; not sent.";
+            Release(delivery);
+            await SaveOwnAsync(tenantDb, delivery, cancellationToken);
+            return true;
+        }
+
         var now = clock.GetUtcNow();
         var timestamp = now.ToUnixTimeSeconds();
         var secrets = await relay.SigningSecretsAsync(endpoint, cancellationToken);

@@ -1,3 +1,4 @@
+using IntegrationHub.Web.Features.CrispSettings;
 using IntegrationHub.Web.Features.Credentials;
 using IntegrationHub.Web.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
@@ -172,9 +173,27 @@ public sealed class RelayService(HubDbContext db, TenantSecrets secrets, IOption
         return replay;
     }
 
-    /// <summary>Fan-out of one stored hook: one delivery per enabled endpoint whose filter matches. Idempotent per hook.</summary>
+    /// <summary>
+    /// The website's "Relay Crisp events to your backend" switch (settings <c>features.relay</c>, on unless saved
+    /// off). While it is off nothing is relayed for the tenant: events arriving then are not relayed and not kept for
+    /// later (switching it back on relays only events that arrive afterwards), and deliveries queued before it was
+    /// switched off are not sent but marked failed, where they can be replayed once it is on again.
+    /// </summary>
+    public async Task<bool> IsSwitchedOnAsync(CancellationToken cancellationToken)
+    {
+        var settings = await db.Tenants.AsNoTracking().Select(t => t.SettingsJson).SingleOrDefaultAsync(cancellationToken);
+        return TenantSettings.Parse(settings).Features.Relay;
+    }
+
+    /// <summary>Fan-out of one stored hook: one delivery per enabled endpoint whose filter matches. Idempotent per
+    /// hook. Nothing while the tenant has relay switched off (<see cref="IsSwitchedOnAsync"/>).</summary>
     public async Task<int> EnqueueAsync(long hookEntryId, string eventName, string payload, CancellationToken cancellationToken)
     {
+        if (!await IsSwitchedOnAsync(cancellationToken))
+        {
+            return 0;
+        }
+
         var endpoints = await db.Set<RelayEndpoint>().AsNoTracking().Where(e => e.Enabled).ToListAsync(cancellationToken);
         var matching = endpoints.Where(e => RelayFilter.Matches(e.Filters, eventName)).Select(e => e.Id).ToList();
         if (matching.Count == 0)
