@@ -86,6 +86,42 @@ public abstract class HookIntakeTests(IHubFixture fixture) : HubTestBase(fixture
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
+    [Fact]
+    public async Task Post_TwoEditsOfOneMessage_BothStored_ARedeliveryOfEitherIsADuplicate()
+    {
+        var sent = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var first = Edit("first edit", sent);
+        var second = Edit("second edit", sent + 5_000);
+        var client = Hub.CreateClient();
+
+        var statuses = new List<string>();
+        foreach (var (body, attempt) in new[] { (first, 1), (second, 1), (second, 2), (first, 3) })
+        {
+            var response = await client.SendAsync(SignedHooks.Request(body, attempt: attempt));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            statuses.Add(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["status"]!.GetValue<string>());
+        }
+
+        Assert.Equal(["accepted", "accepted", "duplicate", "duplicate"], statuses);
+        Assert.Equal(2, await InboxCountAsync());
+
+        static string Edit(string content, long timestamp) => SignedHooks.Body("message:updated", Website,
+            new JsonObject { ["session_id"] = "session_edit", ["fingerprint"] = 163_408_944_558_367, ["content"] = content }, timestamp);
+    }
+
+    [Fact]
+    public async Task Post_NewMessageRedeliveredWithOtherTimestamp_StillADuplicate()
+    {
+        var data = new JsonObject { ["session_id"] = "session_new", ["from"] = "user", ["content"] = "hi", ["fingerprint"] = 163_408_944_558_368 };
+        var client = Hub.CreateClient();
+
+        var first = await client.SendAsync(SignedHooks.Request(SignedHooks.Body("message:send", Website, data.DeepClone().AsObject(), 1_000)));
+        var again = await client.SendAsync(SignedHooks.Request(SignedHooks.Body("message:send", Website, data.DeepClone().AsObject(), 2_000), attempt: 2));
+
+        Assert.Equal("accepted", JsonNode.Parse(await first.Content.ReadAsStringAsync())!["status"]!.GetValue<string>());
+        Assert.Equal("duplicate", JsonNode.Parse(await again.Content.ReadAsStringAsync())!["status"]!.GetValue<string>());
+    }
+
     [Theory]
     [InlineData(-10, true)] // ten minutes old, milliseconds
     [InlineData(-10, false)] // ten minutes old, seconds

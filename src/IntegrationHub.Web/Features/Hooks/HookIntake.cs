@@ -224,10 +224,18 @@ public static class HookIntake
         return true;
     }
 
-    /// <summary>A message is identified by its fingerprint; anything else by its whole body (retries resend the same bytes).</summary>
+    /// <summary>
+    /// Events whose fingerprint is a new message's own, so one delivery each. Others carry the fingerprint of the
+    /// message they are about (message:updated, message:removed, read and delivery receipts…): two edits of one
+    /// message share it, so only their bodies (data and the event's own timestamp) tell them apart.
+    /// </summary>
+    private static readonly HashSet<string> NewMessageEvents = new(StringComparer.Ordinal) { "message:send", "message:received" };
+
+    /// <summary>A new message is identified by its fingerprint; anything else by its whole body, which Crisp's
+    /// retries resend as it was (the body's <c>timestamp</c> is when the event occurred, not when it was sent).</summary>
     internal static string DedupKey(HookEnvelope envelope, byte[] body)
     {
-        var identity = envelope.Fingerprint is { } fingerprint
+        var identity = envelope.Fingerprint is { } fingerprint && NewMessageEvents.Contains(envelope.Event)
             ? $"{envelope.Event}|{envelope.WebsiteId}|{envelope.SessionId}|{fingerprint}"
             : $"{envelope.Event}|{envelope.WebsiteId}|{envelope.SessionId}|" + Convert.ToHexStringLower(SHA256.HashData(body));
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)));
