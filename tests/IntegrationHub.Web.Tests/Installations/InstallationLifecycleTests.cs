@@ -145,6 +145,34 @@ public abstract class InstallationLifecycleTests(LiveHubFixture live) : LiveHubT
     }
 
     [Fact]
+    public async Task UninstallHook_LateWhileCrispShowsInstalled_TenantStaysActive()
+    {
+        var website = Simulator.Install("Acme");
+        var id = Guid.Parse(website.WebsiteId);
+        await Live.WaitForTenantAsync(id);
+        var key = await Data.ApiKeyAsync(id);
+
+        // An unbind Crisp kept retrying (4th attempt, the event 15 minutes old) while the plugin is installed.
+        var late = SignedHooks.Body("plugin:subscription:updated", id, new System.Text.Json.Nodes.JsonObject { ["bound"] = false },
+            DateTimeOffset.UtcNow.AddMinutes(-15).ToUnixTimeMilliseconds());
+        using var client = Live.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(SignedHooks.Request(late, secret: LiveSimulator.HookSecret, attempt: 4))).StatusCode);
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                var (scope, db) = Live.OpenScope();
+                await using (scope)
+                {
+                    return await db.Set<HookInboxEntry>().AnyAsync(h => h.WebsiteId == id && h.Payload.Contains("\"bound\":false") && h.ProcessedAt != null);
+                }
+            },
+            "the late unbind processed");
+
+        Assert.Equal(TenantStatus.Active, (await Live.FindTenantAsync(id))!.Status);
+        Assert.Equal(HttpStatusCode.OK, (await CallApiAsync(key.Plaintext)).StatusCode);
+    }
+
+    [Fact]
     public async Task Reinstall_WithinRetention_RestoresTenantApiKeyAndNewToken()
     {
         var website = Simulator.Install("Acme");

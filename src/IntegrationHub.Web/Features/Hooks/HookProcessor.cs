@@ -145,8 +145,7 @@ public sealed class HookProcessor(
             case "plugin:subscription:updated":
                 if (data["bound"]?.GetValueKind() == System.Text.Json.JsonValueKind.False)
                 {
-                    await lifecycle.UninstallAsync(websiteId, cancellationToken);
-                    return true;
+                    return await UninstallIfCrispConfirmsAsync(websiteId, cancellationToken);
                 }
 
                 // The hook says "bound"; the token and settings come from Crisp's settings route.
@@ -171,6 +170,33 @@ public sealed class HookProcessor(
                 logger.LogDebug("Hook {Event} for {WebsiteId}: no reaction.", entry.Event, websiteId);
                 return false;
         }
+    }
+
+    /// <summary>
+    /// Crisp retries a hook for a while and may deliver it late, after the website installed the plugin again: a
+    /// stale "unbound" must not uninstall a website Crisp shows as installed (the catch-up sync would not repair it,
+    /// as nothing changed in Crisp). So, like an install, an uninstall is confirmed with Crisp: only "not subscribed"
+    /// (404) uninstalls. Crisp unreachable → the processor's backoff retries; the full sync is the last resort.
+    /// </summary>
+    private async Task<bool> UninstallIfCrispConfirmsAsync(Guid websiteId, CancellationToken cancellationToken)
+    {
+        if (!await lifecycle.IsActiveAsync(websiteId, cancellationToken))
+        {
+            return false; // unknown or already uninstalled: nothing to do, nothing to ask
+        }
+
+        try
+        {
+            await crisp.Plugin.GetSubscriptionSettingsAsync(websiteId.ToString("D"), await plugin.GetPluginIdAsync(cancellationToken), cancellationToken);
+        }
+        catch (CrispApiException ex) when (ex.StatusCode == StatusCodes.Status404NotFound)
+        {
+            await lifecycle.UninstallAsync(websiteId, cancellationToken);
+            return true;
+        }
+
+        logger.LogInformation("Hook plugin:subscription:updated (bound: false) for {WebsiteId} ignored: Crisp still has the plugin installed.", websiteId);
+        return false;
     }
 
     /// <summary>Tenant reactions run in their own scope acting for the hook's website, and only for an active tenant.</summary>
