@@ -29,6 +29,12 @@ public sealed class LoopbackReceiver : IAsyncDisposable
     /// <summary>How long each answer takes (to hold requests in flight while another drain runs).</summary>
     public TimeSpan Delay { get; set; }
 
+    /// <summary>While set and not completed, every request waits for it: an endpoint that hangs until the test lets go.</summary>
+    public TaskCompletionSource? Hold { get; set; }
+
+    /// <summary>Completed when the first request has arrived.</summary>
+    public TaskCompletionSource FirstRequest { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public string BaseUrl { get; private set; } = "";
 
     public static async Task<LoopbackReceiver> StartAsync()
@@ -43,6 +49,12 @@ public sealed class LoopbackReceiver : IAsyncDisposable
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
             receiver.Requests.Enqueue(new Received(context.Request.Path, context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()), body));
+            receiver.FirstRequest.TrySetResult();
+            if (receiver.Hold is { } hold)
+            {
+                await hold.Task.WaitAsync(context.RequestAborted);
+            }
+
             if (receiver.Delay > TimeSpan.Zero)
             {
                 await Task.Delay(receiver.Delay);

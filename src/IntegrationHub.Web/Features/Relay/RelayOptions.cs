@@ -17,6 +17,10 @@ public sealed class RelayOptions
 
     public int BatchSize { get; set; } = 100;
 
+    /// <summary>How long one drain keeps claiming rows before it hands the rest to a new drain, so one tenant's
+    /// slow endpoints cannot hold a relay worker for a whole batch (100 × <see cref="Timeout"/>).</summary>
+    public TimeSpan DrainBudget { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How long a drain's claim on one delivery holds; longer than <see cref="Timeout"/>, so it only runs
     /// out when the drain died mid-send (the row is then sent again, with the same webhook-id).</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Hangfire;
 using IntegrationHub.Web.Infrastructure.Data;
+using IntegrationHub.Web.Infrastructure.Jobs;
 using IntegrationHub.Web.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -18,7 +19,7 @@ namespace IntegrationHub.Web.Features.Relay;
 /// Non-2xx, timeouts and refused targets are retried with backoff, then failed; an endpoint failing for
 /// <see cref="RelayOptions.DisableAfter"/> is disabled.
 /// </summary>
-public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IHttpClientFactory httpClients, IOptions<RelayOptions> options, TimeProvider clock, ILogger<RelaySender> logger)
+public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IBackgroundJobClient jobs, IHttpClientFactory httpClients, IOptions<RelayOptions> options, TimeProvider clock, ILogger<RelaySender> logger)
 {
     public const string HttpClientName = "IntegrationHub.Relay";
 
@@ -34,10 +35,14 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IH
     /// <summary>This drain's name on the rows it claims.</summary>
     private readonly string _claimToken = $"{Environment.MachineName}:{Guid.NewGuid():N}";
 
-    /// <summary>Returns how many deliveries this drain attempted (claimed and tried).</summary>
+    /// <summary>Returns how many deliveries this drain attempted (claimed and tried). Runs on the relay queue's own
+    /// workers (<see cref="JobsRegistration.RelayQueue"/>), and claims no more rows once its time budget is spent:
+    /// the rest stay due (nothing is lost) and a fresh drain is enqueued behind the other waiting relay jobs.</summary>
     [AutomaticRetry(Attempts = 0)]
+    [Queue(JobsRegistration.RelayQueue)]
     public async Task<int> DrainAsync(CancellationToken cancellationToken)
     {
+        var started = clock.GetTimestamp();
         var now = clock.GetUtcNow();
         var due = await db.Set<RelayDelivery>().AcrossTenants().AsNoTracking()
             .Due(now)
@@ -50,6 +55,13 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IH
             scope.ServiceProvider.GetRequiredService<TenantContext>().Use(group.Key);
             foreach (var item in group)
             {
+                if (clock.GetElapsedTime(started) >= options.Value.DrainBudget)
+                {
+                    jobs.Enqueue<RelaySender>(s => s.DrainAsync(CancellationToken.None));
+                    logger.LogInformation("Relay drain used its {Budget} budget after {Attempted} deliveries; the rest goes to a new drain.", options.Value.DrainBudget, attempted);
+                    return attempted;
+                }
+
                 if (await AttemptAsync(scope.ServiceProvider, item.Id, cancellationToken))
                 {
                     attempted++;

@@ -12,6 +12,11 @@ namespace IntegrationHub.Web.Infrastructure.Jobs;
 
 public static class JobsRegistration
 {
+    public const string DefaultQueue = "default";
+
+    /// <summary>Relay drains only (<see cref="Features.Relay.RelaySender"/>), served by workers of their own.</summary>
+    public const string RelayQueue = "relay";
+
     /// <summary>
     /// Hangfire storage follows the database provider. With SQLite it is in memory: the database, not Hangfire,
     /// says what work exists, so a restart loses no work — only the schedule, which start-up re-creates.
@@ -51,6 +56,18 @@ public static class JobsRegistration
                 options.Activator = new AspNetCoreJobActivator(services.GetRequiredService<IServiceScopeFactory>());
                 options.WorkerCount = builder.Configuration.GetValue("Jobs:WorkerCount", Math.Max(4, Environment.ProcessorCount * 2));
                 options.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+                options.Queues = [DefaultQueue];
+            });
+
+            // Relay drains wait on customers' endpoints (up to Relay:Timeout per row): on the shared workers a tenant
+            // with slow endpoints took every worker and stalled hook processing and Crisp deliveries of all others.
+            // They run on a queue of their own, served only by this small pool: slow relay delays only relay.
+            builder.Services.AddHangfireServer((services, options) =>
+            {
+                options.Activator = new AspNetCoreJobActivator(services.GetRequiredService<IServiceScopeFactory>());
+                options.WorkerCount = Math.Max(1, builder.Configuration.GetValue("Jobs:RelayWorkerCount", 2));
+                options.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:relay";
+                options.Queues = [RelayQueue];
             });
         }
 
