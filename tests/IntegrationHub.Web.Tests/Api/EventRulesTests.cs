@@ -56,18 +56,51 @@ public sealed class EventRulesTests
         }
     }
 
-    [Fact]
-    public void ContentHash_IgnoresWhitespace_AndTellsDifferentContentApart()
+    [Theory]
+    [InlineData("""{ "event" : "e",  "email":"jane@example.com", "properties" : { "a" : [ 1, 2 ], "b": {"y":1,"x":2} } }""")]
+    [InlineData("""{"properties":{"b":{"x":2,"y":1},"a":[1,2]},"email":"jane@example.com","event":"e"}""")]
+    [InlineData("""{"event":"e","email":"Jane@Example.COM","properties":{"a":[1,2],"b":{"x":2,"y":1}}}""")]
+    [InlineData("""{"event":"\u0065","email":"jane@example.com","properties":{"\u0061":[1,2],"b":{"x":2,"y":1}}}""")]
+    public void ContentHash_SameMeaningWrittenOtherwise_IsTheSame(string written)
     {
-        using var compact = JsonDocument.Parse("""{"event":"e","properties":{"a":[1,2]}}""");
-        using var spaced = JsonDocument.Parse("{ \"event\" : \"e\",\n \"properties\" : { \"a\" : [ 1, 2 ] } }");
-        using var other = JsonDocument.Parse("""{"event":"e","properties":{"a":[2,1]}}""");
+        var reference = HashOf("""{"event":"e","email":"jane@example.com","properties":{"a":[1,2],"b":{"x":2,"y":1}}}""");
 
-        var hash = EventRules.ContentHashOf(compact.RootElement);
+        Assert.Equal(64, reference.Length);
+        Assert.Equal(reference, HashOf(written));
+    }
 
-        Assert.Equal(64, hash.Length);
-        Assert.Equal(hash, EventRules.ContentHashOf(spaced.RootElement));
-        Assert.NotEqual(hash, EventRules.ContentHashOf(other.RootElement));
+    [Fact]
+    public void ContentHash_EmptyOrAbsentProperties_AreTheSame()
+    {
+        Assert.Equal(HashOf("""{"event":"e","user_id":"u"}"""), HashOf("""{"event":"e","user_id":"u","properties":{}}"""));
+    }
+
+    [Theory]
+    [InlineData("""{"event":"e","email":"jane@example.com","properties":{"a":[2,1],"b":{"x":2,"y":1}}}""")]
+    [InlineData("""{"event":"e","email":"jane@example.com","properties":{"a":[1,2],"b":{"x":2,"y":"1"}}}""")]
+    [InlineData("""{"event":"e","email":"sam@example.com","properties":{"a":[1,2],"b":{"x":2,"y":1}}}""")]
+    [InlineData("""{"event":"f","email":"jane@example.com","properties":{"a":[1,2],"b":{"x":2,"y":1}}}""")]
+    [InlineData("""{"event":"e","email":"jane@example.com","user_id":"u","properties":{"a":[1,2],"b":{"x":2,"y":1}}}""")]
+    [InlineData("""{"event":"e","email":"jane@example.com","timestamp":"2026-12-01T00:00:00Z","properties":{"a":[1,2],"b":{"x":2,"y":1}}}""")]
+    public void ContentHash_OtherContent_Differs(string other)
+    {
+        Assert.NotEqual(HashOf("""{"event":"e","email":"jane@example.com","properties":{"a":[1,2],"b":{"x":2,"y":1}}}"""), HashOf(other));
+    }
+
+    [Fact]
+    public void ContentHash_SameInstantInAnotherOffset_IsTheSame()
+    {
+        Assert.Equal(HashOf("""{"event":"e","user_id":"u","timestamp":"2026-12-01T01:00:00+01:00"}"""),
+            HashOf("""{"event":"e","user_id":"u","timestamp":"2026-12-01T00:00:00Z"}"""));
+    }
+
+    private static string HashOf(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var errors = new FieldErrors();
+        var read = EventRules.Read(document.RootElement, string.Empty, errors, new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+        Assert.True(read is not null, string.Join("; ", errors.ToDictionary().Select(e => $"{e.Key}: {string.Join(",", e.Value)}")));
+        return read.ContentHash;
     }
 
     [Fact]

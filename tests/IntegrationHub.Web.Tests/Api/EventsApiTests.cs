@@ -57,6 +57,24 @@ public abstract class EventsApiTests(IHubFixture fixture) : ApiTestBase(fixture)
     }
 
     [Fact]
+    public async Task PostEvent_RetryWrittenOtherwise_IsADuplicateNotAConflict()
+    {
+        var (tenant, client) = await TenantClientAsync();
+        var first = await JsonOf(await SendAsync(client, HttpMethod.Post, "/api/v1/events",
+            """{"event":"paid","email":"a@b.example","message_id":"m-2","properties":{"total":10,"currency":"EUR"}}"""));
+
+        // Another client library: other key order, the email's case, and an empty object added elsewhere.
+        var retry = await SendAsync(client, HttpMethod.Post, "/api/v1/events",
+            """{"message_id":"m-2","properties":{"currency":"EUR","total":10},"email":"A@B.example","event":"paid"}""");
+
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        var again = await JsonOf(retry);
+        Assert.Equal("duplicate", again.GetProperty("status").GetString());
+        Assert.Equal(first.GetProperty("id").GetGuid(), again.GetProperty("id").GetGuid());
+        Assert.Equal(1, await CountAsync<ProductEvent>(tenant));
+    }
+
+    [Fact]
     public async Task PostEvent_MessageIdReusedForOtherEvent_Answers409AndStoresNothingNew()
     {
         var (tenant, client) = await TenantClientAsync();

@@ -145,7 +145,7 @@ public static partial class EventRules
             OccurredAt = occurredAt.ToUniversalTime(),
             AcceptedAt = now,
             MessageId = messageId,
-            ContentHash = ContentHashOf(item),
+            ContentHash = ContentHashOf(name, email, userId, timestamp is null ? null : occurredAt, messageId, props),
         };
     }
 
@@ -161,11 +161,17 @@ public static partial class EventRules
         return time.EndsWith("Z", StringComparison.OrdinalIgnoreCase) || time.Contains('+') || time.Contains('-');
     }
 
-    /// <summary>SHA-256 (hex) of the event as sent, without insignificant whitespace.</summary>
-    public static string ContentHashOf(JsonElement item)
+    /// <summary>
+    /// SHA-256 (hex) of what the event means, so a client's retry of a message_id is recognised however its JSON is
+    /// written: the values as the hub reads them (email lower-cased, the instant of an explicit timestamp, none when
+    /// it was left out), and the properties with every object's keys in ordinal order and strings unescaped — key
+    /// order, escapes, whitespace and an empty or absent properties object do not change it; any value does.
+    /// </summary>
+    public static string ContentHashOf(string name, string? email, string? userId, DateTimeOffset? timestamp, string? messageId, JsonElement properties)
     {
+        var canonical = CanonicalWriter.Write(name, email, userId, timestamp, messageId, properties);
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(CompactWriter.Write(item), hash);
+        SHA256.HashData(canonical, hash);
         return Convert.ToHexStringLower(hash);
     }
 
