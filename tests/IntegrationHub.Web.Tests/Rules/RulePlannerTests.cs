@@ -132,6 +132,23 @@ public sealed class RulePlannerTests
     }
 
     [Theory]
+    [InlineData("{{ 10 | divided_by: properties.n }}", "divide by zero")]
+    [InlineData("{{ 79228162514264337593543950335 | plus: properties.big }}", "too large")]
+    [InlineData("{{ 1.5 | round: 99999 }}", "precision")]
+    public async Task Template_FailingAtRuntime_FailsThatActionOnly(string template, string why)
+    {
+        var outcome = await PlanOneAsync(
+            Event(new JsonObject { ["n"] = 0, ["big"] = 79228162514264337593543950335m }),
+            new RuleAction { Type = RuleActionType.PeopleEvent, Text = template },
+            new RuleAction { Type = RuleActionType.Note, Text = "still sent" });
+
+        Assert.Equal(CrispCallKinds.ConversationNote, Assert.Single(outcome.Calls).Kind);
+        var error = Assert.Single(outcome.Errors);
+        Assert.StartsWith("action 1 (PeopleEvent): The template failed", error, StringComparison.Ordinal);
+        Assert.Contains(why, error, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
     [InlineData("{% include 'appsettings.json' %}")]
     [InlineData("{% render '/etc/passwd' %}")]
     public async Task Template_CannotReadFiles(string template)

@@ -96,8 +96,10 @@ public sealed partial class RuleTemplates
         {
             throw new RuleTemplateException($"The template produced more than {MaxOutputChars} characters.");
         }
-        catch (Exception ex) when (ex is not RuleTemplateException and (ParseException or ArgumentException or FormatException or NotSupportedException or FileNotFoundException or InvalidOperationException))
+        catch (Exception ex) when (ex is not (RuleTemplateException or OperationCanceledException))
         {
+            // Any failure inside a template (a division by zero, an overflow, a filter's own error) is this action's
+            // problem, never the caller's: ingestion plans inside its commit and must not be refused for it.
             throw new RuleTemplateException("The template failed: " + ex.Message);
         }
 
