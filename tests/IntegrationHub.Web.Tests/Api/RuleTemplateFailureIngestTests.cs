@@ -49,4 +49,32 @@ public sealed class RuleTemplateFailureIngestTests(WatchedPlannerSqliteFixture f
         Assert.Contains("divide by zero", problem.Message, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(fixture.Logs.Entries, e => e.Level >= LogLevel.Warning && e.Category.Contains("EventIngestWriter", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task TemplateBuildingAHugeString_EventStoredQuicklyTheProblemTold()
+    {
+        var (tenant, client) = await TenantClientAsync("Greedy");
+        var (scope, _) = OpenScope(tenant);
+        await using (scope)
+        {
+            var saved = await scope.ServiceProvider.GetRequiredService<RuleService>().CreateAsync("Greedy", new RuleDefinition
+            {
+                Trigger = "sbx.big",
+                Actions = [new RuleAction { Type = RuleActionType.Note, Text = Rules.RulesApiTests.DoublingTemplate }],
+            }, "test", CancellationToken.None);
+            Assert.True(saved.Succeeded);
+        }
+
+        fixture.Logs.Clear();
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+
+        var response = await SendAsync(client, HttpMethod.Post, "/api/v1/events", """{"event":"sbx.big","email":"z@b.example"}""");
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"took {stopwatch.Elapsed}");
+        var eventId = (await JsonOf(response)).GetProperty("id").GetGuid();
+        var problem = Assert.Single(fixture.Logs.Entries, e => e.Message.Contains($"Event {eventId}, rule Greedy v1", StringComparison.Ordinal));
+        Assert.Contains("a value of more than", problem.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await CountAsync<CrispCall>(tenant));
+    }
 }

@@ -148,6 +148,45 @@ public sealed class RulePlannerTests
         Assert.Contains(why, error, StringComparison.OrdinalIgnoreCase);
     }
 
+    private const string Doubling = "{% assign s = \"xxxxxxxxxx\" %}{% for i in (1..30) %}{% assign s = s | append: s %}{% endfor %}";
+    private const string FortyKilobytes = "{% assign a = \"xxxxxxxxxx\" %}{% for i in (1..12) %}{% assign a = a | append: a %}{% endfor %}";
+
+    [Theory]
+    [InlineData(Doubling + "{{ s | size }}", "a value of more than 100000")]
+    [InlineData("{% assign s = \"xxxxxxxxxx\" %}{% for i in (1..30) %}{% capture s %}{{ s }}{{ s }}{% endcapture %}{% endfor %}{{ s | size }}", "captures more than 100000")]
+    [InlineData("{% assign s = \"xxxxxxxxxx\" %}{% for i in (1..30) %}{% assign s = s | prepend: s %}{% endfor %}{{ s | size }}", "a value of more than")]
+    [InlineData(FortyKilobytes + "{{ a | replace: \"x\", a | size }}", "a value of more than")]
+    [InlineData(FortyKilobytes + "{% assign list = (1..1000) %}{{ list | join: a | size }}", "a value of more than")]
+    [InlineData("{% assign list = (1..1000) %}{% for i in (1..10) %}{% assign list = list | concat: list %}{% endfor %}{{ list | size }}", "list items")]
+    [InlineData(FortyKilobytes + "{% for i in (1..1000) %}{% assign copy = a | append: \"\" %}{% endfor %}{{ copy | size }}", "in all")]
+    [InlineData("{{ \"now\" | date: \"%99999999d\" }}", "width or precision")]
+    [InlineData("{% for i in (1..1000) %}{% for j in (1..1000) %}{% assign x = i | plus: j %}{% endfor %}{% endfor %}{{ x }}", "too much work")]
+    public async Task Template_BuildingHugeValues_FailsThatActionWithinBoundedMemoryAndTime(string template, string why)
+    {
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        var stopwatch = Stopwatch.StartNew();
+
+        var outcome = await PlanOneAsync(Event(), new RuleAction { Type = RuleActionType.Note, Text = template });
+
+        Assert.Empty(outcome.Calls);
+        Assert.Contains(why, Assert.Single(outcome.Errors), StringComparison.Ordinal);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"took {stopwatch.Elapsed}");
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        Assert.True(allocated < 64 * 1024 * 1024, $"allocated {allocated:N0} bytes");
+    }
+
+    [Fact]
+    public async Task Template_CaptureAndFiltersWithinLimits_StillWork()
+    {
+        var outcome = await PlanOneAsync(Event(), new RuleAction
+        {
+            Type = RuleActionType.Note,
+            Text = "{% capture who %}{{ email | split: \"@\" | first }}{% endcapture %}{{ who | capitalize }}: {{ properties.items | join: \", \" | replace: \"a\", \"A\" }}",
+        });
+
+        Assert.Equal("Ada: A, b", Assert.Single(outcome.Calls).Payload["content"]!.GetValue<string>());
+    }
+
     [Theory]
     [InlineData("{% include 'appsettings.json' %}")]
     [InlineData("{% render '/etc/passwd' %}")]

@@ -83,6 +83,28 @@ public abstract class RulesApiTests(IHubFixture fixture) : HubTestBase(fixture)
         Assert.Contains("rules[0].actions[0].color", body, StringComparison.Ordinal);
     }
 
+    /// <summary>Doubles a string thirty times: gigabytes, and an OutOfMemoryException (a 500), before templates were bounded.</summary>
+    public const string DoublingTemplate = "{% assign s = \"xxxxxxxxxx\" %}{% for i in (1..30) %}{% assign s = s | append: s %}{% endfor %}{{ s | size }}";
+
+    [Fact]
+    public async Task Preview_DraftRuleBuildingAHugeString_ShowsTheRuleProblemNot500()
+    {
+        var client = await ClientAsync(await Data.TenantAsync());
+
+        var response = await client.PostAsJsonAsync("/api/v1/rules/preview", new
+        {
+            @event = new { @event = "order.paid", email = "a@b.example" },
+            rules = new[] { new { name = "greedy", definition = new { trigger = "order.*", actions = new[] { new { type = "note", text = DoublingTemplate } } } } },
+        });
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(body);
+        var rule = json.RootElement.GetProperty("rules")[0];
+        Assert.Empty(rule.GetProperty("calls").EnumerateArray());
+        Assert.Contains("a value of more than", rule.GetProperty("errors")[0].GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Preview_KeyOfA_NeverSeesBsRules()
     {

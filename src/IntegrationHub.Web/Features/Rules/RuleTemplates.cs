@@ -12,7 +12,8 @@ namespace IntegrationHub.Web.Features.Rules;
 
 /// <summary>
 /// Liquid (Fluid) rendering in a sandbox: no file system (includes fail), no network, no .NET members (the model
-/// is plain values), bounded steps (loops cannot run forever), bounded recursion and output, and a time limit.
+/// is plain values), bounded steps (loops cannot run forever), bounded recursion, bounded sizes of what a template
+/// builds and outputs (<see cref="RuleTemplateSandbox"/>), and a time limit.
 /// </summary>
 public sealed partial class RuleTemplates
 {
@@ -20,18 +21,10 @@ public sealed partial class RuleTemplates
     public const int MaxSteps = 10_000;
     private static readonly TimeSpan RenderTimeout = TimeSpan.FromSeconds(1);
 
-    private static readonly FluidParser Parser = new();
+    private static readonly FluidParser Parser = RuleTemplateSandbox.CreateParser();
     private readonly ConcurrentDictionary<string, IFluidTemplate> _cache = new(StringComparer.Ordinal);
 
-    private static readonly TemplateOptions Options = new()
-    {
-        FileProvider = new NullFileProvider(),
-        MaxSteps = MaxSteps,
-        MaxRecursion = 10,
-        StrictVariables = false,
-        CultureInfo = CultureInfo.InvariantCulture,
-        TimeZone = TimeZoneInfo.Utc,
-    };
+    private static readonly TemplateOptions Options = CreateOptions();
 
     public const int MaxRangeLength = 1_000;
 
@@ -73,28 +66,22 @@ public sealed partial class RuleTemplates
             : throw new RuleTemplateException("Invalid Liquid template: " + error));
 
         var context = new TemplateContext(Options);
+        var budget = RuleTemplateSandbox.Begin(context, RenderTimeout);
         foreach (var (name, value) in model)
         {
             context.SetValue(name, ToFluid(value));
         }
 
-        var output = new BoundedWriter(MaxOutputChars);
+        using var output = new BoundedWriter(MaxOutputChars, budget, $"The template produced more than {MaxOutputChars} characters.");
         try
         {
-            // Crisp fields are plain text: nothing is HTML-encoded.
-            await template.RenderAsync(output, NullEncoder.Default, context).AsTask().WaitAsync(RenderTimeout);
-        }
-        catch (TimeoutException)
-        {
-            throw new RuleTemplateException($"The template took longer than {RenderTimeout.TotalSeconds:0} s to render.");
+            // Crisp fields are plain text: nothing is HTML-encoded. Rendering is synchronous: the sandbox's checks
+            // (sizes, the clock) are what stop it, not a timeout around it.
+            await template.RenderAsync(output, NullEncoder.Default, context);
         }
         catch (InvalidOperationException ex) when (ex.Message.Contains("steps", StringComparison.OrdinalIgnoreCase) || ex.Message.Contains("recursion", StringComparison.OrdinalIgnoreCase))
         {
             throw new RuleTemplateException("The template does too much work (a loop or recursion limit was reached).");
-        }
-        catch (BoundedWriter.LimitExceededException)
-        {
-            throw new RuleTemplateException($"The template produced more than {MaxOutputChars} characters.");
         }
         catch (Exception ex) when (ex is not (RuleTemplateException or OperationCanceledException))
         {
@@ -104,6 +91,21 @@ public sealed partial class RuleTemplates
         }
 
         return output.ToString();
+    }
+
+    private static TemplateOptions CreateOptions()
+    {
+        var options = new TemplateOptions
+        {
+            FileProvider = new NullFileProvider(),
+            MaxSteps = MaxSteps,
+            MaxRecursion = 10,
+            StrictVariables = false,
+            CultureInfo = CultureInfo.InvariantCulture,
+            TimeZone = TimeZoneInfo.Utc,
+        };
+        RuleTemplateSandbox.BoundFilters(options.Filters);
+        return options;
     }
 
     /// <summary>
@@ -173,49 +175,6 @@ public sealed partial class RuleTemplates
 
     [GeneratedRegex(@"^\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\s*\}\}$", RegexOptions.CultureInvariant)]
     private static partial Regex SingleVariable();
-
-    private sealed class BoundedWriter(int limit) : StringWriter(CultureInfo.InvariantCulture)
-    {
-        public override void Write(char value)
-        {
-            Check(1);
-            base.Write(value);
-        }
-
-        public override void Write(string? value)
-        {
-            Check(value?.Length ?? 0);
-            base.Write(value);
-        }
-
-        public override void Write(char[] buffer, int index, int count)
-        {
-            Check(count);
-            base.Write(buffer, index, count);
-        }
-
-        public override Task WriteAsync(string? value)
-        {
-            Write(value);
-            return Task.CompletedTask;
-        }
-
-        public override Task WriteAsync(char value)
-        {
-            Write(value);
-            return Task.CompletedTask;
-        }
-
-        private void Check(int adding)
-        {
-            if (GetStringBuilder().Length + adding > limit)
-            {
-                throw new LimitExceededException();
-            }
-        }
-
-        public sealed class LimitExceededException : Exception;
-    }
 }
 
 public sealed class RuleTemplateException(string message) : Exception(message);
