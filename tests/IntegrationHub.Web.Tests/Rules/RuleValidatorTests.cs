@@ -48,4 +48,8 @@ public sealed class RuleValidatorTests
     [Fact]
     public void NoActions_IsAnError() =>
         Assert.Contains("actions", RuleValidator.Validate("x", new RuleDefinition { Trigger = "a" }).Keys);
+
+    [Fact]
+    public void NoName_IsAnError() =>
+        Assert.Contains("name", RuleValidator.Validate(null, new RuleDefinition { Trigger = "a", Actions = [new RuleAction { Type = RuleActionType.Note, Text = "x" }] }).Keys);
 }

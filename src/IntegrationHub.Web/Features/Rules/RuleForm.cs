@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -13,8 +14,11 @@ public sealed class RuleForm
     public const int BlankConditions = 2;
     public const int BlankActions = 1;
 
+    // An empty field binds as null by default; these stay strings, so the validator can say what is missing.
+    [DisplayFormat(ConvertEmptyStringToNull = false)]
     public string Name { get; set; } = string.Empty;
 
+    [DisplayFormat(ConvertEmptyStringToNull = false)]
     public string Trigger { get; set; } = string.Empty;
 
     public ConditionMode ConditionMode { get; set; } = ConditionMode.All;

@@ -26,7 +26,7 @@ public static partial class RuleValidator
             list.Add(message);
         }
 
-        if (name is not null && (string.IsNullOrWhiteSpace(name) || name.Length > 200))
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 200)
         {
             Add("name", "A name of 1 to 200 characters is required.");
         }
