@@ -45,6 +45,44 @@ public abstract class RulesPageTests(IHubFixture fixture) : DashboardPageTestBas
         Assert.Contains(message, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    public static TheoryData<string, string, string> RefusedValues => new()
+    {
+        { "ConditionMode", "Bogus", "Pick one of the values offered." },
+        { "Conditions[0].Operator", "Nope", "Pick one of the values offered." },
+        { "Actions[0].Text", "{{ propertes.plan }}", "Unknown field &#x27;propertes&#x27;" },
+        { "Actions[0].Text", "{{ email | nosuchfilter }}", "Unknown filter &#x27;nosuchfilter&#x27;" },
+        { "Actions[0].Text", "{% include \"x\" %}", "include and render are not available" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedValues))]
+    public async Task NewRule_ValueThatWouldBeIgnoredOrFail_FormAgainWithTheMessage(string field, string value, string message)
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var client = await MemberAsync(tenant, "editor@acme.example", TenantRole.Editor);
+        var fields = Fields(field, value).Append(("Conditions[0].Field", "properties.plan")).Append(("Conditions[0].Value", "pro")).ToArray();
+
+        var response = await PostAsync(client, $"/t/{tenant:D}/rules/new", $"/t/{tenant:D}/rules/new", fields);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains(message, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await RuleCountAsync(tenant));
+    }
+
+    [Fact]
+    public async Task NewRule_SegmentLongerThanCrispTakes_FormAgainWithTheMessageNextToSegments()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var client = await MemberAsync(tenant, "editor@acme.example", TenantRole.Editor);
+        var fields = Fields("Actions[0].Type", "PeopleSegmentsAdd").Append(("Actions[0].Segments", "vip\n" + new string('s', 65))).ToArray();
+
+        var response = await PostAsync(client, $"/t/{tenant:D}/rules/new", $"/t/{tenant:D}/rules/new", fields);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("segments[1]: Crisp segments are 1 to 64 characters", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await RuleCountAsync(tenant));
+    }
+
     /// <summary>A valid rule's fields, one of them replaced.</summary>
     protected static (string Key, string Value)[] Fields(string field, string value)
     {

@@ -176,6 +176,17 @@ public sealed class RulePlannerTests
     }
 
     [Fact]
+    public async Task Segment_RenderingLongerThanCrispTakes_IsAProblemNotDroppedInSilence()
+    {
+        var outcome = await PlanOneAsync(
+            Event(new JsonObject { ["plan"] = new string('p', 65) }),
+            new RuleAction { Type = RuleActionType.PeopleSegmentsAdd, Segments = ["customer", "{{ properties.plan }}"] });
+
+        Assert.Empty(outcome.Calls);
+        Assert.Contains("longer than 64 characters", Assert.Single(outcome.Errors), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Template_CaptureAndFiltersWithinLimits_StillWork()
     {
         var outcome = await PlanOneAsync(Event(), new RuleAction

@@ -168,7 +168,13 @@ public sealed class RulePlanner(RuleTemplates templates)
         foreach (var template in segments ?? [])
         {
             var segment = (await templates.RenderAsync(template, model)).Trim().ToLowerInvariant();
-            if (segment.Length is > 0 and <= 64 && !result.Contains(segment))
+            if (segment.Length > RuleValidator.MaxSegmentLength)
+            {
+                // Crisp would refuse it: said, not dropped in silence.
+                throw new RuleTemplateException($"the segment '{segment[..20]}…' is longer than {RuleValidator.MaxSegmentLength} characters");
+            }
+
+            if (segment.Length > 0 && !result.Contains(segment))
             {
                 result.Add(segment);
             }

@@ -28,7 +28,10 @@ public sealed partial class RuleTemplates
 
     public const int MaxRangeLength = 1_000;
 
-    /// <summary>Parses a template; the error says what is wrong (shown next to the field when a rule is saved).</summary>
+    /// <summary>
+    /// Parses a template and checks what it refers to (fields, filters, no files); the error says what is wrong
+    /// (shown next to the field when a rule is saved).
+    /// </summary>
     public static bool TryParse(string source, out string? error)
     {
         if (source.Length > MaxOutputChars)
@@ -43,14 +46,14 @@ public sealed partial class RuleTemplates
             return false;
         }
 
-        if (Parser.TryParse(source, out _, out var parseError))
+        if (!Parser.TryParse(source, out var template, out var parseError))
         {
-            error = null;
-            return true;
+            error = "Invalid Liquid template: " + parseError;
+            return false;
         }
 
-        error = "Invalid Liquid template: " + parseError;
-        return false;
+        error = RuleTemplateCheck.Problem(template, Options.Filters);
+        return error is null;
     }
 
     /// <summary>Renders to text. Throws <see cref="RuleTemplateException"/> on any sandbox limit or template error.</summary>

@@ -12,6 +12,8 @@ public static partial class RuleValidator
 
     public const int MaxActions = 20;
     public const int MaxConditions = 20;
+    public const int MaxSegments = 20;
+    public const int MaxSegmentLength = 64;
 
     public static Dictionary<string, string[]> Validate(string? name, RuleDefinition definition)
     {
@@ -36,6 +38,11 @@ public static partial class RuleValidator
             Add("trigger", "An event name (letters, digits, . _ - : and * wildcards, up to 200 characters) is required.");
         }
 
+        if (!Enum.IsDefined(definition.ConditionMode))
+        {
+            Add("condition_mode", "Use all or any.");
+        }
+
         if (definition.Conditions.Count > MaxConditions)
         {
             Add("conditions", $"At most {MaxConditions} conditions.");
@@ -47,6 +54,11 @@ public static partial class RuleValidator
             if (!FieldPattern().IsMatch(condition.Field ?? string.Empty))
             {
                 Add($"conditions[{i}].field", "Use event, email, user_id, timestamp or properties.<name>[.<name>…].");
+            }
+
+            if (!Enum.IsDefined(condition.Operator))
+            {
+                Add($"conditions[{i}].operator", "Use one of: " + string.Join(", ", Enum.GetValues<ConditionOperator>().Select(o => RuleForm.Snake(o))) + ".");
             }
 
             var needsValue = condition.Operator is not (ConditionOperator.Exists or ConditionOperator.NotExists);
@@ -135,9 +147,22 @@ public static partial class RuleValidator
                 return;
             }
 
+            if (action.Segments.Count > MaxSegments)
+            {
+                add($"{at}.segments", $"At most {MaxSegments} segments.");
+            }
+
             for (var s = 0; s < action.Segments.Count; s++)
             {
-                Template($"{at}.segments[{s}]", action.Segments[s], required: true);
+                var segment = action.Segments[s];
+                Template($"{at}.segments[{s}]", segment, required: true);
+
+                // A literal is known now; a template's result is checked when it renders (see RulePlanner).
+                var literal = segment.Contains("{{", StringComparison.Ordinal) || segment.Contains("{%", StringComparison.Ordinal) ? null : segment.Trim();
+                if (literal is { Length: > MaxSegmentLength })
+                {
+                    add($"{at}.segments[{s}]", $"Crisp segments are 1 to {MaxSegmentLength} characters: '{literal[..20]}…' has {literal.Length}.");
+                }
             }
         }
 

@@ -44,6 +44,7 @@ public sealed class RulesController(RuleService rules, RulePlanner planner, HubD
     public async Task<IActionResult> Create(RuleForm form, CancellationToken cancellationToken)
     {
         var (definition, formErrors) = form.ToDefinition();
+        AddBindingErrors(formErrors);
         var result = formErrors.Count > 0 ? null : await rules.CreateAsync(form.Name, definition, Actor, cancellationToken);
         if (result is { Succeeded: true })
         {
@@ -80,6 +81,7 @@ public sealed class RulesController(RuleService rules, RulePlanner planner, HubD
         }
 
         var (definition, formErrors) = form.ToDefinition();
+        AddBindingErrors(formErrors);
         var result = formErrors.Count > 0 ? null : await rules.UpdateAsync(id, form.Name, definition, Actor, cancellationToken);
         if (result is { Succeeded: true })
         {
@@ -148,6 +150,28 @@ public sealed class RulesController(RuleService rules, RulePlanner planner, HubD
     private string RouteWebsite => (string)RouteData.Values[DashboardTenantResolver.RouteKey]!;
 
     private Task<Tenants.Tenant> WebsiteAsync(CancellationToken cancellationToken) => db.Tenants.AsNoTracking().SingleAsync(cancellationToken);
+
+    /// <summary>
+    /// A value the form never offers (<c>ConditionMode=Bogus</c>, an unknown operator) fails to bind and would leave
+    /// the default in its place: it is refused next to its field instead.
+    /// </summary>
+    private void AddBindingErrors(Dictionary<string, string[]> errors)
+    {
+        foreach (var (key, entry) in ModelState)
+        {
+            if (entry.Errors.Count > 0)
+            {
+                errors[FieldKey(key)] = ["Pick one of the values offered."];
+            }
+        }
+    }
+
+    // "Conditions[0].Operator" → "conditions[0].operator", the validator's field names.
+    private static string FieldKey(string modelStateKey) => string.Join('.', modelStateKey.Split('.').Select(part =>
+    {
+        var index = part.IndexOf('[', StringComparison.Ordinal);
+        return index < 0 ? JsonNamingPolicy.SnakeCaseLower.ConvertName(part) : JsonNamingPolicy.SnakeCaseLower.ConvertName(part[..index]) + part[index..];
+    }));
 
     private static Dictionary<string, string[]> Merge(Dictionary<string, string[]> a, IReadOnlyDictionary<string, string[]> b)
     {
