@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text.RegularExpressions;
+using IntegrationHub.Web.Features.Events;
 using IntegrationHub.Web.Features.Members;
 using IntegrationHub.Web.Features.Rules;
 using IntegrationHub.Web.Tests.Infrastructure;
@@ -8,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace IntegrationHub.Web.Tests.DashboardPages;
 
 /// <summary>The rule editor's forms: whatever is posted, a re-rendered form with a message, never a 500.</summary>
-public abstract class RulesPageTests(IHubFixture fixture) : DashboardPageTestBase(fixture)
+public abstract partial class RulesPageTests(IHubFixture fixture) : DashboardPageTestBase(fixture)
 {
     public static TheoryData<string, string, string> MissingFields => new()
     {
@@ -82,6 +84,101 @@ public abstract class RulesPageTests(IHubFixture fixture) : DashboardPageTestBas
         Assert.Contains("segments[1]: Crisp segments are 1 to 64 characters", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await RuleCountAsync(tenant));
     }
+
+    [Fact]
+    public async Task Preview_ListsTheWebsitesLastTwentyEvents_OnlyItsOwn()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var other = await Data.TenantAsync("Other");
+        var start = DateTimeOffset.UtcNow.AddHours(-1);
+        for (var i = 0; i < 22; i++)
+        {
+            await StoredEventAsync(tenant, $"acme.e{i:00}", start.AddMinutes(i));
+        }
+
+        await StoredEventAsync(other, "other.secret", start.AddMinutes(30));
+        var client = await MemberAsync(tenant, "viewer@acme.example", TenantRole.Viewer);
+
+        var html = await client.GetStringAsync($"/t/{tenant:D}/rules/preview");
+
+        Assert.Equal(Enumerable.Range(2, 20).Reverse().Select(i => $"acme.e{i:00}"), EventNames().Matches(html).Select(m => m.Groups[1].Value));
+        Assert.DoesNotContain("other.secret", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Preview_PickARecentEvent_FillsItAndShowsTheCalls()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        await RuleAsync(tenant);
+        var eventId = await StoredEventAsync(tenant, "order.paid", DateTimeOffset.UtcNow, """{"amount":150}""");
+        var client = await MemberAsync(tenant, "viewer@acme.example", TenantRole.Viewer);
+        var page = await client.GetStringAsync($"/t/{tenant:D}/rules/preview");
+        Assert.Contains($"/t/{tenant:D}/rules/preview?eventId={eventId:D}", page, StringComparison.Ordinal);
+
+        var response = await client.GetAsync($"/t/{tenant:D}/rules/preview?eventId={eventId:D}");
+
+        var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"event\": \"order.paid\"", html, StringComparison.Ordinal);
+        Assert.Contains("\"amount\": 150", html, StringComparison.Ordinal);
+        Assert.Contains($"POST /v1/website/{tenant:D}/people/events/ada%40example.com", html, StringComparison.Ordinal);
+        Assert.Contains("\"text\": \"Paid 150\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Preview_AnotherWebsitesEventId_NotFoundAndNotShown()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var other = await Data.TenantAsync("Other");
+        var theirs = await StoredEventAsync(other, "other.secret", DateTimeOffset.UtcNow, """{"card":"4242"}""");
+        var client = await MemberAsync(tenant, "viewer@acme.example", TenantRole.Viewer);
+
+        var response = await client.GetAsync($"/t/{tenant:D}/rules/preview?eventId={theirs:D}");
+
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("No such event among this website", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("other.secret", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("4242", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Preview_PickedEvent_OnlyForTheWebsitesMembers()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var other = await Data.TenantAsync("Other");
+        var eventId = await StoredEventAsync(tenant, "acme.secret", DateTimeOffset.UtcNow);
+        var outsider = await MemberAsync(other, "owner@other.example", TenantRole.Owner);
+
+        var response = await outsider.GetAsync($"/t/{tenant:D}/rules/preview?eventId={eventId:D}");
+
+        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("acme.secret", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private async Task<Guid> StoredEventAsync(Guid tenant, string name, DateTimeOffset acceptedAt, string properties = "{}")
+    {
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            var stored = new ProductEvent
+            {
+                Id = Guid.NewGuid(),
+                Name = name,
+                Email = "ada@example.com",
+                Properties = properties,
+                ContentHash = new string('0', 64),
+                OccurredAt = acceptedAt,
+                AcceptedAt = acceptedAt,
+            };
+            db.Set<ProductEvent>().Add(stored);
+            await db.SaveChangesAsync();
+            return stored.Id;
+        }
+    }
+
+    [GeneratedRegex(@"<td><code>([^<]+)</code></td>")]
+    private static partial Regex EventNames();
 
     /// <summary>A valid rule's fields, one of them replaced.</summary>
     protected static (string Key, string Value)[] Fields(string field, string value)

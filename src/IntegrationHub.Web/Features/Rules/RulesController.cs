@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using IntegrationHub.Web.Features.Events;
 using IntegrationHub.Web.Features.Members;
 using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Tenancy;
@@ -116,14 +118,36 @@ public sealed class RulesController(RuleService rules, RulePlanner planner, HubD
         return Redirect($"/t/{RouteWebsite}/rules");
     }
 
-    [HttpGet("preview")]
-    public async Task<IActionResult> Preview(CancellationToken cancellationToken) =>
-        View(new RulePreviewModel(await WebsiteAsync(cancellationToken), SampleEvent, null, null, 0, null));
+    public const int RecentEvents = 20;
 
-    [HttpPost("preview")]
-    public async Task<IActionResult> Preview(string? eventJson, CancellationToken cancellationToken)
+    /// <summary>The preview page; with <paramref name="eventId"/>, one of the website's recent events previewed.</summary>
+    [HttpGet("preview")]
+    public async Task<IActionResult> Preview(Guid? eventId, CancellationToken cancellationToken)
     {
         var website = await WebsiteAsync(cancellationToken);
+        var recent = await RecentEventsAsync(cancellationToken);
+        if (eventId is null)
+        {
+            return View(new RulePreviewModel(website, SampleEvent, null, null, 0, null, recent));
+        }
+
+        // The tenant's query filter scopes the lookup: another website's event id is simply not found.
+        var stored = await db.Set<ProductEvent>().AsNoTracking().FirstOrDefaultAsync(e => e.Id == eventId, cancellationToken);
+        if (stored is null)
+        {
+            Response.StatusCode = StatusCodes.Status404NotFound;
+            return View(new RulePreviewModel(website, SampleEvent, "No such event among this website's events.", null, 0, null, recent));
+        }
+
+        return await PreviewAsync(website, EventJson(stored), recent, cancellationToken);
+    }
+
+    [HttpPost("preview")]
+    public async Task<IActionResult> Preview(string? eventJson, CancellationToken cancellationToken) =>
+        await PreviewAsync(await WebsiteAsync(cancellationToken), eventJson, await RecentEventsAsync(cancellationToken), cancellationToken);
+
+    private async Task<IActionResult> PreviewAsync(Tenants.Tenant website, string? eventJson, IReadOnlyList<RecentEvent> recent, CancellationToken cancellationToken)
+    {
         RuleEvent evt;
         try
         {
@@ -134,18 +158,36 @@ public sealed class RulesController(RuleService rules, RulePlanner planner, HubD
                 throw new JsonException("\"event\" (the event name) is required.");
             }
 
-            evt = new RuleEvent(name, node["email"]?.GetValue<string>()?.Trim().ToLowerInvariant(), node["user_id"]?.GetValue<string>(), node["properties"] as JsonObject ?? [], DateTimeOffset.UtcNow);
+            var timestamp = node["timestamp"] is { } at ? DateTimeOffset.Parse(at.GetValue<string>(), CultureInfo.InvariantCulture) : DateTimeOffset.UtcNow;
+            evt = new RuleEvent(name, node["email"]?.GetValue<string>()?.Trim().ToLowerInvariant(), node["user_id"]?.GetValue<string>(), node["properties"] as JsonObject ?? [], timestamp);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-            return View(new RulePreviewModel(website, eventJson ?? string.Empty, "The event is not valid JSON of the expected shape: " + ex.Message, null, 0, null));
+            return View("Preview", new RulePreviewModel(website, eventJson ?? string.Empty, "The event is not valid JSON of the expected shape: " + ex.Message, null, 0, null, recent));
         }
 
         var outcomes = await planner.PlanAsync(evt, await rules.ActiveAsync(cancellationToken));
         var budget = delivery.Value.BudgetPerMinute(website.SettingsJson);
-        return View(new RulePreviewModel(website, eventJson!, null, outcomes, budget, await quota.GetStatusAsync(cancellationToken)));
+        return View("Preview", new RulePreviewModel(website, eventJson!, null, outcomes, budget, await quota.GetStatusAsync(cancellationToken), recent));
     }
+
+    private Task<List<RecentEvent>> RecentEventsAsync(CancellationToken cancellationToken) =>
+        db.Set<ProductEvent>().AsNoTracking()
+            .OrderByDescending(e => e.AcceptedAt).ThenByDescending(e => e.Id)
+            .Take(RecentEvents)
+            .Select(e => new RecentEvent(e.Id, e.Name, e.Email ?? e.UserId, e.AcceptedAt))
+            .ToListAsync(cancellationToken);
+
+    /// <summary>A stored event as its backend sent it (the shape <c>POST /api/v1/events</c> takes).</summary>
+    private static string EventJson(ProductEvent stored) => new JsonObject
+    {
+        ["event"] = stored.Name,
+        ["email"] = stored.Email,
+        ["user_id"] = stored.UserId,
+        ["properties"] = JsonNode.Parse(stored.Properties) as JsonObject ?? [],
+        ["timestamp"] = stored.OccurredAt.ToString("O", CultureInfo.InvariantCulture),
+    }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 
     private string RouteWebsite => (string)RouteData.Values[DashboardTenantResolver.RouteKey]!;
 
@@ -202,4 +244,6 @@ public sealed record RuleEditModel(Tenants.Tenant Website, Rule? Rule, RuleForm 
     public string? Error(string field) => Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
 }
 
-public sealed record RulePreviewModel(Tenants.Tenant Website, string EventJson, string? Error, IReadOnlyList<RulePlanner.RuleOutcome>? Outcomes, int BudgetPerMinute, Delivery.QuotaStatus? Quota);
+public sealed record RecentEvent(Guid Id, string Name, string? Contact, DateTimeOffset AcceptedAt);
+
+public sealed record RulePreviewModel(Tenants.Tenant Website, string EventJson, string? Error, IReadOnlyList<RulePlanner.RuleOutcome>? Outcomes, int BudgetPerMinute, Delivery.QuotaStatus? Quota, IReadOnlyList<RecentEvent> Recent);
