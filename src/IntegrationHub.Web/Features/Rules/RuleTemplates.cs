@@ -24,6 +24,11 @@ public sealed partial class RuleTemplates
     private static readonly FluidParser Parser = RuleTemplateSandbox.CreateParser();
     private readonly ConcurrentDictionary<string, IFluidTemplate> _cache = new(StringComparer.Ordinal);
 
+    /// <summary>Parsed templates kept at most; more clears the cache.</summary>
+    internal const int MaxCachedTemplates = 2_048;
+
+    internal int CachedTemplates => _cache.Count;
+
     private static readonly TemplateOptions Options = CreateOptions();
 
     public const int MaxRangeLength = 1_000;
@@ -64,9 +69,20 @@ public sealed partial class RuleTemplates
             throw new RuleTemplateException(rangeError);
         }
 
-        var template = _cache.GetOrAdd(source, static s => Parser.TryParse(s, out var t, out var error)
-            ? t
-            : throw new RuleTemplateException("Invalid Liquid template: " + error));
+        if (!_cache.TryGetValue(source, out var template))
+        {
+            template = Parser.TryParse(source, out var parsed, out var error)
+                ? parsed
+                : throw new RuleTemplateException("Invalid Liquid template: " + error);
+            // Draft rules previewed through the API are any text a key holder sends: the cache must not grow with
+            // them for good. Saved rules are few; after a clear they are parsed again on their next event.
+            if (_cache.Count >= MaxCachedTemplates)
+            {
+                _cache.Clear();
+            }
+
+            _cache.TryAdd(source, template);
+        }
 
         var context = new TemplateContext(Options);
         var budget = RuleTemplateSandbox.Begin(context, RenderTimeout);
