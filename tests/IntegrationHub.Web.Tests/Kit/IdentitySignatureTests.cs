@@ -56,12 +56,13 @@ public abstract class IdentitySignatureTests(IHubFixture fixture) : HubTestBase(
     }
 
     [Theory]
-    [InlineData("{}")]
-    [InlineData("{\"email\":\"not-an-email\"}")]
-    [InlineData("{\"email\":42}")]
-    [InlineData("[]")]
-    [InlineData("{\"email\":")]
-    public async Task Sign_BadInput_Gets400Problem(string body)
+    [InlineData("{}", 422, "validation-failed")]
+    [InlineData("{\"email\":\"not-an-email\"}", 422, "validation-failed")]
+    [InlineData("{\"email\":42}", 422, "validation-failed")]
+    [InlineData("[]", 422, "validation-failed")]
+    [InlineData("{\"email\":", 400, "invalid-json")]
+    [InlineData("{\"email\":\"a\\ud800@b.example\"}", 400, "invalid-json")]
+    public async Task Sign_BadInput_GetsTheApisProblem(string body, int status, string type)
     {
         var tenant = await Data.TenantAsync();
         await StoreSecretAsync(tenant, "s");
@@ -69,7 +70,20 @@ public abstract class IdentitySignatureTests(IHubFixture fixture) : HubTestBase(
 
         var response = await client.PostAsync("/api/v1/identity/signature", new StringContent(body, Encoding.UTF8, "application/json"));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.EndsWith("/" + type, System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("type").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sign_NotJson_Gets415()
+    {
+        var tenant = await Data.TenantAsync();
+        var client = await ClientForAsync(tenant);
+
+        var response = await client.PostAsync("/api/v1/identity/signature", new StringContent("email=a@b.example", Encoding.UTF8, "application/x-www-form-urlencoded"));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
     }
 
     [Fact]

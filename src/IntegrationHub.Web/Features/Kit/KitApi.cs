@@ -1,12 +1,15 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using IntegrationHub.Web.Features.Contacts;
 using IntegrationHub.Web.Features.Credentials;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
+using IntegrationHub.Web.Infrastructure.Api;
 
 namespace IntegrationHub.Web.Features.Kit;
 
 public static class KitApi
 {
+    private const int MaxBodyBytes = 4 * 1024;
+
     /// <summary>Request for an identity-verification signature.</summary>
     /// <param name="Email">The signed-in user's email, exactly as the frontend will pass it to Crisp.</param>
     public sealed record SignatureRequest([property: Required, EmailAddress, StringLength(254)] string? Email);
@@ -26,21 +29,43 @@ public static class KitApi
                 + "The website's secret stays in the hub (encrypted); it never reaches a browser. "
                 + "409 when the website has not stored its identity-verification secret yet (Crisp plugin settings page).")
             .Accepts<SignatureRequest>("application/json")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .Produces<SignatureResponse>()
+            .WithStandardErrors(withBody: true, conflict: true);
         return api;
     }
 
-    private static async Task<Results<Ok<SignatureResponse>, ValidationProblem, ProblemHttpResult>> SignAsync(
-        [FromBody] SignatureRequest? request, TenantSecrets secrets, CancellationToken cancellationToken)
+    // Read like every other API body (strict JSON, 413/415/400 problems), validated like every other email (422).
+    private static async Task<IResult> SignAsync(HttpContext http, TenantSecrets secrets, CancellationToken cancellationToken)
     {
-        var email = request?.Email?.Trim();
-        if (string.IsNullOrEmpty(email) || email.Length > 254 || !new EmailAddressAttribute().IsValid(email))
+        var (body, problem) = await JsonRequestReader.ReadAsync(http.Request, MaxBodyBytes, cancellationToken);
+        if (problem is not null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            return problem;
+        }
+
+        string email;
+        using (body)
+        {
+            var root = body!.Root;
+            if (root.ValueKind != JsonValueKind.Object)
             {
-                ["email"] = ["A valid email address (at most 254 characters) is required."],
-            });
+                return ApiProblems.Validation(new Dictionary<string, string[]> { ["$"] = [$"The body is a JSON object {{\"email\": ...}}, not {FieldErrors.Describe(root.ValueKind)}."] });
+            }
+
+            var errors = new FieldErrors();
+            if (errors.TryOptionalString(root, "email", string.Empty, CrispDataRules.EmailMaxLength, out var given)
+                && CrispDataRules.NormalizeEmail(given, out var why) is null)
+            {
+                errors.Add("email", why!);
+            }
+
+            if (errors.Any)
+            {
+                return ApiProblems.Validation(errors.ToDictionary());
+            }
+
+            // Signed as given: Crisp checks the signature against the email the frontend passes, case included.
+            email = given!.Trim();
         }
 
         var secret = await secrets.GetAsync(SecretNames.IdentityVerificationSecret, cancellationToken);
