@@ -26,6 +26,8 @@ public sealed class DemoHubFixture : IAsyncLifetime
 
     public HubApplicationFactory Factory { get; private set; } = null!;
 
+    public CapturedLogs Logs { get; } = new();
+
     public Uri Root { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -40,7 +42,8 @@ public sealed class DemoHubFixture : IAsyncLifetime
                 ["Crisp:PluginKey"] = "",
                 ["Jobs:RunServer"] = "true",
                 ["Jobs:WorkerCount"] = "4",
-            });
+            },
+            services: services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs));
         Factory.UseKestrel(0);
         Factory.StartServer();
         Root = new Uri(Factory.ClientOptions.BaseAddress.GetLeftPart(UriPartial.Authority) + "/");
@@ -99,6 +102,15 @@ public sealed class DemoModeTests(DemoHubFixture demo) : IClassFixture<DemoHubFi
         var state = demo.Factory.Services.GetRequiredService<CrispSimulatorState>();
         Assert.Contains(state.GetJournal(), e => e.Path.Contains("plugin/connect/websites/all/1", StringComparison.Ordinal) && e.Status == 206);
         Assert.Contains(state.GetHooks(HubCrispMode.DemoWebsiteId.ToString("D"), "plugin:subscription:updated"), h => h.Status == "delivered");
+    }
+
+    [Fact]
+    public void Start_OutsideDevelopment_WarnsThatDemoModeIsOpen()
+    {
+        // The test hub's environment is "Testing": an operator who forgot the credentials hears it.
+        var warning = Assert.Single(demo.Logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning
+            && e.Message.StartsWith("Demo mode in the Testing environment", StringComparison.Ordinal));
+        Assert.Contains("Crisp:PluginKey", warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -18,6 +18,7 @@ public sealed class DemoModeBootstrapper(
     IHostApplicationLifetime lifetime,
     IHttpClientFactory httpClients,
     IServiceScopeFactory scopes,
+    IHostEnvironment environment,
     ILogger<DemoModeBootstrapper> logger) : BackgroundService
 {
     public const string HttpClientName = "IntegrationHub.DemoMode";
@@ -29,6 +30,15 @@ public sealed class DemoModeBootstrapper(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!environment.IsDevelopment())
+        {
+            // Demo mode is what empty Crisp credentials mean, in any environment (the container tries the product
+            // offline too); outside Development an operator may simply have forgotten them, and should hear it loudly.
+            logger.LogWarning("Demo mode in the {Environment} environment: no Crisp plugin credentials (Crisp:PluginIdentifier, Crisp:PluginKey) "
+                + "are configured, so this hub talks to its built-in Crisp simulator, whose admin API ({Prefix}/_sim) and the demo owner "
+                + "account are open to anyone who can reach it. Configure the credentials before exposing it.", environment.EnvironmentName, HubCrispMode.SimulatorPrefix);
+        }
+
         try
         {
             await WaitForStartAsync(stoppingToken);
