@@ -82,6 +82,17 @@ public sealed class OpenApiDocumentTests(SqliteHubFixture fixture) : HubTestBase
             // Offered only where the hub honours it: a repeated docs sync is harmless but not answered from a record.
             var offersIdempotencyKey = operation.Parameters?.Any(p => p.Name == "Idempotency-Key" && p.In == ParameterLocation.Header) ?? false;
             Assert.Equal(path != "/api/v1/helpdesk/sync", offersIdempotencyKey);
+            if (offersIdempotencyKey)
+            {
+                // A client must be able to tell a replay from a first answer.
+                Assert.All(successes, success => Assert.Contains("Idempotent-Replayed", success.Headers?.Keys ?? []));
+            }
+
+            if (path == "/api/v1/events")
+            {
+                Assert.Contains("Location", operation.Responses["202"].Headers?.Keys ?? []);
+            }
+
             Assert.Contains("413", operation.Responses.Keys);
             Assert.Contains("415", operation.Responses.Keys);
             Assert.Contains("422", operation.Responses.Keys);

@@ -256,6 +256,29 @@ internal sealed class ApiExamplesOperationFilter : IOperationFilter
                     + "different request answers 409.",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 255 },
             });
+
+            foreach (var (_, success) in (operation.Responses ?? []).Where(r => r.Key.StartsWith('2')))
+            {
+                if (success is OpenApiResponse concrete)
+                {
+                    concrete.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                    concrete.Headers["Idempotent-Replayed"] = new OpenApiHeader
+                    {
+                        Description = "'true' when this is the stored answer to an earlier request with the same Idempotency-Key (nothing new was stored).",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                    };
+                }
+            }
+        }
+
+        if (id == "PostEvent" && operation.Responses?.TryGetValue("202", out var accepted) == true && accepted is OpenApiResponse acceptedResponse)
+        {
+            acceptedResponse.Headers ??= new Dictionary<string, IOpenApiHeader>();
+            acceptedResponse.Headers["Location"] = new OpenApiHeader
+            {
+                Description = "The event's URL (GET /api/v1/events/{id}): the rules it matched and the state of its Crisp calls.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            };
         }
 
         foreach (var parameter in operation.Parameters ?? [])
