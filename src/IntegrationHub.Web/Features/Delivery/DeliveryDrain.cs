@@ -8,6 +8,7 @@ using IntegrationHub.Web.Features.Delivery.Executors;
 using IntegrationHub.Web.Features.Helpdesk;
 using IntegrationHub.Web.Features.Installations;
 using IntegrationHub.Web.Features.Tenants;
+using IntegrationHub.Web.Infrastructure.Crisp;
 using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
@@ -30,8 +31,17 @@ public sealed class DeliveryDrain(
     InstallationLifecycle lifecycle,
     IOptions<DeliveryOptions> options,
     TimeProvider clock,
-    ILogger<DeliveryDrain> logger)
+    ILogger<DeliveryDrain> logger,
+    DemoHandAddedWebsites? demoWebsites = null)
 {
+    private readonly Lock _demoGate = new();
+
+    private Tenant _tenant = null!;
+
+    private int _round;
+
+    private int? _demoInstallRound;
+
     private DeliveryOptions O => options.Value;
 
     [AutomaticRetry(Attempts = 0)]
@@ -45,6 +55,8 @@ public sealed class DeliveryDrain(
         {
             return 0;
         }
+
+        _tenant = tenantRow;
 
         try
         {
@@ -190,6 +202,7 @@ public sealed class DeliveryDrain(
             return Round.Stop;
         }
 
+        _round++;
         return new Round(new Batch(calls, state, claimMs, new PermitGate(granted, now + O.PermitValidity, clock), people), null);
     }
 
@@ -240,6 +253,9 @@ public sealed class DeliveryDrain(
         Dead,
         Deferred,
         NotSubscribed,
+
+        /// <summary>Back in line now, no attempt counted, and the rest of the batch with it (demo mode learned the website).</summary>
+        Requeue,
     }
 
     private sealed record Result(Kind Kind, DateTimeOffset StartedAt, int DurationMs, string Trace, int? HttpStatus = null, string? Reason = null, string? Error = null, TimeSpan? RetryAfter = null, long? MessageFingerprint = null);
@@ -261,7 +277,7 @@ public sealed class DeliveryDrain(
 
                 var result = await RunAsync(tenantId, call, batch.Gate, people, token);
                 results[call.Id] = result;
-                if (result.Kind is Kind.RateLimited or Kind.QuotaExhausted or Kind.NotSubscribed)
+                if (result.Kind is Kind.RateLimited or Kind.QuotaExhausted or Kind.NotSubscribed or Kind.Requeue)
                 {
                     Interlocked.Exchange(ref stop, 1);
                 }
@@ -326,7 +342,27 @@ public sealed class DeliveryDrain(
                 subscribed = true; // could not tell: retry later rather than stop the queue on a guess
             }
 
-            return Done(subscribed ? Kind.Retry : Kind.NotSubscribed, ex.StatusCode, ex.Reason, ex.Message);
+            if (subscribed)
+            {
+                return Done(Kind.Retry, ex.StatusCode, ex.Reason, ex.Message);
+            }
+
+            if (_tenant.Source != TenantSource.Manual)
+            {
+                return Done(Kind.NotSubscribed, ex.StatusCode, ex.Reason, ex.Message);
+            }
+
+            // A website added by hand (tenant add) is the administrator's, not Crisp's: Crisp not knowing it never
+            // uninstalls it (README: "never uninstalled by a sync", and a delivery is no different). In demo mode the
+            // simulator learns it once and the calls go back in line; otherwise the call is dead with the reason,
+            // visible in deliveries and replayable once the plugin is installed on the website in Crisp.
+            if (LearnInDemo())
+            {
+                return Done(Kind.Requeue);
+            }
+
+            return Done(Kind.Dead, ex.StatusCode, ex.Reason,
+                $"Website {_tenant.WebsiteId} was added by hand (tenant add) and Crisp says the plugin is not installed on it; the tenant stays active. Install the plugin on the website in Crisp, then replay this call. ({ex.Message})");
         }
         catch (CrispApiException ex)
         {
@@ -345,6 +381,29 @@ public sealed class DeliveryDrain(
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             return Done(Kind.Deferred);
+        }
+    }
+
+    /// <summary>
+    /// Demo mode: installs the hand-added website in the simulator, once per drain. True for the calls of the round
+    /// that did it (they all met not_subscribed before the install); a not_subscribed in a later round is real.
+    /// </summary>
+    private bool LearnInDemo()
+    {
+        if (demoWebsites is null)
+        {
+            return false;
+        }
+
+        lock (_demoGate)
+        {
+            if (_demoInstallRound is null)
+            {
+                demoWebsites.Install(_tenant);
+                _demoInstallRound = _round;
+            }
+
+            return _demoInstallRound == _round;
         }
     }
 
@@ -385,7 +444,7 @@ public sealed class DeliveryDrain(
         {
             call.LeaseOwner = null;
             call.LeaseExpiresAt = null;
-            if (!results.TryGetValue(call.Id, out var result) || result.Kind == Kind.Deferred)
+            if (!results.TryGetValue(call.Id, out var result) || result.Kind is Kind.Deferred or Kind.Requeue)
             {
                 // Never tried in this round (budget, order, or a rate limit stopped the batch): back in line.
                 call.Status = call.Attempts > 0 ? CrispCallStatus.Retrying : CrispCallStatus.Queued;

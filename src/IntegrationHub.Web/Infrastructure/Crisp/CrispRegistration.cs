@@ -53,6 +53,7 @@ public static class CrispRegistration
             options.Tier = CrispCredentials.PluginTier;
         });
         builder.Services.AddHttpClient(DemoModeBootstrapper.HttpClientName).AddHttpMessageHandler<SelfAddressHandler>();
+        builder.Services.AddSingleton<DemoHandAddedWebsites>();
         builder.Services.AddHostedService<DemoModeBootstrapper>();
         return builder;
     }

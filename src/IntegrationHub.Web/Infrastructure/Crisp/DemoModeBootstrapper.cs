@@ -12,13 +12,14 @@ namespace IntegrationHub.Web.Infrastructure.Crisp;
 /// <summary>
 /// Demo mode only: once the server listens, installs a demo website in the mounted simulator the way Crisp would
 /// (the simulator sends the install hook, and a full sync runs), then gives it a dashboard owner with well-known
-/// credentials shown on the sign-in page.
+/// credentials shown on the sign-in page. Websites added by hand are installed in the simulator as well.
 /// </summary>
 public sealed class DemoModeBootstrapper(
     IHostApplicationLifetime lifetime,
     IHttpClientFactory httpClients,
     IServiceScopeFactory scopes,
     IHostEnvironment environment,
+    DemoHandAddedWebsites handAdded,
     ILogger<DemoModeBootstrapper> logger) : BackgroundService
 {
     public const string HttpClientName = "IntegrationHub.DemoMode";
@@ -47,6 +48,8 @@ public sealed class DemoModeBootstrapper(
                 try
                 {
                     await InstallDemoWebsiteAsync(stoppingToken);
+                    // Websites added by hand are installed in the simulator too, before the sync lists them.
+                    await handAdded.InstallAllAsync(stoppingToken);
                     await using var scope = scopes.CreateAsyncScope();
                     await scope.ServiceProvider.GetRequiredService<InstallationSync>().FullSyncAsync(stoppingToken);
                     await EnsureDemoOwnerAsync(scope.ServiceProvider, stoppingToken);
