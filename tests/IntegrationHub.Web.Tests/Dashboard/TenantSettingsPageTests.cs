@@ -42,18 +42,20 @@ public abstract class TenantSettingsPageTests(IHubFixture fixture) : HubTestBase
         }
     }
 
-    [Fact]
-    public async Task Owner_BudgetOutsideLimits_RefusedWithMessage()
+    [Theory]
+    [InlineData("5000")]
+    [InlineData("2")]
+    public async Task Owner_BudgetOutsideLimits_RefusedWithMessage(string budget)
     {
         var tenant = await Data.TenantAsync("Acme");
         await Data.UserAsync("owner@acme.example", tenant, TenantRole.Owner);
         var client = Hub.CreateBrowser();
         await Browser.SignInAsync(client, "owner@acme.example");
 
-        var response = await Browser.SubmitAsync(client, $"/t/{tenant:D}/settings", $"/t/{tenant:D}/settings", new Dictionary<string, string> { ["RateBudgetPerMinute"] = "5000" });
+        var response = await Browser.SubmitAsync(client, $"/t/{tenant:D}/settings", $"/t/{tenant:D}/settings", new Dictionary<string, string> { ["RateBudgetPerMinute"] = budget });
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
-        Assert.Contains("Choose between 1 and 120", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("Choose between 3 and 120", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var (scope, db) = OpenScope(tenant);
         await using (scope)
         {

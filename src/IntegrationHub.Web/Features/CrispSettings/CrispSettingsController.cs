@@ -89,9 +89,9 @@ public sealed class CrispSettingsController(
         }
 
         var max = delivery.Value.MaxBudgetPerMinute;
-        if (form.RateBudgetPerMinute < 1 || form.RateBudgetPerMinute > max)
+        if (form.RateBudgetPerMinute < DeliveryOptions.MinBudgetPerMinute || form.RateBudgetPerMinute > max)
         {
-            ModelState.AddModelError(nameof(form.RateBudgetPerMinute), $"Choose between 1 and {max} calls per minute.");
+            ModelState.AddModelError(nameof(form.RateBudgetPerMinute), $"Choose between {DeliveryOptions.MinBudgetPerMinute} and {max} calls per minute.");
         }
 
         var tokenGiven = !string.IsNullOrWhiteSpace(form.WebsiteTokenIdentifier) || !string.IsNullOrWhiteSpace(form.WebsiteTokenKey);

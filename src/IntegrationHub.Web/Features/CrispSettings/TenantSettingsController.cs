@@ -33,9 +33,9 @@ public sealed class TenantSettingsController(HubDbContext db, CrispCallOutbox ou
     {
         var tenant = await db.Tenants.SingleAsync(cancellationToken);
         var max = delivery.Value.MaxBudgetPerMinute;
-        if (form.RateBudgetPerMinute < 1 || form.RateBudgetPerMinute > max)
+        if (form.RateBudgetPerMinute < DeliveryOptions.MinBudgetPerMinute || form.RateBudgetPerMinute > max)
         {
-            ModelState.AddModelError(nameof(form.RateBudgetPerMinute), $"Choose between 1 and {max} calls per minute.");
+            ModelState.AddModelError(nameof(form.RateBudgetPerMinute), $"Choose between {DeliveryOptions.MinBudgetPerMinute} and {max} calls per minute.");
         }
 
         if (form.DisplayName is { Length: > 200 })

@@ -142,7 +142,8 @@ public sealed class DeliveryDrain(
         }
 
         RecoverFactor(state, now);
-        var budget = Math.Max(1, (int)Math.Floor(configuredBudget * state.BudgetFactor));
+        // Lowered after rate limiting, but never below what the costliest call needs (see MinBudgetPerMinute).
+        var budget = Math.Max(Math.Min(DeliveryOptions.MinBudgetPerMinute, configuredBudget), (int)Math.Floor(configuredBudget * state.BudgetFactor));
         var log = SlidingWindowLog.Parse(state.WindowLog);
         log.Prune(now, O.CountedWindow);
         var available = log.Available(budget);
@@ -163,8 +164,21 @@ public sealed class DeliveryDrain(
         }
 
         var people = await LoadPeopleAsync(candidates, ct);
-        int Cost(CrispCall c) => CrispCallExecutor.EstimatedCost(c.Kind, EmailOf(c.Payload) is not { } email || people.Get(email) is not null);
+        // Never more than the whole budget, so that even a call estimated above it is taken once the window is empty.
+        int Cost(CrispCall c) => Math.Min(budget, CrispCallExecutor.EstimatedCost(c.Kind, EmailOf(c.Payload) is not { } email || people.Get(email) is not null));
         var calls = TakeWithin(candidates, available, Cost);
+        if (calls.Count == 0)
+        {
+            // The first due call needs more permits than are free now: wait until they are, rather than start it
+            // with too few (the gate would stop it halfway, wasting the requests it made, and it would start over).
+            var next = log.NextFreeAt(budget - Cost(candidates[0]) + 1, O.CountedWindow, now);
+            state.NextPermitAt = next;
+            state.WindowLog = log.ToString();
+            state.Version++;
+            await TrySaveAsync(ct);
+            return new Round(null, next);
+        }
+
         var cost = calls.Sum(Cost);
         var permits = Math.Min(available, cost);
         var granted = await quota.TakeAsync(permits, ct);
@@ -177,6 +191,11 @@ public sealed class DeliveryDrain(
         if (granted < permits)
         {
             calls = TakeWithin(calls, granted, Cost);
+            if (calls.Count == 0)
+            {
+                await quota.RefundAsync(granted, ct);
+                return Round.Stop;
+            }
         }
 
         foreach (var skipped in candidates.Except(calls))
@@ -206,8 +225,8 @@ public sealed class DeliveryDrain(
         return new Round(new Batch(calls, state, claimMs, new PermitGate(granted, now + O.PermitValidity, clock), people), null);
     }
 
-    /// <summary>Calls in id order while their estimated cost fits; at least the first, whose cost the permits may not
-    /// cover in full (the gate then stops it before going over, and it is simply claimed again).</summary>
+    /// <summary>Calls in id order while their estimated cost fits in the permits; none when the first does not fit
+    /// (a call the permits cannot cover would be stopped by the gate halfway and start over from its first request).</summary>
     private static List<CrispCall> TakeWithin(List<CrispCall> calls, int permits, Func<CrispCall, int> costOf)
     {
         var taken = new List<CrispCall>();
@@ -215,7 +234,7 @@ public sealed class DeliveryDrain(
         foreach (var call in calls)
         {
             cost += costOf(call);
-            if (taken.Count > 0 && cost > permits)
+            if (cost > permits)
             {
                 break;
             }

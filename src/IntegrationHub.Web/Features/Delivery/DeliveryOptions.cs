@@ -81,7 +81,17 @@ public sealed class DeliveryOptions
     /// budget (settings pages, overview, reports, rule previews) asks here, so none shows a number delivery won't keep.
     /// </summary>
     public int BudgetPerMinute(string? settingsJson) =>
-        TenantSettings.ChosenBudget(settingsJson) is { } chosen ? Math.Min(chosen, MaxBudgetPerMinute) : DefaultBudgetPerMinute;
+        TenantSettings.ChosenBudget(settingsJson) is { } chosen ? Math.Clamp(chosen, MinBudgetPerMinute, MaxBudgetPerMinute) : DefaultBudgetPerMinute;
+
+    /// <summary>
+    /// The smallest budget a tenant may have: what the costliest call needs (a people write for an unknown contact is
+    /// write, add profile, write again). A call's requests must fit in one claim — the permit gate stops a call at the
+    /// end of its claim and the call starts again from its first request — so under a smaller budget such a call could
+    /// never finish and would block its contact's queue for good. Rather than let one window hold more requests than
+    /// the customer allowed, the settings pages refuse less, delivery raises a smaller number written in Crisp to it,
+    /// and a budget lowered after rate limiting never goes below it.
+    /// </summary>
+    public const int MinBudgetPerMinute = Executors.CrispCallExecutor.MaxEstimatedCost;
 
     /// <summary>
     /// The budget a settings form should write: nothing when the website never chose one and the form kept the hub
@@ -100,9 +110,9 @@ public sealed class DeliveryOptions
             yield return error;
         }
 
-        if (DefaultBudgetPerMinute < 1 || MaxBudgetPerMinute < DefaultBudgetPerMinute)
+        if (DefaultBudgetPerMinute < MinBudgetPerMinute || MaxBudgetPerMinute < DefaultBudgetPerMinute)
         {
-            yield return "Delivery:DefaultBudgetPerMinute must be >= 1 and <= Delivery:MaxBudgetPerMinute.";
+            yield return $"Delivery:DefaultBudgetPerMinute must be >= {MinBudgetPerMinute} (the Crisp requests of the costliest call) and <= Delivery:MaxBudgetPerMinute.";
         }
 
         if (BudgetWindow <= TimeSpan.Zero || PermitValidity <= TimeSpan.Zero || PermitSafetyMargin < TimeSpan.Zero)

@@ -27,6 +27,9 @@ public sealed class CallCannotSucceedException(string reason, string message) : 
 /// </summary>
 public sealed class CrispCallExecutor(CrispClient crisp, PluginIdentity plugin)
 {
+    /// <summary>The most <see cref="EstimatedCost"/> answers: the smallest budget every call can be delivered within.</summary>
+    public const int MaxEstimatedCost = 3;
+
     /// <summary>Crisp requests a call normally costs (the budget is claimed per request, not per call). A people write
     /// for a contact whose people_id is not cached may find no profile: write, add profile, write again.</summary>
     public static int EstimatedCost(string kind, bool personCached = true) => kind switch
