@@ -1,5 +1,6 @@
 using IntegrationHub.Web.Infrastructure.Cli;
 using IntegrationHub.Web.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Web.Tests.Cli;
 
@@ -87,11 +88,72 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("tenant", "add", "--name", "no website")]
     [InlineData("tenant", "add", "--website", "not-a-uuid", "--name", "x")]
     [InlineData("apikey", "create", "--website")]
+    [InlineData("tenant", "add", "--website", "6a1f8f10-2b7e-4c1d-9d55-5b3c8f2d9e01", "--name", "")]
+    [InlineData("tenant", "add", "--website", "6a1f8f10-2b7e-4c1d-9d55-5b3c8f2d9e01", "--name", "   ")]
+    [InlineData("tenant", "add", "--website", "00000000-0000-0000-0000-000000000000", "--name", "Zero")]
+    [InlineData("apikey", "create", "--website", "6a1f8f10-2b7e-4c1d-9d55-5b3c8f2d9e01", "--name", "")]
+    [InlineData("apikey", "create", "--website", "00000000-0000-0000-0000-000000000000", "--name", "backend")]
+    [InlineData("deliveries", "replay", "--website", "00000000-0000-0000-0000-000000000000", "--all-dead")]
     public async Task UnknownVerbOrBadArguments_PrintUsageAndExit2(params string[] args)
     {
         var result = await RunAsync(args);
         Assert.Equal(HubCommandLine.UsageError, result.Code);
         Assert.Contains("Usage:", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal); // no stack trace
+    }
+
+    [Fact]
+    public async Task TenantAdd_NameTooLong_PrintsUsageAndExit2()
+    {
+        var result = await RunAsync("tenant", "add", "--website", Guid.NewGuid().ToString(), "--name", new string('a', 201));
+
+        Assert.Equal(HubCommandLine.UsageError, result.Code);
+        Assert.Contains("--name must be at most 200 characters.", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    public async Task Help_PrintsUsageAndExit0(string flag)
+    {
+        Assert.True(HubCommandLine.IsCommand([flag]));
+        var result = await RunAsync(flag);
+
+        Assert.Equal(0, result.Code);
+        Assert.Contains("Usage:", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HostOptions_StillStartTheServer() => Assert.False(HubCommandLine.IsCommand(["--urls", "http://localhost:5099"]));
+
+    [Fact]
+    public async Task DeliveriesStats_UnknownWebsite_SaysSoAndFails()
+    {
+        var website = Guid.NewGuid();
+        var result = await RunAsync("deliveries", "stats", "--website", website.ToString());
+
+        Assert.Equal(1, result.Code);
+        Assert.Contains($"Website {website:D} is not a tenant.", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeliveriesStats_PrintsBudgetFactorAndBackoffPerTenant()
+    {
+        var website = Guid.NewGuid();
+        await RunAsync("tenant", "add", "--website", website.ToString(), "--name", "Acme");
+        await using (var hub = new HubApplicationFactory(Web.Infrastructure.Data.DatabaseProvider.Sqlite, Configuration["ConnectionStrings:Hub"]!, _directory))
+        await using (var scope = hub.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<Web.Infrastructure.Tenancy.TenantContext>().Use(website);
+            var db = scope.ServiceProvider.GetRequiredService<Web.Infrastructure.Data.HubDbContext>();
+            scope.ServiceProvider.GetRequiredService<Web.Features.Delivery.CrispCallOutbox>().Enqueue(Web.Features.Delivery.CrispCallKinds.PeopleDataMerge, new { email = "a@acme.example", data = new { plan = "pro" } }, "a@acme.example");
+            await db.SaveChangesAsync();
+        }
+
+        var result = await RunAsync("deliveries", "stats", "--website", website.ToString());
+
+        Assert.Equal(0, result.Code);
+        Assert.Contains($"{website:D}\tqueued=1\tbudget_factor=1.00 backoff_until=none", result.Output, StringComparison.Ordinal);
     }
 
     private async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)

@@ -46,7 +46,14 @@ public sealed class DeliveryAdmin(HubDbContext db, TimeProvider clock)
         db.Set<CrispCall>().AcrossTenants().GroupBy(c => new { c.TenantId, c.Status })
             .Select(g => new TenantCallCount(g.Key.TenantId, g.Key.Status, g.Count()))
             .ToListAsync(ct);
+
+    /// <summary>Hub-wide: every tenant's budget factor and back-off, by tenant id.</summary>
+    public Task<Dictionary<Guid, TenantDeliveryPace>> StatesAcrossTenantsAsync(CancellationToken ct) =>
+        db.Set<TenantDeliveryState>().AcrossTenants().AsNoTracking()
+            .ToDictionaryAsync(s => s.TenantId, s => new TenantDeliveryPace(s.BudgetFactor, s.BackoffUntil), ct);
 }
+
+public sealed record TenantDeliveryPace(double BudgetFactor, DateTimeOffset? BackoffUntil);
 
 public sealed record DeliveryStats(IReadOnlyDictionary<CrispCallStatus, int> Counts, double BudgetFactor, DateTimeOffset? BackoffUntil);
 

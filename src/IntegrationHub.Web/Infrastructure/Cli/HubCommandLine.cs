@@ -21,7 +21,10 @@ public static class HubCommandLine
 {
     public const int UsageError = 2;
 
-    public static bool IsCommand(string[] args) => args.Length > 0 && !args[0].StartsWith('-');
+    /// <summary>A verb, or a request for the usage; anything else starting with '-' is a host option (<c>--urls</c>).</summary>
+    public static bool IsCommand(string[] args) => args.Length > 0 && (!args[0].StartsWith('-') || IsHelp(args));
+
+    private static bool IsHelp(string[] args) => args.Length == 1 && args[0] is "--help" or "-h" or "-?" or "/?";
 
     public static async Task<int> RunAsync(
         string[] args,
@@ -31,6 +34,12 @@ public static class HubCommandLine
     {
         output ??= Console.Out;
         error ??= Console.Error;
+        if (IsHelp(args))
+        {
+            await output.WriteLineAsync(Usage);
+            return 0;
+        }
+
         await using var host = BuildHost(configurationOverrides);
 
         var root = new RootCommand("IntegrationHub operator commands. Without a verb, the hub server starts.");
@@ -67,7 +76,7 @@ public static class HubCommandLine
           keys rotate                                     re-wrap every data key under the current key-encryption key
           keys verify                                     decrypt every stored secret; report failures (never secrets)
           deliveries replay --website ID (--call ID | --all-dead)  put dead-lettered Crisp calls back in the queue
-          deliveries stats [--website ID]                 calls per status (per tenant), budget factor, back-off, quota
+          deliveries stats [--website ID]                 calls per status, budget factor and back-off (per tenant), quota
           helpdesk sync --website ID --dir PATH [--dry-run] [--prune]
                                                           sync <locale>/<type>/<folders>/<slug>.md files to Crisp's Knowledge Base
         """;
@@ -143,7 +152,7 @@ public static class HubCommandLine
         });
 
         var website = WebsiteOption();
-        var name = new Option<string>("--name") { Description = "The website's display name.", Required = true };
+        var name = NameOption("The website's display name.", 200);
         var domain = new Option<string?>("--domain") { Description = "The website's domain (optional)." };
         var add = new Command("add", "Install a website by hand, for development without Crisp.") { website, name, domain };
         add.SetAction(async (parse, ct) =>
@@ -170,7 +179,7 @@ public static class HubCommandLine
     private static Command ApiKeyCommand(WebApplication host, TextWriter output, TextWriter error)
     {
         var website = WebsiteOption();
-        var name = new Option<string>("--name") { Description = "What the key is for, e.g. 'billing backend'.", Required = true };
+        var name = NameOption("What the key is for, e.g. 'billing backend'.", 100);
         var create = new Command("create", "Create an API key for a tenant. The key is printed once, as the last line.") { website, name };
         create.SetAction(async (parse, ct) =>
         {
@@ -261,11 +270,22 @@ public static class HubCommandLine
             await using var scope = host.Services.CreateAsyncScope();
             await EnsureMigratedAsync(scope, ct);
             var only = parse.GetValue(statsWebsite);
-            var counts = await scope.ServiceProvider.GetRequiredService<DeliveryAdmin>().CountsAcrossTenantsAsync(ct);
+            if (only is { } websiteId && !await scope.ServiceProvider.GetRequiredService<HubDbContext>().Tenants.AcrossTenants().AnyAsync(t => t.Id == websiteId, ct))
+            {
+                await error.WriteLineAsync($"Website {websiteId:D} is not a tenant.");
+                return 1;
+            }
+
+            var admin = scope.ServiceProvider.GetRequiredService<DeliveryAdmin>();
+            var counts = await admin.CountsAcrossTenantsAsync(ct);
+            var states = await admin.StatesAcrossTenantsAsync(ct);
             foreach (var group in counts.Where(c => only is null || c.TenantId == only).GroupBy(c => c.TenantId).OrderBy(g => g.Key))
             {
                 var line = string.Join(' ', group.OrderBy(c => c.Status).Select(c => $"{c.Status.ToString().ToLowerInvariant()}={c.Count}"));
-                await output.WriteLineAsync($"{group.Key:D}\t{line}");
+                states.TryGetValue(group.Key, out var state);
+                var factor = (state?.BudgetFactor ?? 1).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+                var backoff = state?.BackoffUntil is { } until && until > DateTimeOffset.UtcNow ? until.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture) : "none";
+                await output.WriteLineAsync($"{group.Key:D}\t{line}\tbudget_factor={factor} backoff_until={backoff}");
             }
 
             var quota = await scope.ServiceProvider.GetRequiredService<PluginQuota>().GetStatusAsync(ct);
@@ -343,11 +363,44 @@ public static class HubCommandLine
         return new Command("helpdesk", "Crisp Knowledge Base docs as code.") { sync };
     }
 
-    private static Option<Guid> WebsiteOption() => new("--website")
+    private static Option<Guid> WebsiteOption()
     {
-        Description = "The Crisp website_id (a UUID).",
-        Required = true,
-    };
+        var option = new Option<Guid>("--website") { Description = "The Crisp website_id (a UUID).", Required = true };
+        option.Validators.Add(result =>
+        {
+            // The all-zero UUID parses, but no website has it (and tenancy refuses an empty tenant id).
+            if (result.Tokens.Count > 0 && Guid.TryParse(result.Tokens[^1].Value, out var id) && id == Guid.Empty)
+            {
+                result.AddError("--website must not be the empty UUID.");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>A required, non-blank name of at most <paramref name="maxLength"/> characters: refused as bad arguments
+    /// (usage, exit 2) before anything is written.</summary>
+    private static Option<string> NameOption(string description, int maxLength)
+    {
+        var option = new Option<string>("--name") { Description = description, Required = true };
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 0)
+            {
+                return;
+            }
+
+            var value = result.Tokens[^1].Value.Trim();
+            if (string.IsNullOrEmpty(value))
+            {
+                result.AddError("--name must not be empty.");
+            }
+            else if (value.Length > maxLength)
+            {
+                result.AddError($"--name must be at most {maxLength} characters.");
+            }
+        });
+        return option;
+    }
 
     /// <summary>The embedded database is migrated on first use, so a fresh clone's first verb just works.</summary>
     private static async Task EnsureMigratedAsync(AsyncServiceScope scope, CancellationToken ct)
