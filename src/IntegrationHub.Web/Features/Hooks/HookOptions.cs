@@ -9,4 +9,7 @@ public sealed class HookOptions
 
     /// <summary>Largest hook body accepted.</summary>
     public int MaxBodyBytes { get; set; } = 256 * 1024;
+
+    /// <summary>The smallest limit start-up accepts: below it even Crisp's smallest hooks would be refused.</summary>
+    public const int MinBodyBytes = 1024;
 }

@@ -4,7 +4,12 @@ public static class HooksRegistration
 {
     public static WebApplicationBuilder AddHubHooks(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<HookOptions>().BindConfiguration(HookOptions.Section);
+        // Checked at start-up: a zero or negative limit would answer every signed hook 413, a non-positive tolerance
+        // would refuse every hook as a replay — both only noticed once Crisp's hooks were already being lost.
+        builder.Services.AddOptions<HookOptions>().BindConfiguration(HookOptions.Section)
+            .Validate(o => o.MaxBodyBytes >= HookOptions.MinBodyBytes, $"Hooks:MaxBodyBytes must be at least {HookOptions.MinBodyBytes} (bytes).")
+            .Validate(o => o.TimestampTolerance > TimeSpan.Zero, "Hooks:TimestampTolerance must be positive.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<HookSecretSource>();
         builder.Services.AddScoped<HookProcessor>();
         builder.Services.AddScoped<HookReactions.HookReactionService>();

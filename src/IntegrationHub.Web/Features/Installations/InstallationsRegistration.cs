@@ -6,7 +6,12 @@ public static class InstallationsRegistration
 {
     public static WebApplicationBuilder AddHubInstallations(this WebApplicationBuilder builder, bool runJobs)
     {
-        builder.Services.AddOptions<InstallationOptions>().BindConfiguration(InstallationOptions.Section);
+        // Checked at start-up: a negative retention puts the purge's cutoff in the future, so the next daily purge
+        // would delete every uninstalled website at once; zero would leave no time to reinstall.
+        builder.Services.AddOptions<InstallationOptions>().BindConfiguration(InstallationOptions.Section)
+            .Validate(o => o.Retention > TimeSpan.Zero, "Installations:Retention must be positive (for example 30.00:00:00).")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.FullSyncCron) && !string.IsNullOrWhiteSpace(o.CatchUpCron), "Installations:FullSyncCron and CatchUpCron must not be empty.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<InstallationLifecycle>();
         builder.Services.AddScoped<InstallationSync>();
         builder.Services.AddScoped<TenantRetention>();

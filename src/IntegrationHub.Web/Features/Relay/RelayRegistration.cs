@@ -7,7 +7,11 @@ public static class RelayRegistration
 {
     public static WebApplicationBuilder AddHubRelay(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.Section);
+        builder.Services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.Section)
+            .Validate(o => o.Timeout > TimeSpan.Zero && o.LeaseDuration > o.Timeout, "Relay:Timeout must be positive and Relay:LeaseDuration longer than it.")
+            .Validate(o => o.DisableAfter > TimeSpan.Zero && o.SecretOverlap >= TimeSpan.Zero, "Relay:DisableAfter must be positive and Relay:SecretOverlap not negative.")
+            .Validate(o => o.BatchSize >= 1 && o.MaxEndpointsPerTenant >= 1, "Relay:BatchSize and Relay:MaxEndpointsPerTenant must be at least 1.")
+            .ValidateOnStart();
         builder.Services.AddScoped<RelayService>();
         builder.Services.AddScoped<RelaySender>();
         builder.Services.AddHttpClient(RelaySender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
