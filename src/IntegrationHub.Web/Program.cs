@@ -12,7 +12,18 @@ builder.AddHubServices();
 
 var app = builder.Build();
 app.UseHubPipeline();
-await app.PrepareAsync();
+try
+{
+    await app.PrepareAsync();
+}
+catch (IntegrationHub.Web.Infrastructure.Data.DatabaseUnavailableException ex)
+{
+    // One clear line and a non-zero exit, not a stack trace after a long silence.
+    app.Logger.LogCritical("{Error}", ex.Message);
+    await app.DisposeAsync(); // flushes the console log
+    return 1;
+}
+
 await app.RunAsync();
 return 0;
 

@@ -33,5 +33,9 @@ public sealed class DatabaseOptions
     [Range(1, 3600)]
     public int CommandTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>How long start-up waits for a server database that is not reachable yet (0: one try).</summary>
+    [Range(0, 3600)]
+    public int StartupWaitSeconds { get; set; } = 60;
+
     public bool ShouldMigrateOnStartup => MigrateOnStartup ?? Provider == DatabaseProvider.Sqlite;
 }

@@ -61,6 +61,12 @@ public static class HubPipeline
     {
         await using var scope = app.Services.CreateAsyncScope();
         var database = scope.ServiceProvider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        await DatabaseStartupWait.WaitAsync(
+            database.Provider,
+            DatabaseServiceCollectionExtensions.ResolveConnectionString(app.Configuration, app.Environment, database.Provider),
+            database.StartupWaitSeconds,
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseStartupWait).FullName!),
+            cancellationToken);
         if (database.ShouldMigrateOnStartup)
         {
             await DatabaseInitializer.MigrateAsync(scope.ServiceProvider.GetRequiredService<HubDbContext>(), cancellationToken);
