@@ -95,7 +95,10 @@ public sealed class DeliveryHarness : IAsyncDisposable
         var id = Guid.NewGuid();
         // Hub tenant first: the hub's installation sync may see the simulator's website and must find it known.
         await new TestData(Hub.Services).TenantAsync(name, id);
-        SimAdmin.InstallWebsite(id.ToString("D"), name, $"{name.ToLowerInvariant()}.example");
+        // The simulator holds the same budget: its install hook and the syncs then bring back what the hub has, and
+        // cannot reset the budget to the default while a test is counting against it.
+        var settings = budgetPerMinute is { } chosen ? new System.Text.Json.Nodes.JsonObject { ["rate_budget_per_minute"] = chosen } : null;
+        SimAdmin.InstallWebsite(id.ToString("D"), name, $"{name.ToLowerInvariant()}.example", settings);
         if (budgetPerMinute is { } budget)
         {
             await using var scope = Scope(id);
