@@ -18,6 +18,8 @@ public sealed class RelayIsolationFixture : LiveHubFixture
         ["Relay:AllowPrivateTargets"] = "true",
         // Longer than the test waits: only the test's release ends the hanging send.
         ["Relay:Timeout"] = "00:02:00",
+        // Start-up requires a lease longer than the timeout.
+        ["Relay:LeaseDuration"] = "00:05:00",
     };
 }
 
