@@ -1,33 +1,16 @@
-using System.Buffers;
 using System.Text.Json;
 
 namespace IntegrationHub.Web.Features.Events;
 
 /// <summary>
 /// One event's meaning as bytes, for its content hash: a JSON array of its read values and its properties with
-/// every object's keys sorted (ordinal) and strings re-encoded. The buffer is per thread: hashing runs per event.
+/// every object's keys sorted (ordinal) and strings re-encoded, in the thread's reusable writer (hashing runs per event).
 /// </summary>
 internal static class CanonicalWriter
 {
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
-
-    [ThreadStatic]
-    private static Utf8JsonWriter? t_writer;
-
     public static ReadOnlySpan<byte> Write(string name, string? email, string? userId, DateTimeOffset? timestamp, string? messageId, JsonElement properties)
     {
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
-        var writer = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
-        if (buffer.Capacity > 64 * 1024)
-        {
-            // One huge payload must not pin its buffer to the thread for good.
-            t_buffer = buffer = new ArrayBufferWriter<byte>(1024);
-            writer.Reset(buffer);
-        }
-
-        buffer.ResetWrittenCount();
-        writer.Reset();
+        var writer = ThreadJsonWriter<Marker>.Begin(new JsonWriterOptions { SkipValidation = true });
         writer.WriteStartArray();
         writer.WriteStringValue(name);
         WriteOrNull(writer, email);
@@ -53,8 +36,7 @@ internal static class CanonicalWriter
         }
 
         writer.WriteEndArray();
-        writer.Flush();
-        return buffer.WrittenSpan;
+        return ThreadJsonWriter<Marker>.Written;
     }
 
     private static void WriteOrNull(Utf8JsonWriter writer, string? value)
@@ -108,4 +90,6 @@ internal static class CanonicalWriter
                 break;
         }
     }
+
+    private sealed class Marker;
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -287,40 +286,22 @@ public static partial class EventRules
         }
     }
 
-    /// <summary>
-    /// One reusable writer per thread: every event is compacted twice (its properties to store, the whole event
-    /// to hash), and a fresh buffer and writer each time were a tenth of the bytes an ingest request allocated.
-    /// The span returned is valid until the thread's next call.
-    /// </summary>
+    /// <summary>An event's properties without insignificant whitespace, as stored (one reusable writer per thread).</summary>
     private static class CompactWriter
     {
-        [ThreadStatic]
-        private static ArrayBufferWriter<byte>? t_buffer;
-
-        [ThreadStatic]
-        private static Utf8JsonWriter? t_writer;
+        private static readonly JsonWriterOptions Options = new()
+        {
+            Indented = false,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            SkipValidation = true,
+        };
 
         public static ReadOnlySpan<byte> Write(JsonElement element)
         {
-            var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
-            var writer = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions
-            {
-                Indented = false,
-                Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-                SkipValidation = true,
-            });
-            if (buffer.Capacity > 64 * 1024)
-            {
-                // One huge payload must not pin its buffer to the thread for good.
-                t_buffer = buffer = new ArrayBufferWriter<byte>(1024);
-                writer.Reset(buffer);
-            }
-
-            buffer.ResetWrittenCount();
-            writer.Reset();
-            element.WriteTo(writer);
-            writer.Flush();
-            return buffer.WrittenSpan;
+            element.WriteTo(ThreadJsonWriter<Marker>.Begin(Options));
+            return ThreadJsonWriter<Marker>.Written;
         }
+
+        private sealed class Marker;
     }
 }

@@ -67,7 +67,7 @@ public static class JsonRequestReader
 
         if (bytes.Length == 0)
         {
-            return (null, ApiProblems.Problem(StatusCodes.Status400BadRequest, ApiProblems.InvalidJson, "Malformed JSON", "The request body is empty."));
+            return (null, Malformed("The request body is empty."));
         }
 
         // Invalid UTF-8, unpaired surrogate escapes and repeated names parse, and only fail later: refused here.
