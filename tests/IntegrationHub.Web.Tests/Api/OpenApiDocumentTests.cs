@@ -99,6 +99,32 @@ public sealed class OpenApiDocumentTests(SqliteHubFixture fixture) : HubTestBase
         }
     }
 
+    [Theory]
+    [InlineData("/api/v1/events/{id}", false)]
+    [InlineData("/api/v1/helpdesk/sync/{id}", false)]
+    [InlineData("/api/v1/deliveries", true)]
+    public async Task Document_Lists422_OnlyWhereAnInputIsValidated(string path, bool validates)
+    {
+        var (document, _) = await LoadAsync();
+
+        var operation = document.Paths[path].Operations![HttpMethod.Get];
+        Assert.Equal(validates, operation.Responses!.ContainsKey("422"));
+    }
+
+    [Fact]
+    public async Task Document_RequiredFields_AreNotNullable()
+    {
+        var (document, _) = await LoadAsync();
+
+        var contradictions = document.Components!.Schemas!
+            .SelectMany(schema => (schema.Value.Required ?? new HashSet<string>())
+                .Where(name => schema.Value.Properties!.TryGetValue(name, out var property)
+                    && property.Type is { } type && type.HasFlag(JsonSchemaType.Null))
+                .Select(name => $"{schema.Key}.{name}"))
+            .ToList();
+        Assert.Empty(contradictions);
+    }
+
     [Fact]
     public async Task SwaggerUi_IsServed()
     {

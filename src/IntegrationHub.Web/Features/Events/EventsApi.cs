@@ -53,7 +53,7 @@ public static class EventsApi
             .WithDescription("Each delivery is a Crisp call the event caused, with its state: queued, sending, sent, retrying (with "
                 + "next_attempt_at) or dead (with last_error). Until mapping rules exist an event has no deliveries.")
             .Produces<EventResponse>()
-            .WithStandardErrors(withBody: false, notFound: true);
+            .WithStandardErrors(withBody: false, notFound: true, validation: false);
 
         api.MapGet("/deliveries", ListDeliveriesAsync)
             .WithName("ListDeliveries")

@@ -43,7 +43,7 @@ public static class HelpdeskApi
         helpdesk.MapGet("/sync/{id:guid}", GetAsync).WithName("GetHelpdeskSync")
             .WithSummary("A sync run: each item's action and progress (the state of its queued Crisp calls)")
             .Produces<SyncResponse>()
-            .WithStandardErrors(withBody: false, notFound: true);
+            .WithStandardErrors(withBody: false, notFound: true, validation: false);
         return api;
     }
 

@@ -10,11 +10,16 @@ public static class ApiDocs
     public const string ProblemJson = "application/problem+json";
 
     /// <summary>Declares the problem-details answers: 401 and 429 always; 400/413/415/422 with a body; 404 and 409 when asked.</summary>
-    public static RouteHandlerBuilder WithStandardErrors(this RouteHandlerBuilder builder, bool withBody, bool conflict = false, bool notFound = false)
+    // validation: false for operations with nothing to validate (a GET by id), which cannot answer 422.
+    public static RouteHandlerBuilder WithStandardErrors(this RouteHandlerBuilder builder, bool withBody, bool conflict = false, bool notFound = false,
+        bool validation = true)
     {
         builder.ProducesProblem(StatusCodes.Status401Unauthorized, ProblemJson)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests, ProblemJson)
-            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity, ProblemJson);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests, ProblemJson);
+        if (validation)
+        {
+            builder.ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity, ProblemJson);
+        }
         if (withBody)
         {
             builder.ProducesProblem(StatusCodes.Status400BadRequest, ProblemJson)

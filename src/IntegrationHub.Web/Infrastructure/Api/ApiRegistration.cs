@@ -76,6 +76,8 @@ public static class ApiRegistration
             });
             options.DocInclusionPredicate((_, api) => api.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
             options.OperationFilter<ApiExamplesOperationFilter>();
+            // Without it every reference type is documented as nullable, so a required `event` read as "may be null".
+            options.SupportNonNullableReferenceTypes();
             var xml = Path.Combine(AppContext.BaseDirectory, $"{Assembly.GetExecutingAssembly().GetName().Name}.xml");
             if (File.Exists(xml))
             {
