@@ -204,7 +204,7 @@ public abstract class HookReactionsTests(IHubFixture fixture) : ApiTestBase(fixt
         Assert.Equal("first_message", got["rules"]![1]!["trigger"]!.GetValue<string>());
 
         var bad = await client.PutAsync("/api/v1/auto-replies", Json("""{"window_minutes": 5, "rules": [{"name": "", "trigger": "sometimes", "reply_text": ""}]}"""));
-        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
         Assert.Equal(2, JsonNode.Parse(await client.GetStringAsync("/api/v1/auto-replies"))!["rules"]!.AsArray().Count);
     }
 

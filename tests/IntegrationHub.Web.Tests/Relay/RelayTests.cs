@@ -391,7 +391,7 @@ public abstract class RelayGuardTests(IHubFixture fixture) : RelayTestBase(fixtu
     {
         var (_, client) = await TenantClientAsync("Acme");
         var response = await CreateEndpointAsync(client, url, "*");
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 

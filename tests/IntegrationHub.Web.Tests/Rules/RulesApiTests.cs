@@ -77,7 +77,7 @@ public abstract class RulesApiTests(IHubFixture fixture) : HubTestBase(fixture)
             rules = new[] { new { name = "bad", definition = new { trigger = "order.*", actions = new[] { new { type = "people_event", text = "{% if %}", color = "magenta" } } } } },
         });
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync();
         Assert.Contains("rules[0].actions[0].text", body, StringComparison.Ordinal);
         Assert.Contains("rules[0].actions[0].color", body, StringComparison.Ordinal);

@@ -1,12 +1,17 @@
+using IntegrationHub.Web.Infrastructure.Api;
 using IntegrationHub.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Web.Features.HookReactions;
 
 /// <summary><c>GET/PUT /api/v1/auto-replies</c>: the tenant's auto-reply rules, replaced as a whole.</summary>
 public static class AutoRepliesApi
 {
+    private const int MaxBodyBytes = 256 * 1024;
+
     public sealed record AutoReplyRuleDto(
         string? Name,
         bool? Enabled,
@@ -32,7 +37,9 @@ public static class AutoRepliesApi
             .WithSummary("Replaces the website's auto-reply rules")
             .WithDescription("Auto-replies only go out while the website's settings have features.auto_replies = true. "
                 + "At most one per conversation per window, none when an operator wrote within the window, and at most cap_per_hour per website.")
-            .ProducesValidationProblem();
+            .Accepts<AutoRepliesDocument>("application/json")
+            .Produces<AutoRepliesDocument>()
+            .WithStandardErrors(withBody: true);
         return api;
     }
 
@@ -45,8 +52,15 @@ public static class AutoRepliesApi
             rules.Select(ToDto).ToList()));
     }
 
-    private static async Task<Results<Ok<AutoRepliesDocument>, ValidationProblem>> PutAsync(AutoRepliesDocument? document, HubDbContext db, CancellationToken cancellationToken)
+    private static async Task<IResult> PutAsync(HttpContext http, HubDbContext db, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
+        var (document, problem) = await TypedJsonRequestReader.ReadAsync<AutoRepliesDocument>(http.Request, MaxBodyBytes, json.Value.SerializerOptions,
+            cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
         var errors = new Dictionary<string, string[]>();
         var window = document?.WindowMinutes ?? AutoReplyTriggers.DefaultWindowMinutes;
         var cap = document?.CapPerHour ?? AutoReplyTriggers.DefaultCapPerHour;
@@ -71,12 +85,18 @@ public static class AutoRepliesApi
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return ApiProblems.Validation(errors);
         }
 
-        await db.Set<AutoReplyRule>().ExecuteDeleteAsync(cancellationToken);
-        db.Set<AutoReplyRule>().AddRange(rules);
-        await db.SaveChangesAsync(cancellationToken);
+        // Replaced as a whole or not at all: a failed insert must not leave the website without its rules.
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.Set<AutoReplyRule>().ExecuteDeleteAsync(cancellationToken);
+            db.Set<AutoReplyRule>().AddRange(rules);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        });
         return TypedResults.Ok(new AutoRepliesDocument(window, cap, rules.Select(ToDto).ToList()));
     }
 

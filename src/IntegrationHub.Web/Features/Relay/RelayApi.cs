@@ -1,11 +1,16 @@
 using Hangfire;
+using IntegrationHub.Web.Infrastructure.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Web.Features.Relay;
 
 /// <summary><c>/api/v1/relay</c>: a tenant's webhook endpoints, their secrets (shown once) and deliveries.</summary>
 public static class RelayApi
 {
+    private const int MaxBodyBytes = 16 * 1024;
+
     public sealed record RelayEndpointRequest(string? Url, IReadOnlyList<string>? Events);
 
     public sealed record RelayEndpointResponse(Guid Id, string Url, IReadOnlyList<string> Events, bool Enabled, string? DisabledReason, DateTimeOffset CreatedAt, DateTimeOffset? FailingSince, DateTimeOffset? PreviousSecretExpiresAt);
@@ -24,7 +29,10 @@ public static class RelayApi
     {
         var relay = api.MapGroup("/relay").WithTags("Relay");
         relay.MapPost("/endpoints", CreateAsync).WithName("CreateRelayEndpoint")
-            .WithSummary("Register an endpoint; the signing secret is in this response only").ProducesValidationProblem();
+            .WithSummary("Register an endpoint; the signing secret is in this response only")
+            .Accepts<RelayEndpointRequest>("application/json")
+            .Produces<RelayEndpointCreatedResponse>(StatusCodes.Status201Created)
+            .WithStandardErrors(withBody: true);
         relay.MapGet("/endpoints", ListAsync).WithName("ListRelayEndpoints").WithSummary("The website's relay endpoints");
         relay.MapDelete("/endpoints/{id:guid}", DeleteAsync).WithName("DeleteRelayEndpoint").WithSummary("Delete an endpoint and its deliveries");
         relay.MapPost("/endpoints/{id:guid}/rotate-secret", RotateAsync).WithName("RotateRelayEndpointSecret")
@@ -44,9 +52,16 @@ public static class RelayApi
     internal static RelayDeliveryAttemptResponse ToResponse(RelayDeliveryAttempt a) =>
         new(a.Number, a.StartedAt, a.StatusCode, a.Error, a.LatencyMs, a.ResponseExcerpt);
 
-    private static async Task<Results<Created<RelayEndpointCreatedResponse>, ValidationProblem>> CreateAsync(
-        RelayEndpointRequest? request, RelayService relay, Microsoft.Extensions.Options.IOptions<RelayOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpContext http, IOptions<JsonOptions> json, RelayService relay, IOptions<RelayOptions> options,
+        CancellationToken cancellationToken)
     {
+        var (request, problem) = await TypedJsonRequestReader.ReadAsync<RelayEndpointRequest>(http.Request, MaxBodyBytes,
+            json.Value.SerializerOptions, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
         var errors = relay.Validate(request?.Url, request?.Events);
         if (errors.Count == 0 && await relay.CountAsync(cancellationToken) >= options.Value.MaxEndpointsPerTenant)
         {
@@ -55,7 +70,7 @@ public static class RelayApi
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return ApiProblems.Validation(errors);
         }
 
         var created = await relay.CreateAsync(request!.Url!, request.Events!, cancellationToken);

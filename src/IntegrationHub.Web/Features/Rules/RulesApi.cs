@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using IntegrationHub.Web.Infrastructure.Api;
 using IntegrationHub.Web.Infrastructure.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -9,6 +11,9 @@ namespace IntegrationHub.Web.Features.Rules;
 
 public static class RulesApi
 {
+    /// <summary>Room for the most drafts a preview takes (50), each with its templates.</summary>
+    private const int MaxBodyBytes = 1024 * 1024;
+
     /// <summary>An event to try the rules on, shaped like <c>POST /api/v1/events</c>.</summary>
     public sealed record PreviewEvent(string? Event, string? Email, string? UserId, JsonObject? Properties, DateTimeOffset? Timestamp);
 
@@ -37,14 +42,23 @@ public static class RulesApi
             .WithSummary("Dry-run: which rules match an event, and the exact Crisp calls they would make")
             .WithDescription("Makes no Crisp call and stores nothing. Without `rules`, the website's enabled rules are used; "
                 + "with `rules`, those drafts are validated and previewed instead (use it in your backend's CI).")
-            .ProducesValidationProblem();
+            .Accepts<PreviewRequest>("application/json")
+            .Produces<PreviewResponse>()
+            .WithStandardErrors(withBody: true);
         return api;
     }
 
-    private static async Task<Results<Ok<PreviewResponse>, ValidationProblem>> PreviewAsync(
-        PreviewRequest? request, RuleService rules, RulePlanner planner, HubDbContext db, Delivery.PluginQuota quota, IOptions<Delivery.DeliveryOptions> delivery,
-        CancellationToken cancellationToken)
+    private static async Task<IResult> PreviewAsync(
+        HttpContext http, IOptions<JsonOptions> json, RuleService rules, RulePlanner planner, HubDbContext db, Delivery.PluginQuota quota,
+        IOptions<Delivery.DeliveryOptions> delivery, CancellationToken cancellationToken)
     {
+        var (request, problem) = await TypedJsonRequestReader.ReadAsync<PreviewRequest>(http.Request, MaxBodyBytes, json.Value.SerializerOptions,
+            cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
         var errors = new Dictionary<string, string[]>();
         var evt = request?.Event;
         if (evt is null || string.IsNullOrWhiteSpace(evt.Event) || evt.Event.Length > 200)
@@ -78,7 +92,7 @@ public static class RulesApi
 
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return ApiProblems.Validation(errors);
         }
 
         var tenant = await db.Tenants.AsNoTracking().SingleAsync(cancellationToken);

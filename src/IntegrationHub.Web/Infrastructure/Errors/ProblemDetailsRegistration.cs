@@ -18,29 +18,33 @@ public static class ProblemDetailsRegistration
             problem.Extensions["trace_id"] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
             if (problem.Type is null or "" || problem.Type.StartsWith("https://tools.ietf.org", StringComparison.Ordinal))
             {
-                problem.Type = ProblemTypeBase + Slug(problem.Status ?? 500);
+                // The framework's own answers (an unknown route, a wrong method) get the hub's type and its title for
+                // that type, so a client sees one title per type whoever wrote the answer.
+                var (slug, title) = Describe(problem.Status ?? 500);
+                problem.Type = ProblemTypeBase + slug;
+                problem.Title = title ?? problem.Title;
             }
         });
         builder.Services.AddExceptionHandler<KnownExceptionHandler>();
         return builder;
     }
 
-    internal static string Slug(int status) => status switch
+    /// <summary>The hub's type slug and title per status, for answers written without a type of their own.</summary>
+    internal static (string Slug, string? Title) Describe(int status) => status switch
     {
-        400 => "bad-request",
-        401 => "unauthorized",
-        403 => "forbidden",
-        404 => "not-found",
-        405 => "method-not-allowed",
-        409 => "conflict",
-        413 => "payload-too-large",
-        415 => "unsupported-media-type",
-        422 => "validation-failed",
-        429 => "too-many-requests",
-        503 => "unavailable",
-        _ => status >= 500 ? "server-error" : "client-error",
-    };
-}
+        400 => ("bad-request", "Bad request"),
+        401 => ("unauthorized", "Unauthorized"),
+        403 => ("forbidden", "Forbidden"),
+        404 => ("not-found", "Not found"),
+        405 => ("method-not-allowed", "Method not allowed"),
+        409 => ("conflict", "Conflict"),
+        413 => ("payload-too-large", "Payload too large"),
+        415 => ("unsupported-media-type", "Unsupported media type"),
+        422 => ("validation-failed", "The request has invalid fields"),
+        429 => ("too-many-requests", "Too many requests"),
+        503 => ("unavailable", "Temporarily unavailable"),
+        _ => (status >= 500 ? "server-error" : "client-error", null),
+    };}
 
 /// <summary>
 /// Maps exceptions that mean "the request was wrong" to 4xx ProblemDetails, and an unreachable database to 503 with
