@@ -65,6 +65,8 @@ public abstract class ApiErrorTests(IHubFixture fixture) : ApiTestBase(fixture)
         { "PUT", "/api/v1/contacts/a@b.example", "{\"nickname\":\"" + new string('n', 257) + "\"}", "nickname" },
         { "PUT", "/api/v1/contacts/a@b.example", "{\"avatar\":\"javascript:alert(1)\"}", "avatar" },
         { "PUT", "/api/v1/contacts/a@b.example", "{\"phone\":\"call me\"}", "phone" },
+        { "PUT", "/api/v1/contacts/a@b.example", "{\"phone\":\"+++\"}", "phone" },
+        { "PUT", "/api/v1/contacts/a@b.example", "{\"phone\":\"(+1) -\"}", "phone" },
         { "PUT", "/api/v1/contacts/a@b.example", "{\"company\":{\"domain\":\"not a domain\"}}", "company.domain" },
         { "PUT", "/api/v1/contacts/a@b.example", "{\"company\":\"Acme\"}", "company" },
         { "PUT", "/api/v1/contacts/a@b.example", "{\"segments\":[\"ok\",\"\"]}", "segments[1]" },

@@ -27,7 +27,7 @@ public sealed record ContactRequest
     /// <summary>Avatar image: an absolute http(s) URL.</summary>
     public string? Avatar { get; init; }
 
-    /// <summary>Phone number: digits, spaces and + ( ) - . only, at most 32 characters.</summary>
+    /// <summary>Phone number: digits, spaces and + ( ) - . only, 3–32 characters with at least 3 digits.</summary>
     public string? Phone { get; init; }
 
     public CompanyRequest? Company { get; init; }

@@ -18,7 +18,8 @@ public static partial class ContactsApi
     public const int UrlMaxLength = 2048;
     public const int PhoneMaxLength = 32;
 
-    [GeneratedRegex("^[0-9+() .-]{3,32}$", RegexOptions.CultureInvariant)]
+    // At least three digits: "+++" or "(-)" is punctuation, not a number Crisp or an operator could call.
+    [GeneratedRegex("^(?=(?:[^0-9]*[0-9]){3})[0-9+() .-]{3,32}$", RegexOptions.CultureInvariant)]
     private static partial Regex PhonePattern();
 
     [GeneratedRegex("^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
@@ -276,7 +277,7 @@ public static partial class ContactsApi
         string? phone = null;
         if (errors.TryOptionalString(root, "phone", string.Empty, PhoneMaxLength, out phone) && phone is not null && !PhonePattern().IsMatch(phone))
         {
-            errors.Add("phone", "Use digits, spaces and + ( ) - . only (3–32 characters).");
+            errors.Add("phone", "Use digits, spaces and + ( ) - . only (3–32 characters, at least 3 digits).");
             phone = null;
         }
 
