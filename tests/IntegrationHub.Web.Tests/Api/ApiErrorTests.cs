@@ -323,6 +323,46 @@ public abstract class ApiErrorTests(IHubFixture fixture) : ApiTestBase(fixture)
         }
     }
 
+    [Fact]
+    public async Task GzipBody_IsAccepted_AndAnUnknownCodingIs415()
+    {
+        var (tenant, client) = await TenantClientAsync();
+
+        var gzip = await client.SendAsync(Compressed("""{"event":"signed_up","email":"a@b.example"}""", "gzip"));
+        Assert.Equal(HttpStatusCode.Accepted, gzip.StatusCode);
+        Assert.Equal(1, await CountAsync<ProductEvent>(tenant));
+
+        var unknown = await client.SendAsync(Compressed("""{"event":"signed_up","email":"c@d.example"}""", "zstd"));
+        var problem = await AssertProblemAsync(unknown, 415, "unsupported-media-type");
+        Assert.Contains("zstd", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, await CountAsync<ProductEvent>(tenant));
+    }
+
+    [Fact]
+    public async Task GzipBody_OverTheCapOnceDecompressed_Is413()
+    {
+        var (tenant, client) = await TenantClientAsync();
+        // ~70 KB of JSON that compresses to well under the 64 KB cap.
+        var json = "{\"event\":\"a\",\"email\":\"a@b.example\",\"properties\":{\"pad\":\"" + new string('x', 70_000) + "\"}}";
+
+        await AssertProblemAsync(await client.SendAsync(Compressed(json, "gzip")), 413, "payload-too-large");
+        await AssertNothingWrittenAsync(tenant);
+    }
+
+    private static HttpRequestMessage Compressed(string json, string coding)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(Encoding.UTF8.GetBytes(json));
+        }
+
+        var content = new ByteArrayContent(buffer.ToArray());
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        content.Headers.ContentEncoding.Add(coding);
+        return new HttpRequestMessage(HttpMethod.Post, "/api/v1/events") { Content = content };
+    }
+
     private async Task AssertNothingWrittenAsync(Guid tenant)
     {
         var (scope, db) = OpenScope(tenant);

@@ -54,6 +54,13 @@ public static class JsonRequestReader
                 "Unsupported media type", "Send the body as 'Content-Type: application/json' (UTF-8)."));
         }
 
+        // Request decompression removes the header of a coding it undid; one still here is one it does not know.
+        if (request.Headers.ContentEncoding is { Count: > 0 } coding && !coding.ToString().Equals("identity", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, ApiProblems.Problem(StatusCodes.Status415UnsupportedMediaType, ApiProblems.UnsupportedMediaType,
+                "Unsupported media type", $"Content-Encoding '{coding}' is not supported: send the body uncompressed, or as gzip, br or deflate."));
+        }
+
         if (request.ContentLength > maxBytes)
         {
             return (null, TooLarge(maxBytes));
