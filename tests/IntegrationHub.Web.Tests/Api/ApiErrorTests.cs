@@ -324,6 +324,16 @@ public abstract class ApiErrorTests(IHubFixture fixture) : ApiTestBase(fixture)
     }
 
     [Fact]
+    public async Task EmptyEventName_IsNotToldToLeaveTheRequiredFieldOut()
+    {
+        var (_, client) = await TenantClientAsync();
+
+        var problem = await AssertProblemAsync(await client.PostAsync("/api/v1/events", Json("""{"event":"  ","email":"a@b.example"}""")), 422);
+
+        Assert.Equal("Must not be empty.", problem.GetProperty("errors").GetProperty("event")[0].GetString());
+    }
+
+    [Fact]
     public async Task GzipBody_IsAccepted_AndAnUnknownCodingIs415()
     {
         var (tenant, client) = await TenantClientAsync();

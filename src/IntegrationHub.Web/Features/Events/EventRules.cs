@@ -52,7 +52,7 @@ public static partial class EventRules
         {
             errors.Add(FieldErrors.Join(path, "event"), "Required: the event's name, e.g. \"signed_up\".");
         }
-        else if (errors.TryOptionalString(item, "event", path, NameMaxLength, out name) && name is not null && !NamePattern().IsMatch(name))
+        else if (errors.TryOptionalString(item, "event", path, NameMaxLength, out name, required: true) && name is not null && !NamePattern().IsMatch(name))
         {
             errors.Add(FieldErrors.Join(path, "event"), "Use letters, digits, spaces and _ . : / - (starting with a letter or digit).");
             name = null;

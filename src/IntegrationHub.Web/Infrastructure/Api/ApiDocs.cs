@@ -73,7 +73,7 @@ internal sealed class ApiExamplesOperationFilter : IOperationFilter
                   {"index": 0, "status": "duplicate", "id": "0193637a-6f4e-7c2a-9d1b-2f1e8c5a7b10", "reason": null, "errors": null},
                   {"index": 1, "status": "accepted", "id": "0193637a-7001-7d3e-8a2b-3c4d5e6f7a81", "reason": null, "errors": null},
                   {"index": 2, "status": "rejected", "id": null, "reason": "invalid",
-                   "errors": {"event": ["Must not be empty (leave the field out instead)."], "email": ["Must be an email address like name@example.com."]}}
+                   "errors": {"event": ["Must not be empty."], "email": ["Must be an email address like name@example.com."]}}
                 ]}
                 """,
         }),

@@ -53,7 +53,9 @@ public sealed class FieldErrors
     }
 
     /// <summary>Reads an optional string property with a length cap; records an error for a wrong type or length.</summary>
-    public bool TryOptionalString(JsonElement obj, string name, string path, int maxLength, out string? value, bool allowControl = false)
+    // required: the caller checked presence, so an empty value cannot be "left out instead".
+    public bool TryOptionalString(JsonElement obj, string name, string path, int maxLength, out string? value, bool allowControl = false,
+        bool required = false)
     {
         value = null;
         if (!obj.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
@@ -71,7 +73,7 @@ public sealed class FieldErrors
         var text = element.GetString()!;
         if (text.Length == 0 || string.IsNullOrWhiteSpace(text))
         {
-            Add(at, "Must not be empty (leave the field out instead).");
+            Add(at, required ? "Must not be empty." : "Must not be empty (leave the field out instead).");
             return false;
         }
 
