@@ -1153,3 +1153,21 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261207034804_HelpdeskSyncItemInputName') THEN
+    ALTER TABLE helpdesk_sync_items ADD "PathIsInputName" boolean NOT NULL DEFAULT FALSE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261207034804_HelpdeskSyncItemInputName') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261207034804_HelpdeskSyncItemInputName', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -1280,3 +1280,24 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207034815_HelpdeskSyncItemInputName'
+)
+BEGIN
+    ALTER TABLE [helpdesk_sync_items] ADD [PathIsInputName] bit NOT NULL DEFAULT CAST(0 AS bit);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207034815_HelpdeskSyncItemInputName'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261207034815_HelpdeskSyncItemInputName', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -239,6 +239,30 @@ public abstract class HelpdeskSyncTests(LiveHubFixture live) : LiveHubTestBase(l
         Assert.All(touched, path => Assert.Contains("good.md", path, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task SyncPage_RefusedFiles_ShownWithTheirInputNameOnce()
+    {
+        var (website, client) = await InstalledAsync();
+        var files = new Dictionary<string, string>
+        {
+            ["en/articles/good.md"] = Doc("Good", "Fine.\n"),
+            ["en/articles/broken.md"] = "no front matter\n",
+            ["../escape.md"] = Doc("Escape", "x"),
+        };
+        var id = (await PostSyncAsync(client, Zip(files))).Body.GetProperty("id").GetString()!;
+        await WaitForSyncAsync(client, id);
+        await Data.UserAsync("viewer@docs.example", website, Features.Members.TenantRole.Viewer);
+        var browser = Live.CreateClient();
+        await Browser.SignInAsync(browser, "viewer@docs.example");
+
+        var page = await browser.GetStringAsync($"/t/{website:D}/helpdesk/syncs/{id}");
+
+        Assert.Contains("<code>en/articles/good.md</code>", page, StringComparison.Ordinal);
+        Assert.Contains("<code>en/articles/broken.md</code>", page, StringComparison.Ordinal);
+        Assert.Contains("<code>../escape.md</code>", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("en/articles/en/articles", page, StringComparison.Ordinal);
+    }
+
     private async Task<(Guid Website, HttpClient Client)> InstalledAsync()
     {
         var website = Guid.Parse(Simulator.Install("Docs Co").WebsiteId);

@@ -108,8 +108,14 @@ public sealed class HelpdeskSyncItem : ITenantOwned
 
     public required string ContentType { get; set; }
 
-    /// <summary>Tree path (or, for refused input, the file name as given).</summary>
+    /// <summary>Tree path (or, for refused input, the file name as given: see <see cref="PathIsInputName"/>).</summary>
     public required string Path { get; set; }
+
+    /// <summary>A refused input file: <see cref="Path"/> already holds locale and content type.</summary>
+    public bool PathIsInputName { get; set; }
+
+    /// <summary>Where the item is, written as the input lays files out: <c>&lt;locale&gt;/&lt;content type&gt;/&lt;path&gt;</c>.</summary>
+    public string InputPath => PathIsInputName ? Path : $"{Locale}/{ContentType}/{Path}";
 
     public required string Action { get; set; }
 
@@ -171,6 +177,7 @@ internal sealed class HelpdeskSyncItemConfiguration : IEntityTypeConfiguration<H
         builder.Property(i => i.Detail).HasMaxLength(1000);
         builder.Property(i => i.CallIds).HasMaxLength(400);
         builder.Ignore(i => i.CallIdList);
+        builder.Ignore(i => i.InputPath);
         builder.HasIndex(i => new { i.TenantId, i.SyncId });
     }
 }

@@ -43,6 +43,7 @@ public sealed class HelpdeskSyncRunner(HubDbContext db, TenantContext tenant, Cr
                     Locale = item.Locale,
                     ContentType = item.ContentType,
                     Path = item.Path,
+                    PathIsInputName = item.PathIsInputName,
                     Action = item.Action,
                     Detail = item.Detail is { Length: > 1000 } d ? d[..1000] : item.Detail,
                     CallIds = string.Join(',', calls[i].Select(c => c.Id.ToString(CultureInfo.InvariantCulture))),

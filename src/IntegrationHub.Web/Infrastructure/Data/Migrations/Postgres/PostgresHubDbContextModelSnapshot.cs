@@ -635,6 +635,9 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Postgres
                         .HasMaxLength(468)
                         .HasColumnType("character varying(468)");
 
+                    b.Property<bool>("PathIsInputName")
+                        .HasColumnType("boolean");
+
                     b.Property<Guid>("SyncId")
                         .HasColumnType("uuid");
 

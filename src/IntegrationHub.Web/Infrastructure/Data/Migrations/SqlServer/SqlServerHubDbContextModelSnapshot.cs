@@ -636,6 +636,9 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.SqlServer
                         .HasMaxLength(468)
                         .HasColumnType("nvarchar(468)");
 
+                    b.Property<bool>("PathIsInputName")
+                        .HasColumnType("bit");
+
                     b.Property<Guid>("SyncId")
                         .HasColumnType("uniqueidentifier");
 

@@ -622,6 +622,9 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(468)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("PathIsInputName")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("SyncId")
                         .HasColumnType("TEXT");
 
