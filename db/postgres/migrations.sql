@@ -1171,3 +1171,48 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261207035652_MemberInvitations') THEN
+    CREATE TABLE member_invitations (
+        "Id" uuid NOT NULL,
+        "TenantId" uuid NOT NULL,
+        "UserId" text NOT NULL,
+        "Email" character varying(256) NOT NULL,
+        "Role" character varying(20) NOT NULL,
+        "NewAccount" boolean NOT NULL,
+        "InvitedBy" character varying(256) NOT NULL,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "ExpiresAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_member_invitations" PRIMARY KEY ("Id"),
+        CONSTRAINT "FK_member_invitations_AspNetUsers_UserId" FOREIGN KEY ("UserId") REFERENCES "AspNetUsers" ("Id") ON DELETE CASCADE,
+        CONSTRAINT "FK_member_invitations_tenants_TenantId" FOREIGN KEY ("TenantId") REFERENCES tenants ("Id") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261207035652_MemberInvitations') THEN
+    CREATE UNIQUE INDEX "IX_member_invitations_TenantId_UserId" ON member_invitations ("TenantId", "UserId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261207035652_MemberInvitations') THEN
+    CREATE INDEX "IX_member_invitations_UserId" ON member_invitations ("UserId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261207035652_MemberInvitations') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261207035652_MemberInvitations', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

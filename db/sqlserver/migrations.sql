@@ -1301,3 +1301,53 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207035659_MemberInvitations'
+)
+BEGIN
+    CREATE TABLE [member_invitations] (
+        [Id] uniqueidentifier NOT NULL,
+        [TenantId] uniqueidentifier NOT NULL,
+        [UserId] nvarchar(450) NOT NULL,
+        [Email] nvarchar(256) NOT NULL,
+        [Role] nvarchar(20) NOT NULL,
+        [NewAccount] bit NOT NULL,
+        [InvitedBy] nvarchar(256) NOT NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        [ExpiresAt] datetimeoffset NOT NULL,
+        CONSTRAINT [PK_member_invitations] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_member_invitations_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE,
+        CONSTRAINT [FK_member_invitations_tenants_TenantId] FOREIGN KEY ([TenantId]) REFERENCES [tenants] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207035659_MemberInvitations'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_member_invitations_TenantId_UserId] ON [member_invitations] ([TenantId], [UserId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207035659_MemberInvitations'
+)
+BEGIN
+    CREATE INDEX [IX_member_invitations_UserId] ON [member_invitations] ([UserId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207035659_MemberInvitations'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261207035659_MemberInvitations', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -92,6 +92,55 @@ public abstract class MembersPageTests(IHubFixture fixture) : DashboardPageTestB
     }
 
     [Fact]
+    public async Task PendingInvitations_ListedOnTheMembersPage_AndRevokedLinksStopWorking()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var other = await Data.TenantAsync("Globex");
+        await Data.UserAsync("known@example.com", other, TenantRole.Owner);
+        var client = await MemberAsync(tenant, "owner@acme.example", TenantRole.Owner);
+        var members = $"/t/{tenant:D}/members";
+        var knownLink = new Uri(Link(await (await PostAsync(client, members, members, ("email", "known@example.com"), ("role", "Editor"))).Content.ReadAsStringAsync()));
+        var freshLink = new Uri(Link(await (await PostAsync(client, members, members, ("email", "fresh@example.com"), ("role", "Viewer"))).Content.ReadAsStringAsync()));
+
+        // Both kinds are listed alike, with who sent them; a member of the website sees them, a viewer cannot revoke.
+        var page = await client.GetStringAsync(members);
+        var pending = Regex.Matches(page, "<tr>\\s*<td>([^<]+)</td>\\s*<td>(\\w+)</td>\\s*<td>owner@acme.example</td>").Select(m => (m.Groups[1].Value, m.Groups[2].Value)).ToList();
+        Assert.Equal([("fresh@example.com", "Viewer"), ("known@example.com", "Editor")], pending);
+        var viewer = await MemberAsync(tenant, "viewer@acme.example", TenantRole.Viewer);
+        var viewerPage = await viewer.GetStringAsync(members);
+        Assert.Contains("known@example.com", viewerPage, StringComparison.Ordinal);
+        Assert.DoesNotContain("/revoke\"", viewerPage, StringComparison.Ordinal);
+        var knownRevoke = RevokeAction(page, "known@example.com");
+        Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(viewer, members, knownRevoke)).StatusCode);
+        // Another website's owner cannot reach them through their own website's route.
+        var third = await Data.TenantAsync("Initech");
+        var outsider = await MemberAsync(third, "owner@initech.example", TenantRole.Owner);
+        Assert.Equal(HttpStatusCode.NotFound, (await PostAsync(outsider, $"/t/{third:D}/members", knownRevoke.Replace(tenant.ToString("D"), third.ToString("D"), StringComparison.Ordinal))).StatusCode);
+        Assert.DoesNotContain("known@example.com", await outsider.GetStringAsync($"/t/{third:D}/members"), StringComparison.Ordinal);
+
+        var revoked = await FollowAsync(client, await PostAsync(client, members, knownRevoke));
+        Assert.Contains("The invitation of known@example.com is revoked", revoked, StringComparison.Ordinal);
+        await FollowAsync(client, await PostAsync(client, members, RevokeAction(revoked, "fresh@example.com")));
+
+        var after = await client.GetStringAsync(members);
+        Assert.DoesNotContain("known@example.com", after, StringComparison.Ordinal);
+        Assert.DoesNotContain("fresh@example.com", after, StringComparison.Ordinal);
+        Assert.Null(await RoleAsync(tenant, "fresh@example.com"));
+        var anonymous = Hub.CreateBrowser();
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await PostAsync(anonymous, knownLink.PathAndQuery, "/account/reset", Fields(knownLink, "known@example.com", TestData.Password))).StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await PostAsync(anonymous, freshLink.PathAndQuery, "/account/reset", Fields(freshLink, "fresh@example.com", "A-new-Passw0rd-1"))).StatusCode);
+        Assert.Null(await RoleAsync(tenant, "known@example.com"));
+        Assert.Null(await RoleAsync(tenant, "fresh@example.com"));
+        Assert.Equal(["known@example.com", "fresh@example.com"], (await AuditAsync(tenant)).Where(a => a.Action == "member.invitation_revoked").Select(a => a.Target!).ToList());
+
+        // A new invitation works again, and once taken up it is no longer pending.
+        var again = new Uri(Link(await (await PostAsync(client, members, members, ("email", "known@example.com"), ("role", "Editor"))).Content.ReadAsStringAsync()));
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(anonymous, again.PathAndQuery, "/account/reset", Fields(again, "known@example.com", TestData.Password))).StatusCode);
+        Assert.Equal(TenantRole.Editor, await RoleAsync(tenant, "known@example.com"));
+        Assert.DoesNotContain("id=\"invitations\"", await client.GetStringAsync(members), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Invite_InvalidEmailOrRole_Is422AndNothingChanges()
     {
         var tenant = await Data.TenantAsync("Acme");
@@ -258,6 +307,9 @@ public abstract class MembersPageTests(IHubFixture fixture) : DashboardPageTestB
     private static string Link(string html) => System.Net.WebUtility.HtmlDecode(Regex.Match(html, "id=\"invite-link\" type=\"text\" readonly value=\"([^\"]+)\"").Groups[1].Value);
 
     private static string Token(Uri link) => Parameter(link, "token");
+
+    private static string RevokeAction(string html, string email) =>
+        Regex.Match(html, $"action=\"([^\"]+/revoke)\"[^>]*>\\s*<button[^>]*aria-label=\"Revoke the invitation of {Regex.Escape(email)}\"").Groups[1].Value;
 
     private static string Parameter(Uri link, string name) =>
         Uri.UnescapeDataString(link.Query.TrimStart('?').Split('&').Single(p => p.StartsWith(name + "=", StringComparison.Ordinal))[(name.Length + 1)..]);

@@ -77,6 +77,11 @@ public sealed class AccountController(SignInManager<HubUser> signIn, UserManager
         var result = user is null ? IdentityResult.Failed() : await users.ResetPasswordAsync(user, form.Token, form.Password);
         if (result.Succeeded)
         {
+            if (form.Website is { } invitedTo && invitedTo != Guid.Empty)
+            {
+                await invitations.CompleteAsync(user!, invitedTo);
+            }
+
             // Not EmailConfirmed: the link went to whoever invited, not to the mailbox, so it proves nothing about it.
             return View("ResetPasswordDone");
         }

@@ -203,7 +203,7 @@ public sealed class CrispSettingsController(
 
             // Never an account with a password typed here: nobody has shown the address is theirs. The members page's
             // invitation instead: a passwordless account, Owner here, and a one-time link to choose its password.
-            var invitation = await invitations.InviteAsync(email, TenantRole.Owner);
+            var invitation = await invitations.InviteAsync(email, TenantRole.Owner, "Crisp settings page");
             return (null, invitation.Link(Request));
         }
 

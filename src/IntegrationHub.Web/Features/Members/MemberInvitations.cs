@@ -2,6 +2,7 @@ using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Web.Features.Members;
 
@@ -12,9 +13,11 @@ namespace IntegrationHub.Web.Features.Members;
 /// waits until someone accepts the link with that account's password (so an account someone else created for the
 /// address, with a password of their choosing, cannot collect the invitations its real owner is sent). A new
 /// address gets a passwordless account and its membership at once: nobody can sign in as it until the link's
-/// holder chooses a password.
+/// holder chooses a password. Every invitation is also a <see cref="MemberInvitation"/> row until it is taken up, so
+/// owners see what they sent and can revoke it.
 /// </summary>
-public sealed class MemberInvitations(HubDbContext db, UserManager<HubUser> users, SignInManager<HubUser> signIn, TenantContext tenantContext, TimeProvider clock)
+public sealed class MemberInvitations(
+    HubDbContext db, UserManager<HubUser> users, SignInManager<HubUser> signIn, TenantContext tenantContext, TimeProvider clock, IOptions<DataProtectionTokenProviderOptions> tokens)
 {
     public sealed record Invitation(string Email, TenantRole Role, string Token, Guid TenantId)
     {
@@ -26,7 +29,7 @@ public sealed class MemberInvitations(HubDbContext db, UserManager<HubUser> user
     public static string AcceptancePurpose(Guid tenantId, TenantRole role) => $"hub-invitation:{tenantId:D}:{role}";
 
     /// <summary>Invites <paramref name="email"/> (who is not yet a member) into the current tenant; saving is the caller's.</summary>
-    public async Task<Invitation> InviteAsync(string email, TenantRole role)
+    public async Task<Invitation> InviteAsync(string email, TenantRole role, string invitedBy)
     {
         var tenantId = tenantContext.TenantId ?? throw new InvalidOperationException("Inviting needs a tenant.");
         var user = await users.FindByEmailAsync(email);
@@ -35,6 +38,7 @@ public sealed class MemberInvitations(HubDbContext db, UserManager<HubUser> user
             // The token is bound to this website and role and to the account's security stamp: accepting (or any
             // password change) makes it useless.
             var acceptance = await users.GenerateUserTokenAsync(user, TokenOptions.DefaultProvider, AcceptancePurpose(tenantId, role));
+            await RecordAsync(user, email, role, newAccount: false, invitedBy);
             return new Invitation(email, role, acceptance, tenantId);
         }
 
@@ -47,7 +51,57 @@ public sealed class MemberInvitations(HubDbContext db, UserManager<HubUser> user
         }
 
         db.Memberships.Add(new TenantMembership { Id = Guid.NewGuid(), UserId = user.Id, Role = role, CreatedAt = clock.GetUtcNow() });
+        await RecordAsync(user, email, role, newAccount: true, invitedBy);
         return new Invitation(email, role, await users.GeneratePasswordResetTokenAsync(user), tenantId);
+    }
+
+    /// <summary>
+    /// Revokes a pending invitation of the current tenant: an existing account's link finds no invitation to accept
+    /// any more; an account the invitation created loses the membership it was given and its link (its security
+    /// stamp is renewed, and nobody can have signed in with it: it has no password yet).
+    /// </summary>
+    public async Task RevokeAsync(MemberInvitation invitation)
+    {
+        db.Set<MemberInvitation>().Remove(invitation);
+        var user = await users.FindByIdAsync(invitation.UserId);
+        if (invitation.NewAccount && user is not null && !await users.HasPasswordAsync(user))
+        {
+            var membership = await db.Memberships.FirstOrDefaultAsync(m => m.UserId == user.Id);
+            if (membership is not null)
+            {
+                db.Memberships.Remove(membership);
+            }
+
+            await users.UpdateSecurityStampAsync(user);
+        }
+
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>The invitee chose a password with a new account's link: its invitation into <paramref name="tenantId"/> is taken up.</summary>
+    public async Task CompleteAsync(HubUser user, Guid tenantId)
+    {
+        tenantContext.Use(tenantId);
+        await db.Set<MemberInvitation>().Where(i => i.UserId == user.Id && i.NewAccount).ExecuteDeleteAsync();
+    }
+
+    private async Task RecordAsync(HubUser user, string email, TenantRole role, bool newAccount, string invitedBy)
+    {
+        var now = clock.GetUtcNow();
+        var invitation = await db.Set<MemberInvitation>().FirstOrDefaultAsync(i => i.UserId == user.Id);
+        if (invitation is null)
+        {
+            invitation = new MemberInvitation { Id = Guid.NewGuid(), UserId = user.Id, Email = email, InvitedBy = invitedBy };
+            db.Set<MemberInvitation>().Add(invitation);
+        }
+
+        // A new invitation replaces an earlier one: only its role is accepted from now on.
+        invitation.Email = email;
+        invitation.Role = role;
+        invitation.NewAccount = newAccount;
+        invitation.InvitedBy = invitedBy.Length > 256 ? invitedBy[..256] : invitedBy;
+        invitation.CreatedAt = now;
+        invitation.ExpiresAt = now + tokens.Value.TokenLifespan;
     }
 
     /// <summary>
@@ -57,6 +111,14 @@ public sealed class MemberInvitations(HubDbContext db, UserManager<HubUser> user
     public async Task<bool> AcceptAsync(HubUser user, string token, Guid tenantId, TenantRole role, string password)
     {
         if (!await users.VerifyUserTokenAsync(user, TokenOptions.DefaultProvider, AcceptancePurpose(tenantId, role), token))
+        {
+            return false;
+        }
+
+        // A revoked (or replaced) invitation's link is refused even while its token is still valid.
+        tenantContext.Use(tenantId);
+        var invitation = await db.Set<MemberInvitation>().FirstOrDefaultAsync(i => i.UserId == user.Id && i.Role == role);
+        if (invitation is null)
         {
             return false;
         }
@@ -71,12 +133,13 @@ public sealed class MemberInvitations(HubDbContext db, UserManager<HubUser> user
             return false;
         }
 
-        tenantContext.Use(tenantId);
         if (!await db.Memberships.AnyAsync(m => m.UserId == user.Id))
         {
             db.Memberships.Add(new TenantMembership { Id = Guid.NewGuid(), UserId = user.Id, Role = role, CreatedAt = clock.GetUtcNow() });
-            await db.SaveChangesAsync();
         }
+
+        db.Set<MemberInvitation>().Remove(invitation);
+        await db.SaveChangesAsync();
 
         // The link works once.
         await users.UpdateSecurityStampAsync(user);

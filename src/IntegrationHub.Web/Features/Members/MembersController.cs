@@ -72,7 +72,7 @@ public sealed class MembersController(HubDbContext db, UserManager<HubUser> user
         var link = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var invitation = await invitations.InviteAsync(email!, parsedRole);
+            var invitation = await invitations.InviteAsync(email!, parsedRole, Actor);
             audit.Record(Actor, "member.invited", email, parsedRole.ToString());
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -150,11 +150,33 @@ public sealed class MembersController(HubDbContext db, UserManager<HubUser> user
         var email = await EmailOfAsync(membership.UserId, cancellationToken);
         audit.Record(Actor, "member.removed", email, membership.Role.ToString());
         db.Memberships.Remove(membership);
+        db.Set<MemberInvitation>().RemoveRange(await db.Set<MemberInvitation>().Where(i => i.UserId == membership.UserId).ToListAsync(cancellationToken));
         await db.SaveChangesAsync(cancellationToken);
         TempData["Message"] = $"{email} no longer has access to this website.";
         // Someone who removed themselves can no longer open this website's pages.
         var removedSelf = membership.UserId == User.FindFirstValue(ClaimTypes.NameIdentifier);
         return Redirect(removedSelf ? "/" : $"/t/{RouteWebsite}/members");
+    }
+
+    [HttpPost("invitations/{id:guid}/revoke")]
+    [RequireTenantRole(TenantRole.Owner)]
+    public async Task<IActionResult> Revoke(Guid id, CancellationToken cancellationToken)
+    {
+        var invitation = await db.Set<MemberInvitation>().FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
+        if (invitation is null)
+        {
+            return NotFound();
+        }
+
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            audit.Record(Actor, "member.invitation_revoked", invitation.Email, invitation.Role.ToString());
+            await invitations.RevokeAsync(invitation);
+            await transaction.CommitAsync(cancellationToken);
+        });
+        TempData["Message"] = $"The invitation of {invitation.Email} is revoked: its link no longer works.";
+        return Redirect($"/t/{RouteWebsite}/members");
     }
 
     private Task<bool> IsLastOwnerAsync(TenantMembership membership, CancellationToken cancellationToken) =>
@@ -172,12 +194,24 @@ public sealed class MembersController(HubDbContext db, UserManager<HubUser> user
     private async Task<MemberListModel> ListAsync(InviteForm? form, IReadOnlyDictionary<string, string>? errors, string? refusal, CancellationToken cancellationToken)
     {
         var website = await db.Tenants.AsNoTracking().SingleAsync(cancellationToken);
+        var invited = db.Set<MemberInvitation>();
+        // An account the invitation created is listed with the invitations until its holder chooses a password, so
+        // both kinds of invitation look alike to the owner.
         var rows = await (from m in db.Memberships
                           join u in db.Users on m.UserId equals u.Id
+                          where u.PasswordHash != null || !invited.Any(i => i.UserId == m.UserId)
                           orderby u.Email
                           select new MemberRow(m.Id, u.Email ?? u.UserName ?? m.UserId, m.Role, m.CreatedAt))
             .AsNoTracking().ToListAsync(cancellationToken);
-        return new MemberListModel(website, rows, CanManage, form ?? new InviteForm(null, nameof(TenantRole.Viewer)), errors ?? new Dictionary<string, string>(), refusal);
+        // Pending until its account is a member with a password (taken up by a path that did not clear the row, it
+        // is not shown).
+        var pending = await (from i in invited
+                             join u in db.Users on i.UserId equals u.Id
+                             where u.PasswordHash == null || !db.Memberships.Any(m => m.UserId == i.UserId)
+                             orderby i.CreatedAt descending
+                             select new InvitationRow(i.Id, i.Email, i.Role, i.InvitedBy, i.CreatedAt, i.ExpiresAt))
+            .AsNoTracking().ToListAsync(cancellationToken);
+        return new MemberListModel(website, rows, pending, CanManage, form ?? new InviteForm(null, nameof(TenantRole.Viewer)), errors ?? new Dictionary<string, string>(), refusal);
     }
 
     private static bool TryParseRole(string? value, out TenantRole role) =>
@@ -186,9 +220,11 @@ public sealed class MembersController(HubDbContext db, UserManager<HubUser> user
 
 public sealed record MemberRow(Guid Id, string Email, TenantRole Role, DateTimeOffset Since);
 
+public sealed record InvitationRow(Guid Id, string Email, TenantRole Role, string InvitedBy, DateTimeOffset Sent, DateTimeOffset Expires);
+
 public sealed record InviteForm(string? Email, string? Role);
 
-public sealed record MemberListModel(Tenants.Tenant Website, IReadOnlyList<MemberRow> Members, bool CanManage, InviteForm Form,
+public sealed record MemberListModel(Tenants.Tenant Website, IReadOnlyList<MemberRow> Members, IReadOnlyList<InvitationRow> Invitations, bool CanManage, InviteForm Form,
     IReadOnlyDictionary<string, string> Errors, string? Refusal)
 {
     public string? Error(string field) => Errors.TryGetValue(field, out var message) ? message : null;
