@@ -72,6 +72,62 @@ public abstract partial class RulesPageTests(IHubFixture fixture) : DashboardPag
     }
 
     [Fact]
+    public async Task EditRule_SavedBySomeoneElseSinceOpened_409WithTheInputKept_ThenSavingAgainReplacesIt()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var client = await MemberAsync(tenant, "editor@acme.example", TenantRole.Editor);
+        var ruleId = await RuleAsync(tenant);
+        var edit = $"/t/{tenant:D}/rules/{ruleId:D}";
+        Assert.Contains("name=\"BaseVersion\" value=\"1\"", await client.GetStringAsync(edit), StringComparison.Ordinal);
+        var (scope, _) = OpenScope(tenant);
+        await using (scope)
+        {
+            var colleague = await scope.ServiceProvider.GetRequiredService<RuleService>().UpdateAsync(ruleId, "Colleague's name", new RuleDefinition
+            {
+                Trigger = "order.paid",
+                Actions = [new RuleAction { Type = RuleActionType.PeopleEvent, Text = "Colleague" }],
+            }, "colleague@acme.example", CancellationToken.None);
+            Assert.True(colleague.Succeeded);
+        }
+
+        var stale = await PostAsync(client, edit, edit, [.. Fields("Name", "My stale edit"), ("BaseVersion", "1")]);
+
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        var html = await stale.Content.ReadAsStringAsync();
+        Assert.Contains("Someone saved version 2 of this rule after you opened it", html, StringComparison.Ordinal);
+        Assert.Contains("value=\"My stale edit\"", html, StringComparison.Ordinal);
+        Assert.Contains("name=\"BaseVersion\" value=\"2\"", html, StringComparison.Ordinal);
+        Assert.Equal((2, "Colleague's name"), await CurrentVersionAsync(tenant, ruleId));
+
+        var again = await PostAsync(client, edit, edit, [.. Fields("Name", "My stale edit"), ("BaseVersion", "2")]);
+
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        Assert.Equal((3, "My stale edit"), await CurrentVersionAsync(tenant, ruleId));
+    }
+
+    [Fact]
+    public async Task EditRule_SavedManyTimesAtOnce_EachSavedOrRefusedAsAConflict_Never500()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var client = await MemberAsync(tenant, "editor@acme.example", TenantRole.Editor);
+        var ruleId = await RuleAsync(tenant);
+        var edit = $"/t/{tenant:D}/rules/{ruleId:D}";
+        var token = await Browser.AntiforgeryTokenAsync(client, edit);
+
+        // Forms without a base version (as before the field existed) all read version 1 and race for version 2.
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
+        {
+            var fields = Fields("Name", $"Edit {i}").ToDictionary(f => f.Key, f => f.Value);
+            fields["__RequestVerificationToken"] = token;
+            return (await client.PostAsync(edit, new FormUrlEncodedContent(fields))).StatusCode;
+        }));
+
+        Assert.All(statuses, status => Assert.Contains(status, new[] { HttpStatusCode.Redirect, HttpStatusCode.Conflict }));
+        var (version, _) = await CurrentVersionAsync(tenant, ruleId);
+        Assert.Equal(1 + statuses.Count(s => s == HttpStatusCode.Redirect), version);
+    }
+
+    [Fact]
     public async Task NewRule_SegmentLongerThanCrispTakes_FormAgainWithTheMessageNextToSegments()
     {
         var tenant = await Data.TenantAsync("Acme");
@@ -206,6 +262,16 @@ public abstract partial class RulesPageTests(IHubFixture fixture) : DashboardPag
                 Actions = [new RuleAction { Type = RuleActionType.PeopleEvent, Text = "Paid {{ properties.amount }}" }],
             }, "seed", CancellationToken.None);
             return result.Rule!.Id;
+        }
+    }
+
+    private async Task<(int Version, string Name)> CurrentVersionAsync(Guid tenant, Guid ruleId)
+    {
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            var rule = await db.Set<Rule>().AsNoTracking().SingleAsync(r => r.Id == ruleId);
+            return (rule.CurrentVersion, rule.Name);
         }
     }
 

@@ -23,6 +23,9 @@ public sealed class RuleForm
 
     public ConditionMode ConditionMode { get; set; } = ConditionMode.All;
 
+    /// <summary>The rule version this form was opened on (editing only): a save on top of a newer one is refused.</summary>
+    public int? BaseVersion { get; set; }
+
     public List<ConditionRow> Conditions { get; set; } = [];
 
     public List<ActionRow> Actions { get; set; } = [];

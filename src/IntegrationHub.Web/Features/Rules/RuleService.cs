@@ -45,8 +45,15 @@ public sealed class RuleService(HubDbContext db, AuditLog audit, TimeProvider cl
         return new SaveResult(rule, errors);
     }
 
-    /// <summary>Saves a new version; what earlier versions produced stays attributed to them.</summary>
-    public async Task<SaveResult> UpdateAsync(Guid id, string name, RuleDefinition definition, string actor, CancellationToken cancellationToken)
+    /// <summary>The error key of a save refused because the rule has a newer version than the one edited.</summary>
+    public const string VersionConflict = "version";
+
+    /// <summary>
+    /// Saves a new version; what earlier versions produced stays attributed to them. With <paramref name="baseVersion"/>
+    /// (the version the editor was opened on), a rule saved by someone else since is refused with
+    /// <see cref="VersionConflict"/> instead of being silently replaced; so is the loser of two saves at once.
+    /// </summary>
+    public async Task<SaveResult> UpdateAsync(Guid id, string name, RuleDefinition definition, string actor, CancellationToken cancellationToken, int? baseVersion = null)
     {
         var rule = await db.Set<Rule>().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (rule is null)
@@ -60,15 +67,36 @@ public sealed class RuleService(HubDbContext db, AuditLog audit, TimeProvider cl
             return new SaveResult(rule, errors);
         }
 
+        if (baseVersion is { } edited && edited != rule.CurrentVersion)
+        {
+            return Conflict(rule);
+        }
+
         var now = clock.GetUtcNow();
         rule.Name = name.Trim();
         rule.UpdatedAt = now;
         AddVersion(rule, definition, actor, now);
         audit.Record(actor, "rule.updated", rule.Name, $"version {rule.CurrentVersion}");
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (UniqueKeyViolation.Is(ex))
+        {
+            // Another save took this version number first: nothing of this one was written.
+            db.ChangeTracker.Clear();
+            return Conflict(await db.Set<Rule>().AsNoTracking().FirstAsync(r => r.Id == id, cancellationToken));
+        }
+
         InvalidatePlans();
         return new SaveResult(rule, errors);
     }
+
+    private static SaveResult Conflict(Rule current) => new(current, new Dictionary<string, string[]>
+    {
+        [VersionConflict] = [$"Someone saved version {current.CurrentVersion} of this rule after you opened it, so your changes were not saved. "
+            + "They are still in the form below: check the version history, then save again to replace that version."],
+    });
 
     public async Task<bool> SetEnabledAsync(Guid id, bool enabled, string actor, CancellationToken cancellationToken)
     {

@@ -69,7 +69,9 @@ public sealed class RulesController(RuleService rules, RulePlanner planner, HubD
         }
 
         var definition = await rules.CurrentDefinitionAsync(rule, cancellationToken) ?? new RuleDefinition();
-        return View("Edit", new RuleEditModel(await WebsiteAsync(cancellationToken), rule, RuleForm.From(rule.Name, definition), new Dictionary<string, string[]>(), await rules.VersionsAsync(id, cancellationToken)));
+        var form = RuleForm.From(rule.Name, definition);
+        form.BaseVersion = rule.CurrentVersion;
+        return View("Edit", new RuleEditModel(await WebsiteAsync(cancellationToken), rule, form, new Dictionary<string, string[]>(), await rules.VersionsAsync(id, cancellationToken)));
     }
 
     [HttpPost("{id:guid}")]
@@ -84,7 +86,7 @@ public sealed class RulesController(RuleService rules, RulePlanner planner, HubD
 
         var (definition, formErrors) = form.ToDefinition();
         AddBindingErrors(formErrors);
-        var result = formErrors.Count > 0 ? null : await rules.UpdateAsync(id, form.Name, definition, Actor, cancellationToken);
+        var result = formErrors.Count > 0 ? null : await rules.UpdateAsync(id, form.Name, definition, Actor, cancellationToken, form.BaseVersion);
         if (result is { Succeeded: true })
         {
             TempData["Message"] = $"Rule '{result.Rule!.Name}' saved as version {result.Rule.CurrentVersion}.";
@@ -92,7 +94,15 @@ public sealed class RulesController(RuleService rules, RulePlanner planner, HubD
         }
 
         var errors = Merge(formErrors, result?.Errors ?? RuleValidator.Validate(form.Name, definition));
-        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+        var conflict = errors.ContainsKey(RuleService.VersionConflict);
+        if (conflict)
+        {
+            // The user has now seen the newer version: saving this form again replaces it on purpose.
+            rule = result!.Rule!;
+            form.BaseVersion = rule.CurrentVersion;
+        }
+
+        Response.StatusCode = conflict ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity;
         return View("Edit", new RuleEditModel(await WebsiteAsync(cancellationToken), rule, form.WithBlankRows(), errors, await rules.VersionsAsync(id, cancellationToken)));
     }
 
