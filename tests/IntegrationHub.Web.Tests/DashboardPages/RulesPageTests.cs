@@ -127,6 +127,24 @@ public abstract partial class RulesPageTests(IHubFixture fixture) : DashboardPag
         Assert.Equal(1 + statuses.Count(s => s == HttpStatusCode.Redirect), version);
     }
 
+    [Theory]
+    [InlineData("""{"event":"order.paid","event":"user.signup"}""", "repeats a property name")]
+    [InlineData("""{"event":"order.paid","properties":{"plan":"pro","plan":"free"}}""", "repeats a property name")]
+    [InlineData("""{"event":"order.paid","email":"\ud800@example.com"}""", "unpaired surrogate")]
+    public async Task Preview_EventJsonThatIsNotPlainJson_FormAgainWithTheMessage(string eventJson, string message)
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var client = await MemberAsync(tenant, "viewer@acme.example", TenantRole.Viewer);
+        var preview = $"/t/{tenant:D}/rules/preview";
+
+        var response = await PostAsync(client, preview, preview, ("eventJson", eventJson));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains(message, html, StringComparison.Ordinal);
+        Assert.Contains("order.paid", html, StringComparison.Ordinal); // the pasted event is still there to fix
+    }
+
     [Fact]
     public async Task NewRule_SegmentLongerThanCrispTakes_FormAgainWithTheMessageNextToSegments()
     {

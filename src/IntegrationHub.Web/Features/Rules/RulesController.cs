@@ -1,9 +1,11 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using IntegrationHub.Web.Features.Events;
 using IntegrationHub.Web.Features.Members;
 using IntegrationHub.Web.Infrastructure.Data;
+using IntegrationHub.Web.Infrastructure.Json;
 using IntegrationHub.Web.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -130,6 +132,8 @@ public sealed class RulesController(RuleService rules, RulePlanner planner, HubD
 
     public const int RecentEvents = 20;
 
+    private const int PreviewMaxDepth = 64;
+
     /// <summary>The preview page; with <paramref name="eventId"/>, one of the website's recent events previewed.</summary>
     [HttpGet("preview")]
     public async Task<IActionResult> Preview(Guid? eventId, CancellationToken cancellationToken)
@@ -161,7 +165,11 @@ public sealed class RulesController(RuleService rules, RulePlanner planner, HubD
         RuleEvent evt;
         try
         {
-            var node = JsonNode.Parse(eventJson ?? string.Empty) as JsonObject ?? throw new JsonException("The event must be a JSON object.");
+            // The strict reader, like the API's: a repeated name or an unpaired surrogate is refused here, not met
+            // later while the event is read (a repeated name used to end the request in a 500).
+            using var document = StrictJson.Parse(Encoding.UTF8.GetBytes(eventJson ?? string.Empty), PreviewMaxDepth, out var invalid)
+                ?? throw new JsonException(invalid);
+            var node = JsonNode.Parse(eventJson!) as JsonObject ?? throw new JsonException("The event must be a JSON object.");
             var name = node["event"]?.GetValue<string>();
             if (string.IsNullOrWhiteSpace(name))
             {
