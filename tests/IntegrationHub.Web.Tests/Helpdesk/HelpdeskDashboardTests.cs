@@ -169,6 +169,25 @@ public abstract class HelpdeskDashboardTests(LiveHubFixture live) : LiveHubTestB
     }
 
     [Fact]
+    public async Task SaveDraft_NewArticleSubmittedSeveralTimesAtOnce_EverySaveAnswered_OneDraft()
+    {
+        var (website, browser) = await SignedInEditorAsync();
+        var editUrl = $"/t/{website:D}/helpdesk/edit?locale=en&type=articles";
+        var token = await Browser.AntiforgeryTokenAsync(browser, editUrl);
+
+        // A double click or two tabs: the same new article's first save, several times at once.
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 6).Select(async i =>
+        {
+            var fields = Form("", "twice", $"Twice {i}", $"Body {i}\n", "draft");
+            fields["__RequestVerificationToken"] = token;
+            return (await browser.PostAsync($"/t/{website:D}/helpdesk/edit", new FormUrlEncodedContent(fields))).StatusCode;
+        }));
+
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.Redirect, status));
+        Assert.Equal(["twice.md"], await DraftPathsAsync(website));
+    }
+
+    [Fact]
     public async Task Edit_CrispCannotBeReadAndNoLocalDraft_ShowsTheReasonNotAnError()
     {
         // A tenant the simulator has never installed: every read answers not_subscribed.

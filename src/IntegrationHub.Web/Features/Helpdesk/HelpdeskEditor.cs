@@ -133,6 +133,7 @@ public sealed class HelpdeskEditor(HubDbContext db, TenantContext tenant, Helpde
     {
         var article = await FindAsync(form.Locale, form.ContentType, form.FolderPath, form.SlugValue, ct);
         var now = clock.GetUtcNow();
+        var created = article is null;
         if (article is null)
         {
             article = new HelpdeskArticle
@@ -149,6 +150,26 @@ public sealed class HelpdeskEditor(HubDbContext db, TenantContext tenant, Helpde
             db.Add(article);
         }
 
+        Apply(form, article, now);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (created && UniqueKeyViolation.Is(ex))
+        {
+            // The same new article saved twice at once (a double click, two tabs): the other save created the row,
+            // so this one updates it, as it would have a moment later.
+            db.Entry(article).State = EntityState.Detached;
+            article = await FindAsync(form.Locale, form.ContentType, form.FolderPath, form.SlugValue, ct) ?? throw new InvalidOperationException("The article that refused the insert is gone.", ex);
+            Apply(form, article, now);
+            await db.SaveChangesAsync(ct);
+        }
+
+        return article;
+    }
+
+    private static void Apply(HelpdeskArticleForm form, HelpdeskArticle article, DateTimeOffset now)
+    {
         article.Title = form.Title!.Trim();
         article.Description = string.IsNullOrWhiteSpace(form.Description) ? null : form.Description.Trim();
         article.Markdown = HelpdeskPaths.NormalizeNewlines(form.Markdown ?? "");
@@ -161,9 +182,6 @@ public sealed class HelpdeskEditor(HubDbContext db, TenantContext tenant, Helpde
             // Opened from Crisp's tree: remember which remote copy this draft started from.
             article.RemoteContentHash = baseline;
         }
-
-        await db.SaveChangesAsync(ct);
-        return article;
     }
 
     /// <summary>Saves the draft, then queues create/content/metadata (state published) unless Crisp's copy drifted and
