@@ -43,6 +43,9 @@ public sealed class StartupOptionsValidationTests
     [InlineData("Relay:SecretOverlap", "-01:00:00", "Relay:SecretOverlap not negative")]
     [InlineData("Relay:BatchSize", "0", "Relay:BatchSize and Relay:MaxEndpointsPerTenant must be at least 1")]
     [InlineData("Relay:MaxEndpointsPerTenant", "-1", "Relay:BatchSize and Relay:MaxEndpointsPerTenant must be at least 1")]
+    [InlineData("Relay:DrainParallelism", "0", "Relay:DrainParallelism must be at least 1")]
+    [InlineData("Relay:PollInterval", "00:00:00", "Relay:PollInterval and Relay:DrainBudget positive")]
+    [InlineData("Relay:DrainBudget", "-00:00:01", "Relay:PollInterval and Relay:DrainBudget positive")]
     public void NonsenseNumber_StopsStartUpNamingTheKey(string key, string value, string message)
     {
         var error = Assert.ThrowsAny<Exception>(() => ValidateOnStart(new() { [key] = value }));

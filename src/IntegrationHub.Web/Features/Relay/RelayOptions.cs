@@ -17,9 +17,15 @@ public sealed class RelayOptions
 
     public int BatchSize { get; set; } = 100;
 
-    /// <summary>How long one drain keeps claiming rows before it hands the rest to a new drain, so one tenant's
-    /// slow endpoints cannot hold a relay worker for a whole batch (100 × <see cref="Timeout"/>).</summary>
+    /// <summary>How long one drain keeps claiming rows before it hands the rest to a new drain, so a drain whose
+    /// tenants' endpoints are slow hands its worker back now and then.</summary>
     public TimeSpan DrainBudget { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How many tenants one drain sends to at once (one send per tenant at a time).</summary>
+    public int DrainParallelism { get; set; } = 16;
+
+    /// <summary>How often a drain with sends in flight looks for tenants with newly due rows.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long a drain's claim on one delivery holds; longer than <see cref="Timeout"/>, so it only runs
     /// out when the drain died mid-send (the row is then sent again, with the same webhook-id).</summary>

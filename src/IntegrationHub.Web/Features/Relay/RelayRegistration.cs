@@ -11,6 +11,7 @@ public static class RelayRegistration
             .Validate(o => o.Timeout > TimeSpan.Zero && o.LeaseDuration > o.Timeout, "Relay:Timeout must be positive and Relay:LeaseDuration longer than it.")
             .Validate(o => o.DisableAfter > TimeSpan.Zero && o.SecretOverlap >= TimeSpan.Zero, "Relay:DisableAfter must be positive and Relay:SecretOverlap not negative.")
             .Validate(o => o.BatchSize >= 1 && o.MaxEndpointsPerTenant >= 1, "Relay:BatchSize and Relay:MaxEndpointsPerTenant must be at least 1.")
+            .Validate(o => o.DrainParallelism >= 1 && o.PollInterval > TimeSpan.Zero && o.DrainBudget > TimeSpan.Zero, "Relay:DrainParallelism must be at least 1, Relay:PollInterval and Relay:DrainBudget positive.")
             .ValidateOnStart();
         builder.Services.AddScoped<RelayService>();
         builder.Services.AddScoped<RelaySender>();

@@ -35,41 +35,138 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IB
     /// <summary>This drain's name on the rows it claims.</summary>
     private readonly string _claimToken = $"{Environment.MachineName}:{Guid.NewGuid():N}";
 
+    /// <summary>Rows of one tenant a lane tries to claim before it gives its turn back (others may claim them too).</summary>
+    private const int ClaimTries = 3;
+
     /// <summary>Returns how many deliveries this drain attempted (claimed and tried). Runs on the relay queue's own
-    /// workers (<see cref="JobsRegistration.RelayQueue"/>), and claims no more rows once its time budget is spent:
+    /// workers (<see cref="JobsRegistration.RelayQueue"/>) and is fair between tenants, like the delivery engine's
+    /// dispatcher: every tenant with due rows gets a lane of its own (one send in flight at a time, its oldest due row
+    /// first), lanes run side by side (at most <see cref="RelayOptions.DrainParallelism"/>, least recently served
+    /// tenant first), and due tenants are looked up again every <see cref="RelayOptions.PollInterval"/> while sends
+    /// are in flight. So a tenant whose endpoint hangs holds one lane, never the worker, and another tenant's relay
+    /// goes out within a poll interval even while every relay worker waits on that endpoint. After
+    /// <see cref="RelayOptions.DrainBudget"/> or <see cref="RelayOptions.BatchSize"/> sends the drain starts no more:
     /// the rest stay due (nothing is lost) and a fresh drain is enqueued behind the other waiting relay jobs.</summary>
     [AutomaticRetry(Attempts = 0)]
     [Queue(JobsRegistration.RelayQueue)]
     public async Task<int> DrainAsync(CancellationToken cancellationToken)
     {
+        var o = options.Value;
         var started = clock.GetTimestamp();
-        var now = clock.GetUtcNow();
-        var due = await db.Set<RelayDelivery>().AcrossTenants().AsNoTracking()
-            .Due(now)
-            .OrderBy(d => d.NextAttemptAt).Take(options.Value.BatchSize)
-            .Select(d => new { d.Id, d.TenantId }).ToListAsync(cancellationToken);
+        var lanes = new Dictionary<Guid, Task<bool>>();
+        var waiting = new List<Guid>();
+        var lastServed = new Dictionary<Guid, int>();
+        var begun = 0;
         var attempted = 0;
-        foreach (var group in due.GroupBy(d => d.TenantId))
+        long? lastLook = null;
+        var sentSinceLook = false;
+        try
         {
-            await using var scope = scopes.CreateAsyncScope();
-            scope.ServiceProvider.GetRequiredService<TenantContext>().Use(group.Key);
-            foreach (var item in group)
+            while (true)
             {
-                if (clock.GetElapsedTime(started) >= options.Value.DrainBudget)
+                if (clock.GetElapsedTime(started) >= o.DrainBudget || begun >= o.BatchSize)
                 {
+                    // Enqueued before waiting for the sends in flight, so another worker can take over meanwhile.
                     jobs.Enqueue<RelaySender>(s => s.DrainAsync(CancellationToken.None));
-                    logger.LogInformation("Relay drain used its {Budget} budget after {Attempted} deliveries; the rest goes to a new drain.", options.Value.DrainBudget, attempted);
-                    return attempted;
+                    logger.LogInformation("Relay drain used its budget ({Budget}, {BatchSize} sends) after {Begun} sends; the rest goes to a new drain.", o.DrainBudget, o.BatchSize, begun);
+                    break;
                 }
 
-                if (await AttemptAsync(scope.ServiceProvider, item.Id, cancellationToken))
+                if (lastLook is not { } looked || clock.GetElapsedTime(looked) >= o.PollInterval || (lanes.Count == 0 && sentSinceLook))
                 {
-                    attempted++;
+                    waiting = await DueTenantsAsync(cancellationToken);
+                    lastLook = clock.GetTimestamp();
+                    sentSinceLook = false;
+                }
+
+                var free = Math.Min(o.DrainParallelism - lanes.Count, o.BatchSize - begun);
+                foreach (var tenantId in waiting.Where(t => !lanes.ContainsKey(t)).OrderBy(t => lastServed.GetValueOrDefault(t)).Take(free).ToList())
+                {
+                    waiting.Remove(tenantId);
+                    lastServed[tenantId] = ++begun;
+                    lanes[tenantId] = SendNextAsync(tenantId, cancellationToken);
+                }
+
+                if (lanes.Count == 0)
+                {
+                    if (sentSinceLook)
+                    {
+                        continue; // look again: what was sent may have made room for more
+                    }
+
+                    break; // nothing due, or what the last look found was taken by other drains
+                }
+
+                await WaitForALaneAsync(lanes.Values, o.PollInterval - clock.GetElapsedTime(lastLook.Value), cancellationToken);
+                foreach (var (tenantId, lane) in lanes.Where(l => l.Value.IsCompleted).ToList())
+                {
+                    lanes.Remove(tenantId);
+                    if (await lane)
+                    {
+                        attempted++;
+                        sentSinceLook = true;
+                        if (!waiting.Contains(tenantId))
+                        {
+                            waiting.Add(tenantId); // it may have more due rows
+                        }
+                    }
                 }
             }
         }
+        catch
+        {
+            // Never leave a send running without its drain: its scope would be disposed under it.
+            await Task.WhenAll(lanes.Values.Select(l => l.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default)));
+            throw;
+        }
 
-        return attempted;
+        return attempted + (await Task.WhenAll(lanes.Values)).Count(sent => sent);
+    }
+
+    /// <summary>Tenants with at least one due row, whatever their number of rows.</summary>
+    private Task<List<Guid>> DueTenantsAsync(CancellationToken cancellationToken) =>
+        db.Set<RelayDelivery>().AcrossTenants().AsNoTracking().Due(clock.GetUtcNow()).Select(d => d.TenantId).Distinct().ToListAsync(cancellationToken);
+
+    private async Task WaitForALaneAsync(IEnumerable<Task<bool>> lanes, TimeSpan untilNextLook, CancellationToken cancellationToken)
+    {
+        if (untilNextLook <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await Task.WhenAny(lanes.Append(Task.Delay(untilNextLook, clock, stop.Token)));
+        await stop.CancelAsync();
+    }
+
+    /// <summary>One turn of a tenant's lane: claims its oldest due row and sends it, in a scope acting for the tenant.
+    /// False when it claimed nothing (other drains took the rows) or failed before sending; a row it claimed stays
+    /// claimed until its lease runs out, then it is sent again.</summary>
+    private async Task<bool> SendNextAsync(Guid tenantId, CancellationToken cancellationToken)
+    {
+        await Task.Yield(); // the lanes start side by side, not one after the other on the drain's thread
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Use(tenantId);
+            var tenantDb = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+            var candidates = await tenantDb.Set<RelayDelivery>().AsNoTracking().Due(clock.GetUtcNow())
+                .OrderBy(d => d.NextAttemptAt).Select(d => d.Id).Take(ClaimTries).ToListAsync(cancellationToken);
+            foreach (var id in candidates)
+            {
+                if (await AttemptAsync(scope.ServiceProvider, id, cancellationToken))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(ex, "Relay drain: a delivery of tenant {TenantId} could not be attempted; it stays due.", tenantId);
+            return false;
+        }
     }
 
     /// <summary>Claims the row for this drain: only one of any number of concurrent claims of a row can succeed.</summary>
