@@ -391,8 +391,35 @@ public abstract class RelayGuardTests(IHubFixture fixture) : RelayTestBase(fixtu
     {
         var (_, client) = await TenantClientAsync("Acme");
         var response = await CreateEndpointAsync(client, url, "*");
+        // A bad URL is a validation error like any other field's (README, Errors): 422 validation-failed.
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("https://integrationhub.dev/problems/validation-failed", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["type"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("""{"url":"https://a.example.com/h","events":["*"],"evnts":["x"]}""", HttpStatusCode.UnprocessableEntity, "validation-failed", "evnts")]
+    [InlineData("""{"url":"https://a.example.com/h","events":"*"}""", HttpStatusCode.UnprocessableEntity, "validation-failed", "events")]
+    [InlineData("""{"url":"https://a.example.com/h","events":["*",5]}""", HttpStatusCode.UnprocessableEntity, "validation-failed", "events[1]")]
+    [InlineData("""{"url":5,"events":["*"]}""", HttpStatusCode.UnprocessableEntity, "validation-failed", "url")]
+    [InlineData("""["https://a.example.com/h"]""", HttpStatusCode.UnprocessableEntity, "validation-failed", "$")]
+    [InlineData("""{"url":"https://a.example.com/h","url":"https://b.example.com/h","events":["*"]}""", HttpStatusCode.BadRequest, "invalid-json", null)]
+    [InlineData("""{"url":"https://a.example.com/h",""", HttpStatusCode.BadRequest, "invalid-json", null)]
+    public async Task Register_BodyReadLikeTheRestOfTheApi_NothingCreated(string body, HttpStatusCode status, string type, string? errorKey)
+    {
+        var (_, client) = await TenantClientAsync("Acme");
+
+        var response = await client.PostAsync("/api/v1/relay/endpoints", new StringContent(body, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(status, response.StatusCode);
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("https://integrationhub.dev/problems/" + type, problem["type"]!.GetValue<string>());
+        if (errorKey is not null)
+        {
+            Assert.NotNull(problem["errors"]![errorKey]);
+        }
+
+        Assert.Equal("[]", await client.GetStringAsync("/api/v1/relay/endpoints"));
     }
 
     [Fact]
