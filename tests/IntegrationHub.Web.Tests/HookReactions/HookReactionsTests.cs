@@ -206,6 +206,22 @@ public abstract class HookReactionsTests(IHubFixture fixture) : ApiTestBase(fixt
         var bad = await client.PutAsync("/api/v1/auto-replies", Json("""{"window_minutes": 5, "rules": [{"name": "", "trigger": "sometimes", "reply_text": ""}]}"""));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
         Assert.Equal(2, JsonNode.Parse(await client.GetStringAsync("/api/v1/auto-replies"))!["rules"]!.AsArray().Count);
+
+        // Read like every other API body (README, Errors): wrong types and unknown fields are 422, bad JSON 400.
+        foreach (var (body, status, type) in new[]
+        {
+            ("""{"window_minutes": "soon"}""", HttpStatusCode.UnprocessableEntity, "validation-failed"),
+            ("""{"window_minutes": 120, "rules": [{"name": "x", "trigger": "first_message", "reply_text": "Hi", "colour": "red"}]}""", HttpStatusCode.UnprocessableEntity, "validation-failed"),
+            ("""{"window_minutes": 120, "window_minutes": 90}""", HttpStatusCode.BadRequest, "invalid-json"),
+            ("""{"window_minutes": """, HttpStatusCode.BadRequest, "invalid-json"),
+        })
+        {
+            var refused = await client.PutAsync("/api/v1/auto-replies", Json(body));
+            Assert.Equal(status, refused.StatusCode);
+            Assert.Equal("https://integrationhub.dev/problems/" + type, JsonNode.Parse(await refused.Content.ReadAsStringAsync())!["type"]!.GetValue<string>());
+        }
+
+        Assert.Equal(2, JsonNode.Parse(await client.GetStringAsync("/api/v1/auto-replies"))!["rules"]!.AsArray().Count);
     }
 
     [Theory]
