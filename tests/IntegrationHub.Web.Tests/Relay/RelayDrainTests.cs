@@ -80,6 +80,29 @@ public abstract partial class RelayDeliveryTests
     }
 
     [Fact]
+    public async Task ReceiverAnswersBinaryBody_OutcomeRecordedOnce_ExcerptStorable()
+    {
+        await using var receiver = await LoopbackReceiver.StartAsync();
+        receiver.Status = 200;
+        // NUL and other control bytes (a gzipped answer has them), and an emoji across the excerpt's 500-character cut.
+        receiver.Body = "ok\0\u0001" + new string('x', 495) + "\U0001F600 and more";
+        var (tenant, client) = await TenantClientAsync("Acme");
+        await CreatedAsync(await CreateEndpointAsync(client, receiver.BaseUrl, "*"));
+        await DeliverHookAsync(tenant, "message:send");
+
+        Assert.Equal(1, await DrainAsync());
+
+        var delivery = Assert.Single(await DeliveriesAsync(tenant));
+        Assert.Equal((RelayDeliveryStatus.Sent, 1, 200), (delivery.Status, delivery.Attempts, delivery.LastStatus));
+        var excerpt = delivery.ResponseExcerpt!;
+        Assert.StartsWith("ok\uFFFD\uFFFDxxx", excerpt, StringComparison.Ordinal);
+        Assert.Equal(499, excerpt.Length);
+        Assert.Single(receiver.Requests);
+        var detail = JsonNode.Parse(await client.GetStringAsync($"/api/v1/relay/deliveries/{delivery.Id}"))!;
+        Assert.Equal(excerpt, Assert.Single(detail["attempts"]!.AsArray())!["response_excerpt"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task TwoDrainsInParallel_EveryDeliverySentExactlyOnce()
     {
         await using var receiver = await LoopbackReceiver.StartAsync();

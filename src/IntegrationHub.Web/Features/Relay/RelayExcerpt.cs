@@ -1,7 +1,10 @@
 namespace IntegrationHub.Web.Features.Relay;
 
 /// <summary>What of a receiver's answer (or the error) is kept: truncated, and without anything secret a receiver or
-/// an exception might echo back — the endpoint's signing secrets and the values of its URL's query string.</summary>
+/// an exception might echo back — the endpoint's signing secrets and the values of its URL's query string — and
+/// storable by every database: a receiver's body may be binary (a gzipped answer, say), and PostgreSQL refuses NUL
+/// in text and a lone surrogate in UTF-8, which made the attempt's outcome unsavable and the row be sent again and
+/// again after each lease.</summary>
 public static class RelayExcerpt
 {
     public const string Redacted = "[redacted]";
@@ -13,7 +16,20 @@ public static class RelayExcerpt
             text = text.Replace(secret, Redacted, StringComparison.Ordinal);
         }
 
-        return text.Length <= maxLength ? text : text[..maxLength];
+        return Storable(text, maxLength);
+    }
+
+    private static string Storable(string text, int maxLength)
+    {
+        var length = text.Length <= maxLength ? text.Length : char.IsHighSurrogate(text[maxLength - 1]) ? maxLength - 1 : maxLength;
+        return string.Create(length, text, static (span, source) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                var c = source[i];
+                span[i] = char.IsControl(c) && c is not ('\t' or '\n' or '\r') ? '\uFFFD' : c;
+            }
+        });
     }
 
     private static IEnumerable<string> Secrets(IEnumerable<string> secrets, string url)
