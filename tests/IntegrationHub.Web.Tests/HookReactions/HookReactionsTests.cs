@@ -339,6 +339,22 @@ public abstract class HookReactionsTests(IHubFixture fixture) : ApiTestBase(fixt
         Assert.Equal(0, await CountAsync<HookInboxEntry>(tenant));
     }
 
+    [Theory]
+    [InlineData("plugin:settings:saved")]
+    [InlineData("plugin:subscription:updated")]
+    public async Task WebsiteHook_PluginLifecycleEvent_RefusedAndNothingStored(string eventName)
+    {
+        // Only Crisp's signed plugin hooks speak for the plugin's install and settings; the website URL is unsigned.
+        var (tenant, client) = await TenantClientAsync();
+        var url = new Uri((await PostForUrlAsync(client))!);
+        var body = SignedHooks.Body(eventName, tenant, new JsonObject { ["settings"] = new JsonObject { ["features"] = new JsonObject { ["relay"] = false } }, ["bound"] = false });
+
+        var response = await Hub.CreateClient().PostAsync(url.PathAndQuery, Json(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(0, await CountAsync<HookInboxEntry>(tenant));
+    }
+
     /// <summary>The body as UTF-8, except that "&lt;FF&gt;" stands for the byte 0xFF, which no UTF-8 text has.</summary>
     private static byte[] MalformedBytes(string body) =>
         [.. body.Split("<FF>").SelectMany((part, i) => i == 0 ? System.Text.Encoding.UTF8.GetBytes(part) : [0xFF, .. System.Text.Encoding.UTF8.GetBytes(part)])];

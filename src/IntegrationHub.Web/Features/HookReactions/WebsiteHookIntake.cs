@@ -124,6 +124,13 @@ public static class WebsiteHookIntake
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, detail: error);
         }
 
+        // Install and settings events come from Crisp's signed plugin hooks only: whoever holds this unsigned URL
+        // (it sits in the website's Crisp settings) must not rewrite the hub's copy of the plugin settings.
+        if (envelope.Event.StartsWith("plugin:", StringComparison.Ordinal))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, detail: "Plugin events are accepted only as signed Plugin Hooks on /crisp/hooks.");
+        }
+
         if (envelope.WebsiteId is { } claimed && claimed != websiteId)
         {
             return Results.Problem(statusCode: StatusCodes.Status400BadRequest, detail: "'website_id' does not match the URL.");
