@@ -1,9 +1,11 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using IntegrationHub.Web.Features.Credentials;
 using IntegrationHub.Web.Features.Members;
 using IntegrationHub.Web.Features.Relay;
 using IntegrationHub.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Web.Tests.Relay;
 
@@ -100,6 +102,28 @@ public abstract partial class RelayDeliveryTests
         Assert.Single(receiver.Requests);
         var detail = JsonNode.Parse(await client.GetStringAsync($"/api/v1/relay/deliveries/{delivery.Id}"))!;
         Assert.Equal(excerpt, Assert.Single(detail["attempts"]!.AsArray())!["response_excerpt"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task EndpointWithoutSigningSecret_NothingSentUnsigned_AttemptSaysWhy()
+    {
+        await using var receiver = await LoopbackReceiver.StartAsync();
+        var (tenant, client) = await TenantClientAsync("Acme");
+        var (endpoint, _) = await CreatedAsync(await CreateEndpointAsync(client, receiver.BaseUrl, "*"));
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            await scope.ServiceProvider.GetRequiredService<TenantSecrets>().RemoveAsync(RelayService.SecretName(endpoint), CancellationToken.None);
+            await db.SaveChangesAsync();
+        }
+
+        await DeliverHookAsync(tenant, "message:send");
+        Assert.Equal(1, await DrainAsync());
+
+        Assert.Empty(receiver.Requests);
+        var delivery = Assert.Single(await DeliveriesAsync(tenant));
+        Assert.Equal((RelayDeliveryStatus.Retrying, 1, (int?)null), (delivery.Status, delivery.Attempts, delivery.LastStatus));
+        Assert.Contains("signing secret", delivery.ResponseExcerpt, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -225,27 +225,18 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IB
 
         var watch = Stopwatch.StartNew();
         bool ok;
-        string? error = null;
-        try
+        string? error;
+        if (secrets.Count == 0)
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(options.Value.Timeout);
-            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            var body = await ReadExcerptAsync(response, timeout.Token);
-            delivery.LastStatus = (int)response.StatusCode;
-            delivery.ResponseExcerpt = RelayExcerpt.Clean(body, secrets, endpoint.Url, ExcerptLength);
-            ok = response.IsSuccessStatusCode;
-        }
-        catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-        {
+            // Never unsigned: a receiver that verifies refuses it anyway, and one that does not would trust anything.
+            error = "No signing secret for this endpoint (rotate its secret to make one); not sent.";
             delivery.LastStatus = null;
-            var reason = ex is HttpRequestException { InnerException: RelayTargetRefusedException refused } ? refused.Message
-                : ex is OperationCanceledException ? $"Timed out after {options.Value.Timeout.TotalSeconds:0} s."
-                : ex.InnerException is { } inner ? $"{ex.Message} ({inner.Message})" // e.g. "Connection refused": says what to fix
-                : ex.Message;
-            error = RelayExcerpt.Clean(reason, secrets, endpoint.Url, ExcerptLength);
             delivery.ResponseExcerpt = error;
             ok = false;
+        }
+        else
+        {
+            (ok, error) = await SendAsync(request, delivery, endpoint.Url, secrets, cancellationToken);
         }
 
         delivery.LatencyMs = watch.ElapsedMilliseconds;
@@ -292,6 +283,32 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IB
 
         await SaveOwnAsync(tenantDb, delivery, cancellationToken);
         return true;
+    }
+
+    /// <summary>One POST to the endpoint; the outcome goes on the delivery, and an error (if any) is returned too.</summary>
+    private async Task<(bool Ok, string? Error)> SendAsync(HttpRequestMessage request, RelayDelivery delivery, string url, List<string> secrets, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.Value.Timeout);
+            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            var body = await ReadExcerptAsync(response, timeout.Token);
+            delivery.LastStatus = (int)response.StatusCode;
+            delivery.ResponseExcerpt = RelayExcerpt.Clean(body, secrets, url, ExcerptLength);
+            return (response.IsSuccessStatusCode, null);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            delivery.LastStatus = null;
+            var reason = ex is HttpRequestException { InnerException: RelayTargetRefusedException refused } ? refused.Message
+                : ex is OperationCanceledException ? $"Timed out after {options.Value.Timeout.TotalSeconds:0} s."
+                : ex.InnerException is { } inner ? $"{ex.Message} ({inner.Message})" // e.g. "Connection refused": says what to fix
+                : ex.Message;
+            var error = RelayExcerpt.Clean(reason, secrets, url, ExcerptLength);
+            delivery.ResponseExcerpt = error;
+            return (false, error);
+        }
     }
 
     private static void Release(RelayDelivery delivery)
