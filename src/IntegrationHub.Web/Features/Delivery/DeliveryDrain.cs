@@ -36,6 +36,11 @@ public sealed class DeliveryDrain(
 {
     private readonly Lock _demoGate = new();
 
+    /// <summary>Requests a call was seen to need beyond its estimate: it ran out of permits halfway (e.g. a contact
+    /// whose recent conversations are all resolved costs a read each), so the next round claims that many for it
+    /// rather than cut it off at the same point again, round after round.</summary>
+    private readonly ConcurrentDictionary<long, int> _needs = new();
+
     private Tenant _tenant = null!;
 
     private int _round;
@@ -165,7 +170,7 @@ public sealed class DeliveryDrain(
 
         var people = await LoadPeopleAsync(candidates, ct);
         // Never more than the whole budget, so that even a call estimated above it is taken once the window is empty.
-        int Cost(CrispCall c) => Math.Min(budget, CrispCallExecutor.EstimatedCost(c.Kind, EmailOf(c.Payload) is not { } email || people.Get(email) is not null));
+        int Cost(CrispCall c) => Math.Min(budget, Math.Max(_needs.GetValueOrDefault(c.Id), EstimatedCost(c, people)));
         var calls = TakeWithin(candidates, available, Cost);
         if (calls.Count == 0)
         {
@@ -339,6 +344,11 @@ public sealed class DeliveryDrain(
         }
         catch (DeliveryPermitsExhaustedException)
         {
+            if (trace.Count > 0 && !gate.IsExpired)
+            {
+                _needs[call.Id] = trace.Count + 1;
+            }
+
             return Done(Kind.Deferred);
         }
         catch (CallCannotSucceedException ex)
@@ -675,6 +685,25 @@ public sealed class DeliveryDrain(
         }
 
         db.ChangeTracker.Clear();
+    }
+
+    private static int EstimatedCost(CrispCall call, PeopleCache people)
+    {
+        var cached = EmailOf(call.Payload) is not { } email || people.Get(email) is not null;
+        var addsSegments = call.Kind == CrispCallKinds.PeopleProfileUpsert && AddsSegments(call.Payload);
+        return CrispCallExecutor.EstimatedCost(call.Kind, cached, addsSegments);
+    }
+
+    private static bool AddsSegments(string payload)
+    {
+        try
+        {
+            return JsonNode.Parse(payload) is JsonObject o && o["segments"] is JsonArray { Count: > 0 };
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     private static string? EmailOf(string payload)

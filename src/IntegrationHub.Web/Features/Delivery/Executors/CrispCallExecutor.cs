@@ -31,11 +31,12 @@ public sealed class CrispCallExecutor(CrispClient crisp, PluginIdentity plugin)
     public const int MaxEstimatedCost = 3;
 
     /// <summary>Crisp requests a call normally costs (the budget is claimed per request, not per call). A people write
-    /// for a contact whose people_id is not cached may find no profile: write, add profile, write again.</summary>
-    public static int EstimatedCost(string kind, bool personCached = true) => kind switch
+    /// for a contact whose people_id is not cached may find no profile: write, add profile, write again. A profile
+    /// upsert that adds segments reads the profile first (its segments are merged), then writes it.</summary>
+    public static int EstimatedCost(string kind, bool personCached = true, bool addsSegments = false) => kind switch
     {
         CrispCallKinds.PeopleDataMerge or CrispCallKinds.PeopleEventAdd when !personCached => 3,
-        CrispCallKinds.PeopleProfileUpsert when !personCached => 2,
+        CrispCallKinds.PeopleProfileUpsert when !personCached || addsSegments => 2,
         CrispCallKinds.PeopleSegmentsAdd or CrispCallKinds.PeopleSegmentsRemove or CrispCallKinds.ConversationState => 2,
         CrispCallKinds.SessionDataMerge or CrispCallKinds.ConversationSegmentsAdd or CrispCallKinds.ConversationSegmentsRemove
             or CrispCallKinds.ConversationNote => 3,
