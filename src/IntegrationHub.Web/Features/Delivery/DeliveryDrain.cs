@@ -290,11 +290,14 @@ public sealed class DeliveryDrain(
         var results = new ConcurrentDictionary<long, Result>();
         var stop = 0;
         var groups = batch.Calls.GroupBy(c => c.OrderingKey ?? "#" + c.Id).Select(g => g.OrderBy(c => c.Id).ToList()).ToList();
-        await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = O.DrainParallelism, CancellationToken = ct }, async (group, token) =>
+        // A stopping host (ct) starts no further call, but lets the requests in flight finish and records every outcome
+        // Crisp gave: cancelling them, or the commit that records them, made the next node send the answered calls again.
+        // Requests are bounded by the Crisp client's timeout and the permits' short validity, so this ends quickly.
+        await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = O.DrainParallelism }, async (group, token) =>
         {
             foreach (var call in group)
             {
-                if (Volatile.Read(ref stop) != 0)
+                if (Volatile.Read(ref stop) != 0 || ct.IsCancellationRequested)
                 {
                     return;
                 }
@@ -313,7 +316,7 @@ public sealed class DeliveryDrain(
             }
         });
 
-        return await RecordAsync(tenantId, batch, results, people, ct);
+        return await RecordAsync(tenantId, batch, results, people, CancellationToken.None);
     }
 
     private async Task<Result> RunAsync(Guid tenantId, CrispCall call, PermitGate gate, PeopleCache people, CancellationToken ct)
