@@ -332,7 +332,8 @@ public sealed class DeliveryDrain(
         try
         {
             var outcome = await executor.ExecuteAsync(tenantId, call.Kind, call.Payload, people, ct);
-            return Done(outcome.Outcome == "skipped" ? Kind.Skipped : Kind.Sent, 200, outcome.Note) with { MessageFingerprint = outcome.MessageFingerprint };
+            // The status Crisp gave the call's last request (201 added, 202 dispatched…), not an assumed 200.
+            return Done(outcome.Outcome == "skipped" ? Kind.Skipped : Kind.Sent, LastStatus(trace), outcome.Note) with { MessageFingerprint = outcome.MessageFingerprint };
         }
         catch (DeliveryPermitsExhaustedException) when (trace.Count > 0 && trace[^1].EndsWith("CanceledException", StringComparison.Ordinal))
         {
@@ -438,6 +439,12 @@ public sealed class DeliveryDrain(
             return _demoInstallRound == _round;
         }
     }
+
+    /// <summary>The HTTP status of the last request in the trace; null when the call made none or it got no answer.</summary>
+    private static int? LastStatus(List<string> trace) =>
+        trace.Count > 0 && int.TryParse(trace[^1][(trace[^1].LastIndexOf('→') + 1)..].Trim(), System.Globalization.CultureInfo.InvariantCulture, out var status)
+            ? status
+            : null;
 
     /// <summary>The status of the last request in the trace when it failed (5xx, or 0 for no answer).</summary>
     private static int? LastFailure(List<string> trace)
