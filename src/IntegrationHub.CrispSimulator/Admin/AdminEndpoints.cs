@@ -212,7 +212,8 @@ public static class AdminEndpoints
         };
     }
 
-    /// <summary><c>{daily_limit?, used?, status?: 429|420, retry_after_seconds?}</c>; daily_limit 0 = unlimited.</summary>
+    /// <summary><c>{daily_limit?, used?, status?: 429|420|423, retry_after_seconds?}</c>; daily_limit 0 = unlimited. Crisp's
+    /// reference lists <c>quota_limit_exceeded</c> under 423, its rate-limit guide says 429 or 420 (which one: UNVERIFIED).</summary>
     private static CrispResult SetQuota(CrispCall call)
     {
         var body = call.BodyObject;
@@ -226,9 +227,9 @@ public static class AdminEndpoints
             throw CrispApiException.InvalidData("'daily_limit' and 'used' must be >= 0.");
         }
 
-        if (status is not (null or 429 or 420))
+        if (status is not (null or 429 or 420 or 423))
         {
-            throw CrispApiException.InvalidData("'status' must be 429 or 420.");
+            throw CrispApiException.InvalidData("'status' must be 429, 420 or 423.");
         }
 
         quota.DailyLimit = (int)(limit ?? quota.DailyLimit);

@@ -363,6 +363,12 @@ public sealed class DeliveryDrain(
         {
             return Done(ex.Reason == "quota_limit_exceeded" ? Kind.QuotaExhausted : Kind.RateLimited, ex.StatusCode, ex.Reason, ex.Message, ex.RetryAfter);
         }
+        catch (CrispApiException ex) when (ex.Reason == "quota_limit_exceeded")
+        {
+            // Crisp's reference lists quota_limit_exceeded under 423, not only 429/420: whatever the status, the quota
+            // is spent and the call waits for it, never dead-lettered as a refusal that cannot succeed.
+            return Done(Kind.QuotaExhausted, ex.StatusCode, ex.Reason, ex.Message);
+        }
         catch (CrispApiException ex) when (ex.Reason == "not_subscribed")
         {
             bool subscribed;
