@@ -25,7 +25,7 @@ public sealed class HelpdeskCallExecutor(CrispClient crisp)
                     await helpdesk.CreatePathAsync(website, locale, contentType, path, ct);
                     return ExecutionResult.Sent;
                 }
-                catch (CrispApiException ex) when (ex.Reason == "path_exists")
+                catch (CrispApiException ex) when (AlreadyExists(ex))
                 {
                     return ExecutionResult.Skipped("path already exists");
                 }
@@ -52,7 +52,7 @@ public sealed class HelpdeskCallExecutor(CrispClient crisp)
                     await helpdesk.DeletePathAsync(website, locale, contentType, path, ct);
                     return ExecutionResult.Sent;
                 }
-                catch (CrispApiException ex) when (ex.StatusCode == 404 && ex.Reason == "not_found")
+                catch (CrispApiException ex) when (PathMissing(ex))
                 {
                     return ExecutionResult.Skipped("path already gone");
                 }
@@ -77,7 +77,7 @@ public sealed class HelpdeskCallExecutor(CrispClient crisp)
             await crisp.Helpdesk.UpdatePathAsync(website, locale, contentType, path, change, ct);
             return ExecutionResult.Sent;
         }
-        catch (CrispApiException ex) when (to is not null && ex.StatusCode == 404 && ex.Reason == "not_found")
+        catch (CrispApiException ex) when (to is not null && PathMissing(ex))
         {
             // A move whose earlier attempt landed (timeout after success) finds its source gone and its target there.
             if (await ExistsAsync(website, locale, contentType, to, ct))
@@ -96,11 +96,18 @@ public sealed class HelpdeskCallExecutor(CrispClient crisp)
             await crisp.Helpdesk.ResolvePathAsync(website, locale, contentType, path, ct);
             return true;
         }
-        catch (CrispApiException ex) when (ex.StatusCode == 404)
+        catch (CrispApiException ex) when (PathMissing(ex))
         {
             return false;
         }
     }
+
+    // Crisp's reasons for a tree path that exists or is missing are unverified (crisp-kb-tree-api.md §3): the status
+    // decides, so a repeat after an unknown outcome is recognised whatever the reason is called. A website without the
+    // plugin is not a missing path: that 404 goes to the drain, which checks the subscription.
+    private static bool AlreadyExists(CrispApiException ex) => ex.StatusCode == 409 || ex.Reason == "path_exists";
+
+    private static bool PathMissing(CrispApiException ex) => ex.StatusCode == 404 && ex.Reason != "not_subscribed";
 
     private static CrispHelpdeskContentType ContentType(JsonObject payload) => Text(payload, "content_type") switch
     {
