@@ -34,6 +34,9 @@ public sealed class ApiProblemConsistencyTests(SqliteHubFixture fixture) : ApiTe
         { "POST", "/api/v1/rules/preview", "json:", "{}", 422, "validation-failed", "event.event" },
         { "POST", "/api/v1/rules/preview", "json:", "{\"event\":{\"event\":\"a\",\"mail\":\"a@b.example\"}}", 422, "validation-failed", "event.mail" },
         { "POST", "/api/v1/events", "json:", "{\"event\":1,\"email\":\"a@b.example\"}", 422, "validation-failed", "event" },
+        { "GET", "/api/v1/relay/endpoints/0b9a4d1e-8d5f-4a43-9a0e-3a6f2f1f0b11/deliveries?limit=abc", null, "", 422, "validation-failed", "limit" },
+        { "GET", "/api/v1/relay/endpoints/0b9a4d1e-8d5f-4a43-9a0e-3a6f2f1f0b11/deliveries?limit=0", null, "", 422, "validation-failed", "limit" },
+        { "GET", "/api/v1/relay/endpoints/0b9a4d1e-8d5f-4a43-9a0e-3a6f2f1f0b11/deliveries", null, "", 404, "not-found", null },
     };
 
     [Theory]

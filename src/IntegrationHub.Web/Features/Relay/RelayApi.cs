@@ -1,3 +1,4 @@
+using System.Globalization;
 using Hangfire;
 using IntegrationHub.Web.Infrastructure.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -37,7 +38,8 @@ public static class RelayApi
         relay.MapDelete("/endpoints/{id:guid}", DeleteAsync).WithName("DeleteRelayEndpoint").WithSummary("Delete an endpoint and its deliveries");
         relay.MapPost("/endpoints/{id:guid}/rotate-secret", RotateAsync).WithName("RotateRelayEndpointSecret")
             .WithSummary("New signing secret (shown once); the previous one keeps signing during the overlap");
-        relay.MapGet("/endpoints/{id:guid}/deliveries", DeliveriesAsync).WithName("ListRelayDeliveries").WithSummary("Recent deliveries to an endpoint, newest first");
+        relay.MapGet("/endpoints/{id:guid}/deliveries", DeliveriesAsync).WithName("ListRelayDeliveries").WithSummary("Recent deliveries to an endpoint, newest first")
+            .Produces<List<RelayDeliveryResponse>>().WithStandardErrors(withBody: false, notFound: true);
         relay.MapGet("/deliveries/{id:guid}", DeliveryAsync).WithName("GetRelayDelivery").WithSummary("One delivery with every attempt (status or error, latency, response excerpt)");
         relay.MapPost("/deliveries/{id:guid}/replay", ReplayAsync).WithName("ReplayRelayDelivery").WithSummary("Send a delivery again (new webhook id)");
         return api;
@@ -95,14 +97,21 @@ public static class RelayApi
         return TypedResults.Ok(new RelaySecretResponse(id, secret, endpoint?.PreviousSecretExpiresAt));
     }
 
-    private static async Task<Results<Ok<List<RelayDeliveryResponse>>, NotFound>> DeliveriesAsync(Guid id, int? limit, RelayService relay, CancellationToken cancellationToken)
+    private static async Task<IResult> DeliveriesAsync(Guid id, RelayService relay, CancellationToken cancellationToken, string? limit = null)
     {
-        if (await relay.FindAsync(id, cancellationToken) is null)
+        // Read as text: a bound int? answers "abc" with the framework's 400 instead of the API's 422 naming the field.
+        var pageSize = 50;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > 200))
         {
-            return TypedResults.NotFound();
+            return ApiProblems.Validation(new Dictionary<string, string[]>(StringComparer.Ordinal) { ["limit"] = ["A whole number from 1 to 200."] });
         }
 
-        return TypedResults.Ok((await relay.DeliveriesAsync(id, Math.Clamp(limit ?? 50, 1, 200), cancellationToken)).Select(ToResponse).ToList());
+        if (await relay.FindAsync(id, cancellationToken) is null)
+        {
+            return ApiProblems.NotFoundProblem("No relay endpoint with this id.");
+        }
+
+        return TypedResults.Ok((await relay.DeliveriesAsync(id, pageSize, cancellationToken)).Select(ToResponse).ToList());
     }
 
     private static async Task<Results<Ok<RelayDeliveryDetailResponse>, NotFound>> DeliveryAsync(Guid id, RelayService relay, CancellationToken cancellationToken)
