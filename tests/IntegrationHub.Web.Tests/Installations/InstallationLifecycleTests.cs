@@ -123,6 +123,51 @@ public abstract class InstallationLifecycleTests(LiveHubFixture live) : LiveHubT
     }
 
     [Fact]
+    public async Task CatchUpSync_RemovedEntryForHandAddedTenant_TenantStaysActive()
+    {
+        // A website added by hand (tenant add) whose owner also installed the plugin, then removed it in Crisp: the
+        // catch-up sync's "removed" entry is a sync like the full one, and a sync never uninstalls a hand-added tenant.
+        await Simulator.SetHookTargetAsync(null);
+        var manual = await Data.TenantAsync("Manual");
+        var key = await Data.ApiKeyAsync(manual);
+        Simulator.Install("Manual", manual);
+        await Live.RunAsync<InstallationSync, InstallationSync.Result>(s => s.FullSyncAsync(CancellationToken.None));
+        Simulator.Commands.UninstallWebsite(manual.ToString("D"));
+
+        var result = await Live.RunAsync<InstallationSync, InstallationSync.Result>(s => s.CatchUpAsync(CancellationToken.None));
+
+        Assert.Equal(0, result.Uninstalled);
+        var row = await Live.FindTenantAsync(manual);
+        Assert.Equal((TenantStatus.Active, TenantSource.Manual), (row!.Status, row.Source));
+        Assert.Equal(HttpStatusCode.OK, (await CallApiAsync(key.Plaintext)).StatusCode);
+    }
+
+    [Fact]
+    public async Task UninstallHook_HandAddedTenant_TenantStaysActive()
+    {
+        var manual = await Data.TenantAsync("Manual");
+        var key = await Data.ApiKeyAsync(manual);
+        Simulator.Install("Manual", manual);
+        await Eventually.UntilAsync(async () => await SubscriptionTokenAsync(manual) is not null, "the install hook processed");
+
+        Simulator.Commands.UninstallWebsite(manual.ToString("D"));
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                var (scope, db) = Live.OpenScope();
+                await using (scope)
+                {
+                    return await db.Set<HookInboxEntry>().AnyAsync(h => h.WebsiteId == manual && h.Payload.Contains("\"bound\":false") && h.ProcessedAt != null);
+                }
+            },
+            "the unbind processed");
+
+        var row = await Live.FindTenantAsync(manual);
+        Assert.Equal((TenantStatus.Active, TenantSource.Manual), (row!.Status, row.Source));
+        Assert.Equal(HttpStatusCode.OK, (await CallApiAsync(key.Plaintext)).StatusCode);
+    }
+
+    [Fact]
     public async Task UninstallHook_InstalledWebsite_ApiKeyGets401AndDashboardSaysUninstalled()
     {
         var website = Simulator.Install("Acme");

@@ -191,8 +191,7 @@ public sealed class HookProcessor(
         }
         catch (CrispApiException ex) when (ex.StatusCode == StatusCodes.Status404NotFound)
         {
-            await lifecycle.UninstallAsync(websiteId, cancellationToken);
-            return true;
+            return await lifecycle.UninstallFromCrispAsync(websiteId, cancellationToken) == InstallationLifecycle.Change.Uninstalled;
         }
 
         logger.LogInformation("Hook plugin:subscription:updated (bound: false) for {WebsiteId} ignored: Crisp still has the plugin installed.", websiteId);

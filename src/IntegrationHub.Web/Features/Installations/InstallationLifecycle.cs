@@ -123,7 +123,18 @@ public sealed class InstallationLifecycle(IServiceScopeFactory scopes, TimeProvi
     }
 
     /// <summary>Deactivates at once: API keys answer 401 and no Crisp call is made for it from now on.</summary>
-    public async Task<Change> UninstallAsync(Guid websiteId, CancellationToken cancellationToken)
+    public Task<Change> UninstallAsync(Guid websiteId, CancellationToken cancellationToken) =>
+        UninstallAsync(websiteId, keepHandAdded: false, cancellationToken);
+
+    /// <summary>
+    /// Crisp says the plugin is gone (a catch-up sync's removed entry, a confirmed unbind hook): a website Crisp
+    /// installed is uninstalled; one added by hand (tenant add) is the administrator's, not Crisp's, and stays active —
+    /// as in the full sync and on a not_subscribed answer, so that nothing Crisp reports undoes a manual install.
+    /// </summary>
+    public Task<Change> UninstallFromCrispAsync(Guid websiteId, CancellationToken cancellationToken) =>
+        UninstallAsync(websiteId, keepHandAdded: true, cancellationToken);
+
+    private async Task<Change> UninstallAsync(Guid websiteId, bool keepHandAdded, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().Use(websiteId);
@@ -131,6 +142,12 @@ public sealed class InstallationLifecycle(IServiceScopeFactory scopes, TimeProvi
         var tenant = await db.Tenants.SingleOrDefaultAsync(cancellationToken);
         if (tenant is null || tenant.Status == TenantStatus.Uninstalled)
         {
+            return Change.None;
+        }
+
+        if (keepHandAdded && tenant.Source == TenantSource.Manual)
+        {
+            logger.LogWarning("Website {WebsiteId} was added by hand (tenant add): Crisp reports the plugin uninstalled, the tenant stays active.", websiteId);
             return Change.None;
         }
 

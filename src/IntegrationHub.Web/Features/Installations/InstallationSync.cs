@@ -73,7 +73,7 @@ public sealed class InstallationSync(CrispClient crisp, InstallationLifecycle li
 
             var removed = website.Difference is "removed" or "unlinked" or "deleted";
             Count(counts, removed
-                ? await lifecycle.UninstallAsync(websiteId, cancellationToken)
+                ? await lifecycle.UninstallFromCrispAsync(websiteId, cancellationToken)
                 : await lifecycle.InstallOrUpdateAsync(new CrispInstall(websiteId, website.Token, website.Settings), cancellationToken));
         }
 
