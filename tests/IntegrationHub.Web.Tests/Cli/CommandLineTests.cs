@@ -42,6 +42,32 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task TenantAdd_UninstalledWebsite_ReactivatesItWithItsPausedCalls()
+    {
+        var website = Guid.NewGuid();
+        await RunAsync("tenant", "add", "--website", website.ToString(), "--name", "Acme");
+        await using (var hub = new HubApplicationFactory(Web.Infrastructure.Data.DatabaseProvider.Sqlite, Configuration["ConnectionStrings:Hub"]!, _directory))
+        {
+            await using (var scope = hub.Services.CreateAsyncScope())
+            {
+                scope.ServiceProvider.GetRequiredService<Web.Infrastructure.Tenancy.TenantContext>().Use(website);
+                scope.ServiceProvider.GetRequiredService<Web.Features.Delivery.CrispCallOutbox>().Enqueue(Web.Features.Delivery.CrispCallKinds.PeopleDataMerge, new { email = "a@acme.example", data = new { plan = "pro" } }, "a@acme.example");
+                await scope.ServiceProvider.GetRequiredService<Web.Infrastructure.Data.HubDbContext>().SaveChangesAsync();
+            }
+
+            await hub.Services.GetRequiredService<Web.Features.Installations.InstallationLifecycle>().UninstallAsync(website, CancellationToken.None);
+        }
+
+        Assert.Contains($"{website:D}\tAcme\tuninstalled", (await RunAsync("tenant", "list")).Output, StringComparison.Ordinal);
+
+        var again = await RunAsync("tenant", "add", "--website", website.ToString(), "--name", "Acme Again");
+
+        Assert.Equal(0, again.Code);
+        Assert.Equal($"{website:D}\tAcme Again\tactive", (await RunAsync("tenant", "list")).Output.Trim());
+        Assert.Contains($"{website:D}\tqueued=1\t", (await RunAsync("deliveries", "stats", "--website", website.ToString())).Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ApiKeyCreate_PrintsAWorkingKeyAsLastLine()
     {
         var website = Guid.NewGuid().ToString();
