@@ -1,5 +1,6 @@
 using IntegrationHub.Web.Infrastructure.Cli;
 using IntegrationHub.Web.Infrastructure.Hosting;
+using Microsoft.Extensions.Options;
 
 if (HubCommandLine.IsCommand(args))
 {
@@ -11,15 +12,22 @@ builder.Configuration.AddHubKeyVaultSecrets();
 builder.AddHubServices();
 
 var app = builder.Build();
-app.UseHubPipeline();
 try
 {
+    // Settings that name nonsense stop start-up here, before the pipeline reads them or the database is touched
+    // (the host would check them again when it starts, but only after migrating, and as a stack trace).
+    app.Services.GetRequiredService<IStartupValidator>().Validate();
+    app.UseHubPipeline();
     await app.PrepareAsync();
 }
-catch (IntegrationHub.Web.Infrastructure.Data.DatabaseUnavailableException ex)
+catch (Exception ex) when (StartupRefusal.Messages(ex) is [_, ..] messages)
 {
-    // One clear line and a non-zero exit, not a stack trace after a long silence.
-    app.Logger.LogCritical("{Error}", ex.Message);
+    // One clear line per problem and a non-zero exit, not a stack trace (after a long silence).
+    foreach (var message in messages)
+    {
+        app.Logger.LogCritical("{Error}", message);
+    }
+
     await app.DisposeAsync(); // flushes the console log
     return 1;
 }

@@ -1,6 +1,8 @@
 using IntegrationHub.Web.Features.Hooks;
 using IntegrationHub.Web.Features.Installations;
 using IntegrationHub.Web.Features.Relay;
+using IntegrationHub.Web.Infrastructure.Jobs;
+using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,6 +25,7 @@ public sealed class StartupOptionsValidationTests
         builder.AddHubHooks();
         builder.AddHubInstallations(runJobs: false);
         builder.AddHubRelay();
+        builder.AddHubJobs(runServer: false);
         using var services = builder.Services.BuildServiceProvider();
         // What the host runs before it starts (ValidateOnStart registers its checks here).
         services.GetRequiredService<IStartupValidator>().Validate();
@@ -30,6 +33,12 @@ public sealed class StartupOptionsValidationTests
 
     [Fact]
     public void Defaults_Accepted() => ValidateOnStart([]);
+
+    [Theory]
+    [InlineData("Installations:FullSyncCron", "0 */2 * * *")]
+    [InlineData("Installations:CatchUpCron", "*/10 * * * * *")] // six fields: seconds first
+    [InlineData("Jobs:WorkerCount", "1")]
+    public void SensibleValues_Accepted(string key, string value) => ValidateOnStart(new() { [key] = value });
 
     [Theory]
     [InlineData("Hooks:MaxBodyBytes", "-5", "Hooks:MaxBodyBytes must be at least 1024")]
@@ -46,11 +55,61 @@ public sealed class StartupOptionsValidationTests
     [InlineData("Relay:DrainParallelism", "0", "Relay:DrainParallelism must be at least 1")]
     [InlineData("Relay:PollInterval", "00:00:00", "Relay:PollInterval and Relay:DrainBudget positive")]
     [InlineData("Relay:DrainBudget", "-00:00:01", "Relay:PollInterval and Relay:DrainBudget positive")]
+    [InlineData("Jobs:WorkerCount", "0", "Jobs:WorkerCount must be at least 1")]
+    [InlineData("Jobs:WorkerCount", "-4", "Jobs:WorkerCount must be at least 1")]
+    [InlineData("Jobs:RelayWorkerCount", "0", "Jobs:RelayWorkerCount must be at least 1")]
+    [InlineData("Installations:FullSyncCron", "bogus", "Installations:FullSyncCron must be a cron expression")]
+    [InlineData("Installations:FullSyncCron", "99 * * * *", "Installations:FullSyncCron must be a cron expression")]
+    [InlineData("Installations:CatchUpCron", " ", "Installations:CatchUpCron must be a cron expression")]
+    [InlineData("Installations:CatchUpCron", "*/5 * * *", "Installations:CatchUpCron must be a cron expression")]
     public void NonsenseNumber_StopsStartUpNamingTheKey(string key, string value, string message)
     {
         var error = Assert.ThrowsAny<Exception>(() => ValidateOnStart(new() { [key] = value }));
 
         var failures = error is AggregateException many ? many.InnerExceptions.OfType<OptionsValidationException>().SelectMany(e => e.Failures) : ((OptionsValidationException)error).Failures;
         Assert.Contains(failures, f => f.Contains(message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task HubProcess_NonsenseSettings_ExitsWithOneLineEachAndNoStackTraceBeforeTouchingTheDatabase()
+    {
+        var dll = IntegrationHub.Drills.HubProcess.LocateHub();
+        var dataDirectory = Directory.CreateTempSubdirectory("hub-options-").FullName;
+        var start = new ProcessStartInfo("dotnet", [dll])
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        start.Environment["Urls"] = "http://127.0.0.1:0";
+        start.Environment["Hub__DataDirectory"] = dataDirectory;
+        start.Environment["Jobs__WorkerCount"] = "0";
+        start.Environment["Installations__CatchUpCron"] = "bogus";
+        start.Environment["Security__LoginAttemptsPerMinute"] = "-1"; // read while the pipeline is built
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(40));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("The hub did not stop on nonsense settings within 40 s.");
+        }
+
+        var text = await output + await errors;
+        Assert.Equal(1, process.ExitCode);
+        Assert.Contains("Jobs:WorkerCount must be at least 1.", text, StringComparison.Ordinal);
+        Assert.Contains("Installations:CatchUpCron must be a cron expression", text, StringComparison.Ordinal);
+        Assert.Contains("LoginAttemptsPerMinute", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(dataDirectory, "*.db"));
+        Directory.Delete(dataDirectory, recursive: true);
     }
 }

@@ -10,7 +10,8 @@ public static class InstallationsRegistration
         // would delete every uninstalled website at once; zero would leave no time to reinstall.
         builder.Services.AddOptions<InstallationOptions>().BindConfiguration(InstallationOptions.Section)
             .Validate(o => o.Retention > TimeSpan.Zero, "Installations:Retention must be positive (for example 30.00:00:00).")
-            .Validate(o => !string.IsNullOrWhiteSpace(o.FullSyncCron) && !string.IsNullOrWhiteSpace(o.CatchUpCron), "Installations:FullSyncCron and CatchUpCron must not be empty.")
+            .Validate(o => CronSchedule.IsValid(o.FullSyncCron), "Installations:FullSyncCron must be a cron expression of 5 or 6 fields (for example 0 * * * *).")
+            .Validate(o => CronSchedule.IsValid(o.CatchUpCron), "Installations:CatchUpCron must be a cron expression of 5 or 6 fields (for example */5 * * * *).")
             .ValidateOnStart();
         builder.Services.AddSingleton<InstallationLifecycle>();
         builder.Services.AddScoped<InstallationSync>();

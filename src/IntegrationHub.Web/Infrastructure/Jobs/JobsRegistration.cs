@@ -7,6 +7,7 @@ using Hangfire.PostgreSql.Factories;
 using Hangfire.SqlServer;
 using IntegrationHub.Web.Features.Members;
 using IntegrationHub.Web.Infrastructure.Data;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Web.Infrastructure.Jobs;
 
@@ -47,6 +48,11 @@ public static class JobsRegistration
             .UseLogProvider(new HangfireLogProvider(services.GetRequiredService<ILoggerFactory>()))
             .UseStorage(services.GetRequiredService<JobStorage>()));
 
+        // Checked at start-up: Hangfire refuses a worker count below 1 only when its server is built, as a stack trace.
+        builder.Services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.Section)
+            .Validate(o => o.WorkerCount >= 1, "Jobs:WorkerCount must be at least 1.")
+            .Validate(o => o.RelayWorkerCount >= 1, "Jobs:RelayWorkerCount must be at least 1.")
+            .ValidateOnStart();
         if (runServer && builder.Configuration.GetValue("Jobs:RunServer", true))
         {
             builder.Services.AddHangfireServer((services, options) =>
@@ -54,7 +60,7 @@ public static class JobsRegistration
                 // This host's own container activates its jobs: Hangfire's default activator is process-wide, so with
                 // two hosts in one process (tests) a job could run in the other host's container, or a disposed one.
                 options.Activator = new AspNetCoreJobActivator(services.GetRequiredService<IServiceScopeFactory>());
-                options.WorkerCount = builder.Configuration.GetValue("Jobs:WorkerCount", Math.Max(4, Environment.ProcessorCount * 2));
+                options.WorkerCount = services.GetRequiredService<IOptions<JobsOptions>>().Value.WorkerCount;
                 options.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
                 options.Queues = [DefaultQueue];
             });
@@ -65,7 +71,7 @@ public static class JobsRegistration
             builder.Services.AddHangfireServer((services, options) =>
             {
                 options.Activator = new AspNetCoreJobActivator(services.GetRequiredService<IServiceScopeFactory>());
-                options.WorkerCount = Math.Max(1, builder.Configuration.GetValue("Jobs:RelayWorkerCount", 2));
+                options.WorkerCount = services.GetRequiredService<IOptions<JobsOptions>>().Value.RelayWorkerCount;
                 options.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:relay";
                 options.Queues = [RelayQueue];
             });
