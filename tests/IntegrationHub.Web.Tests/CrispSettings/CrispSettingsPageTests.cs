@@ -143,6 +143,26 @@ public sealed class CrispSettingsPageTests(LiveHubFixture live) : LiveHubTestBas
         Assert.DoesNotContain(Simulator.State.GetJournal(id.ToString("D")), e => e.Method is "PATCH" or "PUT");
     }
 
+    [Theory]
+    [InlineData("DisplayName")]
+    [InlineData("Token")]
+    [InlineData("LinkEmail")]
+    public async Task Save_NulCharacterInAField_400AndNothingStoredOrSent(string field)
+    {
+        var (id, token) = await InstalledAsync("Acme");
+        Simulator.State.ClearJournal();
+        var fields = new Dictionary<string, string> { ["WebsiteId"] = id.ToString("D"), ["Token"] = token, ["DisplayName"] = "Renamed", ["RateBudgetPerMinute"] = "30" };
+        fields[field] = fields.GetValueOrDefault(field, "x") + "\0";
+
+        var response = await Live.CreateClient().PostAsync("/crisp/settings", new FormUrlEncodedContent(fields));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Not available", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var tenant = (await Live.FindTenantAsync(id))!;
+        Assert.Equal(("{}", false), (tenant.SettingsJson, tenant.Name == "Renamed"));
+        Assert.DoesNotContain(Simulator.State.GetJournal(id.ToString("D")), e => e.Method is "PATCH" or "PUT");
+    }
+
     [Fact]
     public async Task Save_WebsiteToken_StoredEncryptedAndNeverShownOrSentBack()
     {

@@ -80,8 +80,15 @@ public sealed class CrispSettingsController(
     // cookie would not be sent at all. Hence no antiforgery token here (every cookie-authenticated form has one).
     [HttpPost("")]
     [IgnoreAntiforgeryToken]
-    public async Task<IActionResult> Save(SettingsForm form, CancellationToken cancellationToken)
+    public async Task<IActionResult> Save(SettingsForm? form, CancellationToken cancellationToken)
     {
+        if (form is null)
+        {
+            // A body ASP.NET Core cannot read as a form (a NUL byte in any field, for one) binds no form at all: no
+            // token to check either, so the refusal page, as a bad request.
+            return Refused(StatusCodes.Status400BadRequest);
+        }
+
         var tenant = await AuthenticateAsync(form.WebsiteId, form.Token, cancellationToken);
         if (tenant is null)
         {
@@ -252,9 +259,9 @@ public sealed class CrispSettingsController(
         return new SettingsPageModel(form, tenant.Name, hasToken, hasIdentitySecret, delivery.Value.MaxBudgetPerMinute, emails, message, isError);
     }
 
-    private ViewResult Refused()
+    private ViewResult Refused(int status = StatusCodes.Status403Forbidden)
     {
-        Response.StatusCode = StatusCodes.Status403Forbidden;
+        Response.StatusCode = status;
         return View("Refused");
     }
 }
