@@ -78,6 +78,33 @@ public abstract class KeyRotationCommandTests(IHubFixture fixture) : SecretTestB
     }
 
     [Fact]
+    public async Task Rotate_OneDataKeyUnreadable_RewrapsTheOthersNamesItAndExits1()
+    {
+        var (a, b) = await TwoTenantsAsync();
+        // An interrupted rotation (a new current key, no data key re-wrapped yet) where b's data key is wrapped under
+        // a key-encryption key the ring does not have (a lost or foreign key file).
+        var (scope, db) = OpenScope();
+        await using (scope)
+        {
+            await ((LocalKeyEncryptionKeyProvider)scope.ServiceProvider.GetRequiredService<IKeyEncryptionKeyProvider>()).RotateAsync();
+            var row = await db.Set<TenantDataKey>().AcrossTenants().AsNoTracking().SingleAsync(k => k.TenantId == b);
+            var wrapped = WrappedKey.Parse(row.WrappedKey);
+            var foreign = new WrappedKey(wrapped.ProviderName, "19990101T000000Z-00000000", wrapped.Ciphertext.Span);
+            await db.Set<TenantDataKey>().AcrossTenants().Where(k => k.TenantId == b)
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.WrappedKey, foreign.Format()).SetProperty(k => k.KekId, foreign.KeyId));
+        }
+
+        var rotate = await RunAsync("keys", "rotate");
+
+        Assert.Equal(1, rotate.Code);
+        Assert.Contains("1 data keys re-wrapped, 0 already current, 1 failed.", rotate.Output, StringComparison.Ordinal);
+        Assert.Contains($"FAILED {b:D}: KeyEncryptionKeyException", rotate.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(a.ToString("D"), rotate.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", rotate.Output + rotate.Error, StringComparison.Ordinal);
+        Assert.Equal(TokenA, await GetAsync(a, SecretNames.SubscriptionToken));
+    }
+
+    [Fact]
     public async Task Verify_TamperedRow_Exits1NamingTenantAndSecretButNoPlaintext()
     {
         var (a, b) = await TwoTenantsAsync();

@@ -12,7 +12,9 @@ namespace IntegrationHub.Web.Features.Credentials;
 /// </summary>
 public sealed class KeyMaintenance(HubDbContext db, IKeyEncryptionKeyProvider kek, DataKeyCache cache, TimeProvider clock)
 {
-    public sealed record RotationResult(string CurrentKekId, bool CreatedNewKek, int Rewrapped, int AlreadyCurrent);
+    public sealed record RotationResult(string CurrentKekId, bool CreatedNewKek, int Rewrapped, int AlreadyCurrent, IReadOnlyList<RotationFailure> Failures);
+
+    public sealed record RotationFailure(Guid TenantId, string Reason);
 
     public sealed record VerificationFailure(Guid TenantId, string SecretName, string Reason);
 
@@ -33,6 +35,7 @@ public sealed class KeyMaintenance(HubDbContext db, IKeyEncryptionKeyProvider ke
 
         var rewrapped = 0;
         var already = 0;
+        var failures = new List<RotationFailure>();
         var ids = await db.Set<TenantDataKey>().AcrossTenants().AsNoTracking().Select(k => k.TenantId).ToListAsync(cancellationToken);
         foreach (var tenantId in ids)
         {
@@ -43,7 +46,19 @@ public sealed class KeyMaintenance(HubDbContext db, IKeyEncryptionKeyProvider ke
                 continue;
             }
 
-            var rewrappedKey = await kek.RewrapAsync(WrappedKey.Parse(row.WrappedKey), cancellationToken);
+            WrappedKey rewrappedKey;
+            try
+            {
+                rewrappedKey = await kek.RewrapAsync(WrappedKey.Parse(row.WrappedKey), cancellationToken);
+            }
+            catch (Exception ex) when (IsKeyFailure(ex))
+            {
+                // One data key that cannot be unwrapped (its key-encryption key lost, the row corrupt) must not stop
+                // the others: it is named, left as it is, and the next run tries it again.
+                failures.Add(new RotationFailure(tenantId, ex.GetType().Name + ": " + ex.Message));
+                continue;
+            }
+
             await db.Set<TenantDataKey>().AcrossTenants().Where(k => k.TenantId == tenantId && k.WrappedKey == row.WrappedKey)
                 .ExecuteUpdateAsync(
                     s => s.SetProperty(k => k.WrappedKey, rewrappedKey.Format())
@@ -55,7 +70,7 @@ public sealed class KeyMaintenance(HubDbContext db, IKeyEncryptionKeyProvider ke
             rewrapped++;
         }
 
-        return new RotationResult(current, createdNew, rewrapped, already);
+        return new RotationResult(current, createdNew, rewrapped, already, failures);
     }
 
     public async Task<VerificationResult> VerifyAsync(CancellationToken cancellationToken)
@@ -78,7 +93,7 @@ public sealed class KeyMaintenance(HubDbContext db, IKeyEncryptionKeyProvider ke
                 var dataKey = await kek.UnwrapAsync(WrappedKey.Parse(key.WrappedKey), cancellationToken);
                 _ = EnvelopeCipher.Decrypt(secret.Ciphertext, dataKey, secret.TenantId.ToString("D"), secret.Name);
             }
-            catch (Exception ex) when (ex is SecretDecryptionException or KeyEncryptionKeyException or FormatException or System.Security.Cryptography.CryptographicException)
+            catch (Exception ex) when (ex is SecretDecryptionException || IsKeyFailure(ex))
             {
                 // The exception types say what failed without carrying key material or plaintext.
                 failures.Add(new VerificationFailure(secret.TenantId, secret.Name, ex.GetType().Name + ": " + ex.Message));
@@ -87,4 +102,8 @@ public sealed class KeyMaintenance(HubDbContext db, IKeyEncryptionKeyProvider ke
 
         return new VerificationResult(keys.Count, secrets.Count, failures);
     }
+
+    // The exception types say what failed without carrying key material or plaintext.
+    private static bool IsKeyFailure(Exception ex) =>
+        ex is KeyEncryptionKeyException or FormatException or System.Security.Cryptography.CryptographicException;
 }

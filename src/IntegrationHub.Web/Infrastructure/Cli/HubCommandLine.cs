@@ -210,9 +210,14 @@ public static class HubCommandLine
             await using var scope = host.Services.CreateAsyncScope();
             await EnsureMigratedAsync(scope, ct);
             var result = await scope.ServiceProvider.GetRequiredService<KeyMaintenance>().RotateAsync(ct);
+            foreach (var failure in result.Failures)
+            {
+                await error.WriteLineAsync($"FAILED {failure.TenantId:D}: {failure.Reason}");
+            }
+
             await output.WriteLineAsync(
-                $"Key-encryption key {result.CurrentKekId}{(result.CreatedNewKek ? " (new)" : string.Empty)}: {result.Rewrapped} data keys re-wrapped, {result.AlreadyCurrent} already current.");
-            return 0;
+                $"Key-encryption key {result.CurrentKekId}{(result.CreatedNewKek ? " (new)" : string.Empty)}: {result.Rewrapped} data keys re-wrapped, {result.AlreadyCurrent} already current, {result.Failures.Count} failed.");
+            return result.Failures.Count == 0 ? 0 : 1;
         });
 
         var verify = new Command("verify", "Decrypt every stored secret and report failures without printing any secret.");
