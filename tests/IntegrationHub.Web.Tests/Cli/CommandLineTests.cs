@@ -67,6 +67,18 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains($"{website:D}\tqueued=1\t", (await RunAsync("deliveries", "stats", "--website", website.ToString())).Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(254)]
+    [InlineData(5000)]
+    public async Task TenantAdd_DomainTooLong_PrintsUsageAndExit2WithoutTenant(int length)
+    {
+        var result = await RunAsync("tenant", "add", "--website", Guid.NewGuid().ToString(), "--name", "Acme", "--domain", new string('d', length));
+
+        Assert.Equal(2, result.Code);
+        Assert.Contains("--domain must be a domain name", result.Error, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, (await RunAsync("tenant", "list")).Output.Trim());
+    }
+
     [Fact]
     public async Task ApiKeyCreate_PrintsAWorkingKeyAsLastLine()
     {

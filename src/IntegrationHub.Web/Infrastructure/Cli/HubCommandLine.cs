@@ -153,7 +153,7 @@ public static class HubCommandLine
 
         var website = WebsiteOption();
         var name = NameOption("The website's display name.", 200);
-        var domain = new Option<string?>("--domain") { Description = "The website's domain (optional)." };
+        var domain = DomainOption();
         var add = new Command("add", "Install a website by hand, for development without Crisp.") { website, name, domain };
         add.SetAction(async (parse, ct) =>
         {
@@ -402,6 +402,31 @@ public static class HubCommandLine
             else if (value.Length > maxLength)
             {
                 result.AddError($"--name must be at most {maxLength} characters.");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>An optional domain that fits the column (a DNS name is at most 253 characters): refused as a bad argument
+    /// (usage, exit 2), not by the database after the fact — PostgreSQL and SQL Server enforce the length, SQLite does not.</summary>
+    private static Option<string?> DomainOption()
+    {
+        var option = new Option<string?>("--domain") { Description = "The website's domain (optional)." };
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 0)
+            {
+                return;
+            }
+
+            var value = result.Tokens[^1].Value;
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                result.AddError("--domain must not be empty.");
+            }
+            else if (value.Length > 253 || value.Any(char.IsWhiteSpace))
+            {
+                result.AddError("--domain must be a domain name (at most 253 characters, no spaces).");
             }
         });
         return option;
