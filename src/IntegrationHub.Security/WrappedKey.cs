@@ -41,10 +41,13 @@ public sealed class WrappedKey : IEquatable<WrappedKey>
     /// + base64url(wrapped bytes). Each part is encoded, so a key id containing dots or colons stays unambiguous.
     /// </summary>
     public string Format() =>
-        FormatPrefix
-        + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(ProviderName)) + "."
+        StoragePrefix(ProviderName)
         + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(KeyId)) + "."
         + Base64Url.EncodeToString(_ciphertext);
+
+    /// <summary>How every stored key of one provider begins: finds them in a database without parsing each.</summary>
+    public static string StoragePrefix(string providerName) =>
+        FormatPrefix + Base64Url.EncodeToString(Encoding.UTF8.GetBytes(providerName)) + ".";
 
     /// <summary>Parses the output of <see cref="Format"/>.</summary>
     /// <exception cref="FormatException">The text is not a wrapped key in a known format.</exception>

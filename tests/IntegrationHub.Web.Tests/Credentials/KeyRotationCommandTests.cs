@@ -105,6 +105,25 @@ public abstract class KeyRotationCommandTests(IHubFixture fixture) : SecretTestB
     }
 
     [Fact]
+    public async Task AnyVerb_KeyRingFileMissingWhileDataKeysExist_RefusesAndCreatesNoNewRing()
+    {
+        var (a, _) = await TwoTenantsAsync();
+        var lost = Path.Combine(Path.GetTempPath(), "hub-lost-ring-" + Guid.NewGuid().ToString("N"), "kek.json");
+
+        foreach (var verb in new[] { new[] { "keys", "rotate" }, ["keys", "verify"], ["tenant", "list"] })
+        {
+            var run = await RunAsync(new Dictionary<string, string?> { ["KeyManagement:Local:KeyPath"] = lost }, verb);
+
+            Assert.Equal(1, run.Code);
+            Assert.Contains($"The local key ring '{lost}' does not exist, but 2 tenant data keys", run.Error, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
+        }
+
+        Assert.False(File.Exists(lost));
+        Assert.Equal(TokenA, await GetAsync(a, SecretNames.SubscriptionToken));
+    }
+
+    [Fact]
     public async Task Verify_TamperedRow_Exits1NamingTenantAndSecretButNoPlaintext()
     {
         var (a, b) = await TwoTenantsAsync();
@@ -140,7 +159,9 @@ public abstract class KeyRotationCommandTests(IHubFixture fixture) : SecretTestB
         }
     }
 
-    private async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    private Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string?>(), args);
+
+    private async Task<(int Code, string Output, string Error)> RunAsync(Dictionary<string, string?> extra, params string[] args)
     {
         var configuration = Hub.Services.GetRequiredService<IConfiguration>();
         var overrides = new Dictionary<string, string?>
@@ -152,6 +173,11 @@ public abstract class KeyRotationCommandTests(IHubFixture fixture) : SecretTestB
             ["Crisp:PluginKey"] = configuration["Crisp:PluginKey"],
             ["Crisp:BaseUrl"] = configuration["Crisp:BaseUrl"],
         };
+        foreach (var (key, value) in extra)
+        {
+            overrides[key] = value;
+        }
+
         using var output = new StringWriter();
         using var error = new StringWriter();
         var code = await HubCommandLine.RunAsync(args, output, error, overrides);

@@ -34,6 +34,14 @@ public sealed class StartupOptionsValidationTests
     [Fact]
     public void Defaults_Accepted() => ValidateOnStart([]);
 
+    [Fact]
+    public void MissingKeyRing_IsARefusal_TheOperatorReadsAsOneLine()
+    {
+        var refusal = new IntegrationHub.Web.Features.Credentials.LocalKeyRingMissingException("The local key ring '/x' does not exist.");
+
+        Assert.Equal(["The local key ring '/x' does not exist."], IntegrationHub.Web.Infrastructure.Hosting.StartupRefusal.Messages(refusal));
+    }
+
     [Theory]
     [InlineData("Installations:FullSyncCron", "0 */2 * * *")]
     [InlineData("Installations:CatchUpCron", "*/10 * * * * *")] // six fields: seconds first

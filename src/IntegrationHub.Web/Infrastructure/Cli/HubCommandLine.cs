@@ -1,4 +1,5 @@
 using System.CommandLine;
+using IntegrationHub.Security;
 using IntegrationHub.Web.Features.ApiKeys;
 using IntegrationHub.Web.Features.Credentials;
 using IntegrationHub.Web.Features.Delivery;
@@ -63,7 +64,26 @@ public static class HubCommandLine
             return UsageError;
         }
 
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (LocalKeyRingMissingException ex)
+        {
+            // A refusal, not a bug: the operator needs the sentence, not a stack trace.
+            await error.WriteLineAsync(ex.Message);
+            return 1;
+        }
+        catch (OperationCanceledException)
+        {
+            return 130;
+        }
+        catch (Exception ex)
+        {
+            // What the library's default handler did: a bug keeps its stack trace, and the exit code is 1.
+            await error.WriteLineAsync("Unhandled exception: " + ex);
+            return 1;
+        }
     }
 
     public const string Usage = """
@@ -440,5 +460,8 @@ public static class HubCommandLine
         {
             await DatabaseInitializer.MigrateAsync(scope.ServiceProvider.GetRequiredService<HubDbContext>(), ct);
         }
+
+        await LocalKeyRingGuard.EnsureAsync(scope.ServiceProvider.GetRequiredService<IKeyEncryptionKeyProvider>(),
+            scope.ServiceProvider.GetRequiredService<HubDbContext>(), ct);
     }
 }

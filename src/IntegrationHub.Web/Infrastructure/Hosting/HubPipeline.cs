@@ -1,4 +1,5 @@
 using IntegrationHub.Web.Infrastructure.Security;
+using IntegrationHub.Web.Features.Credentials;
 using IntegrationHub.Web.Features.Health;
 using IntegrationHub.Web.Features.HookReactions;
 using IntegrationHub.Web.Features.Hooks;
@@ -73,6 +74,9 @@ public static class HubPipeline
         {
             await DatabaseInitializer.MigrateAsync(scope.ServiceProvider.GetRequiredService<HubDbContext>(), cancellationToken);
         }
+
+        await LocalKeyRingGuard.EnsureAsync(scope.ServiceProvider.GetRequiredService<IntegrationHub.Security.IKeyEncryptionKeyProvider>(),
+            scope.ServiceProvider.GetRequiredService<HubDbContext>(), cancellationToken);
 
         var bootstrap = scope.ServiceProvider.GetRequiredService<IOptions<HubOptions>>().Value.Bootstrap;
         if (!string.IsNullOrWhiteSpace(bootstrap.AdminEmail) && !string.IsNullOrWhiteSpace(bootstrap.AdminPassword))

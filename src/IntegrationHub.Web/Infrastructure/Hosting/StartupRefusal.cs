@@ -12,6 +12,7 @@ public static class StartupRefusal
         AggregateException many when many.InnerExceptions.All(e => e is OptionsValidationException) =>
             [.. many.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures)],
         Data.DatabaseUnavailableException database => [database.Message],
+        Features.Credentials.LocalKeyRingMissingException keyRing => [keyRing.Message],
         _ => [],
     };
 }
