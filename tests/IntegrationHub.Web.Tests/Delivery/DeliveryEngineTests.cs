@@ -159,6 +159,18 @@ public sealed class DeliveryEngineTests
         var unknownSession = (await harness.CallsAsync(tenant)).Single(c => c.Id == ids[1]);
         Assert.Equal("session_not_found", unknownSession.LastReason); // a 404 that cannot succeed: dead at once
         Assert.Single(harness.Sim.Dispatches);
+
+        // One call by id: a call that is not dead, or not the website's, is said so with exit 1 (not "0 queued again").
+        foreach (var (call, message) in new[] { (ids[0], $"Call {ids[0]} is sent, not dead"), (999_999L, "has no Crisp call 999999") })
+        {
+            var error = new StringWriter();
+            var code = await HubCommandLine.RunAsync(
+                ["deliveries", "replay", "--website", tenant.ToString("D"), "--call", call.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+                new StringWriter(), error,
+                new Dictionary<string, string?> { ["Database:Provider"] = "Sqlite", ["ConnectionStrings:Hub"] = harness.ConnectionString, ["Hub:DataDirectory"] = harness.DataDirectory });
+            Assert.Equal(1, code);
+            Assert.Contains(message, error.ToString(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -284,6 +284,17 @@ public static class HubCommandLine
 
             scope.ServiceProvider.GetRequiredService<TenantContext>().Use(websiteId);
             var replayed = await scope.ServiceProvider.GetRequiredService<DeliveryAdmin>().ReplayAsync(callId, ct);
+            if (replayed == 0 && callId is { } id)
+            {
+                // Tenant-scoped: another website's call is as absent as one that never existed.
+                var status = await scope.ServiceProvider.GetRequiredService<HubDbContext>().Set<CrispCall>()
+                    .Where(c => c.Id == id).Select(c => (CrispCallStatus?)c.Status).SingleOrDefaultAsync(ct);
+                await error.WriteLineAsync(status is null
+                    ? $"Website {websiteId:D} has no Crisp call {id}."
+                    : $"Call {id} is {status.Value.ToString().ToLowerInvariant()}, not dead: nothing to replay.");
+                return 1;
+            }
+
             await output.WriteLineAsync($"{replayed} dead-lettered call(s) of {websiteId:D} queued again.");
             return 0;
         });
