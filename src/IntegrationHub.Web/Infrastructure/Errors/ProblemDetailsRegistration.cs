@@ -44,7 +44,8 @@ public static class ProblemDetailsRegistration
         429 => ("too-many-requests", "Too many requests"),
         503 => ("unavailable", "Temporarily unavailable"),
         _ => (status >= 500 ? "server-error" : "client-error", null),
-    };}
+    };
+}
 
 /// <summary>
 /// Maps exceptions that mean "the request was wrong" to 4xx ProblemDetails, and an unreachable database to 503 with
