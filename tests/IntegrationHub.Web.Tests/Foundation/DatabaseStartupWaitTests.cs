@@ -61,36 +61,13 @@ public sealed class DatabaseStartupWaitTests
     [Fact]
     public async Task HubProcess_WrongPostgresPassword_ExitsNonZeroWithOneClearLine()
     {
-        var dll = IntegrationHub.Drills.HubProcess.LocateHub();
-        var start = new ProcessStartInfo("dotnet", [dll])
-        {
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        start.Environment["Urls"] = "http://127.0.0.1:0";
+        var start = HubProcessRun.StartInfo();
         start.Environment["Database__Provider"] = "Postgres";
         start.Environment["ConnectionStrings__Hub"] = WithWrongPassword();
         start.Environment["Hub__DataDirectory"] = Directory.CreateTempSubdirectory("hub-dbwait-").FullName;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
+        var (exitCode, text) = await HubProcessRun.RunToExitAsync(start, "The hub was still silent after 40 s instead of refusing the wrong password.");
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(40));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("The hub was still silent after 40 s instead of refusing the wrong password.");
-        }
-
-        var text = await output + await errors;
-        Assert.Equal(1, process.ExitCode);
+        Assert.Equal(1, exitCode);
         Assert.Contains("Waiting for the database: PostgreSQL at 127.0.0.1:5432", text, StringComparison.Ordinal);
         Assert.Contains("The database refused the hub: wrong user name or password", text, StringComparison.Ordinal);
         Assert.DoesNotContain(WrongPassword, text, StringComparison.Ordinal);

@@ -2,7 +2,7 @@ using IntegrationHub.Web.Features.Hooks;
 using IntegrationHub.Web.Features.Installations;
 using IntegrationHub.Web.Features.Relay;
 using IntegrationHub.Web.Infrastructure.Jobs;
-using System.Diagnostics;
+using IntegrationHub.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -81,37 +81,15 @@ public sealed class StartupOptionsValidationTests
     [Fact]
     public async Task HubProcess_NonsenseSettings_ExitsWithOneLineEachAndNoStackTraceBeforeTouchingTheDatabase()
     {
-        var dll = IntegrationHub.Drills.HubProcess.LocateHub();
         var dataDirectory = Directory.CreateTempSubdirectory("hub-options-").FullName;
-        var start = new ProcessStartInfo("dotnet", [dll])
-        {
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        start.Environment["Urls"] = "http://127.0.0.1:0";
+        var start = HubProcessRun.StartInfo();
         start.Environment["Hub__DataDirectory"] = dataDirectory;
         start.Environment["Jobs__WorkerCount"] = "0";
         start.Environment["Installations__CatchUpCron"] = "bogus";
         start.Environment["Security__LoginAttemptsPerMinute"] = "-1"; // read while the pipeline is built
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(40));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail("The hub did not stop on nonsense settings within 40 s.");
-        }
+        var (exitCode, text) = await HubProcessRun.RunToExitAsync(start, "The hub did not stop on nonsense settings within 40 s.");
 
-        var text = await output + await errors;
-        Assert.Equal(1, process.ExitCode);
+        Assert.Equal(1, exitCode);
         Assert.Contains("Jobs:WorkerCount must be at least 1.", text, StringComparison.Ordinal);
         Assert.Contains("Installations:CatchUpCron must be a cron expression", text, StringComparison.Ordinal);
         Assert.Contains("LoginAttemptsPerMinute", text, StringComparison.Ordinal);
