@@ -129,6 +129,8 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("tenant", "add", "--website", "6a1f8f10-2b7e-4c1d-9d55-5b3c8f2d9e01", "--name", "")]
     [InlineData("tenant", "add", "--website", "6a1f8f10-2b7e-4c1d-9d55-5b3c8f2d9e01", "--name", "   ")]
     [InlineData("tenant", "add", "--website", "00000000-0000-0000-0000-000000000000", "--name", "Zero")]
+    [InlineData("tenant", "add", "--website", "6a1f8f10-2b7e-4c1d-9d55-5b3c8f2d9e01", "--name", "Acme\tActive")]
+    [InlineData("apikey", "create", "--website", "6a1f8f10-2b7e-4c1d-9d55-5b3c8f2d9e01", "--name", "back\nend")]
     [InlineData("apikey", "create", "--website", "6a1f8f10-2b7e-4c1d-9d55-5b3c8f2d9e01", "--name", "")]
     [InlineData("apikey", "create", "--website", "00000000-0000-0000-0000-000000000000", "--name", "backend")]
     [InlineData("deliveries", "replay", "--website", "00000000-0000-0000-0000-000000000000", "--all-dead")]

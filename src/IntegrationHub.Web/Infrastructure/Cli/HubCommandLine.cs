@@ -434,6 +434,11 @@ public static class HubCommandLine
             {
                 result.AddError($"--name must be at most {maxLength} characters.");
             }
+            else if (value.Any(char.IsControl))
+            {
+                // Shown on dashboard pages and in `tenant list`'s tab-separated lines: a tab or newline would break both.
+                result.AddError("--name must not contain control characters (tabs, line breaks).");
+            }
         });
         return option;
     }
