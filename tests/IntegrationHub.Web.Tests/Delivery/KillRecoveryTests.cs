@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using IntegrationHub.Web.Features.Delivery;
+using IntegrationHub.Web.Tests.Infrastructure;
 
 namespace IntegrationHub.Web.Tests.Delivery;
 
@@ -66,16 +67,7 @@ public sealed class KillRecoveryTests
 
     private static Process StartHubProcess(DeliveryHarness harness, Dictionary<string, string?> settings)
     {
-        var dll = LocateHub();
-        var start = new ProcessStartInfo("dotnet", [dll])
-        {
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        start.Environment["Urls"] = "http://127.0.0.1:0";
+        var start = HubProcessRun.StartInfo();
         start.Environment["Database__Provider"] = "Sqlite";
         start.Environment["Database__MigrateOnStartup"] = "true";
         start.Environment["ConnectionStrings__Hub"] = harness.ConnectionString;
@@ -93,9 +85,6 @@ public sealed class KillRecoveryTests
         process.BeginErrorReadLine();
         return process;
     }
-
-    /// <summary>The hub's entry assembly (shared with the drills, which start hub processes the same way).</summary>
-    private static string LocateHub() => IntegrationHub.Drills.HubProcess.LocateHub();
 
     private static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout, Process process)
     {
