@@ -26,10 +26,23 @@ public sealed class ThrowawayPostgresDatabase(string prefix)
     public Task CreateAsync() => OnServerAsync($"CREATE DATABASE \"{Name}\"");
 
     /// <summary>Called even when stopping the hub failed, so no database is left behind.</summary>
-    public Task DropAsync()
+    public async Task DropAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        return OnServerAsync($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await OnServerAsync($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 10)
+            {
+                // FORCE may not end a session of another role — an autovacuum worker on the young database, which the
+                // hub role may not signal; it finishes within moments, so the drop is tried again.
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
     }
 
     // The drills' server statement: DROP DATABASE waits for an immediate checkpoint, which under a full parallel test
