@@ -19,7 +19,7 @@ public sealed class RelayFairnessFixture : LiveHubFixture
     };
 }
 
-/// <summary>Inside the relay queue, one tenant's hanging endpoint must not hold back another tenant's relays.</summary>
+/// <summary>Inside the relay queue, a hanging endpoint must not hold back relays to any other endpoint, another tenant's or its own tenant's.</summary>
 public sealed class RelayFairnessTests(RelayFairnessFixture live) : LiveHubTestBase(live), IClassFixture<RelayFairnessFixture>
 {
     [Fact]
@@ -49,6 +49,35 @@ public sealed class RelayFairnessTests(RelayFairnessFixture live) : LiveHubTestB
             await healthy.FirstRequest.Task.WaitAsync(TimeSpan.FromSeconds(8));
             Assert.False(hanging.Hold.Task.IsCompleted);
             Assert.Single(healthy.Requests);
+        }
+        finally
+        {
+            hanging.Hold.TrySetResult();
+        }
+    }
+
+    [Fact]
+    public async Task OneEndpointHangs_TheSameTenantsOtherEndpointGetsEveryRelayPromptly()
+    {
+        await using var hanging = await LoopbackReceiver.StartAsync();
+        await using var healthy = await LoopbackReceiver.StartAsync();
+        hanging.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            var tenant = await Data.TenantAsync("Two receivers");
+            await CreateEndpointAsync(tenant, hanging.BaseUrl);
+            await CreateEndpointAsync(tenant, healthy.BaseUrl);
+
+            // Each hook goes to both endpoints. Before, a drain's lane was the tenant's: while it waited on the hanging
+            // endpoint, the healthy one's rows of the same tenant waited too (up to Relay:Timeout per row).
+            for (var i = 0; i < 3; i++)
+            {
+                await PostHookAsync(tenant, new JsonObject { ["session_id"] = $"session_two_{i}", ["fingerprint"] = i + 1 });
+            }
+
+            await Eventually.UntilAsync(() => Task.FromResult(healthy.Requests.Count >= 3), "every relay at the healthy endpoint", TimeSpan.FromSeconds(15));
+            Assert.False(hanging.Hold.Task.IsCompleted);
+            Assert.NotEmpty(hanging.Requests);
         }
         finally
         {

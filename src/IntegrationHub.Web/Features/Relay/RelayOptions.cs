@@ -21,10 +21,10 @@ public sealed class RelayOptions
     /// tenants' endpoints are slow hands its worker back now and then.</summary>
     public TimeSpan DrainBudget { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>How many tenants one drain sends to at once (one send per tenant at a time).</summary>
+    /// <summary>How many endpoints one drain sends to at once (one send per endpoint at a time).</summary>
     public int DrainParallelism { get; set; } = 16;
 
-    /// <summary>How often a drain with sends in flight looks for tenants with newly due rows.</summary>
+    /// <summary>How often a drain with sends in flight looks for endpoints with newly due rows.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long a drain's claim on one delivery holds; longer than <see cref="Timeout"/>, so it only runs

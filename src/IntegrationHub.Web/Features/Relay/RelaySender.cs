@@ -35,16 +35,20 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IB
     /// <summary>This drain's name on the rows it claims.</summary>
     private readonly string _claimToken = $"{Environment.MachineName}:{Guid.NewGuid():N}";
 
-    /// <summary>Rows of one tenant a lane tries to claim before it gives its turn back (others may claim them too).</summary>
+    /// <summary>Rows of one endpoint a lane tries to claim before it gives its turn back (others may claim them too).</summary>
     private const int ClaimTries = 3;
+
+    /// <summary>One endpoint of one tenant: the unit a drain sends to one row at a time.</summary>
+    private readonly record struct Lane(Guid TenantId, Guid EndpointId);
 
     /// <summary>Returns how many deliveries this drain attempted (claimed and tried). Runs on the relay queue's own
     /// workers (<see cref="JobsRegistration.RelayQueue"/>) and is fair between tenants, like the delivery engine's
-    /// dispatcher: every tenant with due rows gets a lane of its own (one send in flight at a time, its oldest due row
-    /// first), lanes run side by side (at most <see cref="RelayOptions.DrainParallelism"/>, least recently served
-    /// tenant first), and due tenants are looked up again every <see cref="RelayOptions.PollInterval"/> while sends
-    /// are in flight. So a tenant whose endpoint hangs holds one lane, never the worker, and another tenant's relay
-    /// goes out within a poll interval even while every relay worker waits on that endpoint. After
+    /// dispatcher: every endpoint with due rows gets a lane of its own (one send in flight at a time, its oldest due
+    /// row first), lanes run side by side (at most <see cref="RelayOptions.DrainParallelism"/>; the least recently
+    /// served tenant first, then its least recently served endpoint), and due endpoints are looked up again every
+    /// <see cref="RelayOptions.PollInterval"/> while sends are in flight. So an endpoint that hangs holds one lane,
+    /// never the worker, and any other endpoint's relay — another tenant's, or the same tenant's — goes out within a
+    /// poll interval even while every relay worker waits on that endpoint. After
     /// <see cref="RelayOptions.DrainBudget"/> or <see cref="RelayOptions.BatchSize"/> sends the drain starts no more:
     /// the rest stay due (nothing is lost) and a fresh drain is enqueued behind the other waiting relay jobs.</summary>
     [AutomaticRetry(Attempts = 0)]
@@ -53,9 +57,10 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IB
     {
         var o = options.Value;
         var started = clock.GetTimestamp();
-        var lanes = new Dictionary<Guid, Task<bool>>();
-        var waiting = new List<Guid>();
-        var lastServed = new Dictionary<Guid, int>();
+        var lanes = new Dictionary<Lane, Task<bool>>();
+        var waiting = new List<Lane>();
+        var tenantLastServed = new Dictionary<Guid, int>();
+        var laneLastServed = new Dictionary<Lane, int>();
         var begun = 0;
         var attempted = 0;
         long? lastLook = null;
@@ -74,17 +79,27 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IB
 
                 if (lastLook is not { } looked || clock.GetElapsedTime(looked) >= o.PollInterval || (lanes.Count == 0 && sentSinceLook))
                 {
-                    waiting = await DueTenantsAsync(cancellationToken);
+                    waiting = await DueLanesAsync(cancellationToken);
                     lastLook = clock.GetTimestamp();
                     sentSinceLook = false;
                 }
 
                 var free = Math.Min(o.DrainParallelism - lanes.Count, o.BatchSize - begun);
-                foreach (var tenantId in waiting.Where(t => !lanes.ContainsKey(t)).OrderBy(t => lastServed.GetValueOrDefault(t)).Take(free).ToList())
+                // One at a time, so a tenant served a moment ago goes behind every other tenant waiting, whatever its
+                // number of endpoints.
+                for (var picked = 0; picked < free; picked++)
                 {
-                    waiting.Remove(tenantId);
-                    lastServed[tenantId] = ++begun;
-                    lanes[tenantId] = SendNextAsync(tenantId, cancellationToken);
+                    var next = waiting.Where(l => !lanes.ContainsKey(l))
+                        .OrderBy(l => tenantLastServed.GetValueOrDefault(l.TenantId)).ThenBy(l => laneLastServed.GetValueOrDefault(l))
+                        .Select(l => (Lane?)l).FirstOrDefault();
+                    if (next is not { } lane)
+                    {
+                        break;
+                    }
+
+                    waiting.Remove(lane);
+                    tenantLastServed[lane.TenantId] = laneLastServed[lane] = ++begun;
+                    lanes[lane] = SendNextAsync(lane, cancellationToken);
                 }
 
                 if (lanes.Count == 0)
@@ -98,16 +113,16 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IB
                 }
 
                 await WaitForALaneAsync(lanes.Values, o.PollInterval - clock.GetElapsedTime(lastLook.Value), cancellationToken);
-                foreach (var (tenantId, lane) in lanes.Where(l => l.Value.IsCompleted).ToList())
+                foreach (var (lane, send) in lanes.Where(l => l.Value.IsCompleted).ToList())
                 {
-                    lanes.Remove(tenantId);
-                    if (await lane)
+                    lanes.Remove(lane);
+                    if (await send)
                     {
                         attempted++;
                         sentSinceLook = true;
-                        if (!waiting.Contains(tenantId))
+                        if (!waiting.Contains(lane))
                         {
-                            waiting.Add(tenantId); // it may have more due rows
+                            waiting.Add(lane); // it may have more due rows
                         }
                     }
                 }
@@ -123,9 +138,13 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IB
         return attempted + (await Task.WhenAll(lanes.Values)).Count(sent => sent);
     }
 
-    /// <summary>Tenants with at least one due row, whatever their number of rows.</summary>
-    private Task<List<Guid>> DueTenantsAsync(CancellationToken cancellationToken) =>
-        db.Set<RelayDelivery>().AcrossTenants().AsNoTracking().Due(clock.GetUtcNow()).Select(d => d.TenantId).Distinct().ToListAsync(cancellationToken);
+    /// <summary>Endpoints with at least one due row, whatever their number of rows.</summary>
+    private async Task<List<Lane>> DueLanesAsync(CancellationToken cancellationToken)
+    {
+        var due = await db.Set<RelayDelivery>().AcrossTenants().AsNoTracking().Due(clock.GetUtcNow())
+            .Select(d => new { d.TenantId, d.EndpointId }).Distinct().ToListAsync(cancellationToken);
+        return due.Select(d => new Lane(d.TenantId, d.EndpointId)).ToList();
+    }
 
     private async Task WaitForALaneAsync(IEnumerable<Task<bool>> lanes, TimeSpan untilNextLook, CancellationToken cancellationToken)
     {
@@ -139,18 +158,18 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IB
         await stop.CancelAsync();
     }
 
-    /// <summary>One turn of a tenant's lane: claims its oldest due row and sends it, in a scope acting for the tenant.
-    /// False when it claimed nothing (other drains took the rows) or failed before sending; a row it claimed stays
-    /// claimed until its lease runs out, then it is sent again.</summary>
-    private async Task<bool> SendNextAsync(Guid tenantId, CancellationToken cancellationToken)
+    /// <summary>One turn of an endpoint's lane: claims its oldest due row and sends it, in a scope acting for the
+    /// tenant. False when it claimed nothing (other drains took the rows) or failed before sending; a row it claimed
+    /// stays claimed until its lease runs out, then it is sent again.</summary>
+    private async Task<bool> SendNextAsync(Lane lane, CancellationToken cancellationToken)
     {
         await Task.Yield(); // the lanes start side by side, not one after the other on the drain's thread
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            scope.ServiceProvider.GetRequiredService<TenantContext>().Use(tenantId);
+            scope.ServiceProvider.GetRequiredService<TenantContext>().Use(lane.TenantId);
             var tenantDb = scope.ServiceProvider.GetRequiredService<HubDbContext>();
-            var candidates = await tenantDb.Set<RelayDelivery>().AsNoTracking().Due(clock.GetUtcNow())
+            var candidates = await tenantDb.Set<RelayDelivery>().AsNoTracking().Where(d => d.EndpointId == lane.EndpointId).Due(clock.GetUtcNow())
                 .OrderBy(d => d.NextAttemptAt).Select(d => d.Id).Take(ClaimTries).ToListAsync(cancellationToken);
             foreach (var id in candidates)
             {
@@ -164,7 +183,7 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IB
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning(ex, "Relay drain: a delivery of tenant {TenantId} could not be attempted; it stays due.", tenantId);
+            logger.LogWarning(ex, "Relay drain: a delivery of tenant {TenantId} to endpoint {EndpointId} could not be attempted; it stays due.", lane.TenantId, lane.EndpointId);
             return false;
         }
     }
