@@ -54,7 +54,9 @@ public static class CrispRegistration
         });
         builder.Services.AddHttpClient(DemoModeBootstrapper.HttpClientName).AddHttpMessageHandler<SelfAddressHandler>();
         builder.Services.AddSingleton<DemoHandAddedWebsites>();
-        builder.Services.AddHostedService<DemoModeBootstrapper>();
+        // One instance, resolvable by type: the recurring-jobs scheduler waits for it before any sync can run.
+        builder.Services.AddSingleton<DemoModeBootstrapper>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<DemoModeBootstrapper>());
         return builder;
     }
 

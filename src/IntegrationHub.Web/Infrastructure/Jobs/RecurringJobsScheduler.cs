@@ -4,17 +4,49 @@ using IntegrationHub.Web.Features.Hooks;
 using IntegrationHub.Web.Features.Idempotency;
 using IntegrationHub.Web.Features.Installations;
 using IntegrationHub.Web.Features.Relay;
+using IntegrationHub.Web.Infrastructure.Crisp;
 using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Web.Infrastructure.Jobs;
 
 /// <summary>
-/// Declares the hub's recurring jobs when this node runs Hangfire workers. With in-memory Hangfire storage the
-/// schedule is lost on restart and re-declared here; the database, not Hangfire, says what work exists.
+/// Declares the hub's recurring jobs when this node runs Hangfire workers, and queues a full installation sync at
+/// start-up. With in-memory Hangfire storage the schedule is lost on restart and re-declared here; the database, not
+/// Hangfire, says what work exists.
 /// </summary>
-public sealed class RecurringJobsScheduler(IRecurringJobManager recurring, IBackgroundJobClient jobs, IOptions<InstallationOptions> installations) : IHostedService
+public sealed class RecurringJobsScheduler(IRecurringJobManager recurring, IBackgroundJobClient jobs, IOptions<InstallationOptions> installations, IServiceProvider services)
+    : BackgroundService
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (services.GetService<DemoModeBootstrapper>() is { } demo)
+        {
+            // Demo mode: the simulator's state is in memory, so after a restart it knows no website until the
+            // bootstrapper has installed them in it again; a sync before that would find every website gone and
+            // uninstall it (calls paused, API keys refused) only for the bootstrapper to reinstall it a moment later.
+            // The bootstrapper runs the start-up full sync itself, once the simulator knows the websites.
+            try
+            {
+                await demo.Ready.WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception)
+            {
+                // The bootstrapper logged why its set-up failed; the schedule runs all the same.
+            }
+
+            Declare();
+            return;
+        }
+
+        Declare();
+        jobs.Enqueue<InstallationSync>(s => s.FullSyncAsync(CancellationToken.None));
+    }
+
+    private void Declare()
     {
         var options = installations.Value;
         recurring.AddOrUpdate<InstallationSync>("installations-full-sync", s => s.FullSyncAsync(CancellationToken.None), options.FullSyncCron);
@@ -25,9 +57,5 @@ public sealed class RecurringJobsScheduler(IRecurringJobManager recurring, IBack
         recurring.AddOrUpdate<DeliveryDispatcher>("delivery-dispatch", d => d.DispatchAsync(CancellationToken.None), Cron.Minutely());
         recurring.AddOrUpdate<RelaySender>("relay-drain", s => s.DrainAsync(CancellationToken.None), Cron.Minutely());
         recurring.AddOrUpdate<IdempotencyStore>("idempotency-purge", s => s.PurgeExpiredAsync(CancellationToken.None), Cron.Hourly());
-        jobs.Enqueue<InstallationSync>(s => s.FullSyncAsync(CancellationToken.None));
-        return Task.CompletedTask;
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
