@@ -136,7 +136,7 @@ public sealed class CrispSettingsPageTests(LiveHubFixture live) : LiveHubTestBas
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains("Nothing was saved", html, StringComparison.Ordinal);
-        Assert.Contains("Choose between 3 and 120 calls per minute.", html, StringComparison.Ordinal);
+        Assert.Contains("Choose between 7 and 120 calls per minute.", html, StringComparison.Ordinal);
         var tenant = (await Live.FindTenantAsync(id))!;
         Assert.Equal("{}", tenant.SettingsJson);
         Assert.NotEqual("Renamed", tenant.Name);

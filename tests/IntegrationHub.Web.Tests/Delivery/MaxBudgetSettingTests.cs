@@ -67,7 +67,7 @@ public sealed class MaxBudgetOptionsTests
         // A default above the maximum (here through the old key) names the rule it breaks, not just "invalid".
         var error = Assert.Throws<OptionsValidationException>(() => Resolve(new() { ["CrispSettings:MaxBudgetPerMinute"] = "20" }));
 
-        Assert.Contains(error.Failures, f => f.Contains("Delivery:DefaultBudgetPerMinute must be >= 3 (the Crisp requests of the costliest call) and <= Delivery:MaxBudgetPerMinute", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("Delivery:DefaultBudgetPerMinute must be >= 7 (the Crisp requests of the costliest call) and <= Delivery:MaxBudgetPerMinute", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class MaxBudgetOptionsTests
         // A budget of 1 could never hold a call of 3 requests: that contact's queue would stall for good.
         var error = Assert.Throws<OptionsValidationException>(() => Resolve(new() { ["Delivery:DefaultBudgetPerMinute"] = "1" }));
 
-        Assert.Contains(error.Failures, f => f.Contains("Delivery:DefaultBudgetPerMinute must be >= 3", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("Delivery:DefaultBudgetPerMinute must be >= 7", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public sealed class RaisedMaxBudgetTests(RaisedMaxBudgetFixture fixture) : HubTe
         var within = await Browser.SubmitAsync(client, $"/t/{tenant:D}/settings", $"/t/{tenant:D}/settings", new Dictionary<string, string> { ["RateBudgetPerMinute"] = "250" });
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, above.StatusCode);
-        Assert.Contains("Choose between 3 and 300", await above.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("Choose between 7 and 300", await above.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, within.StatusCode);
         var (scope, db) = OpenScope(tenant);
         await using (scope)
@@ -130,7 +130,7 @@ public sealed class RaisedMaxBudgetTests(RaisedMaxBudgetFixture fixture) : HubTe
 
         var html = await client.GetStringAsync($"/t/{tenant:D}/settings");
 
-        Assert.Contains("name=\"RateBudgetPerMinute\" type=\"number\" min=\"3\" max=\"300\" value=\"45\"", html, StringComparison.Ordinal);
+        Assert.Contains("name=\"RateBudgetPerMinute\" type=\"number\" min=\"7\" max=\"300\" value=\"45\"", html, StringComparison.Ordinal);
     }
 
     [Fact]

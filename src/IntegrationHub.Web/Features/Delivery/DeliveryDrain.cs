@@ -37,7 +37,7 @@ public sealed class DeliveryDrain(
     private readonly Lock _demoGate = new();
 
     /// <summary>Requests a call was seen to need beyond its estimate: it ran out of permits halfway (e.g. a contact
-    /// whose recent conversations are all resolved costs a read each), so the next round claims that many for it
+    /// whose recent conversations are all resolved costs a read each), so the next round claims enough for it
     /// rather than cut it off at the same point again, round after round.</summary>
     private readonly ConcurrentDictionary<long, int> _needs = new();
 
@@ -350,7 +350,9 @@ public sealed class DeliveryDrain(
         {
             if (trace.Count > 0 && !gate.IsExpired)
             {
-                _needs[call.Id] = trace.Count + 1;
+                // Claimed next time with what the costliest call can need (unused permits are refunded): growing the
+                // claim one request per round would start the call over from its first request once per round.
+                _needs[call.Id] = Math.Max(trace.Count + 1, CrispCallExecutor.MaxRequestsPerCall);
             }
 
             return Done(Kind.Deferred);

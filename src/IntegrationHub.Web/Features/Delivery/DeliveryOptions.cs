@@ -84,14 +84,14 @@ public sealed class DeliveryOptions
         TenantSettings.ChosenBudget(settingsJson) is { } chosen ? Math.Clamp(chosen, MinBudgetPerMinute, MaxBudgetPerMinute) : DefaultBudgetPerMinute;
 
     /// <summary>
-    /// The smallest budget a tenant may have: what the costliest call needs (a people write for an unknown contact is
-    /// write, add profile, write again). A call's requests must fit in one claim — the permit gate stops a call at the
+    /// The smallest budget a tenant may have: what the costliest call can need (<see cref="Executors.CrispCallExecutor.MaxRequestsPerCall"/>).
+    /// A call's requests must fit in one claim — the permit gate stops a call at the
     /// end of its claim and the call starts again from its first request — so under a smaller budget such a call could
     /// never finish and would block its contact's queue for good. Rather than let one window hold more requests than
     /// the customer allowed, the settings pages refuse less, delivery raises a smaller number written in Crisp to it,
     /// and a budget lowered after rate limiting never goes below it.
     /// </summary>
-    public const int MinBudgetPerMinute = Executors.CrispCallExecutor.MaxEstimatedCost;
+    public const int MinBudgetPerMinute = Executors.CrispCallExecutor.MaxRequestsPerCall;
 
     /// <summary>
     /// The budget a settings form should write: nothing when the website never chose one and the form kept the hub

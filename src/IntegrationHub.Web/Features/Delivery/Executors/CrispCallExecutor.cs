@@ -27,8 +27,15 @@ public sealed class CallCannotSucceedException(string reason, string message) : 
 /// </summary>
 public sealed class CrispCallExecutor(CrispClient crisp, PluginIdentity plugin)
 {
-    /// <summary>The most <see cref="EstimatedCost"/> answers: the smallest budget every call can be delivered within.</summary>
-    public const int MaxEstimatedCost = 3;
+    /// <summary>
+    /// The most Crisp requests any one call can make, so the smallest budget every call can be delivered within: a
+    /// session-data, conversation-segments or note call for a contact whose three latest conversations are resolved,
+    /// with <c>create_conversation</c> on — the contact's conversation list, a read of each of the three (only three
+    /// are looked at), creating a conversation, setting its email, then the write. (A people write for a new contact
+    /// that Crisp created meanwhile: write, add profile, read it, write again — four.) Calls are claimed with their
+    /// <see cref="EstimatedCost"/>, the usual case; one cut off for want of permits is claimed with this many next time.
+    /// </summary>
+    public const int MaxRequestsPerCall = 7;
 
     /// <summary>Crisp requests a call normally costs (the budget is claimed per request, not per call). A people write
     /// for a contact whose people_id is not cached may find no profile: write, add profile, write again. A profile
