@@ -82,7 +82,7 @@ public abstract class SecretsInLogsTestBase(LiveHubFixture live) : LiveHubTestBa
             ["demo owner password"] = HubCrispMode.DemoOwnerPassword,
         };
         var entries = Live.Logs.Entries;
-        Assert.True(entries.Count > 10, $"Only {entries.Count} log entries were captured: the capture is not working.");
+        Assert.True(entries.Count > 5, $"Only {entries.Count} log entries were captured: the capture is not working.");
         Assert.Contains(entries, e => e.Category.StartsWith("IntegrationHub", StringComparison.Ordinal) && e.Message.Contains(website.WebsiteId, StringComparison.OrdinalIgnoreCase));
         return [.. from entry in entries
                    from secret in secrets
