@@ -8,10 +8,21 @@ if (HubCommandLine.IsCommand(args))
 }
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Configuration.AddHubKeyVaultSecrets();
-builder.AddHubServices();
+WebApplication app;
+try
+{
+    builder.Configuration.AddHubKeyVaultSecrets();
+    builder.AddHubServices();
+    app = builder.Build();
+}
+catch (Exception ex) when (StartupRefusal.Messages(ex) is [_, ..] messages)
+{
+    // Some settings are read while the services are registered (the database provider, Jobs:RunServer): a value
+    // of the wrong type there is as much a refusal as one found later, but there is no host yet to log it.
+    StartupRefusal.LogBeforeHost(builder.Configuration, messages);
+    return 1;
+}
 
-var app = builder.Build();
 try
 {
     // Settings that name nonsense stop start-up here, before the pipeline reads them or the database is touched

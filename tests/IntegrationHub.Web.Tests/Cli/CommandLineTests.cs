@@ -196,6 +196,36 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains($"{website:D}\tqueued=1\tbudget_factor=1.00 backoff_until=none", result.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Database:Provider", "Postgress", "'Postgress' at 'Database:Provider'")]
+    [InlineData("Database:StartupWaitSeconds", "soon", "'soon' at 'Database:StartupWaitSeconds'")]
+    public async Task SettingOfTheWrongType_NamesTheKeyAndExits1WithoutStackTrace(string key, string value, string message)
+    {
+        var error = new StringWriter();
+        var settings = Configuration;
+        settings[key] = value;
+
+        var code = await HubCommandLine.RunAsync(["tenant", "list"], new StringWriter(), error, settings);
+
+        Assert.Equal(1, code);
+        Assert.Contains(message, error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ServerProviderWithoutConnectionString_SaysSoAndExits1()
+    {
+        var error = new StringWriter();
+        var settings = Configuration;
+        settings["Database:Provider"] = "Postgres";
+        settings["ConnectionStrings:Hub"] = "";
+
+        var code = await HubCommandLine.RunAsync(["migrate"], new StringWriter(), error, settings);
+
+        Assert.Equal(1, code);
+        Assert.Equal("Database:Provider is Postgres but ConnectionStrings:Hub is not set.", error.ToString().Trim());
+    }
+
     private async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
     {
         var output = new StringWriter();

@@ -98,4 +98,46 @@ public sealed class StartupOptionsValidationTests
         Assert.Empty(Directory.GetFiles(dataDirectory, "*.db"));
         Directory.Delete(dataDirectory, recursive: true);
     }
+
+    [Theory]
+    [InlineData("Jobs__WorkerCount", "abc", "'abc' at 'Jobs:WorkerCount'")] // read when the options are checked
+    [InlineData("Installations__Retention", "30days", "'30days' at 'Installations:Retention'")]
+    [InlineData("Database__Provider", "Postgress", "'Postgress' at 'Database:Provider'")] // read while services are registered
+    [InlineData("Jobs__RunServer", "yes", "'yes' at 'Jobs:RunServer'")]
+    [InlineData("Database__Provider", "Postgres", "Database:Provider is Postgres but ConnectionStrings:Hub is not set.")]
+    public async Task HubProcess_SettingOfTheWrongTypeOrMissing_ExitsWithOneLineNamingTheKey(string variable, string value, string message)
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("hub-options-").FullName;
+        var start = HubProcessRun.StartInfo();
+        start.Environment["Hub__DataDirectory"] = dataDirectory;
+        start.Environment["ConnectionStrings__Hub"] = "";
+        start.Environment[variable] = value;
+        var (exitCode, json) = await HubProcessRun.RunToExitAsync(start, $"The hub did not stop on {variable}={value} within 40 s.");
+        var text = json.Replace("\\u0027", "'", StringComparison.Ordinal); // the JSON log escapes quotes
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(message, text, StringComparison.Ordinal);
+        Assert.Contains("\"LogLevel\":\"Critical\"", text, StringComparison.Ordinal); // the host's JSON log shape, not a bare line
+        Assert.DoesNotContain("Unhandled exception", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(dataDirectory, "*.db"));
+        Directory.Delete(dataDirectory, recursive: true);
+    }
+
+    [Fact]
+    public async Task HubProcess_BootstrapAdministratorRefused_ExitsWithOneLineNamingTheKey()
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("hub-options-").FullName;
+        var start = HubProcessRun.StartInfo();
+        start.Environment["Hub__DataDirectory"] = dataDirectory;
+        start.Environment["Hub__Bootstrap__AdminEmail"] = "admin@example.com";
+        start.Environment["Hub__Bootstrap__AdminPassword"] = "short";
+        var (exitCode, text) = await HubProcessRun.RunToExitAsync(start, "The hub did not stop on a refused bootstrap password within 40 s.");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Hub:Bootstrap administrator could not be created: Passwords must be at least 12 characters.", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+        Directory.Delete(dataDirectory, recursive: true);
+    }
 }

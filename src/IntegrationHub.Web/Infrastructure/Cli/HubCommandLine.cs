@@ -41,7 +41,23 @@ public static class HubCommandLine
             return 0;
         }
 
-        await using var host = BuildHost(configurationOverrides);
+        WebApplication built;
+        try
+        {
+            built = BuildHost(configurationOverrides);
+        }
+        catch (Exception ex) when (StartupRefusal.Messages(ex) is [_, ..] messages)
+        {
+            // A setting of the wrong type or a missing connection string: the sentence naming the key, not a stack trace.
+            foreach (var message in messages)
+            {
+                await error.WriteLineAsync(message);
+            }
+
+            return 1;
+        }
+
+        await using var host = built;
 
         var root = new RootCommand("IntegrationHub operator commands. Without a verb, the hub server starts.");
         root.Subcommands.Add(MigrateCommand(host, output));

@@ -52,8 +52,8 @@ public static class DatabaseServiceCollectionExtensions
 
         if (provider != DatabaseProvider.Sqlite)
         {
-            throw new InvalidOperationException(
-                $"Database:Provider is {provider} but ConnectionStrings:{ConnectionStringName} is not set.");
+            throw new Microsoft.Extensions.Options.OptionsValidationException(DatabaseOptions.Section, typeof(DatabaseOptions),
+                [$"Database:Provider is {provider} but ConnectionStrings:{ConnectionStringName} is not set."]);
         }
 
         var directory = DataDirectory.Resolve(configuration, environment);

@@ -85,8 +85,8 @@ public static class HubPipeline
                 .EnsureAdministratorAsync(bootstrap.AdminEmail, bootstrap.AdminPassword);
             if (!result.Succeeded)
             {
-                throw new InvalidOperationException(
-                    "Hub:Bootstrap administrator could not be created: " + string.Join(" ", result.Errors.Select(e => e.Description)));
+                throw new OptionsValidationException(HubOptions.Section, typeof(HubOptions),
+                    ["Hub:Bootstrap administrator could not be created: " + string.Join(" ", result.Errors.Select(e => e.Description))]);
             }
         }
     }
