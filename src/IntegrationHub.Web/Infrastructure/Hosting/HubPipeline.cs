@@ -74,6 +74,10 @@ public static class HubPipeline
         {
             await DatabaseInitializer.MigrateAsync(scope.ServiceProvider.GetRequiredService<HubDbContext>(), cancellationToken);
         }
+        else
+        {
+            await DatabaseInitializer.EnsureMigratedAsync(scope.ServiceProvider.GetRequiredService<HubDbContext>(), cancellationToken);
+        }
 
         await LocalKeyRingGuard.EnsureAsync(scope.ServiceProvider.GetRequiredService<IntegrationHub.Security.IKeyEncryptionKeyProvider>(),
             scope.ServiceProvider.GetRequiredService<HubDbContext>(), cancellationToken);

@@ -4,7 +4,7 @@ namespace IntegrationHub.Web.Infrastructure.Hosting;
 
 /// <summary>
 /// Why start-up stops without starting: settings an options check refused (each naming its key), a setting that is
-/// not of its key's type, or a database that stays unreachable.
+/// not of its key's type, a database that stays unreachable or lacks this hub's migrations.
 /// </summary>
 public static class StartupRefusal
 {
@@ -21,6 +21,7 @@ public static class StartupRefusal
         InvalidOperationException { InnerException: FormatException or ArgumentException or OverflowException } binding
             when binding.Source == ConfigurationBinder => [binding.Message],
         Data.DatabaseUnavailableException database => [database.Message],
+        Data.DatabaseNotMigratedException schema => [schema.Message],
         Features.Credentials.LocalKeyRingMissingException keyRing => [keyRing.Message],
         _ => [],
     };

@@ -1,0 +1,74 @@
+using IntegrationHub.Web.Infrastructure.Data;
+using IntegrationHub.Web.Infrastructure.Hosting;
+using IntegrationHub.Web.Infrastructure.Tenancy;
+using IntegrationHub.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace IntegrationHub.Web.Tests.Foundation;
+
+/// <summary>
+/// A server database is migrated by the operator (<c>migrate</c> or db/ scripts), so start-up checks that it was: an
+/// empty database stopped with a stack trace from the first query, and one a migration behind served 500s on
+/// whatever touched the new tables.
+/// </summary>
+public sealed class UnmigratedDatabaseStartupTests
+{
+    private static PostgresHubDbContext Context(string connectionString) =>
+        new(new DbContextOptionsBuilder<PostgresHubDbContext>().UseNpgsql(connectionString).Options, new TenantContext());
+
+    [Fact]
+    public async Task Postgres_SchemaOneMigrationBehind_IsRefusedNamingTheMigrationUntilMigrated()
+    {
+        var database = new ThrowawayPostgresDatabase("hub_schema_");
+        await database.CreateAsync();
+        try
+        {
+            await using var db = Context(database.ConnectionString);
+            var migrations = db.Database.GetMigrations().ToList();
+            await db.GetService<IMigrator>().MigrateAsync(migrations[^2]);
+
+            var error = await Assert.ThrowsAsync<DatabaseNotMigratedException>(() => DatabaseInitializer.EnsureMigratedAsync(db, CancellationToken.None));
+
+            Assert.Contains($"lacks 1 of this hub's migrations ({migrations[^1]})", error.Message, StringComparison.Ordinal);
+            Assert.Contains("migrate verb", error.Message, StringComparison.Ordinal);
+            Assert.Contains("db/postgres/migrations.sql", error.Message, StringComparison.Ordinal);
+            Assert.Equal([error.Message], StartupRefusal.Messages(error));
+
+            await db.Database.MigrateAsync();
+            await DatabaseInitializer.EnsureMigratedAsync(db, CancellationToken.None);
+        }
+        finally
+        {
+            await database.DropAsync();
+        }
+    }
+
+    [Fact]
+    public async Task HubProcess_EmptyPostgresDatabase_ExitsWithOneLineSayingToMigrate()
+    {
+        var database = new ThrowawayPostgresDatabase("hub_schema_");
+        await database.CreateAsync();
+        var dataDirectory = Directory.CreateTempSubdirectory("hub-schema-").FullName;
+        try
+        {
+            var start = HubProcessRun.StartInfo();
+            start.Environment["Database__Provider"] = "Postgres";
+            start.Environment["ConnectionStrings__Hub"] = database.ConnectionString;
+            start.Environment["Hub__DataDirectory"] = dataDirectory;
+            var (exitCode, text) = await HubProcessRun.RunToExitAsync(start, "The hub did not stop on an empty database within 40 s.");
+
+            Assert.Equal(1, exitCode);
+            Assert.Contains("The database lacks", text, StringComparison.Ordinal);
+            Assert.Contains("run the migrate verb with the same settings or apply db/postgres/migrations.sql", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Unhandled exception", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await database.DropAsync();
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+}
