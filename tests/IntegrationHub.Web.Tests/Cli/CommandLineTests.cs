@@ -226,6 +226,22 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal("Database:Provider is Postgres but ConnectionStrings:Hub is not set.", error.ToString().Trim());
     }
 
+    [Fact]
+    public async Task PostgresRefusingThePassword_SaysSoInOneLineAndExits1()
+    {
+        var error = new StringWriter();
+        var settings = Configuration;
+        settings["Database:Provider"] = "Postgres";
+        settings["ConnectionStrings:Hub"] = new Npgsql.NpgsqlConnectionStringBuilder(PostgresHubFixture.ServerConnectionString) { Password = "not-the-password-5521" }.ConnectionString;
+
+        var code = await HubCommandLine.RunAsync(["migrate"], new StringWriter(), error, settings);
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("The database refused the hub: wrong user name or password (PostgreSQL at ", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-password-5521", error.ToString(), StringComparison.Ordinal);
+    }
+
     private async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
     {
         var output = new StringWriter();

@@ -82,6 +82,18 @@ public static class HubCommandLine
 
         try
         {
+            // Every verb uses the database: wait for it like the server does (compose runs migrate as soon as SQL
+            // Server's container is up), and say in one line what a wrong password or database is, not a stack trace.
+            await WaitForDatabaseAsync(host);
+        }
+        catch (DatabaseUnavailableException ex)
+        {
+            await error.WriteLineAsync(ex.Message);
+            return 1;
+        }
+
+        try
+        {
             return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (LocalKeyRingMissingException ex)
@@ -116,6 +128,16 @@ public static class HubCommandLine
           helpdesk sync --website ID --dir PATH [--dry-run] [--prune]
                                                           sync <locale>/<type>/<folders>/<slug>.md files to Crisp's Knowledge Base
         """;
+
+    private static Task WaitForDatabaseAsync(WebApplication host)
+    {
+        var database = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value;
+        return DatabaseStartupWait.WaitAsync(
+            database.Provider,
+            DatabaseServiceCollectionExtensions.ResolveConnectionString(host.Configuration, host.Environment, database.Provider),
+            database.StartupWaitSeconds,
+            host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseStartupWait).FullName!));
+    }
 
     private static WebApplication BuildHost(IReadOnlyDictionary<string, string?>? configurationOverrides)
     {
