@@ -1,4 +1,5 @@
 using IntegrationHub.Web.Features.Relay;
+using IntegrationHub.Web.Infrastructure.Hosting;
 using IntegrationHub.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
@@ -17,6 +18,7 @@ public sealed class RelayUrlLoggingTests
         var builder = WebApplication.CreateBuilder();
         builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Trace);
+        builder.Services.AddOutgoingHttpWithoutUrlLogging();
         builder.AddHubRelay();
         await using var services = builder.Services.BuildServiceProvider();
         var http = services.GetRequiredService<IHttpClientFactory>().CreateClient(RelaySender.HttpClientName);

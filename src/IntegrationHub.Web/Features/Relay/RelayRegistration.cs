@@ -16,10 +16,6 @@ public static class RelayRegistration
         builder.Services.AddScoped<RelayService>();
         builder.Services.AddScoped<RelaySender>();
         builder.Services.AddHttpClient(RelaySender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            // The factory's request log (Information) writes each URL with its path: a customer's endpoint often
-            // carries its credential there (https://discord.com/api/webhooks/{id}/{token}, Slack's /services/…).
-            // Every attempt is recorded by RelaySender instead, with secrets redacted.
-            .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(services =>
             {
                 var options = services.GetRequiredService<IOptions<RelayOptions>>();

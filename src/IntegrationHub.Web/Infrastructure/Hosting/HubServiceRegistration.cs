@@ -30,11 +30,7 @@ public static class HubServiceRegistration
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<HubOptions>().BindConfiguration(HubOptions.Section);
-        // No framework logging of the hub's outgoing requests: Crisp's people routes take a contact's email as the
-        // people id and relay URLs are customers' receivers, so its lines (four per request at Information) and the
-        // URL scope it puts around every log inside a request would write customers' end users' addresses into the
-        // logs. The hub records each Crisp call's and relay attempt's outcome itself, without them.
-        builder.Services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers());
+        builder.Services.AddOutgoingHttpWithoutUrlLogging();
 
         builder.AddHubDatabase();
         builder.AddHubCrisp();
