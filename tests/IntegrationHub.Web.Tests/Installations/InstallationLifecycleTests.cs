@@ -218,6 +218,39 @@ public abstract class InstallationLifecycleTests(LiveHubFixture live) : LiveHubT
     }
 
     [Fact]
+    public async Task InstallHook_LateAfterUninstall_IgnoredWithoutRetryingAndTenantStaysUninstalled()
+    {
+        var website = Simulator.Install("Acme");
+        var id = Guid.Parse(website.WebsiteId);
+        await Live.WaitForTenantAsync(id);
+        Simulator.Commands.UninstallWebsite(website.WebsiteId);
+        await Live.WaitForTenantAsync(id, TenantStatus.Uninstalled);
+
+        // A bind Crisp kept retrying (3rd attempt) arrives after the website removed the plugin: Crisp's settings
+        // route answers not_subscribed, so there is nothing to install and nothing to try again.
+        var late = SignedHooks.Body("plugin:subscription:updated", id, new System.Text.Json.Nodes.JsonObject { ["bound"] = true },
+            DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeMilliseconds());
+        using var client = Live.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(SignedHooks.Request(late, secret: LiveSimulator.HookSecret, attempt: 3))).StatusCode);
+        HookInboxEntry? entry = null;
+        await Eventually.UntilAsync(
+            async () =>
+            {
+                var (scope, db) = Live.OpenScope();
+                await using (scope)
+                {
+                    entry = await db.Set<HookInboxEntry>().AsNoTracking()
+                        .FirstOrDefaultAsync(h => h.WebsiteId == id && h.Payload == late && (h.ProcessedAt != null || h.Attempts > 0));
+                    return entry is not null;
+                }
+            },
+            "the late bind processed");
+
+        Assert.Equal((0, "ignored", null), (entry!.Attempts, entry.Outcome, entry.LastError));
+        Assert.Equal(TenantStatus.Uninstalled, (await Live.FindTenantAsync(id))!.Status);
+    }
+
+    [Fact]
     public async Task Reinstall_WithinRetention_RestoresTenantApiKeyAndNewToken()
     {
         var website = Simulator.Install("Acme");

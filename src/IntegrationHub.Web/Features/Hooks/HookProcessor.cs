@@ -148,10 +148,7 @@ public sealed class HookProcessor(
                     return await UninstallIfCrispConfirmsAsync(websiteId, cancellationToken);
                 }
 
-                // The hook says "bound"; the token and settings come from Crisp's settings route.
-                var settings = await crisp.Plugin.GetSubscriptionSettingsAsync(websiteId.ToString("D"), await plugin.GetPluginIdAsync(cancellationToken), cancellationToken);
-                await lifecycle.InstallOrUpdateAsync(new CrispInstall(websiteId, settings.Token, settings.Settings), cancellationToken);
-                return true;
+                return await InstallIfCrispConfirmsAsync(websiteId, cancellationToken);
 
             case "plugin:settings:saved":
                 // Only an installed website's settings: a late settings hook must not reinstall an uninstalled one.
@@ -170,6 +167,28 @@ public sealed class HookProcessor(
                 logger.LogDebug("Hook {Event} for {WebsiteId}: no reaction.", entry.Event, websiteId);
                 return false;
         }
+    }
+
+    /// <summary>
+    /// The hook says "bound"; the token and settings come from Crisp's settings route. A bind Crisp delivers late
+    /// (retried after the website removed the plugin again) finds the website not subscribed there (404): nothing to
+    /// install, so the hook is ignored, not retried against Crisp for hours and parked as failed.
+    /// </summary>
+    private async Task<bool> InstallIfCrispConfirmsAsync(Guid websiteId, CancellationToken cancellationToken)
+    {
+        CrispSubscriptionSettings settings;
+        try
+        {
+            settings = await crisp.Plugin.GetSubscriptionSettingsAsync(websiteId.ToString("D"), await plugin.GetPluginIdAsync(cancellationToken), cancellationToken);
+        }
+        catch (CrispApiException ex) when (ex.StatusCode == StatusCodes.Status404NotFound)
+        {
+            logger.LogInformation("Hook plugin:subscription:updated (bound: true) for {WebsiteId} ignored: Crisp says the plugin is not installed ({Reason}).", websiteId, ex.Reason);
+            return false;
+        }
+
+        await lifecycle.InstallOrUpdateAsync(new CrispInstall(websiteId, settings.Token, settings.Settings), cancellationToken);
+        return true;
     }
 
     /// <summary>
