@@ -123,6 +123,41 @@ public abstract class InstallationLifecycleTests(LiveHubFixture live) : LiveHubT
     }
 
     [Fact]
+    public async Task CatchUpSync_UnknownDifferenceWords_SettledByAskingCrisp()
+    {
+        // The words of "difference" are unverified: a removal Crisp names otherwise must not reinstall the website,
+        // an install named otherwise must still install it.
+        await Simulator.SetHookTargetAsync(null);
+        var leaving = Simulator.Install("Leaving");
+        await Live.RunAsync<InstallationSync, InstallationSync.Result>(s => s.FullSyncAsync(CancellationToken.None));
+        Simulator.Commands.UninstallWebsite(leaving.WebsiteId);
+        var arriving = Simulator.Install("Arriving");
+        Simulator.Intercept(async context =>
+        {
+            if (!context.Request.Path.Value!.EndsWith("/websites/since", StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            context.Response.StatusCode = StatusCodes.Status206PartialContent;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync($$"""
+                {"error":false,"reason":"listed","data":[
+                  {"website_id":"{{leaving.WebsiteId}}","token":"{{leaving.SubscriptionToken}}","settings":{},"difference":"unbound"},
+                  {"website_id":"{{arriving.WebsiteId}}","difference":"subscribed"}]}
+                """);
+            return true;
+        });
+
+        var result = await Live.RunAsync<InstallationSync, InstallationSync.Result>(s => s.CatchUpAsync(CancellationToken.None));
+
+        Assert.Equal((1, 1), (result.Installed, result.Uninstalled));
+        Assert.Equal(TenantStatus.Uninstalled, (await Live.FindTenantAsync(Guid.Parse(leaving.WebsiteId)))!.Status);
+        Assert.Equal(TenantStatus.Active, (await Live.FindTenantAsync(Guid.Parse(arriving.WebsiteId)))!.Status);
+        Assert.Equal(arriving.SubscriptionToken, await SubscriptionTokenAsync(Guid.Parse(arriving.WebsiteId)));
+    }
+
+    [Fact]
     public async Task CatchUpSync_RemovedEntryForHandAddedTenant_TenantStaysActive()
     {
         // A website added by hand (tenant add) whose owner also installed the plugin, then removed it in Crisp: the

@@ -1,6 +1,7 @@
 using Hangfire;
 using IntegrationHub.Crisp;
 using IntegrationHub.Web.Features.Tenants;
+using IntegrationHub.Web.Infrastructure.Crisp;
 using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
@@ -11,8 +12,14 @@ namespace IntegrationHub.Web.Features.Installations;
 /// Reconciles tenants with Crisp's list of installs. Idempotent: a second run with nothing changed in Crisp changes
 /// nothing here. The sync time is recorded only after a run completes, so an interrupted run is simply redone.
 /// </summary>
-public sealed class InstallationSync(CrispClient crisp, InstallationLifecycle lifecycle, HubDbContext db, TimeProvider clock, ILogger<InstallationSync> logger)
+public sealed class InstallationSync(
+    CrispClient crisp, PluginIdentity plugin, InstallationLifecycle lifecycle, HubDbContext db, TimeProvider clock, ILogger<InstallationSync> logger)
 {
+    // The words of /websites/since's "difference" are unverified (crisp-api.md §3; Go's doc says "linked or unlinked or
+    // updated"): these are read as they say, any other word is settled by asking Crisp about the website.
+    private static readonly HashSet<string> RemovedWords = new(StringComparer.OrdinalIgnoreCase) { "removed", "unlinked", "deleted" };
+    private static readonly HashSet<string> PresentWords = new(StringComparer.OrdinalIgnoreCase) { "added", "linked", "updated" };
+
     public sealed record Result(int Seen, int Installed, int Updated, int Uninstalled);
 
     /// <summary>Every website Crisp lists, page by page until an empty page; Crisp-installed tenants it no longer lists are uninstalled.</summary>
@@ -71,14 +78,37 @@ public sealed class InstallationSync(CrispClient crisp, InstallationLifecycle li
                 continue;
             }
 
-            var removed = website.Difference is "removed" or "unlinked" or "deleted";
-            Count(counts, removed
-                ? await lifecycle.UninstallFromCrispAsync(websiteId, cancellationToken)
-                : await lifecycle.InstallOrUpdateAsync(new CrispInstall(websiteId, website.Token, website.Settings), cancellationToken));
+            Count(counts, await ApplyChangeAsync(websiteId, website, cancellationToken));
         }
 
         await RecordAsync(started, full: false, cancellationToken);
         return Summarise(changes.Count, counts);
+    }
+
+    private async Task<InstallationLifecycle.Change> ApplyChangeAsync(Guid websiteId, CrispConnectWebsite website, CancellationToken cancellationToken)
+    {
+        if (website.Difference is { } removed && RemovedWords.Contains(removed))
+        {
+            return await lifecycle.UninstallFromCrispAsync(websiteId, cancellationToken);
+        }
+
+        if (website.Difference is { } present && PresentWords.Contains(present))
+        {
+            return await lifecycle.InstallOrUpdateAsync(new CrispInstall(websiteId, website.Token, website.Settings), cancellationToken);
+        }
+
+        // An unknown word (or none) must neither reinstall a website that removed the plugin nor keep one that did:
+        // Crisp's settings route says which (404 = not subscribed), like for a plugin:subscription:updated hook.
+        logger.LogInformation("Catch-up sync: website {WebsiteId} changed with difference '{Difference}'; asking Crisp whether it is installed.", websiteId, website.Difference);
+        try
+        {
+            var settings = await crisp.Plugin.GetSubscriptionSettingsAsync(websiteId.ToString("D"), await plugin.GetPluginIdAsync(cancellationToken), cancellationToken);
+            return await lifecycle.InstallOrUpdateAsync(new CrispInstall(websiteId, settings.Token, settings.Settings), cancellationToken);
+        }
+        catch (CrispApiException ex) when (ex.StatusCode == StatusCodes.Status404NotFound)
+        {
+            return await lifecycle.UninstallFromCrispAsync(websiteId, cancellationToken);
+        }
     }
 
     private async Task RecordAsync(DateTimeOffset started, bool full, CancellationToken cancellationToken)
