@@ -50,6 +50,30 @@ public abstract class HelpdeskSyncTests(LiveHubFixture live) : LiveHubTestBase(l
     }
 
     [Fact]
+    public async Task Sync_CrispListsTheTreeInSmallPages_SecondSyncStillSeesEveryEntryAndMakesNoWrites()
+    {
+        // Crisp's page size of tree/list is not documented: a page shorter than 20 need not be the last.
+        var (website, client) = await InstalledAsync();
+        var docs = Docs();
+        docs["en/articles/returns.md"] = Doc("Returns", "Send it back within 30 days.\n");
+        await WaitForSyncAsync(client, (await PostSyncAsync(client, Zip(docs))).Body.GetProperty("id").GetString()!);
+        var pageSize = Simulator.Options.DefaultPerPage;
+        Simulator.Options.DefaultPerPage = 2; // three top-level entries: orders, faq.md, returns.md
+        try
+        {
+            var (_, plan) = await PostSyncAsync(client, Zip(docs), "?dry_run=true");
+
+            Assert.Equal(0, plan.GetProperty("summary").GetProperty("writes").GetInt32());
+            Assert.Equal(4, plan.GetProperty("summary").GetProperty("unchanged").GetInt32());
+            Assert.Contains(Simulator.State.GetJournal(website.ToString("D")), e => e.Path.EndsWith("/tree/list/en/articles/3", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Simulator.Options.DefaultPerPage = pageSize;
+        }
+    }
+
+    [Fact]
     public async Task Sync_OneFileEdited_ExactlyOneContentWrite()
     {
         var (website, client) = await InstalledAsync();

@@ -21,8 +21,8 @@ public sealed record RemoteFile(RemoteNode Node, string Content, string? Title, 
 /// </summary>
 public sealed class HelpdeskRemote(CrispClient crisp)
 {
-    /// <summary>Crisp's list page size for tree entries; a shorter page is the last.</summary>
-    private const int PageSize = 20;
+    /// <summary>A bound on pages read, against a list that never ends. Crisp's page sizes for locales and tree entries
+    /// are not documented (crisp-kb-tree-api.md): a list ends with an empty page, never with a short one.</summary>
     private const int MaxPages = 100;
 
     public async Task<IReadOnlyList<string>> LocalesAsync(Guid websiteId, CancellationToken ct)
@@ -31,11 +31,12 @@ public sealed class HelpdeskRemote(CrispClient crisp)
         for (var page = 1; page <= MaxPages; page++)
         {
             var batch = await crisp.Helpdesk.ListLocalesAsync(websiteId.ToString("D"), page, ct);
-            locales.AddRange(batch.Select(l => l.Locale));
-            if (batch.Count < PageSize)
+            if (batch.Count == 0)
             {
                 break;
             }
+
+            locales.AddRange(batch.Select(l => l.Locale));
         }
 
         return locales;
@@ -48,14 +49,14 @@ public sealed class HelpdeskRemote(CrispClient crisp)
         for (var page = 1; page <= MaxPages; page++)
         {
             var batch = await crisp.Helpdesk.ListTreeAsync(websiteId.ToString("D"), locale, HelpdeskPaths.ToCrisp(contentType), page, cancellationToken: ct);
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
             foreach (var entry in batch)
             {
                 Flatten(entry, "", index++, 0, nodes);
-            }
-
-            if (batch.Count < PageSize)
-            {
-                break;
             }
         }
 
