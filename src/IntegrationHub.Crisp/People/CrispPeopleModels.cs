@@ -59,10 +59,10 @@ public sealed record CrispPerson
 
     public string? Website { get; init; }
 
-    public string? Timezone { get; init; }
-
     public IReadOnlyList<string>? Locales { get; init; }
 
+    /// <summary>Everything else Crisp holds, kept as it came. <c>timezone</c> is here on purpose: the reference gives
+    /// it no type and Crisp's Node SDK says number (a UTC offset), so a string property made such profiles unreadable.</summary>
     [JsonExtensionData]
     public IDictionary<string, JsonElement>? Extra { get; init; }
 }

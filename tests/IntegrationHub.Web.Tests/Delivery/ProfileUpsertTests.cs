@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using IntegrationHub.CrispSimulator.People;
 using IntegrationHub.Web.Features.Delivery;
 
 namespace IntegrationHub.Web.Tests.Delivery;
@@ -46,5 +48,38 @@ public sealed class ProfileUpsertTests : IAsyncLifetime
         var person = Assert.Single(_harness.Sim.FindWebsite(tenant.ToString("D"))!.People);
         Assert.Equal("sam.lee", (string?)person.Person["nickname"]);
         Assert.Equal("+44 20 7946 0000", (string?)person.Person["phone"]);
+    }
+
+    [Fact]
+    public async Task ProfileCrispFilledWithANumericTimezone_IsReadAndItsSegmentsMerged()
+    {
+        // Crisp fills person.timezone from the visitor's browser; its Node SDK types it as a number (UTC offset in
+        // minutes). A profile holding one must stay readable, or every read-merge-write of its segments dies.
+        var tenant = await _harness.TenantAsync("Shop", budgetPerMinute: 600);
+        const string email = "visitor@example.com";
+        var website = _harness.Sim.FindWebsite(tenant.ToString("D"))!;
+        lock (_harness.Sim.Sync)
+        {
+            website.People.Add(new SimPerson
+            {
+                PeopleId = Guid.NewGuid().ToString(),
+                Email = email,
+                Person = new JsonObject { ["nickname"] = "Visitor", ["timezone"] = -60 },
+                Segments = ["chat"],
+            });
+        }
+
+        await _harness.EnqueueAsync(tenant,
+        [
+            (CrispCallKinds.PeopleSegmentsAdd, new { email, segments = new[] { "vip" } }, email),
+            (CrispCallKinds.PeopleProfileUpsert, new { email, nickname = "Visitor Real", segments = new[] { "trial" } }, email),
+        ]);
+
+        await _harness.WaitUntilAsync(tenant, calls => calls.All(c => c.Status is CrispCallStatus.Sent or CrispCallStatus.Dead), TimeSpan.FromSeconds(60));
+
+        Assert.All(await _harness.CallsAsync(tenant), c => Assert.Equal((CrispCallStatus.Sent, null), (c.Status, c.LastError)));
+        var person = Assert.Single(website.People);
+        Assert.Equal(["chat", "vip", "trial"], person.Segments);
+        Assert.Equal(-60, (int?)person.Person["timezone"]);
     }
 }
