@@ -5,6 +5,7 @@ using IntegrationHub.Web.Features.Members;
 using IntegrationHub.Web.Features.Tenants;
 using IntegrationHub.Web.Infrastructure.Tenancy;
 using IntegrationHub.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -119,6 +120,42 @@ public sealed class CrispSettingsPageTests(LiveHubFixture live) : LiveHubTestBas
         Assert.Equal(200, write.Status);
         var inCrisp = Simulator.State.Read(s => s.FindWebsite(id.ToString("D"))!.Settings.ToJsonString());
         Assert.Equal(45, JsonNode.Parse(inCrisp)!["rate_budget_per_minute"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Save_CrispRefusesTheWriteBack_QueuedAndTheNextFullSyncKeepsTheSave()
+    {
+        // Crisp answers 503 to the settings write (a 429 or an outage would do the same): the save must survive the
+        // hourly full sync, which reads Crisp's copy back as the truth.
+        var (id, token) = await InstalledAsync("Acme");
+        Simulator.Intercept(async context =>
+        {
+            if (context.Request.Method != "PATCH" || !context.Request.Path.Value!.EndsWith("/settings", StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            context.Response.StatusCode = 503;
+            await context.Response.WriteAsync("{\"error\":true,\"reason\":\"service_unavailable\",\"data\":{}}");
+            return true;
+        });
+
+        var response = await Live.CreateClient().PostAsync("/crisp/settings", Form(id, token,
+            ("DisplayName", "Acme Shop"), ("EventsEnabled", "true"), ("RelayEnabled", "false"), ("HelpdeskEnabled", "true"), ("RateBudgetPerMinute", "45")));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("delivery queue", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        await Live.RunAsync<Features.Installations.InstallationSync, Features.Installations.InstallationSync.Result>(s => s.FullSyncAsync(CancellationToken.None));
+
+        var tenant = (await Live.FindTenantAsync(id))!;
+        Assert.Equal("Acme Shop", tenant.Name);
+        Assert.Equal(45, JsonNode.Parse(tenant.SettingsJson)!["rate_budget_per_minute"]!.GetValue<int>());
+        var (scope, db) = Live.OpenScope(id);
+        await using (scope)
+        {
+            var write = await db.Set<Features.Delivery.CrispCall>().SingleAsync(c => c.Kind == Features.Delivery.CrispCallKinds.PluginSettingsUpdate);
+            Assert.Equal(45, JsonNode.Parse(write.Payload)!["settings"]!["rate_budget_per_minute"]!.GetValue<int>());
+        }
     }
 
     [Theory]

@@ -37,6 +37,7 @@ public sealed class CrispSettingsController(
     LoginThrottle throttle,
     CrispClient crisp,
     PluginIdentity plugin,
+    CrispCallOutbox outbox,
     IOptions<CrispSettingsOptions> options,
     IOptions<DeliveryOptions> delivery,
     TimeProvider clock,
@@ -166,10 +167,12 @@ public sealed class CrispSettingsController(
         }
         catch (CrispException ex)
         {
-            // Saved here; Crisp's copy catches up at the next save or sync.
-            logger.LogWarning("Settings of {WebsiteId} saved locally but not written back to Crisp: {Reason}", tenant.Id, ex.Message);
-            message = "Settings saved in the hub, but Crisp could not be updated just now; it will be on the next save.";
-            isError = true;
+            // Crisp's copy is the one the syncs read back: left behind, it would undo this save at the next full sync.
+            // So the write goes to the delivery queue (retried), and the syncs keep the local copy until it is done.
+            logger.LogWarning("Settings of {WebsiteId} saved locally, not yet written back to Crisp (queued): {Reason}", tenant.Id, ex.Message);
+            outbox.Enqueue(CrispCallKinds.PluginSettingsUpdate, new { settings = merged });
+            await db.SaveChangesAsync(CancellationToken.None);
+            message = "Settings saved in the hub; Crisp could not be updated just now, so its copy is updated through the delivery queue.";
         }
 
         if (link.Error is not null)

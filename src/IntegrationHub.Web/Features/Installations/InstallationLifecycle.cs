@@ -83,7 +83,13 @@ public sealed class InstallationLifecycle(IServiceScopeFactory scopes, TimeProvi
         if (install.Settings is { } settings)
         {
             var json = settings.ToJsonString();
-            if (json != tenant.SettingsJson)
+            if (json != tenant.SettingsJson && await SettingsWritePendingAsync(db, cancellationToken))
+            {
+                // A settings save of this hub has not reached Crisp yet: Crisp's copy is the older one, and taking it
+                // would undo the save. The queued write brings Crisp level; the next sync after it agrees.
+                logger.LogInformation("Website {WebsiteId}: Crisp's settings not taken, a settings write to Crisp is still queued.", install.WebsiteId);
+            }
+            else if (json != tenant.SettingsJson)
             {
                 tenant.SettingsJson = json;
                 if (settings["display_name"] is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var displayName)
@@ -115,6 +121,11 @@ public sealed class InstallationLifecycle(IServiceScopeFactory scopes, TimeProvi
     }
 
     /// <summary>Whether the website is an installed (active) tenant: what a settings change may update.</summary>
+    private static readonly CrispCallStatus[] PendingStatuses = [CrispCallStatus.Queued, CrispCallStatus.Sending, CrispCallStatus.Retrying, CrispCallStatus.Paused];
+
+    private static Task<bool> SettingsWritePendingAsync(HubDbContext db, CancellationToken cancellationToken) =>
+        db.Set<CrispCall>().AnyAsync(c => c.Kind == CrispCallKinds.PluginSettingsUpdate && PendingStatuses.Contains(c.Status), cancellationToken);
+
     public async Task<bool> IsActiveAsync(Guid websiteId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
