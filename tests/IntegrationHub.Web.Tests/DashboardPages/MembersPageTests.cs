@@ -92,6 +92,41 @@ public abstract class MembersPageTests(IHubFixture fixture) : DashboardPageTestB
     }
 
     [Fact]
+    public async Task Invite_AddressWithAPendingInvitationElsewhere_CannotBeGivenAPasswordThroughAnotherWebsitesLink()
+    {
+        // Acme invites a new address: a passwordless account, already a member of Acme, waiting for its holder.
+        var tenant = await Data.TenantAsync("Acme");
+        var owner = await MemberAsync(tenant, "owner@acme.example", TenantRole.Owner);
+        var members = $"/t/{tenant:D}/members";
+        var victimLink = new Uri(Link(await (await PostAsync(owner, members, members, ("email", "victim@corp.example"), ("role", "Owner"))).Content.ReadAsStringAsync()));
+
+        // The owner of another website invites the same address and uses that link themselves, choosing a password.
+        var attackerSite = await Data.TenantAsync("Attacker");
+        var attacker = await MemberAsync(attackerSite, "attacker@evil.example", TenantRole.Owner);
+        var attackerMembers = $"/t/{attackerSite:D}/members";
+        var planted = new Uri(Link(await (await PostAsync(attacker, attackerMembers, attackerMembers, ("email", "victim@corp.example"), ("role", "Viewer"))).Content.ReadAsStringAsync()));
+        var anonymous = Hub.CreateBrowser();
+        var takeover = await PostAsync(anonymous, planted.PathAndQuery, "/account/reset", Fields(planted, "victim@corp.example", "Attacker-Chosen-Pw1"));
+
+        // It used to give the account the attacker's password: signed in as it, they owned Acme.
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, takeover.StatusCode);
+        Assert.Contains("This link is not valid any more", await takeover.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var signIn = await PostAsync(Hub.CreateBrowser(), "/account/login", "/account/login", ("Email", "victim@corp.example"), ("Password", "Attacker-Chosen-Pw1"));
+        Assert.Contains("Sign-in failed", await signIn.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null(await RoleAsync(attackerSite, "victim@corp.example"));
+
+        // The invitee's own link still works; once they have a password, a new invitation from the other website is
+        // accepted with it as for any account.
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(anonymous, victimLink.PathAndQuery, "/account/reset", Fields(victimLink, "victim@corp.example", "Victims-Own-Passw0rd"))).StatusCode);
+        var victim = await SignInAsync("victim@corp.example", "Victims-Own-Passw0rd");
+        Assert.Equal(HttpStatusCode.OK, (await victim.GetAsync(members)).StatusCode);
+        var again = new Uri(Link(await (await PostAsync(attacker, attackerMembers, attackerMembers, ("email", "victim@corp.example"), ("role", "Viewer"))).Content.ReadAsStringAsync()));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await PostAsync(anonymous, again.PathAndQuery, "/account/reset", Fields(again, "victim@corp.example", "Attacker-Chosen-Pw1"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(anonymous, again.PathAndQuery, "/account/reset", Fields(again, "victim@corp.example", "Victims-Own-Passw0rd"))).StatusCode);
+        Assert.Equal(TenantRole.Viewer, await RoleAsync(attackerSite, "victim@corp.example"));
+    }
+
+    [Fact]
     public async Task PendingInvitations_ListedOnTheMembersPage_AndRevokedLinksStopWorking()
     {
         var tenant = await Data.TenantAsync("Acme");

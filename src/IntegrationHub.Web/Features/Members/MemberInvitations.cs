@@ -123,11 +123,14 @@ public sealed class MemberInvitations(
             return false;
         }
 
-        // A passwordless account (invited elsewhere, link not yet used) takes the password chosen here; changing
-        // the password renews the security stamp, so the earlier link stops working.
+        // A passwordless account takes the password chosen here only while it belongs to no website. One created by
+        // another website's invitation is already that website's member: whoever holds this link (an owner of any
+        // website can invite the address and use the link) would otherwise choose its password and sign in there.
+        // Its holder sets the password with that first link, then accepts this one with it. Changing the password
+        // renews the security stamp, so the earlier links stop working.
         var proven = await users.HasPasswordAsync(user)
             ? (await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true)).Succeeded
-            : (await users.AddPasswordAsync(user, password)).Succeeded;
+            : !await db.Memberships.AcrossTenants().AnyAsync(m => m.UserId == user.Id) && (await users.AddPasswordAsync(user, password)).Succeeded;
         if (!proven)
         {
             return false;
