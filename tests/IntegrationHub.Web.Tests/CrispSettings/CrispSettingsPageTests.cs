@@ -181,6 +181,26 @@ public sealed class CrispSettingsPageTests(LiveHubFixture live) : LiveHubTestBas
     }
 
     [Theory]
+    [InlineData("Acme\tcorp", "No tabs, line breaks or other control characters.")]
+    [InlineData("Acme\r\nfake", "No tabs, line breaks or other control characters.")]
+    [InlineData("Acme", "The field DisplayName must be a string with a maximum length of 200.", 201)]
+    public async Task Save_DisplayNameWithControlCharactersOrTooLong_RefusedNextToTheFieldAndNothingStored(string name, string message, int length = 0)
+    {
+        var (id, token) = await InstalledAsync("Acme");
+        Simulator.State.ClearJournal();
+        name = name.PadRight(length, 'x');
+
+        var response = await Live.CreateClient().PostAsync("/crisp/settings", Form(id, token, ("RateBudgetPerMinute", "30"), ("DisplayName", name)));
+
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("Nothing was saved: fix the fields marked below.", html, StringComparison.Ordinal);
+        Assert.Contains($"<div class=\"field-error\">{message}</div>", html, StringComparison.Ordinal);
+        var tenant = (await Live.FindTenantAsync(id))!;
+        Assert.Equal(("{}", false), (tenant.SettingsJson, tenant.Name == name));
+        Assert.DoesNotContain(Simulator.State.GetJournal(id.ToString("D")), e => e.Method is "PATCH" or "PUT");
+    }
+
+    [Theory]
     [InlineData("DisplayName")]
     [InlineData("Token")]
     [InlineData("LinkEmail")]

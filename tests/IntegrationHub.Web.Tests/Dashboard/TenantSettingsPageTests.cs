@@ -64,6 +64,33 @@ public abstract class TenantSettingsPageTests(IHubFixture fixture) : HubTestBase
         }
     }
 
+    [Theory]
+    [InlineData("Acme\tcorp")]
+    [InlineData("Acme\nfake-id\tEvil\tactive")]
+    [InlineData("Acme\u0085")]
+    public async Task Owner_DisplayNameWithControlCharacters_RefusedNextToTheFieldAndKept(string name)
+    {
+        // The name is what `tenant list` prints between tabs, one website a line: a tab or line break forged lines.
+        var tenant = await Data.TenantAsync("Acme");
+        await Data.UserAsync("owner@acme.example", tenant, TenantRole.Owner);
+        var client = Hub.CreateBrowser();
+        await Browser.SignInAsync(client, "owner@acme.example");
+
+        var response = await Browser.SubmitAsync(client, $"/t/{tenant:D}/settings", $"/t/{tenant:D}/settings",
+            new Dictionary<string, string> { ["DisplayName"] = name, ["RateBudgetPerMinute"] = "30" });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("<div class=\"field-error\">No tabs, line breaks or other control characters.</div>", html, StringComparison.Ordinal);
+        Assert.Contains($"value=\"{System.Text.Encodings.Web.HtmlEncoder.Default.Encode(name)}\"", html, StringComparison.Ordinal);
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            Assert.Equal("Acme", (await db.Tenants.SingleAsync()).Name);
+            Assert.Empty(await db.Set<CrispCall>().ToListAsync());
+        }
+    }
+
     [Fact]
     public async Task Editor_SeesSettingsReadOnly()
     {

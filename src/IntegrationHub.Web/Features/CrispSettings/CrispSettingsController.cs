@@ -15,6 +15,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -100,6 +101,11 @@ public sealed class CrispSettingsController(
         if (form.RateBudgetPerMinute < DeliveryOptions.MinBudgetPerMinute || form.RateBudgetPerMinute > max)
         {
             ModelState.AddModelError(nameof(form.RateBudgetPerMinute), $"Choose between {DeliveryOptions.MinBudgetPerMinute} and {max} calls per minute.");
+        }
+
+        if (ModelState.GetFieldValidationState(nameof(form.DisplayName)) != ModelValidationState.Invalid && TenantSettings.DisplayNameError(form.DisplayName) is { } nameError)
+        {
+            ModelState.AddModelError(nameof(form.DisplayName), nameError);
         }
 
         var tokenGiven = !string.IsNullOrWhiteSpace(form.WebsiteTokenIdentifier) || !string.IsNullOrWhiteSpace(form.WebsiteTokenKey);

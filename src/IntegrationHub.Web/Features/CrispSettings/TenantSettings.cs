@@ -29,6 +29,19 @@ public sealed record TenantSettings
     [JsonPropertyName("display_name")]
     public string? DisplayName { get; init; }
 
+    public const int MaxDisplayNameLength = 200;
+
+    /// <summary>
+    /// Why a display name typed into a settings form cannot be stored, or null. It becomes the website's name, shown
+    /// on every dashboard page and in <c>tenant list</c>'s tab-separated lines, where a tab or line break would split
+    /// one website into several lines (as the CLI's <c>--name</c> refuses them too).
+    /// </summary>
+    public static string? DisplayNameError(string? name) =>
+        name is null ? null
+        : name.Length > MaxDisplayNameLength ? $"At most {MaxDisplayNameLength} characters."
+        : name.Any(char.IsControl) ? "No tabs, line breaks or other control characters."
+        : null;
+
     public static TenantSettings Parse(string? json)
     {
         if (string.IsNullOrWhiteSpace(json))

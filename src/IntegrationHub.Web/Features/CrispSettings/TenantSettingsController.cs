@@ -38,9 +38,9 @@ public sealed class TenantSettingsController(HubDbContext db, CrispCallOutbox ou
             ModelState.AddModelError(nameof(form.RateBudgetPerMinute), $"Choose between {DeliveryOptions.MinBudgetPerMinute} and {max} calls per minute.");
         }
 
-        if (form.DisplayName is { Length: > 200 })
+        if (TenantSettings.DisplayNameError(form.DisplayName) is { } nameError)
         {
-            ModelState.AddModelError(nameof(form.DisplayName), "At most 200 characters.");
+            ModelState.AddModelError(nameof(form.DisplayName), nameError);
         }
 
         if (!ModelState.IsValid)
