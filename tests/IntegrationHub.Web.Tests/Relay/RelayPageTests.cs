@@ -35,6 +35,29 @@ public abstract class RelayPageTests(IHubFixture fixture) : DashboardPageTestBas
     }
 
     [Fact]
+    public async Task Editor_RefusedEndpoint_FormKeepsWhatWasTypedAndSaysWhy()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var client = await MemberAsync(tenant, "editor@acme.example", TenantRole.Editor);
+        var page = $"/t/{tenant:D}/relay";
+
+        var response = await PostAsync(client, page, page, ("url", "http://hooks.acme.example/crisp?a=1&b=\"2\""), ("events", "conversation:*, session:set_data"));
+
+        // The page used to come back with an empty URL and the events reset to "message:*".
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("The URL must use https.", html, StringComparison.Ordinal);
+        Assert.Contains("name=\"url\" required maxlength=\"2000\" placeholder=\"https://example.com/hooks/crisp\" value=\"http://hooks.acme.example/crisp?a=1&amp;b=&quot;2&quot;\"", html, StringComparison.Ordinal);
+        Assert.Contains("name=\"events\" required value=\"conversation:*, session:set_data\"", html, StringComparison.Ordinal);
+        Assert.Contains("name=\"events\" required value=\"message:*\"", await client.GetStringAsync(page), StringComparison.Ordinal);
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            Assert.Empty(await db.Set<RelayEndpoint>().ToListAsync());
+        }
+    }
+
+    [Fact]
     public async Task Viewer_ReadsButCannotChange_DisabledReasonShown()
     {
         var tenant = await Data.TenantAsync("Acme");

@@ -44,7 +44,8 @@ public sealed class RelayController(RelayService relay, HubDbContext db, IBackgr
         if (errors.Count > 0)
         {
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-            return View("Index", await ModelAsync(null, null, errors.SelectMany(e => e.Value).ToList(), cancellationToken));
+            // What was typed comes back, so fixing the URL does not quietly reset the events to the default.
+            return View("Index", await ModelAsync(null, null, errors.SelectMany(e => e.Value).ToList(), cancellationToken) with { FormUrl = url, FormEvents = events ?? "" });
         }
 
         var created = await relay.CreateAsync(url!, list, cancellationToken);
@@ -132,6 +133,12 @@ public sealed class RelayController(RelayService relay, HubDbContext db, IBackgr
             CanEdit, secretFor, secret, errors ?? []);
 }
 
-public sealed record RelayPageModel(Tenants.Tenant Website, IReadOnlyList<RelayEndpoint> Endpoints, IReadOnlyList<RelayDelivery> Deliveries, bool CanEdit, Guid? SecretFor, string? Secret, IReadOnlyList<string> Errors);
+public sealed record RelayPageModel(Tenants.Tenant Website, IReadOnlyList<RelayEndpoint> Endpoints, IReadOnlyList<RelayDelivery> Deliveries, bool CanEdit, Guid? SecretFor, string? Secret, IReadOnlyList<string> Errors)
+{
+    /// <summary>The add-endpoint form's fields: empty and the default filter, or what a refused submission held.</summary>
+    public string? FormUrl { get; init; }
+
+    public string FormEvents { get; init; } = "message:*";
+}
 
 public sealed record RelayDeliveryPageModel(Tenants.Tenant Website, RelayDelivery Delivery, string? EndpointUrl, IReadOnlyList<RelayDeliveryAttempt> Attempts, bool CanEdit);
