@@ -1,0 +1,30 @@
+using System.Net;
+using IntegrationHub.Web.Features.Members;
+using IntegrationHub.Web.Tests.DashboardPages;
+using IntegrationHub.Web.Tests.Infrastructure;
+
+namespace IntegrationHub.Web.Tests.Kit;
+
+/// <summary>The dashboard page <c>/t/{websiteId}/kit</c>: the snippet a developer copies into an SPA.</summary>
+public abstract class KitPageTests(IHubFixture fixture) : DashboardPageTestBase(fixture)
+{
+    [Fact]
+    public async Task Snippet_PassesOnOperatorMessageOneFunction_SoRunningItOnEveryRouteChangeRegistersItOnce()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var viewer = await MemberAsync(tenant, "viewer@acme.example", TenantRole.Viewer);
+
+        var response = await viewer.GetAsync($"/t/{tenant:D}/kit");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var snippet = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+        Assert.Contains($"CrispKit.init({{ websiteId: \"{tenant:D}\" }});", snippet, StringComparison.Ordinal);
+        // The kit keeps callbacks by reference: the snippet's inline arrow function was a new callback on every
+        // route change, so each operator message reached the page once per route visited.
+        Assert.DoesNotContain("onOperatorMessage(message =>", snippet, StringComparison.Ordinal);
+        Assert.Contains("function showOperatorMessage(message) {", snippet, StringComparison.Ordinal);
+        Assert.Contains("CrispKit.onOperatorMessage(showOperatorMessage);", snippet, StringComparison.Ordinal);
+    }
+}
+
+public sealed class KitPageTestsOnSqlite(SqliteHubFixture fixture) : KitPageTests(fixture), IClassFixture<SqliteHubFixture>;
