@@ -200,6 +200,26 @@ public abstract partial class RulesPageTests(IHubFixture fixture) : DashboardPag
     }
 
     [Fact]
+    public async Task Preview_AndDeliveryDetail_ShowAccentsScriptsAndMarkupAsWritten_NotAsEscapes()
+    {
+        const string written = "Renée ✓ 東京 & <b>";
+        var tenant = await Data.TenantAsync("Acme");
+        await RuleAsync(tenant);
+        var eventId = await StoredEventAsync(tenant, "order.paid", DateTimeOffset.UtcNow, $$"""{"amount":"{{written}}"}""");
+        var client = await MemberAsync(tenant, "viewer@acme.example", TenantRole.Viewer);
+
+        var preview = await client.GetStringAsync($"/t/{tenant:D}/rules/preview?eventId={eventId:D}");
+        var callId = await CallAsync(tenant, Web.Features.Delivery.CrispCallStatus.Sent, "renée@東京.example");
+        var detail = await client.GetStringAsync($"/t/{tenant:D}/deliveries/{callId}");
+
+        // Both pages used to show "Ren\u00E9e \u2713 \u6771\u4EAC \u0026 \u003Cb\u003E"; the markup is still encoded.
+        Assert.Contains("&quot;amount&quot;: &quot;Ren&#xE9;e &#x2713; &#x6771;&#x4EAC; &amp; &lt;b&gt;&quot;", preview, StringComparison.Ordinal);
+        Assert.Contains("&quot;text&quot;: &quot;Paid Ren&#xE9;e &#x2713; &#x6771;&#x4EAC; &amp; &lt;b&gt;&quot;", preview, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u00", WebUtility.HtmlDecode(preview), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("&quot;email&quot;: &quot;ren&#xE9;e@&#x6771;&#x4EAC;.example&quot;", detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Preview_AnotherWebsitesEventId_NotFoundAndNotShown()
     {
         var tenant = await Data.TenantAsync("Acme");

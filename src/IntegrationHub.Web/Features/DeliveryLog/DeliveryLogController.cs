@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using IntegrationHub.Web.Features.Audit;
 using IntegrationHub.Web.Features.Delivery;
@@ -189,15 +190,13 @@ public sealed class DeliveryLogController(HubDbContext db, DeliveryAdmin admin, 
         try
         {
             using var document = JsonDocument.Parse(json);
-            return JsonSerializer.Serialize(document.RootElement, PrettyJson);
+            return JsonSerializer.Serialize(document.RootElement, DashboardFormat.ReadableJson);
         }
         catch (JsonException)
         {
             return json;
         }
     }
-
-    private static readonly JsonSerializerOptions PrettyJson = new() { WriteIndented = true };
 }
 
 public sealed record DeliveryRow(CrispCall Call, string? EventName);
@@ -232,6 +231,16 @@ public sealed record DeliveryDetailModel(Tenants.Tenant Website, CrispCall Call,
 /// <summary>Small rendering helpers shared by the dashboard's list pages.</summary>
 public static class DashboardFormat
 {
+    /// <summary>
+    /// JSON shown on a page, indented and as people wrote it: "Renée", "東京" and "&lt;b&gt;" rather than the default
+    /// encoder's \u00E9 escapes. Unescaped is safe here because Razor HTML-encodes whatever it writes into the page.
+    /// </summary>
+    public static readonly JsonSerializerOptions ReadableJson = new()
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
     public static string Utc(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
 
     public static string Iso(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);

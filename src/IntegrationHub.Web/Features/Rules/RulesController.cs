@@ -205,7 +205,7 @@ public sealed class RulesController(RuleService rules, RulePlanner planner, HubD
         ["user_id"] = stored.UserId,
         ["properties"] = JsonNode.Parse(stored.Properties) as JsonObject ?? [],
         ["timestamp"] = stored.OccurredAt.ToString("O", CultureInfo.InvariantCulture),
-    }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }.ToJsonString(DeliveryLog.DashboardFormat.ReadableJson);
 
     private string RouteWebsite => (string)RouteData.Values[DashboardTenantResolver.RouteKey]!;
 
