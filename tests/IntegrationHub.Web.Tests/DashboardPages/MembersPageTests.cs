@@ -252,6 +252,39 @@ public abstract class MembersPageTests(IHubFixture fixture) : DashboardPageTestB
         Assert.Equal(TenantRole.Editor, await RoleAsync(tenant, "owner@acme.example"));
     }
 
+    [Fact]
+    public async Task TwoOwnersDemotingOrRemovingEachOtherAtOnce_LeaveTheWebsiteAnOwner()
+    {
+        // Each used to see the other still an owner, and both changes went through: a website nobody could manage.
+        var tenant = await Data.TenantAsync("Acme");
+        var members = $"/t/{tenant:D}/members";
+        var first = await MemberAsync(tenant, "first@acme.example", TenantRole.Owner);
+        var second = await MemberAsync(tenant, "second@acme.example", TenantRole.Owner);
+        var firstId = await MembershipIdAsync(tenant, "first@acme.example");
+        var secondId = await MembershipIdAsync(tenant, "second@acme.example");
+        var firstToken = await Browser.AntiforgeryTokenAsync(first, members);
+        var secondToken = await Browser.AntiforgeryTokenAsync(second, members);
+
+        for (var round = 0; round < 8; round++)
+        {
+            var action = round % 2 == 0 ? "role" : "remove";
+            var answers = await Task.WhenAll(
+                first.PostAsync($"{members}/{secondId:D}/{action}", Form(firstToken)),
+                second.PostAsync($"{members}/{firstId:D}/{action}", Form(secondToken)));
+
+            Assert.All(answers, a => Assert.True(a.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Conflict or HttpStatusCode.Forbidden or HttpStatusCode.NotFound, a.StatusCode.ToString()));
+            var owners = new[] { await RoleAsync(tenant, "first@acme.example"), await RoleAsync(tenant, "second@acme.example") };
+            Assert.Equal(1, owners.Count(r => r == TenantRole.Owner));
+
+            // Both owners again for the next round.
+            await OwnerAgainAsync(tenant, owners[0] == TenantRole.Owner ? "second@acme.example" : "first@acme.example");
+            firstId = await MembershipIdAsync(tenant, "first@acme.example");
+            secondId = await MembershipIdAsync(tenant, "second@acme.example");
+        }
+
+        static FormUrlEncodedContent Form(string token) => new(new Dictionary<string, string> { ["role"] = "Viewer", ["__RequestVerificationToken"] = token });
+    }
+
     [Theory]
     [InlineData(TenantRole.Viewer)]
     [InlineData(TenantRole.Editor)]
@@ -327,6 +360,25 @@ public abstract class MembersPageTests(IHubFixture fixture) : DashboardPageTestB
         await using (scope)
         {
             return await (from m in db.Memberships join u in db.Users on m.UserId equals u.Id where u.Email == email select m.Id).SingleAsync();
+        }
+    }
+
+    private async Task OwnerAgainAsync(Guid tenant, string email)
+    {
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            var userId = await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
+            if (await db.Memberships.SingleOrDefaultAsync(m => m.UserId == userId) is { } membership)
+            {
+                membership.Role = TenantRole.Owner;
+            }
+            else
+            {
+                db.Memberships.Add(new TenantMembership { Id = Guid.NewGuid(), UserId = userId, Role = TenantRole.Owner, CreatedAt = DateTimeOffset.UtcNow });
+            }
+
+            await db.SaveChangesAsync();
         }
     }
 

@@ -104,15 +104,24 @@ public sealed class MembersController(HubDbContext db, UserManager<HubUser> user
             return Redirect($"/t/{RouteWebsite}/members");
         }
 
-        if (membership.Role == TenantRole.Owner && await IsLastOwnerAsync(membership, cancellationToken))
+        var email = await EmailOfAsync(membership.UserId, cancellationToken);
+        var changed = await WithMembersLockedAsync(async () =>
+        {
+            if (membership.Role == TenantRole.Owner && await IsLastOwnerAsync(membership, cancellationToken))
+            {
+                return false;
+            }
+
+            audit.Record(Actor, "member.role_changed", email, $"{membership.Role} → {newRole}");
+            membership.Role = newRole;
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }, cancellationToken);
+        if (!changed)
         {
             return await RefuseAsync(StatusCodes.Status409Conflict, "The last owner cannot be demoted: make someone else an owner first.", cancellationToken);
         }
 
-        var email = await EmailOfAsync(membership.UserId, cancellationToken);
-        audit.Record(Actor, "member.role_changed", email, $"{membership.Role} → {newRole}");
-        membership.Role = newRole;
-        await db.SaveChangesAsync(cancellationToken);
         TempData["Message"] = $"{email} is now {newRole}.";
         return Redirect($"/t/{RouteWebsite}/members");
     }
@@ -142,16 +151,25 @@ public sealed class MembersController(HubDbContext db, UserManager<HubUser> user
             return NotFound();
         }
 
-        if (membership.Role == TenantRole.Owner && await IsLastOwnerAsync(membership, cancellationToken))
+        var email = await EmailOfAsync(membership.UserId, cancellationToken);
+        var removed = await WithMembersLockedAsync(async () =>
+        {
+            if (membership.Role == TenantRole.Owner && await IsLastOwnerAsync(membership, cancellationToken))
+            {
+                return false;
+            }
+
+            audit.Record(Actor, "member.removed", email, membership.Role.ToString());
+            db.Memberships.Remove(membership);
+            db.Set<MemberInvitation>().RemoveRange(await db.Set<MemberInvitation>().Where(i => i.UserId == membership.UserId).ToListAsync(cancellationToken));
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }, cancellationToken);
+        if (!removed)
         {
             return await RefuseAsync(StatusCodes.Status409Conflict, "The last owner cannot be removed: make someone else an owner first.", cancellationToken);
         }
 
-        var email = await EmailOfAsync(membership.UserId, cancellationToken);
-        audit.Record(Actor, "member.removed", email, membership.Role.ToString());
-        db.Memberships.Remove(membership);
-        db.Set<MemberInvitation>().RemoveRange(await db.Set<MemberInvitation>().Where(i => i.UserId == membership.UserId).ToListAsync(cancellationToken));
-        await db.SaveChangesAsync(cancellationToken);
         TempData["Message"] = $"{email} no longer has access to this website.";
         // Someone who removed themselves can no longer open this website's pages.
         var removedSelf = membership.UserId == User.FindFirstValue(ClaimTypes.NameIdentifier);
@@ -178,6 +196,22 @@ public sealed class MembersController(HubDbContext db, UserManager<HubUser> user
         TempData["Message"] = $"The invitation of {invitation.Email} is revoked: its link no longer works.";
         return Redirect($"/t/{RouteWebsite}/members");
     }
+
+    /// <summary>
+    /// Runs a change of the website's memberships while no other such change can run: the last-owner check is a read,
+    /// and two owners demoting or removing each other at once each read the other as still an owner, leaving the
+    /// website with none. Updating the website's row first holds its write lock (a row lock on PostgreSQL and SQL
+    /// Server, the database's on SQLite) until the commit, and the check then reads what the other change committed.
+    /// </summary>
+    private Task<bool> WithMembersLockedAsync(Func<Task<bool>> change, CancellationToken cancellationToken) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.Tenants.ExecuteUpdateAsync(s => s.SetProperty(t => t.UpdatedAt, t => t.UpdatedAt), cancellationToken);
+            var done = await change();
+            await transaction.CommitAsync(cancellationToken);
+            return done;
+        });
 
     private Task<bool> IsLastOwnerAsync(TenantMembership membership, CancellationToken cancellationToken) =>
         db.Memberships.AllAsync(m => m.Id == membership.Id || m.Role != TenantRole.Owner, cancellationToken);
