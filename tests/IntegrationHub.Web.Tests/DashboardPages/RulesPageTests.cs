@@ -131,6 +131,8 @@ public abstract partial class RulesPageTests(IHubFixture fixture) : DashboardPag
     [InlineData("""{"event":"order.paid","event":"user.signup"}""", "repeats a property name")]
     [InlineData("""{"event":"order.paid","properties":{"plan":"pro","plan":"free"}}""", "repeats a property name")]
     [InlineData("""{"event":"order.paid","email":"\ud800@example.com"}""", "unpaired surrogate")]
+    [InlineData("""{"event":"order.paid","properties":["plan","pro"]}""", "&quot;properties&quot; must be a JSON object")]
+    [InlineData("""{"event":"order.paid","properties":"pro"}""", "&quot;properties&quot; must be a JSON object")]
     public async Task Preview_EventJsonThatIsNotPlainJson_FormAgainWithTheMessage(string eventJson, string message)
     {
         var tenant = await Data.TenantAsync("Acme");

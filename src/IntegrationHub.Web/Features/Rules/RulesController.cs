@@ -176,6 +176,13 @@ public sealed class RulesController(RuleService rules, RulePlanner planner, HubD
                 throw new JsonException("\"event\" (the event name) is required.");
             }
 
+            // The API refuses properties that are not an object (or null); previewing them as none would show
+            // calls for an event the backend could never send.
+            if (node["properties"] is { } properties && properties is not JsonObject)
+            {
+                throw new JsonException("\"properties\" must be a JSON object, as the API requires.");
+            }
+
             var timestamp = node["timestamp"] is { } at ? DateTimeOffset.Parse(at.GetValue<string>(), CultureInfo.InvariantCulture) : DateTimeOffset.UtcNow;
             evt = new RuleEvent(name, node["email"]?.GetValue<string>()?.Trim().ToLowerInvariant(), node["user_id"]?.GetValue<string>(), node["properties"] as JsonObject ?? [], timestamp);
         }
