@@ -9,6 +9,9 @@ namespace IntegrationHub.Web.Tests.Api;
 
 public abstract class ContactsApiTests(IHubFixture fixture) : ApiTestBase(fixture)
 {
+    // Non-ASCII text as a client sends it: unescaped UTF-8.
+    private static readonly JsonSerializerOptions RelaxedJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private const string Profile = """
         {"nickname":"Jane Doe","avatar":"https://cdn.example.com/j.png","phone":"+33 6 12 34 56 78",
          "company":{"name":"Acme","url":"https://acme.example","domain":"Acme.Example"},
@@ -202,6 +205,84 @@ public abstract class ContactsApiTests(IHubFixture fixture) : ApiTestBase(fixtur
                 Assert.Contains(name, contact.Profile, StringComparison.Ordinal);
             }
         }
+    }
+
+    [Fact]
+    public async Task Put_NonAsciiTextAtItsLimits_IsStoredAsTextNotAsEscapes()
+    {
+        var (tenant, client) = await TenantClientAsync();
+        var body = JsonSerializer.Serialize(new
+        {
+            nickname = new string('ж', ContactsApi.NicknameMaxLength),
+            company = new { name = new string('ж', ContactsApi.NicknameMaxLength) },
+            segments = Enumerable.Range(0, CrispDataRules.MaxSegments).Select(i => $"{i:00}" + new string('ж', CrispDataRules.SegmentMaxLength - 2)),
+            data = Enumerable.Range(0, 12).ToDictionary(i => $"k{i}", _ => new string('ж', 1900)),
+        }, RelaxedJson);
+
+        var response = await SendAsync(client, HttpMethod.Put, "/api/v1/contacts/jane@example.com", body);
+
+        // Written as six-character escapes, the profile and the data call overflowed their columns (a 500 on PostgreSQL).
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            var contact = await db.Set<Contact>().SingleAsync();
+            Assert.Contains("жжж", contact.Profile, StringComparison.Ordinal);
+            Assert.Contains("жжж", contact.Data, StringComparison.Ordinal);
+            var calls = await db.Set<CrispCall>().OrderBy(c => c.Id).ToListAsync();
+            Assert.Equal(2, calls.Count);
+            Assert.Equal(new string('ж', 1900), JsonDocument.Parse(calls[1].Payload).RootElement.GetProperty("data").GetProperty("k11").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task PatchContext_EmojiBeyondWhatACallHolds_Is422AndStoresNothing()
+    {
+        var (tenant, client) = await TenantClientAsync();
+        // 60 KB of UTF-8, but each emoji is a 12-character escape in JSON: 180,000 characters, over a call's 100,000.
+        // (Written by hand: every encoder escapes emoji.)
+        var values = Enumerable.Range(0, 15).Select(i => $"\"k{i}\":\"{string.Concat(Enumerable.Repeat("😀", 1000))}\"");
+        var body = $"{{\"data\":{{{string.Join(',', values)}}}}}";
+
+        var response = await SendAsync(client, HttpMethod.Patch, "/api/v1/contacts/jane@example.com/context", body);
+
+        var problem = await AssertProblemAsync(response, 422, "validation-failed");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("data", out _));
+        Assert.Equal(0, await CountAsync<Contact>(tenant));
+        Assert.Equal(0, await CountAsync<CrispCall>(tenant));
+    }
+
+    [Fact]
+    public async Task PatchContext_NewKeysPastWhatTheContactHolds_Is422AndKeepsWhatWasStored()
+    {
+        var (tenant, client) = await TenantClientAsync();
+        static string Keys(int round) => JsonSerializer.Serialize(new { data = Enumerable.Range(0, 100).ToDictionary(i => $"r{round}_{i}", _ => new string('x', 590)) });
+        for (var round = 0; round < 3; round++)
+        {
+            Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(client, HttpMethod.Patch, "/api/v1/contacts/jane@example.com/context", Keys(round))).StatusCode);
+        }
+
+        string before;
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            before = (await db.Set<Contact>().SingleAsync()).Context;
+        }
+
+        // Each push is within its limits, but the merged copy would pass 200,000 characters (a 500 on PostgreSQL).
+        var fourth = await SendAsync(client, HttpMethod.Patch, "/api/v1/contacts/jane@example.com/context", Keys(3));
+
+        var problem = await AssertProblemAsync(fourth, 422, "validation-failed");
+        Assert.Contains("200000", problem.GetProperty("errors").GetProperty("data")[0].GetString(), StringComparison.Ordinal);
+        var (scope2, db2) = OpenScope(tenant);
+        await using (scope2)
+        {
+            Assert.Equal(before, (await db2.Set<Contact>().SingleAsync()).Context);
+            Assert.Equal(6, await db2.Set<CrispCall>().CountAsync());
+        }
+
+        var overwrite = await SendAsync(client, HttpMethod.Patch, "/api/v1/contacts/jane@example.com/context", """{"data":{"r0_1":"y"}}""");
+        Assert.Equal(HttpStatusCode.Accepted, overwrite.StatusCode);
     }
 }
 

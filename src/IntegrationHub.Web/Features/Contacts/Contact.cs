@@ -11,6 +11,12 @@ namespace IntegrationHub.Web.Features.Contacts;
 /// </summary>
 public sealed class Contact : ITenantOwned
 {
+    /// <summary>The most characters of JSON the stored profile may hold (its column's size).</summary>
+    public const int ProfileMaxLength = 20_000;
+
+    /// <summary>The most characters of JSON the stored data, and the stored context, may each hold (their columns' size).</summary>
+    public const int DataMaxLength = 200_000;
+
     public Guid Id { get; set; }
 
     public Guid TenantId { get; set; }
@@ -39,9 +45,9 @@ internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
         builder.ToTable("contacts");
         builder.HasKey(c => c.Id);
         builder.Property(c => c.Email).HasMaxLength(254);
-        builder.Property(c => c.Profile).HasMaxLength(20_000);
-        builder.Property(c => c.Data).HasMaxLength(200_000);
-        builder.Property(c => c.Context).HasMaxLength(200_000);
+        builder.Property(c => c.Profile).HasMaxLength(Contact.ProfileMaxLength);
+        builder.Property(c => c.Data).HasMaxLength(Contact.DataMaxLength);
+        builder.Property(c => c.Context).HasMaxLength(Contact.DataMaxLength);
         builder.HasIndex(c => new { c.TenantId, c.Email }).IsUnique();
         builder.HasIndex(c => new { c.TenantId, c.UpdatedAt });
         builder.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId).OnDelete(DeleteBehavior.Cascade);

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -24,6 +25,10 @@ public static partial class ContactsApi
 
     [GeneratedRegex("^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex DomainPattern();
+
+    // What the hub stores and stages keeps non-ASCII text as it is: the default encoder writes each such character
+    // as a six-character escape, and the columns (see Contact, CrispCall) count characters.
+    private static readonly JsonSerializerOptions StoredJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static RouteGroupBuilder MapContactsApi(this RouteGroupBuilder api)
     {
@@ -97,7 +102,7 @@ public static partial class ContactsApi
                 return ApiProblems.Validation(errors.ToDictionary());
             }
 
-            return await CommitAsync(db, idempotency, intent, json.Value.SerializerOptions, clock, address!, (contact, now) =>
+            return await CommitAsync(db, idempotency, intent, json.Value.SerializerOptions, clock, address!, (contact, storedErrors) =>
             {
                 var calls = new List<CrispCall>();
                 if (!profile!.IsEmpty)
@@ -125,14 +130,22 @@ public static partial class ContactsApi
                         }
                     }
 
-                    contact.Profile = stored.ToJsonString();
-                    calls.Add(outbox.Enqueue(CrispCallKinds.PeopleProfileUpsert, payload.ToJsonString(), address));
+                    contact.Profile = stored.ToJsonString(StoredJson);
+                    if (contact.Profile.Length > Contact.ProfileMaxLength)
+                    {
+                        storedErrors.Add("$", $"This contact's profile would be over {Contact.ProfileMaxLength} characters of JSON once stored (nickname, avatar, "
+                            + "phone, company and segments together; an emoji counts 12): send shorter values.");
+                    }
+
+                    calls.Add(outbox.Enqueue(CrispCallKinds.PeopleProfileUpsert, payload.ToJsonString(StoredJson), address));
                 }
 
                 if (data is { Count: > 0 })
                 {
+                    var dataPayload = new JsonObject { ["email"] = address, ["data"] = data.DeepClone() }.ToJsonString(StoredJson);
                     contact.Data = Merge(contact.Data, data);
-                    calls.Add(outbox.Enqueue(CrispCallKinds.PeopleDataMerge, new JsonObject { ["email"] = address, ["data"] = data.DeepClone() }.ToJsonString(), address));
+                    CheckStoredData(contact.Data, dataPayload, storedErrors);
+                    calls.Add(outbox.Enqueue(CrispCallKinds.PeopleDataMerge, dataPayload, address));
                 }
 
                 return calls;
@@ -176,14 +189,16 @@ public static partial class ContactsApi
                 return ApiProblems.Validation(errors.ToDictionary());
             }
 
-            return await CommitAsync(db, idempotency, intent, json.Value.SerializerOptions, clock, address!, (contact, now) =>
+            return await CommitAsync(db, idempotency, intent, json.Value.SerializerOptions, clock, address!, (contact, storedErrors) =>
             {
+                var peoplePayload = new JsonObject { ["email"] = address, ["data"] = data.DeepClone() }.ToJsonString(StoredJson);
+                var sessionPayload = new JsonObject { ["email"] = address, ["data"] = data.DeepClone(), ["create_conversation"] = false }.ToJsonString(StoredJson);
                 contact.Context = Merge(contact.Context, data);
+                CheckStoredData(contact.Context, sessionPayload, storedErrors);
                 return
                 [
-                    outbox.Enqueue(CrispCallKinds.PeopleDataMerge, new JsonObject { ["email"] = address, ["data"] = data.DeepClone() }.ToJsonString(), address),
-                    outbox.Enqueue(CrispCallKinds.SessionDataMerge,
-                        new JsonObject { ["email"] = address, ["data"] = data.DeepClone(), ["create_conversation"] = false }.ToJsonString(), address),
+                    outbox.Enqueue(CrispCallKinds.PeopleDataMerge, peoplePayload, address),
+                    outbox.Enqueue(CrispCallKinds.SessionDataMerge, sessionPayload, address),
                 ];
             }, http.RequestAborted);
         }
@@ -215,13 +230,32 @@ public static partial class ContactsApi
     }
 
     /// <summary>
+    /// Refuses data the hub could not store: a Crisp call's payload, and the contact's merged copy, have bounded columns.
+    /// A body within its 64 KB can exceed them (an emoji is a 12-character escape in JSON), and the merged copy grows
+    /// with every new key pushed for the contact.
+    /// </summary>
+    private static void CheckStoredData(string merged, string payload, FieldErrors errors)
+    {
+        if (payload.Length > CrispCall.PayloadMaxLength)
+        {
+            errors.Add("data", $"Over {CrispCall.PayloadMaxLength} characters of JSON once stored (an emoji counts 12): send these keys in several requests.");
+        }
+        else if (merged.Length > Contact.DataMaxLength)
+        {
+            errors.Add("data", $"This contact would hold over {Contact.DataMaxLength} characters of JSON with these keys (the hub keeps every key pushed "
+                + "for a contact): send fewer or shorter values.");
+        }
+    }
+
+    /// <summary>
     /// One transaction: the contact row, its outbox calls and the idempotency record. A concurrent first push of the
     /// same email (unique per tenant) is retried, and then finds the row the other request created; a concurrent
     /// request with the same Idempotency-Key that commits first makes this one roll back and answer from its record
-    /// (a replay, or 409 for another body), so the key's work is done once.
+    /// (a replay, or 409 for another body), so the key's work is done once. What <paramref name="stage"/> finds it could
+    /// not store (it is told the merged row) rolls everything back and answers 422.
     /// </summary>
     private static async Task<IResult> CommitAsync(HubDbContext db, IdempotencyStore idempotency, IdempotencyKeys.Intent? intent, JsonSerializerOptions json,
-        TimeProvider clock, string email, Func<Contact, DateTimeOffset, List<CrispCall>> stage, CancellationToken cancellationToken)
+        TimeProvider clock, string email, Func<Contact, FieldErrors, List<CrispCall>> stage, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -244,7 +278,15 @@ public static partial class ContactsApi
                 }
 
                 contact.UpdatedAt = now;
-                var calls = stage(contact, now);
+                var storedErrors = new FieldErrors();
+                var calls = stage(contact, storedErrors);
+                if (storedErrors.Any)
+                {
+                    await transaction.RollbackAsync(CancellationToken.None);
+                    db.ChangeTracker.Clear();
+                    return ApiProblems.Validation(storedErrors.ToDictionary());
+                }
+
                 await db.SaveChangesAsync(cancellationToken);
 
                 // Call ids exist only now; the stored answer names them, and is committed with them.
@@ -363,6 +405,6 @@ public static partial class ContactsApi
             merged[key] = value?.DeepClone();
         }
 
-        return merged.ToJsonString();
+        return merged.ToJsonString(StoredJson);
     }
 }

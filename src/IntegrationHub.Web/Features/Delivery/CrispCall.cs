@@ -9,6 +9,9 @@ namespace IntegrationHub.Web.Features.Delivery;
 /// </summary>
 public sealed class CrispCall : ITenantOwned
 {
+    /// <summary>The most characters of JSON a call's payload may hold (its column's size).</summary>
+    public const int PayloadMaxLength = 100_000;
+
     /// <summary>Monotonic: for one contact, a lower id was accepted earlier and is delivered first.</summary>
     public long Id { get; set; }
 

@@ -11,7 +11,7 @@ internal sealed class CrispCallConfiguration : IEntityTypeConfiguration<CrispCal
         builder.ToTable("crisp_calls");
         builder.HasKey(c => c.Id);
         builder.Property(c => c.Kind).HasMaxLength(50);
-        builder.Property(c => c.Payload).HasMaxLength(100_000);
+        builder.Property(c => c.Payload).HasMaxLength(CrispCall.PayloadMaxLength);
         builder.Property(c => c.OrderingKey).HasMaxLength(320);
         builder.Property(c => c.Status).HasConversion<string>().HasMaxLength(20);
         builder.Property(c => c.LeaseOwner).HasMaxLength(200);
