@@ -423,6 +423,25 @@ public abstract class RelayGuardTests(IHubFixture fixture) : RelayTestBase(fixtu
     }
 
     [Fact]
+    public async Task Register_PatternsLongerTogetherThanTheEndpointHolds_Is422NothingCreated()
+    {
+        var (_, client) = await TenantClientAsync("Acme");
+        // 50 patterns of 200 characters each are allowed one by one; together (10,049 characters) they overflowed
+        // the 4,000-character column: a 500 on PostgreSQL.
+        var patterns = Enumerable.Range(0, 50).Select(i => $"{i:00}:" + new string('x', 197)).ToArray();
+
+        var response = await CreateEndpointAsync(client, "https://a.example.com/hook", patterns);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Contains("4000", problem["errors"]!["events"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("[]", await client.GetStringAsync("/api/v1/relay/endpoints"));
+
+        var fitting = await CreateEndpointAsync(client, "https://a.example.com/hook", patterns.Take(19).ToArray());
+        Assert.Equal(HttpStatusCode.Created, fitting.StatusCode);
+    }
+
+    [Fact]
     public async Task CrossTenant_KeyOfA_CannotSeeOrChangeEndpointsOfB()
     {
         var (tenantA, clientA) = await TenantClientAsync("A");

@@ -14,6 +14,9 @@ public sealed class RelayEndpoint : ITenantOwned
 
     public required string Url { get; set; }
 
+    /// <summary>The most characters the patterns may take together, newlines included (the column's size).</summary>
+    public const int EventFilterMaxLength = 4000;
+
     /// <summary>Event patterns separated by newlines; <c>*</c> matches any run of characters.</summary>
     public required string EventFilter { get; set; }
 
@@ -123,7 +126,7 @@ internal sealed class RelayEndpointConfiguration : IEntityTypeConfiguration<Rela
         builder.ToTable("relay_endpoints");
         builder.HasKey(e => e.Id);
         builder.Property(e => e.Url).HasMaxLength(2000);
-        builder.Property(e => e.EventFilter).HasMaxLength(4000);
+        builder.Property(e => e.EventFilter).HasMaxLength(RelayEndpoint.EventFilterMaxLength);
         builder.Property(e => e.DisabledReason).HasMaxLength(500);
         builder.Ignore(e => e.Filters);
         builder.HasIndex(e => e.TenantId);

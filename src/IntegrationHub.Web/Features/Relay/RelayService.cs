@@ -28,9 +28,16 @@ public sealed class RelayService(HubDbContext db, TenantSecrets secrets, IOption
         {
             errors["events"] = ["Between 1 and 50 event patterns of 1 to 200 characters (use * as a wildcard)."];
         }
+        else if (FilterOf(events).Length > RelayEndpoint.EventFilterMaxLength)
+        {
+            // 50 patterns of 200 characters are more than the endpoint's column holds (a 500 on PostgreSQL).
+            errors["events"] = [$"The patterns take at most {RelayEndpoint.EventFilterMaxLength} characters together (use * as a wildcard)."];
+        }
 
         return errors;
     }
+
+    private static string FilterOf(IReadOnlyList<string> events) => string.Join('\n', events.Select(e => e.Trim()).Distinct(StringComparer.Ordinal));
 
     public async Task<Created> CreateAsync(string url, IReadOnlyList<string> events, CancellationToken cancellationToken)
     {
@@ -38,7 +45,7 @@ public sealed class RelayService(HubDbContext db, TenantSecrets secrets, IOption
         {
             Id = Guid.NewGuid(),
             Url = url.Trim(),
-            EventFilter = string.Join('\n', events.Select(e => e.Trim()).Distinct(StringComparer.Ordinal)),
+            EventFilter = FilterOf(events),
             CreatedAt = clock.GetUtcNow(),
         };
         db.Set<RelayEndpoint>().Add(endpoint);
