@@ -403,6 +403,8 @@ public abstract class EventsApiTests(IHubFixture fixture) : ApiTestBase(fixture)
     [Theory]
     [InlineData("status=exploded", "status")]
     [InlineData("status=2", "status")]
+    [InlineData("status=queued,sent", "status")]
+    [InlineData("status=sending,sent", "status")]
     [InlineData("since=yesterday", "since")]
     [InlineData("cursor=%21%21", "cursor")]
     [InlineData("cursor=aGVsbG8", "cursor")]

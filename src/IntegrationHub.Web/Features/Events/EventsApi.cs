@@ -257,7 +257,7 @@ public static class EventsApi
         CrispCallStatus? statusFilter = null;
         if (status is not null)
         {
-            if (Enum.TryParse<CrispCallStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(status, out _))
+            if (TryReadStatus(status, out var parsed))
             {
                 statusFilter = parsed;
             }
@@ -313,6 +313,22 @@ public static class EventsApi
         var page = rows.Take(pageSize).Select(ToResponse).ToList();
         var next = page.Count > 0 ? WriteCursor(page[^1].Id) : cursor;
         return TypedResults.Ok(new DeliveryPage(page, next, hasMore));
+    }
+
+    /// <summary>One status by its name. (Enum.TryParse also reads "queued,sent" as the two values OR-ed together, which is "sent".)</summary>
+    private static bool TryReadStatus(string text, out CrispCallStatus status)
+    {
+        foreach (var value in Enum.GetValues<CrispCallStatus>())
+        {
+            if (string.Equals(value.ToString(), text, StringComparison.OrdinalIgnoreCase))
+            {
+                status = value;
+                return true;
+            }
+        }
+
+        status = default;
+        return false;
     }
 
     internal static DeliveryResponse ToResponse(CrispCall c) => new(
