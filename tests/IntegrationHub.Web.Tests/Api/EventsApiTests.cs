@@ -406,6 +406,9 @@ public abstract class EventsApiTests(IHubFixture fixture) : ApiTestBase(fixture)
     [InlineData("status=queued,sent", "status")]
     [InlineData("status=sending,sent", "status")]
     [InlineData("since=yesterday", "since")]
+    [InlineData("since=07/12/2026", "since")]
+    [InlineData("since=Dec%207%202026", "since")]
+    [InlineData("since=2026-12-07T09:00:00%2001:00", "since")]
     [InlineData("cursor=%21%21", "cursor")]
     [InlineData("cursor=aGVsbG8", "cursor")]
     [InlineData("limit=0", "limit")]
@@ -416,6 +419,21 @@ public abstract class EventsApiTests(IHubFixture fixture) : ApiTestBase(fixture)
         var (_, client) = await TenantClientAsync();
         var problem = await AssertProblemAsync(await client.GetAsync($"/api/v1/deliveries?{query}"), 422, "validation-failed");
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _));
+    }
+
+    [Theory]
+    [InlineData("2026-11-25")]
+    [InlineData("2026-11-25T09:00")]
+    [InlineData("2026-11-25T09:00:00.123456Z")]
+    [InlineData("2026-11-25T09:00:00%2B01:00")]
+    [InlineData("2026-11-25T09:00:00-0500")]
+    public async Task ListDeliveries_IsoSince_Answers200(string since)
+    {
+        var (_, client) = await TenantClientAsync();
+
+        var response = await client.GetAsync($"/api/v1/deliveries?since={since}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using IntegrationHub.Web.Features.Delivery;
 using IntegrationHub.Web.Features.Idempotency;
 using IntegrationHub.Web.Infrastructure.Api;
@@ -11,13 +12,18 @@ using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Web.Features.Events;
 
-public static class EventsApi
+public static partial class EventsApi
 {
     public const int SingleMaxBytes = 64 * 1024;
     public const int BatchMaxBytes = 512 * 1024;
     public const int BatchMaxEvents = 500;
     public const int PageDefault = 50;
     public const int PageMax = 200;
+
+    // ISO-8601 only: a date, or a date and time with an optional offset (UTC without one). DateTimeOffset.TryParse
+    // alone also read "07/12/2026" (as July 12) and "Dec 7 2026".
+    [GeneratedRegex("^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]{1,9})?)?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)?)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex SincePattern();
 
     public static RouteGroupBuilder MapEventsApi(this RouteGroupBuilder api)
     {
@@ -270,13 +276,13 @@ public static class EventsApi
         DateTimeOffset? sinceFilter = null;
         if (since is not null)
         {
-            if (DateTimeOffset.TryParse(since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+            if (SincePattern().IsMatch(since) && DateTimeOffset.TryParse(since, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
             {
                 sinceFilter = parsed.ToUniversalTime();
             }
             else
             {
-                errors.Add("since", "An ISO-8601 date and time, e.g. 2026-11-25T09:00:00Z.");
+                errors.Add("since", "An ISO-8601 date and time, e.g. 2026-11-25T09:00:00Z (an offset's '+' is sent as %2B).");
             }
         }
 
