@@ -250,6 +250,40 @@ public abstract class EventsApiTests(IHubFixture fixture) : ApiTestBase(fixture)
     }
 
     [Fact]
+    public async Task PostBatch_ManyFieldErrors_ListsABoundedNumberAndTheAnswerIsRemembered()
+    {
+        var (tenant, client) = await TenantClientAsync();
+        // 500 items of 11 unknown fields with non-ASCII names (each listed path six times longer as escapes), and
+        // one good item: 470 KB whose full listing answered ~1.8 million characters, more than an idempotency record
+        // holds (on PostgreSQL a 503 at every try).
+        var bad = "{" + string.Join(',', Enumerable.Range(0, 11).Select(f => $"\"{f:00}{new string('ж', 38)}\":0")) + "}";
+        var items = Enumerable.Repeat(bad, 499).Append("""{"event":"a","email":"a@b.example"}""");
+        var batch = $$"""{"events":[{{string.Join(',', items)}}]}""";
+
+        var response = await SendAsync(client, HttpMethod.Post, "/api/v1/events/batch", batch, "batch-errors");
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(text.Length < IntegrationHub.Web.Features.Idempotency.IdempotencyRecord.ResponseBodyMaxLength, $"{text.Length} characters");
+        using var document = JsonDocument.Parse(text);
+        var results = document.RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(1, document.RootElement.GetProperty("accepted").GetInt32());
+        int Listed(JsonElement result) => result.GetProperty("errors").EnumerateObject().Where(e => e.Name != "$").Sum(e => e.Value.GetArrayLength());
+        string LeftOut(JsonElement result) => result.GetProperty("errors").GetProperty("$")[0].GetString()!;
+        Assert.Equal(EventsApi.MaxErrorsPerItem, Listed(results[0]));
+        // 13 each: the 11 unknown fields, no event, no email or user_id.
+        Assert.StartsWith("3 more errors not listed", LeftOut(results[0]), StringComparison.Ordinal);
+        Assert.Equal(EventsApi.MaxErrorsPerBatch, results.Take(499).Sum(Listed));
+        Assert.StartsWith("13 more errors not listed", LeftOut(results[498]), StringComparison.Ordinal);
+        Assert.Equal("accepted", results[499].GetProperty("status").GetString());
+
+        var replay = await SendAsync(client, HttpMethod.Post, "/api/v1/events/batch", batch, "batch-errors");
+        Assert.Equal(text, await replay.Content.ReadAsStringAsync());
+        Assert.True(replay.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal(1, await CountAsync<ProductEvent>(tenant));
+    }
+
+    [Fact]
     public async Task PostBatch_WithIdempotencyKey_ReplaysPerItemResults()
     {
         var (tenant, client) = await TenantClientAsync();

@@ -20,6 +20,14 @@ public static partial class EventsApi
     public const int PageDefault = 50;
     public const int PageMax = 200;
 
+    // A batch's answer is remembered under its Idempotency-Key in a column of IdempotencyRecord.ResponseBodyMaxLength
+    // characters, and a field error costs the client a few bytes (an unknown field "a":0) but the answer a hundred or
+    // more (path and message, non-ASCII as six-character escapes): a 489 KB batch answered 5 MB, which on PostgreSQL
+    // could not be remembered and was a 503 at every try. These bound the listing to well under the column.
+    public const int MaxErrorsPerItem = 10;
+    public const int MaxErrorsPerBatch = 1_000;
+    public const int MaxErrorPathLength = 100;
+
     // ISO-8601 only: a date, or a date and time with an optional offset (UTC without one). DateTimeOffset.TryParse
     // alone also read "07/12/2026" (as July 12) and "Dec 7 2026".
     [GeneratedRegex("^[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]{1,9})?)?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)?)?$", RegexOptions.CultureInvariant)]
@@ -183,14 +191,14 @@ public static partial class EventsApi
     private static EventBatchResponse BatchResponse(IReadOnlyList<EventOutcome?> outcomes, List<IDictionary<string, string[]>?> itemErrors)
     {
         var results = new List<EventBatchItemResult>(outcomes.Count);
-        int accepted = 0, duplicates = 0, rejected = 0;
+        int accepted = 0, duplicates = 0, rejected = 0, errorBudget = MaxErrorsPerBatch;
         for (var i = 0; i < outcomes.Count; i++)
         {
             switch (outcomes[i])
             {
                 case null:
                     rejected++;
-                    results.Add(new EventBatchItemResult(i, "rejected", null, "invalid", itemErrors[i]));
+                    results.Add(new EventBatchItemResult(i, "rejected", null, "invalid", Listed(itemErrors[i], ref errorBudget)));
                     break;
                 case { Kind: EventOutcomeKind.Accepted } outcome:
                     accepted++;
@@ -209,6 +217,52 @@ public static partial class EventsApi
         }
 
         return new EventBatchResponse(accepted, duplicates, rejected, results);
+    }
+
+    /// <summary>
+    /// An invalid item's errors as its result lists them: at most <see cref="MaxErrorsPerItem"/> messages, fewer when the
+    /// batch has listed <see cref="MaxErrorsPerBatch"/>, paths cut to <see cref="MaxErrorPathLength"/> characters; what
+    /// is left out is counted under "$".
+    /// </summary>
+    private static Dictionary<string, string[]>? Listed(IDictionary<string, string[]>? errors, ref int budget)
+    {
+        if (errors is null)
+        {
+            return null;
+        }
+
+        var room = Math.Min(MaxErrorsPerItem, budget);
+        var listed = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var left = 0;
+        foreach (var (path, messages) in errors)
+        {
+            foreach (var message in messages)
+            {
+                if (room == 0)
+                {
+                    left++;
+                    continue;
+                }
+
+                var at = path.Length > MaxErrorPathLength ? path[..(MaxErrorPathLength - 1)] + "…" : path;
+                if (!listed.TryGetValue(at, out var list))
+                {
+                    listed[at] = list = [];
+                }
+
+                list.Add(message);
+                room--;
+                budget--;
+            }
+        }
+
+        if (left > 0)
+        {
+            // "$" is otherwise only an item's error when it is not an object, which has no other.
+            listed["$"] = [$"{left} more error{(left == 1 ? "" : "s")} not listed (at most {MaxErrorsPerItem} per item and {MaxErrorsPerBatch} per batch)."];
+        }
+
+        return listed.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
     }
 
     private static async Task<IResult> SubmitAsync(EventIngestWriter writer, IngestRequest request, CancellationToken cancellationToken)

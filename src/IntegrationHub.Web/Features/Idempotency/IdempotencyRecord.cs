@@ -11,6 +11,9 @@ namespace IntegrationHub.Web.Features.Idempotency;
 /// </summary>
 public sealed class IdempotencyRecord : ITenantOwned
 {
+    /// <summary>The most characters of answer a record holds (its column's size).</summary>
+    public const int ResponseBodyMaxLength = 1_000_000;
+
     public Guid Id { get; set; }
 
     public Guid TenantId { get; set; }
@@ -41,7 +44,7 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
         builder.HasKey(r => r.Id);
         builder.Property(r => r.Key).HasMaxLength(IdempotencyKeys.MaxLength);
         builder.Property(r => r.RequestHash).HasMaxLength(64);
-        builder.Property(r => r.ResponseBody).HasMaxLength(1_000_000);
+        builder.Property(r => r.ResponseBody).HasMaxLength(IdempotencyRecord.ResponseBodyMaxLength);
         builder.Property(r => r.Location).HasMaxLength(300);
         builder.HasIndex(r => new { r.TenantId, r.Key }).IsUnique();
         builder.HasIndex(r => r.ExpiresAt);
