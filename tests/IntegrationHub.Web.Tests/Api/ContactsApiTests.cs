@@ -148,6 +148,24 @@ public abstract class ContactsApiTests(IHubFixture fixture) : ApiTestBase(fixtur
     }
 
     [Fact]
+    public async Task Put_ConcurrentPushesOfNewKeys_TheContactKeepsEveryKey()
+    {
+        var (tenant, client) = await TenantClientAsync();
+        await SendAsync(client, HttpMethod.Put, "/api/v1/contacts/race@example.com", """{"nickname":"Race"}""");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
+            SendAsync(client, HttpMethod.Put, "/api/v1/contacts/race@example.com", $$$"""{"data":{"k{{{i}}}":{{{i}}}}}""")));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            var data = JsonDocument.Parse((await db.Set<Contact>().SingleAsync()).Data).RootElement;
+            Assert.Equal(Enumerable.Range(0, 16).Select(i => $"k{i}").Order(), data.EnumerateObject().Select(p => p.Name).Order());
+        }
+    }
+
+    [Fact]
     public async Task PatchContext_ConcurrentRequestsWithOneIdempotencyKey_WorkDoneOnceAllAnsweredAlike()
     {
         var (tenant, client) = await TenantClientAsync();

@@ -269,6 +269,10 @@ public static partial class ContactsApi
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             try
             {
+                // Touching the row first locks it until this transaction ends: a concurrent push of the same contact
+                // waits here, then reads what this one merged. Read first, both merged into the same old copy and
+                // the later commit dropped the other's keys (on PostgreSQL; SQLite runs one writer at a time).
+                await db.Set<Contact>().Where(c => c.Email == email).ExecuteUpdateAsync(s => s.SetProperty(c => c.UpdatedAt, now), cancellationToken);
                 var contact = await db.Set<Contact>().FirstOrDefaultAsync(c => c.Email == email, cancellationToken);
                 var created = contact is null;
                 if (contact is null)
