@@ -66,4 +66,33 @@ public sealed class ApiKeyCacheTests
         cache.EvictTenant(key.TenantId);
         Assert.False(cache.TryGet("hash", out _));
     }
+
+    [Fact]
+    public void DuringARevocationsCommit_TheKeyIsNeitherAnsweredNorRemembered_AndForgottenAfter()
+    {
+        var cache = Cache(new FakeTimeProvider());
+        var key = Key();
+        var other = Key();
+        cache.Add("hash", key, cache.Generation);
+        cache.Add("other", other, cache.Generation);
+
+        using (cache.HoldTenant(key.TenantId))
+        {
+            // The commit is running: requests ask the database, and what they learn is not kept.
+            Assert.False(cache.TryGet("hash", out _));
+            cache.Add("hash", key, cache.Generation);
+            Assert.False(cache.TryGet("hash", out _));
+            Assert.True(cache.TryGet("other", out _));
+        }
+
+        Assert.False(cache.TryGet("hash", out _));
+        cache.Add("hash", key, cache.Generation);
+        Assert.True(cache.TryGet("hash", out _));
+
+        var hold = cache.HoldKey(key.Id);
+        Assert.False(cache.TryGet("hash", out _));
+        hold.Dispose();
+        Assert.False(cache.TryGet("hash", out _));
+        Assert.True(cache.TryGet("other", out _));
+    }
 }

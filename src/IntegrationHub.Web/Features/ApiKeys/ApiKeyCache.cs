@@ -31,6 +31,11 @@ public sealed class ApiKeyCache(IOptions<ApiKeyAuthOptions> options, TimeProvide
     private readonly ConcurrentDictionary<string, Lazy<Task<ApiKey?>>> _lookups = new(StringComparer.Ordinal);
     private long _generation;
 
+    /// <summary>Keys being revoked or uninstalled right now (see <see cref="HoldTenant"/>); almost always none.</summary>
+    private volatile Func<ApiKey, bool>[] _holds = [];
+
+    private readonly Lock _holdsGate = new();
+
     /// <summary>Taken before a database lookup and handed back to <see cref="Add"/>.</summary>
     public long Generation => Interlocked.Read(ref _generation);
 
@@ -49,6 +54,11 @@ public sealed class ApiKeyCache(IOptions<ApiKeyAuthOptions> options, TimeProvide
         if (entry.Until <= clock.GetUtcNow())
         {
             entries.TryRemove(hash, out _);
+            return false;
+        }
+
+        if (Held(entry.Key))
+        {
             return false;
         }
 
@@ -76,7 +86,7 @@ public sealed class ApiKeyCache(IOptions<ApiKeyAuthOptions> options, TimeProvide
     /// <summary>Remembers a verified key, unless something was evicted since <paramref name="generation"/> was read.</summary>
     public void Add(string hash, ApiKey key, long generation)
     {
-        if (options.Value.CacheSeconds > 0 && generation == Generation)
+        if (options.Value.CacheSeconds > 0 && generation == Generation && !Held(key))
         {
             if (_entries.Count > 100_000)
             {
@@ -95,6 +105,61 @@ public sealed class ApiKeyCache(IOptions<ApiKeyAuthOptions> options, TimeProvide
     public void EvictKey(Guid keyId) => Evict(e => e.Id == keyId);
 
     public void EvictTenant(Guid tenantId) => Evict(e => e.TenantId == tenantId);
+
+    /// <summary>
+    /// For a revocation's commit: until disposed, the key is neither answered from memory nor remembered, so every
+    /// request meanwhile asks the database — which says valid until the commit and revoked from it. Evicting only after
+    /// the commit left a moment in which the database said revoked and a cached key still answered.
+    /// Disposing evicts the key (whether the commit happened or not) and lifts the hold.
+    /// </summary>
+    public IDisposable HoldKey(Guid keyId) => Hold(e => e.Id == keyId);
+
+    /// <summary>The same for an uninstall's commit: every key of the tenant.</summary>
+    public IDisposable HoldTenant(Guid tenantId) => Hold(e => e.TenantId == tenantId);
+
+    private bool Held(ApiKey key)
+    {
+        var holds = _holds;
+        foreach (var hold in holds)
+        {
+            if (hold(key))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private Release Hold(Func<ApiKey, bool> match)
+    {
+        lock (_holdsGate)
+        {
+            _holds = [.. _holds, match];
+        }
+
+        Evict(match);
+        return new Release(this, match);
+    }
+
+    private sealed class Release(ApiKeyCache cache, Func<ApiKey, bool> match) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 1)
+            {
+                return;
+            }
+
+            cache.Evict(match);
+            lock (cache._holdsGate)
+            {
+                cache._holds = [.. cache._holds.Where(h => !ReferenceEquals(h, match))];
+            }
+        }
+    }
 
     private void Evict(Func<ApiKey, bool> match)
     {

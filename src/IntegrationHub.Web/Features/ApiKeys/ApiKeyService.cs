@@ -47,8 +47,11 @@ public sealed class ApiKeyService(HubDbContext db, TenantContext tenant, TimePro
         }
 
         key.RevokedAt = clock.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
-        cache.EvictKey(key.Id);
+        using (cache.HoldKey(key.Id))
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         return true;
     }
 

@@ -166,10 +166,13 @@ public sealed class InstallationLifecycle(IServiceScopeFactory scopes, TimeProvi
         tenant.Status = TenantStatus.Uninstalled;
         tenant.UninstalledAt = now;
         tenant.UpdatedAt = now;
-        await db.SaveChangesAsync(cancellationToken);
-        // Its API keys stop working now on this node (other nodes: within Api:Auth:CacheSeconds) — right after the
-        // commit, not after the pause below: until then a cached key still answered for an uninstalled website.
-        scope.ServiceProvider.GetRequiredService<ApiKeys.ApiKeyCache>().EvictTenant(websiteId);
+        // Its API keys stop working with the commit on this node (other nodes: within Api:Auth:CacheSeconds): while it
+        // runs they are checked against the database, and the cache forgets them after it.
+        using (scope.ServiceProvider.GetRequiredService<ApiKeys.ApiKeyCache>().HoldTenant(websiteId))
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         // No Crisp call is made for it from now on: queued calls pause (kept) until a reinstall.
         await DeliveryAdmin.PauseQueuedAsync(db, cancellationToken);
         logger.LogInformation("Website {WebsiteId}: uninstalled", websiteId);
