@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using IntegrationHub.CrispSimulator;
+using IntegrationHub.Web.Features.Delivery;
 using IntegrationHub.Web.Features.Hooks;
 using IntegrationHub.Web.Features.Tenants;
 using IntegrationHub.Web.Infrastructure.Crisp;
@@ -32,10 +33,18 @@ public sealed class DemoHubFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Factory = new HubApplicationFactory(
+        Factory = Start(_directory, Logs);
+        Root = new Uri(Factory.ClientOptions.BaseAddress.GetLeftPart(UriPartial.Authority) + "/");
+        await WaitUntilReadyAsync(Factory);
+    }
+
+    /// <summary>A demo hub on Kestrel with Hangfire running, its SQLite file and data in <paramref name="directory"/>.</summary>
+    public static HubApplicationFactory Start(string directory, CapturedLogs logs)
+    {
+        var factory = new HubApplicationFactory(
             DatabaseProvider.Sqlite,
-            $"Data Source={Path.Combine(_directory, "hub.db")}",
-            _directory,
+            $"Data Source={Path.Combine(directory, "hub.db")}",
+            directory,
             new Dictionary<string, string?>
             {
                 ["Crisp:PluginIdentifier"] = "",
@@ -43,20 +52,49 @@ public sealed class DemoHubFixture : IAsyncLifetime
                 ["Jobs:RunServer"] = "true",
                 ["Jobs:WorkerCount"] = "4",
             },
-            services: services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(Logs));
-        Factory.UseKestrel(0);
-        Factory.StartServer();
-        Root = new Uri(Factory.ClientOptions.BaseAddress.GetLeftPart(UriPartial.Authority) + "/");
-        // Ready once the demo website is installed and its owner exists (the install hook alone may win the race).
-        await Factory.Services.GetServices<IHostedService>().OfType<DemoModeBootstrapper>().Single().Ready.WaitAsync(TimeSpan.FromSeconds(60));
+            services: services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
+        factory.UseKestrel(0);
+        factory.StartServer();
+        return factory;
+    }
+
+    /// <summary>Ready once the demo website is installed and its owner exists (the install hook alone may win the race).</summary>
+    public static async Task WaitUntilReadyAsync(HubApplicationFactory factory)
+    {
+        await factory.Services.GetServices<IHostedService>().OfType<DemoModeBootstrapper>().Single().Ready.WaitAsync(TimeSpan.FromSeconds(60));
         await Eventually.UntilAsync(
             async () =>
             {
-                await using var scope = Factory.Services.CreateAsyncScope();
+                await using var scope = factory.Services.CreateAsyncScope();
                 return await scope.ServiceProvider.GetRequiredService<HubDbContext>().Tenants.AcrossTenants()
                     .AnyAsync(t => t.Id == HubCrispMode.DemoWebsiteId && t.Status == TenantStatus.Active);
             },
             "the demo website to become an active tenant",
+            TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>A website added by hand (as <c>tenant add</c> does) and a client carrying one of its API keys.</summary>
+    public async Task<(Guid WebsiteId, HttpClient Client)> HandAddedWebsiteAsync(string name)
+    {
+        var websiteId = Guid.NewGuid();
+        var data = new TestData(Factory.Services);
+        await data.TenantAsync(name, websiteId);
+        var key = await data.ApiKeyAsync(websiteId);
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key.Plaintext);
+        return (websiteId, client);
+    }
+
+    /// <summary>The website's Crisp calls once every one is finished (sent or dead), within a minute.</summary>
+    public async Task<List<CrispCall>> FinishedCallsAsync(Guid websiteId)
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Use(websiteId);
+        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+        return await Eventually.UntilAsync(
+            () => db.Set<CrispCall>().AsNoTracking().ToListAsync(),
+            c => c.Count > 0 && c.All(x => x.Status is CrispCallStatus.Sent or CrispCallStatus.Dead or CrispCallStatus.Paused),
+            "the website's calls to be delivered",
             TimeSpan.FromSeconds(60));
     }
 

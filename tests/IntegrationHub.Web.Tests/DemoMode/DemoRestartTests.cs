@@ -6,7 +6,6 @@ using IntegrationHub.Web.Infrastructure.Tenancy;
 using IntegrationHub.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace IntegrationHub.Web.Tests.DemoMode;
 
@@ -22,14 +21,14 @@ public sealed class DemoRestartTests : IDisposable
     [Fact]
     public async Task Restart_DemoWebsiteIsNeverUninstalled()
     {
-        await using (var first = Start(new CapturedLogs()))
+        await using (var first = DemoHubFixture.Start(_directory, new CapturedLogs()))
         {
-            await ReadyAsync(first);
+            await DemoHubFixture.WaitUntilReadyAsync(first);
         }
 
         var logs = new CapturedLogs();
-        await using var second = Start(logs);
-        await ReadyAsync(second);
+        await using var second = DemoHubFixture.Start(_directory, logs);
+        await DemoHubFixture.WaitUntilReadyAsync(second);
         // The start-up sync ran before the bootstrapper taught the simulator the website: give a queued one time to run.
         await Task.Delay(TimeSpan.FromSeconds(3));
 
@@ -39,39 +38,6 @@ public sealed class DemoRestartTests : IDisposable
         var tenant = await scope.ServiceProvider.GetRequiredService<HubDbContext>().Tenants.AcrossTenants().AsNoTracking().SingleAsync(t => t.Id == HubCrispMode.DemoWebsiteId);
         Assert.Equal(TenantStatus.Active, tenant.Status);
         Assert.Null(tenant.UninstalledAt);
-    }
-
-    private HubApplicationFactory Start(CapturedLogs logs)
-    {
-        var factory = new HubApplicationFactory(
-            DatabaseProvider.Sqlite,
-            $"Data Source={Path.Combine(_directory, "hub.db")}",
-            _directory,
-            new Dictionary<string, string?>
-            {
-                ["Crisp:PluginIdentifier"] = "",
-                ["Crisp:PluginKey"] = "",
-                ["Jobs:RunServer"] = "true",
-                ["Jobs:WorkerCount"] = "4",
-            },
-            services: services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
-        factory.UseKestrel(0);
-        factory.StartServer();
-        return factory;
-    }
-
-    private static async Task ReadyAsync(HubApplicationFactory factory)
-    {
-        await factory.Services.GetServices<IHostedService>().OfType<DemoModeBootstrapper>().Single().Ready.WaitAsync(TimeSpan.FromSeconds(60));
-        await Eventually.UntilAsync(
-            async () =>
-            {
-                await using var scope = factory.Services.CreateAsyncScope();
-                return await scope.ServiceProvider.GetRequiredService<HubDbContext>().Tenants.AcrossTenants()
-                    .AnyAsync(t => t.Id == HubCrispMode.DemoWebsiteId && t.Status == TenantStatus.Active);
-            },
-            "the demo website to become an active tenant",
-            TimeSpan.FromSeconds(60));
     }
 
     public void Dispose()

@@ -1,12 +1,10 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using IntegrationHub.CrispSimulator;
 using IntegrationHub.Web.Features.Delivery;
 using IntegrationHub.Web.Features.Tenants;
 using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Tenancy;
-using IntegrationHub.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,26 +19,17 @@ public sealed class HandAddedTenantDemoTests(DemoHubFixture demo) : IClassFixtur
     [Fact]
     public async Task ContactPush_TenantAddedByHandInDemoMode_CallsSentAndTenantStaysActive()
     {
-        var websiteId = Guid.NewGuid();
-        var data = new TestData(demo.Factory.Services);
-        await data.TenantAsync("Acme", websiteId);
-        var key = await data.ApiKeyAsync(websiteId);
-        using var client = demo.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key.Plaintext);
+        var (websiteId, client) = await demo.HandAddedWebsiteAsync("Acme");
+        using var _ = client;
 
         var put = await client.PutAsync("/api/v1/contacts/q1@example.com", new StringContent("""{"nickname":"Q One","data":{"plan":"pro"}}""", Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.Accepted, put.StatusCode);
+        var calls = await demo.FinishedCallsAsync(websiteId);
+        Assert.All(calls, c => Assert.Equal(CrispCallStatus.Sent, c.Status));
         await using var scope = demo.Factory.Services.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().Use(websiteId);
-        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
-        var calls = await Eventually.UntilAsync(
-            () => db.Set<CrispCall>().AsNoTracking().ToListAsync(),
-            c => c.Count > 0 && c.All(x => x.Status is CrispCallStatus.Sent or CrispCallStatus.Dead or CrispCallStatus.Paused),
-            "the contact's calls to be delivered",
-            TimeSpan.FromSeconds(60));
-        Assert.All(calls, c => Assert.Equal(CrispCallStatus.Sent, c.Status));
-        var tenant = await db.Tenants.AsNoTracking().SingleAsync();
+        var tenant = await scope.ServiceProvider.GetRequiredService<HubDbContext>().Tenants.AsNoTracking().SingleAsync();
         Assert.Equal((TenantStatus.Active, TenantSource.Manual), (tenant.Status, tenant.Source));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/tenant")).StatusCode);
         // The simulator learned the website through its own install (hook and all), so the contact is in it.

@@ -1,12 +1,6 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using IntegrationHub.Web.Features.Delivery;
-using IntegrationHub.Web.Infrastructure.Data;
-using IntegrationHub.Web.Infrastructure.Tenancy;
-using IntegrationHub.Web.Tests.Infrastructure;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace IntegrationHub.Web.Tests.DemoMode;
@@ -21,26 +15,14 @@ public sealed class PersonalDataInLogsTests(DemoHubFixture demo) : IClassFixture
     [Fact]
     public async Task ContactDelivered_ItsEmailIsInNoLogEntry()
     {
-        var websiteId = Guid.NewGuid();
-        var data = new TestData(demo.Factory.Services);
-        await data.TenantAsync("Privacy", websiteId);
-        var key = await data.ApiKeyAsync(websiteId);
-        using var client = demo.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key.Plaintext);
+        var (websiteId, client) = await demo.HandAddedWebsiteAsync("Privacy");
+        using var _ = client;
         const string email = "private.person@privacy.example";
 
         var put = await client.PutAsync($"/api/v1/contacts/{email}", new StringContent("""{"nickname":"Private","data":{"plan":"pro"}}""", Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.Accepted, put.StatusCode);
-        await using var scope = demo.Factory.Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<TenantContext>().Use(websiteId);
-        var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
-        var calls = await Eventually.UntilAsync(
-            () => db.Set<CrispCall>().AsNoTracking().ToListAsync(),
-            c => c.Count > 0 && c.All(x => x.Status is CrispCallStatus.Sent or CrispCallStatus.Dead),
-            "the contact's calls to be delivered",
-            TimeSpan.FromSeconds(60));
-        Assert.All(calls, c => Assert.Equal(CrispCallStatus.Sent, c.Status));
+        Assert.All(await demo.FinishedCallsAsync(websiteId), c => Assert.Equal(CrispCallStatus.Sent, c.Status));
         var leaks = demo.Logs.Entries
             .Where(e => e.Level >= LogLevel.Information)
             .Where(e => e.AllText.Contains(email, StringComparison.OrdinalIgnoreCase) || e.AllText.Contains(Uri.EscapeDataString(email), StringComparison.OrdinalIgnoreCase))
