@@ -1,5 +1,6 @@
 using IntegrationHub.Web.Infrastructure.Cli;
 using IntegrationHub.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace IntegrationHub.Web.Tests.Cli;
@@ -29,6 +30,27 @@ public sealed class CommandLineTests : IDisposable
         var lines = list.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, lines.Length);
         Assert.Equal($"{website:D}\tAcme Store\tactive", lines[0]);
+    }
+
+    [Fact]
+    public async Task TenantList_NameFromCrispWithTabsAndLineBreaks_StaysOneLineOfThreeFields()
+    {
+        var website = Guid.NewGuid();
+        await RunAsync("tenant", "add", "--website", website.ToString(), "--name", "Acme");
+        await using (var hub = new HubApplicationFactory(Web.Infrastructure.Data.DatabaseProvider.Sqlite, Configuration["ConnectionStrings:Hub"]!, _directory))
+        {
+            // As a sync or hook stores Crisp's name: the hub's forms and verbs refuse such a name, Crisp need not.
+            await using var scope = hub.Services.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<Web.Infrastructure.Tenancy.TenantContext>().Use(website);
+            var db = scope.ServiceProvider.GetRequiredService<Web.Infrastructure.Data.HubDbContext>();
+            (await db.Tenants.SingleAsync()).Name = "Acme\n00000000-0000-0000-0000-000000000001\tEvil\tactive\u001b[2J";
+            await db.SaveChangesAsync();
+        }
+
+        var list = await RunAsync("tenant", "list");
+
+        var line = Assert.Single(list.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal($"{website:D}\tAcme\\n00000000-0000-0000-0000-000000000001\\tEvil\\tactive\\u001b[2J\tactive", line);
     }
 
     [Fact]

@@ -194,6 +194,34 @@ public static class HubCommandLine
         return new Command("admin", "Hub administrators.") { create };
     }
 
+    /// <summary>
+    /// A name as one field of a tab-separated line: control characters escaped (<c>\t</c>, <c>\n</c>, <c>\u001b</c>).
+    /// The hub's own forms and verbs refuse them, but a website's name also comes from Crisp (syncs, hooks), where a
+    /// tab or line break would split or forge lines of the listing.
+    /// </summary>
+    internal static string OneField(string text)
+    {
+        if (!text.Any(char.IsControl))
+        {
+            return text;
+        }
+
+        var escaped = new System.Text.StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            escaped.Append(c switch
+            {
+                '\t' => "\\t",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                _ when char.IsControl(c) => $"\\u{(int)c:x4}",
+                _ => c.ToString(),
+            });
+        }
+
+        return escaped.ToString();
+    }
+
     private static Command TenantCommand(WebApplication host, TextWriter output, TextWriter error)
     {
         var list = new Command("list", "List tenants: website_id, name, status — one per line, tab-separated.");
@@ -203,7 +231,7 @@ public static class HubCommandLine
             await EnsureMigratedAsync(scope, ct);
             foreach (var tenant in await scope.ServiceProvider.GetRequiredService<TenantDirectory>().ListAllAsync(ct))
             {
-                await output.WriteLineAsync($"{tenant.WebsiteId}\t{tenant.Name}\t{tenant.Status.ToString().ToLowerInvariant()}");
+                await output.WriteLineAsync($"{tenant.WebsiteId}\t{OneField(tenant.Name)}\t{tenant.Status.ToString().ToLowerInvariant()}");
             }
 
             return 0;
