@@ -32,7 +32,8 @@ public static class IdentityServiceCollectionExtensions
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.SlidingExpiration = true;
             options.ExpireTimeSpan = TimeSpan.FromHours(8);
-            // API callers get status codes, not a redirect to an HTML login page.
+            // API callers, and the job dashboard's background requests, get status codes, not a redirect to an HTML
+            // login page (a signed-out visitor's page request to the job dashboard is sent to sign in).
             options.Events.OnRedirectToLogin = context => RedirectOrStatus(context, StatusCodes.Status401Unauthorized);
             options.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
         });
@@ -50,7 +51,7 @@ public static class IdentityServiceCollectionExtensions
     private static Task RedirectOrStatus(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
     {
         if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
-            || context.Request.Path.StartsWithSegments("/hangfire", StringComparison.OrdinalIgnoreCase))
+            || (context.Request.Path.StartsWithSegments("/hangfire", StringComparison.OrdinalIgnoreCase) && !HttpMethods.IsGet(context.Request.Method)))
         {
             context.Response.StatusCode = status;
             return Task.CompletedTask;

@@ -7,6 +7,7 @@ using Hangfire.PostgreSql.Factories;
 using Hangfire.SqlServer;
 using IntegrationHub.Web.Features.Members;
 using IntegrationHub.Web.Infrastructure.Data;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Web.Infrastructure.Jobs;
@@ -89,6 +90,13 @@ public static class JobsRegistration
 
     public static WebApplication MapHubJobsDashboard(this WebApplication app)
     {
+        // Hangfire's dashboard is middleware, not an endpoint, so nothing challenges a signed-out visitor: an
+        // administrator whose session expired got a bare 401. A page request goes to the sign-in page and back; the
+        // dashboard's own background requests (POST) keep the 401.
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments("/hangfire") && HttpMethods.IsGet(context.Request.Method)
+                && context.User.Identity?.IsAuthenticated != true,
+            signedOut => signedOut.Run(context => context.ChallengeAsync()));
         app.UseHangfireDashboard("/hangfire", storage: app.Services.GetRequiredService<JobStorage>(), options: new DashboardOptions
         {
             Authorization = [new HubAdministratorDashboardFilter()],
@@ -98,7 +106,7 @@ public static class JobsRegistration
         return app;
     }
 
-    /// <summary>Hangfire answers 401 to anonymous callers and 403 to signed-in non-administrators.</summary>
+    /// <summary>Hangfire answers 401 to anonymous callers (their page requests are sent to sign in first) and 403 to signed-in non-administrators.</summary>
     private sealed class HubAdministratorDashboardFilter : IDashboardAuthorizationFilter
     {
         public bool Authorize(DashboardContext context) =>
