@@ -199,6 +199,18 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task DeliveriesStats_WebsiteWithoutCalls_StillGetsItsLine()
+    {
+        var website = Guid.NewGuid();
+        await RunAsync("tenant", "add", "--website", website.ToString(), "--name", "Quiet");
+
+        var result = await RunAsync("deliveries", "stats", "--website", website.ToString());
+
+        Assert.Equal(0, result.Code);
+        Assert.StartsWith($"{website:D}\tno calls\tbudget_factor=1.00 backoff_until=none", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DeliveriesStats_PrintsBudgetFactorAndBackoffPerTenant()
     {
         var website = Guid.NewGuid();

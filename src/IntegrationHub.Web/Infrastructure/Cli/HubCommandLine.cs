@@ -381,13 +381,18 @@ public static class HubCommandLine
             var admin = scope.ServiceProvider.GetRequiredService<DeliveryAdmin>();
             var counts = await admin.CountsAcrossTenantsAsync(ct);
             var states = await admin.StatesAcrossTenantsAsync(ct);
-            foreach (var group in counts.Where(c => only is null || c.TenantId == only).GroupBy(c => c.TenantId).OrderBy(g => g.Key))
+            var perTenant = counts.Where(c => only is null || c.TenantId == only).GroupBy(c => c.TenantId).ToDictionary(g => g.Key, g => g.ToList());
+            // The website asked about gets its line even without a call (its budget factor and back-off still tell).
+            var tenants = only is { } asked ? [asked] : perTenant.Keys.Order().ToList();
+            foreach (var tenantId in tenants)
             {
-                var line = string.Join(' ', group.OrderBy(c => c.Status).Select(c => $"{c.Status.ToString().ToLowerInvariant()}={c.Count}"));
-                states.TryGetValue(group.Key, out var state);
+                var line = perTenant.TryGetValue(tenantId, out var tenantCounts)
+                    ? string.Join(' ', tenantCounts.OrderBy(c => c.Status).Select(c => $"{c.Status.ToString().ToLowerInvariant()}={c.Count}"))
+                    : "no calls";
+                states.TryGetValue(tenantId, out var state);
                 var factor = (state?.BudgetFactor ?? 1).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
                 var backoff = state?.BackoffUntil is { } until && until > DateTimeOffset.UtcNow ? until.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture) : "none";
-                await output.WriteLineAsync($"{group.Key:D}\t{line}\tbudget_factor={factor} backoff_until={backoff}");
+                await output.WriteLineAsync($"{tenantId:D}\t{line}\tbudget_factor={factor} backoff_until={backoff}");
             }
 
             var quota = await scope.ServiceProvider.GetRequiredService<PluginQuota>().GetStatusAsync(ct);
