@@ -39,6 +39,15 @@ ensure_chromium() {
   /usr/bin/chromium --version
 }
 
+# The kit tests run on Node.js (its built-in test runner, no packages): Debian's nodejs where none is installed.
+ensure_node() {
+  log "Node.js (kit tests)"
+  if ! command -v node >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq nodejs >/dev/null
+  fi
+  node --version
+}
+
 # One closing line over every runner: 'N passed, N failed'.
 summarise() {
   local passed failed
@@ -72,6 +81,7 @@ case "${1:-test}" in
   test)
     ensure_postgres
     ensure_chromium
+    ensure_node
     build
     log "Database scripts"
     CONFIGURATION=Release db/generate-scripts.sh --check
