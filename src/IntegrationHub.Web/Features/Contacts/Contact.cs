@@ -6,8 +6,9 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace IntegrationHub.Web.Features.Contacts;
 
 /// <summary>
-/// The hub's copy of what was last pushed for one contact (per tenant and email): the dashboard shows it, and it
-/// is what the hub asked Crisp to hold, not a mirror of Crisp (operators edit profiles in Crisp too).
+/// The hub's copy of what was last pushed for one contact (per tenant and email): what the hub asked Crisp to hold,
+/// not a mirror of Crisp (operators edit profiles in Crisp too). Only the push endpoints read it (to merge, and to say
+/// whether the contact is new); no page shows it yet.
 /// </summary>
 public sealed class Contact : ITenantOwned
 {
