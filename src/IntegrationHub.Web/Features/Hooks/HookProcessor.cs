@@ -176,14 +176,9 @@ public sealed class HookProcessor(
     /// </summary>
     private async Task<bool> InstallIfCrispConfirmsAsync(Guid websiteId, CancellationToken cancellationToken)
     {
-        CrispSubscriptionSettings settings;
-        try
+        if (await crisp.FindSubscriptionAsync(plugin, websiteId, cancellationToken) is not { } settings)
         {
-            settings = await crisp.Plugin.GetSubscriptionSettingsAsync(websiteId.ToString("D"), await plugin.GetPluginIdAsync(cancellationToken), cancellationToken);
-        }
-        catch (CrispApiException ex) when (ex.StatusCode == StatusCodes.Status404NotFound)
-        {
-            logger.LogInformation("Hook plugin:subscription:updated (bound: true) for {WebsiteId} ignored: Crisp says the plugin is not installed ({Reason}).", websiteId, ex.Reason);
+            logger.LogInformation("Hook plugin:subscription:updated (bound: true) for {WebsiteId} ignored: Crisp says the plugin is not installed.", websiteId);
             return false;
         }
 
@@ -204,11 +199,7 @@ public sealed class HookProcessor(
             return false; // unknown or already uninstalled: nothing to do, nothing to ask
         }
 
-        try
-        {
-            await crisp.Plugin.GetSubscriptionSettingsAsync(websiteId.ToString("D"), await plugin.GetPluginIdAsync(cancellationToken), cancellationToken);
-        }
-        catch (CrispApiException ex) when (ex.StatusCode == StatusCodes.Status404NotFound)
+        if (await crisp.FindSubscriptionAsync(plugin, websiteId, cancellationToken) is null)
         {
             return await lifecycle.UninstallFromCrispAsync(websiteId, cancellationToken) == InstallationLifecycle.Change.Uninstalled;
         }

@@ -100,15 +100,9 @@ public sealed class InstallationSync(
         // An unknown word (or none) must neither reinstall a website that removed the plugin nor keep one that did:
         // Crisp's settings route says which (404 = not subscribed), like for a plugin:subscription:updated hook.
         logger.LogInformation("Catch-up sync: website {WebsiteId} changed with difference '{Difference}'; asking Crisp whether it is installed.", websiteId, website.Difference);
-        try
-        {
-            var settings = await crisp.Plugin.GetSubscriptionSettingsAsync(websiteId.ToString("D"), await plugin.GetPluginIdAsync(cancellationToken), cancellationToken);
-            return await lifecycle.InstallOrUpdateAsync(new CrispInstall(websiteId, settings.Token, settings.Settings), cancellationToken);
-        }
-        catch (CrispApiException ex) when (ex.StatusCode == StatusCodes.Status404NotFound)
-        {
-            return await lifecycle.UninstallFromCrispAsync(websiteId, cancellationToken);
-        }
+        return await crisp.FindSubscriptionAsync(plugin, websiteId, cancellationToken) is { } settings
+            ? await lifecycle.InstallOrUpdateAsync(new CrispInstall(websiteId, settings.Token, settings.Settings), cancellationToken)
+            : await lifecycle.UninstallFromCrispAsync(websiteId, cancellationToken);
     }
 
     private async Task RecordAsync(DateTimeOffset started, bool full, CancellationToken cancellationToken)

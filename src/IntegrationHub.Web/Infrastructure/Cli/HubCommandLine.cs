@@ -49,12 +49,7 @@ public static class HubCommandLine
         catch (Exception ex) when (StartupRefusal.Messages(ex) is [_, ..] messages)
         {
             // A setting of the wrong type or a missing connection string: the sentence naming the key, not a stack trace.
-            foreach (var message in messages)
-            {
-                await error.WriteLineAsync(message);
-            }
-
-            return 1;
+            return await RefuseAsync(error, messages);
         }
 
         await using var host = built;
@@ -83,24 +78,15 @@ public static class HubCommandLine
         try
         {
             // Every verb uses the database: wait for it like the server does (compose runs migrate as soon as SQL
-            // Server's container is up), and say in one line what a wrong password or database is, not a stack trace.
+            // Server's container is up).
             await WaitForDatabaseAsync(host);
-        }
-        catch (DatabaseUnavailableException ex)
-        {
-            await error.WriteLineAsync(ex.Message);
-            return 1;
-        }
-
-        try
-        {
             return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (LocalKeyRingMissingException ex)
+        catch (Exception ex) when (StartupRefusal.Messages(ex) is [_, ..] messages)
         {
-            // A refusal, not a bug: the operator needs the sentence, not a stack trace.
-            await error.WriteLineAsync(ex.Message);
-            return 1;
+            // The refusals the server makes at start-up (a wrong password or database, a lost key ring): the operator
+            // needs the sentence, not a stack trace.
+            return await RefuseAsync(error, messages);
         }
         catch (OperationCanceledException)
         {
@@ -128,6 +114,16 @@ public static class HubCommandLine
           helpdesk sync --website ID --dir PATH [--dry-run] [--prune]
                                                           sync <locale>/<type>/<folders>/<slug>.md files to Crisp's Knowledge Base
         """;
+
+    private static async Task<int> RefuseAsync(TextWriter error, IReadOnlyList<string> messages)
+    {
+        foreach (var message in messages)
+        {
+            await error.WriteLineAsync(message);
+        }
+
+        return 1;
+    }
 
     private static Task WaitForDatabaseAsync(WebApplication host)
     {

@@ -78,18 +78,8 @@ public sealed class CrispCallExecutor(CrispClient crisp, PluginIdentity plugin)
     }
 
     /// <summary>Whether Crisp still has the plugin installed on the website (after a not_subscribed answer).</summary>
-    public async Task<bool> IsSubscribedAsync(Guid tenantId, CancellationToken ct)
-    {
-        try
-        {
-            await crisp.Plugin.GetSubscriptionSettingsAsync(tenantId.ToString("D"), await plugin.GetPluginIdAsync(ct), ct);
-            return true;
-        }
-        catch (CrispApiException ex) when (ex.Reason == "not_subscribed")
-        {
-            return false;
-        }
-    }
+    public async Task<bool> IsSubscribedAsync(Guid tenantId, CancellationToken ct) =>
+        await crisp.FindSubscriptionAsync(plugin, tenantId, ct) is not null;
 
     private async Task<ExecutionResult> UpsertProfileAsync(string website, JsonObject payload, PeopleCache people, CancellationToken ct)
     {
