@@ -14,20 +14,7 @@ log() { printf '\n== %s\n' "$*"; }
 
 ensure_postgres() {
   log "PostgreSQL"
-  if ! command -v pg_ctlcluster >/dev/null 2>&1; then
-    apt-get update -qq && apt-get install -y -qq postgresql >/dev/null
-  fi
-  if ! pg_lsclusters -h 2>/dev/null | grep -q online; then
-    pg_ctlcluster 15 main start 2>/dev/null || service postgresql start
-  fi
-  for _ in $(seq 1 30); do
-    su postgres -c "psql -qtAc 'select 1'" >/dev/null 2>&1 && break
-    sleep 1
-  done
-  su postgres -c "psql -qtAc \"select 1 from pg_roles where rolname='hub'\"" | grep -q 1 \
-    || su postgres -c "psql -qc \"create role hub login createdb password 'hub'\""
-  su postgres -c "psql -qtAc \"select 1 from pg_database where datname='integrationhub_test'\"" | grep -q 1 \
-    || su postgres -c "psql -qc 'create database integrationhub_test owner hub'"
+  db/ensure-postgres.sh integrationhub_test
   echo "PostgreSQL is up; tests use: Host=127.0.0.1 Database=integrationhub_test"
 }
 

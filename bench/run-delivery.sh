@@ -7,5 +7,8 @@
 # The database's public and hangfire schemas are dropped and re-created.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ -z "${BENCH_POSTGRES:-}" ] && [ -z "${HUB_TEST_POSTGRES:-}" ]; then
+  db/ensure-postgres.sh integrationhub_test_delivery
+fi
 dotnet build bench/IntegrationHub.Bench.Delivery -c Release -v q -nologo >/dev/null
 exec dotnet bench/IntegrationHub.Bench.Delivery/bin/Release/net10.0/IntegrationHub.Bench.Delivery.dll "$@"

@@ -16,8 +16,10 @@
 # its public schema is dropped and recreated.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if command -v pg_ctlcluster >/dev/null && ! pg_isready -q -h 127.0.0.1 2>/dev/null; then
-  pg_ctlcluster 15 main start || true
+# The default database on the local server is made ready (role, database) as the tests' is; a server given by
+# --postgres or HUB_BENCH_POSTGRES is used as it is.
+if [ -z "${HUB_BENCH_POSTGRES:-}" ] && [[ " $* " != *" --postgres "* ]]; then
+  db/ensure-postgres.sh integrationhub_test_api
 fi
 dotnet build src/IntegrationHub.Web -c Release -v q -nologo
 dotnet build bench/IntegrationHub.Bench -c Release -v q -nologo

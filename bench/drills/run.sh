@@ -6,5 +6,8 @@
 # DRILL_POSTGRES: connection string to the server (default $HUB_TEST_POSTGRES, else local hub/hub).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+if [ -z "${DRILL_POSTGRES:-}" ] && [ -z "${HUB_TEST_POSTGRES:-}" ]; then
+  db/ensure-postgres.sh
+fi
 dotnet build bench/IntegrationHub.Drills -c Release -v q -nologo >/dev/null
 exec dotnet bench/IntegrationHub.Drills/bin/Release/net10.0/IntegrationHub.Drills.dll "$@"
