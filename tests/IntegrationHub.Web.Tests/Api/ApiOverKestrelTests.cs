@@ -24,4 +24,24 @@ public sealed class ApiOverKestrelTests(LiveHubFixture live) : LiveHubTestBase(l
         Assert.Equal((await response.Content.ReadAsByteArrayAsync()).Length, response.Content.Headers.ContentLength);
         Assert.Empty(response.Headers.Server);
     }
+
+    [Fact]
+    public async Task ContactEmailWithAnEscapedSlash_IsTheAddressItEncodes_NotItsEscape()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var key = await Data.ApiKeyAsync(tenant);
+        using var client = new HttpClient { BaseAddress = Live.HubRoot };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key.Plaintext);
+
+        // What encodeURIComponent / Uri.EscapeDataString make of "a/b@example.com", and of the literal "a%2Fb@example.com".
+        using var slash = await client.PutAsync("/api/v1/contacts/a%2Fb%40example.com",
+            new StringContent("""{"nickname":"Slash"}""", Encoding.UTF8, "application/json"));
+        using var literal = await client.PatchAsync("/api/v1/contacts/a%252Fb%40example.com/context",
+            new StringContent("""{"data":{"plan":"pro"}}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.Accepted, slash.StatusCode);
+        Assert.Contains("\"email\":\"a/b@example.com\",\"created\":true", await slash.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Accepted, literal.StatusCode);
+        Assert.Contains("\"email\":\"a%2fb@example.com\",\"created\":true", await literal.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 }

@@ -6,6 +6,7 @@ using IntegrationHub.Web.Features.Delivery;
 using IntegrationHub.Web.Features.Idempotency;
 using IntegrationHub.Web.Infrastructure.Api;
 using IntegrationHub.Web.Infrastructure.Data;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -66,7 +67,7 @@ public static partial class ContactsApi
     private static async Task<IResult> PutAsync(string email, HttpContext http, HubDbContext db, CrispCallOutbox outbox, IdempotencyStore idempotency,
         TimeProvider clock, IOptions<JsonOptions> json)
     {
-        var (address, body, intent, problem) = await ReadAsync(email, http);
+        var (address, body, intent, problem) = await ReadAsync(PathEmail(http, email, fromEnd: 1), http);
         if (problem is not null)
         {
             return problem;
@@ -156,7 +157,7 @@ public static partial class ContactsApi
     private static async Task<IResult> PatchContextAsync(string email, HttpContext http, HubDbContext db, CrispCallOutbox outbox, IdempotencyStore idempotency,
         TimeProvider clock, IOptions<JsonOptions> json)
     {
-        var (address, body, intent, problem) = await ReadAsync(email, http);
+        var (address, body, intent, problem) = await ReadAsync(PathEmail(http, email, fromEnd: 2), http);
         if (problem is not null)
         {
             return problem;
@@ -203,6 +204,37 @@ public static partial class ContactsApi
             }, http.RequestAborted);
         }
     }
+
+    /// <summary>
+    /// The {email} path segment, unescaped once. The server decodes the path except "%2F" (an escaped slash must not
+    /// split a segment), so the route value of "a%2Fb%40x.io" is "a%2Fb@x.io" — stored and sent to Crisp as a
+    /// different address — and reads the same as a literal "a%2Fb" sent as "a%252Fb". The raw request target tells
+    /// them apart: its segment <paramref name="fromEnd"/> from the end is the email, fully escaped.
+    /// </summary>
+    internal static string PathEmail(HttpContext http, string routeValue, int fromEnd)
+    {
+        if (!routeValue.Contains('%', StringComparison.Ordinal))
+        {
+            return routeValue;
+        }
+
+        var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? string.Empty;
+        var query = raw.IndexOf('?', StringComparison.Ordinal);
+        var segments = (query < 0 ? raw : raw[..query]).Split('/');
+        if (raw.StartsWith('/') && segments.Length > fromEnd)
+        {
+            var email = Uri.UnescapeDataString(segments[^fromEnd]);
+            // A target the server rewrote (dot segments) has its segments elsewhere: then this one is not the route's.
+            if (SlashesDecoded(email) == SlashesDecoded(routeValue))
+            {
+                return email;
+            }
+        }
+
+        return SlashesDecoded(routeValue);
+    }
+
+    private static string SlashesDecoded(string text) => text.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
 
     private static async Task<(string? Email, JsonRequestReader.Body? Body, IdempotencyKeys.Intent? Intent, IResult? Problem)> ReadAsync(string email, HttpContext http)
     {
