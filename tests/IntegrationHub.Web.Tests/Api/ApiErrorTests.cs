@@ -359,6 +359,26 @@ public abstract class ApiErrorTests(IHubFixture fixture) : ApiTestBase(fixture)
         await AssertNothingWrittenAsync(tenant);
     }
 
+    [Theory]
+    [InlineData("gzip", "POST", "/api/v1/events", "application/json")]
+    [InlineData("br", "PUT", "/api/v1/contacts/a@b.example", "application/json")]
+    [InlineData("deflate", "POST", "/api/v1/rules/preview", "application/json")]
+    [InlineData("gzip", "POST", "/api/v1/helpdesk/sync", "application/zip")]
+    public async Task BodyThatIsNotItsContentEncoding_Is400NamingTheCoding_Not500(string coding, string method, string url, string mediaType)
+    {
+        var (tenant, client) = await TenantClientAsync();
+        // Plain JSON labelled as compressed: what a client sends when it sets the header but forgets to compress.
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes("""{"event":"signed_up","email":"a@b.example","properties":{"p":"0123456789abcdef"}}"""));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(mediaType);
+        content.Headers.ContentEncoding.Add(coding);
+
+        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url) { Content = content });
+
+        var problem = await AssertProblemAsync(response, 400);
+        Assert.Contains($"Content-Encoding: {coding}", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await AssertNothingWrittenAsync(tenant);
+    }
+
     private static HttpRequestMessage Compressed(string json, string coding)
     {
         using var buffer = new MemoryStream();

@@ -88,7 +88,7 @@ public static class ApiRegistration
         // camelCase, while the API answers and reads snake_case. Its schemas must use the API's own options.
         builder.Services.AddTransient<ISerializerDataContractResolver>(services =>
             new JsonSerializerDataContractResolver(services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions));
-        builder.Services.AddRequestDecompression();
+        builder.Services.AddRequestDecompression(CheckedDecompression.Wrap);
         builder.AddHubApiRateLimiting();
         return builder;
     }

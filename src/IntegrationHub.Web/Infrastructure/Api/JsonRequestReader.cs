@@ -66,7 +66,16 @@ public static class JsonRequestReader
             return (null, TooLarge(maxBytes));
         }
 
-        var bytes = await ReadCappedAsync(request.Body, maxBytes, cancellationToken);
+        byte[]? bytes;
+        try
+        {
+            bytes = await ReadCappedAsync(request.Body, maxBytes, cancellationToken);
+        }
+        catch (UndecodableBodyException e)
+        {
+            return (null, Malformed(e.Message));
+        }
+
         if (bytes is null)
         {
             return (null, TooLarge(maxBytes));
