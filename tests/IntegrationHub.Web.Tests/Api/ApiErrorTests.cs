@@ -359,6 +359,30 @@ public abstract class ApiErrorTests(IHubFixture fixture) : ApiTestBase(fixture)
         await AssertNothingWrittenAsync(tenant);
     }
 
+    [Fact]
+    public async Task BodyStartingWithAByteOrderMark_IsReadAsTheJsonAfterIt()
+    {
+        var (tenant, client) = await TenantClientAsync();
+        var json = """{"event":"signed_up","email":"a@b.example"}""";
+        HttpRequestMessage Post(byte[] body)
+        {
+            var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/events") { Content = content };
+            request.Headers.Add("Idempotency-Key", "bom-1");
+            return request;
+        }
+
+        // What a file saved as "UTF-8" by Windows tools holds, sent with curl --data-binary @file.
+        var withMark = await client.SendAsync(Post([.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(json)]));
+        var without = await client.SendAsync(Post(Encoding.UTF8.GetBytes(json)));
+
+        Assert.Equal(HttpStatusCode.Accepted, withMark.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, without.StatusCode);
+        Assert.Equal("true", Assert.Single(without.Headers.GetValues("Idempotent-Replayed")));
+        Assert.Equal(1, await CountAsync<ProductEvent>(tenant));
+    }
+
     [Theory]
     [InlineData("gzip", "POST", "/api/v1/events", "application/json")]
     [InlineData("br", "PUT", "/api/v1/contacts/a@b.example", "application/json")]

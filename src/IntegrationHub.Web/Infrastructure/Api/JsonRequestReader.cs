@@ -15,6 +15,8 @@ public static class JsonRequestReader
     /// <summary>Depth of the whole document; event properties have their own, smaller limit.</summary>
     public const int MaxDepth = 16;
 
+    private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
     public sealed record Body(byte[] Bytes, JsonDocument Document) : IDisposable
     {
         public JsonElement Root => Document.RootElement;
@@ -79,6 +81,13 @@ public static class JsonRequestReader
         if (bytes is null)
         {
             return (null, TooLarge(maxBytes));
+        }
+
+        // RFC 8259 §8.1 lets a parser ignore a byte order mark, and files saved by Windows tools start with one; the
+        // parser itself refuses it as "not valid JSON (line 1, byte 1)", which tells the sender nothing.
+        if (bytes.AsSpan().StartsWith(Utf8ByteOrderMark))
+        {
+            bytes = bytes[Utf8ByteOrderMark.Length..];
         }
 
         if (bytes.Length == 0)
