@@ -225,6 +225,24 @@ public abstract class ContactsApiTests(IHubFixture fixture) : ApiTestBase(fixtur
         }
     }
 
+    [Theory]
+    [InlineData("avatar", "https://user:secret@cdn.example.com/j.png")]
+    [InlineData("avatar", "https://cdn.example.com/j\t.png")]
+    [InlineData("avatar", "https://cdn.example.com/j.png\n")]
+    [InlineData("company.url", "https://admin@acme.example")]
+    public async Task Put_UrlWithCredentialsOrWhitespace_Is422AndStagesNothing(string field, string url)
+    {
+        var (tenant, client) = await TenantClientAsync();
+        var body = field == "avatar"
+            ? JsonSerializer.Serialize(new { avatar = url })
+            : JsonSerializer.Serialize(new { company = new { url } });
+
+        var problem = await AssertProblemAsync(await SendAsync(client, HttpMethod.Put, "/api/v1/contacts/jane@example.com", body), 422, "validation-failed");
+
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+        Assert.Equal(0, await CountAsync<CrispCall>(tenant));
+    }
+
     [Fact]
     public async Task Put_NonAsciiTextAtItsLimits_IsStoredAsTextNotAsEscapes()
     {

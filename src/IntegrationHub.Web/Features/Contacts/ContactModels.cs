@@ -8,7 +8,7 @@ public sealed record CompanyRequest
     /// <summary>At most 256 characters.</summary>
     public string? Name { get; init; }
 
-    /// <summary>An absolute http(s) URL.</summary>
+    /// <summary>An absolute http(s) URL, without spaces or a user:password part.</summary>
     public string? Url { get; init; }
 
     /// <summary>A domain name, e.g. acme.example.</summary>
@@ -24,7 +24,7 @@ public sealed record ContactRequest
     /// <summary>Display name, at most 256 characters.</summary>
     public string? Nickname { get; init; }
 
-    /// <summary>Avatar image: an absolute http(s) URL.</summary>
+    /// <summary>Avatar image: an absolute http(s) URL, without spaces or a user:password part.</summary>
     public string? Avatar { get; init; }
 
     /// <summary>Phone number: digits, spaces and + ( ) - . only, 3–32 characters with at least 3 digits.</summary>

@@ -415,12 +415,15 @@ public static partial class ContactsApi
             return null;
         }
 
-        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && !text.Contains(' ', StringComparison.Ordinal))
+        // The text is what Crisp gets, not Uri's cleaned-up form: Uri drops a tab or line break that Crisp would store.
+        // A user:password part would be shown to every operator and visitor who sees the picture or the link.
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            && !text.Any(char.IsWhiteSpace) && uri.UserInfo.Length == 0)
         {
             return text;
         }
 
-        errors.Add(FieldErrors.Join(path, name), "Must be an absolute http(s) URL.");
+        errors.Add(FieldErrors.Join(path, name), "Must be an absolute http(s) URL, without spaces and without a user:password part.");
         return null;
     }
 
