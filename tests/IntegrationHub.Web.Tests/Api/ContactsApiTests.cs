@@ -319,6 +319,18 @@ public abstract class ContactsApiTests(IHubFixture fixture) : ApiTestBase(fixtur
 
         var overwrite = await SendAsync(client, HttpMethod.Patch, "/api/v1/contacts/jane@example.com/context", """{"data":{"r0_1":"y"}}""");
         Assert.Equal(HttpStatusCode.Accepted, overwrite.StatusCode);
+
+        // Keys cleared with "" make room: the copy holds what Crisp holds, and the refused keys now fit.
+        var clear = JsonSerializer.Serialize(new { data = Enumerable.Range(0, 100).ToDictionary(i => $"r0_{i}", _ => "") });
+        Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(client, HttpMethod.Patch, "/api/v1/contacts/jane@example.com/context", clear)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(client, HttpMethod.Patch, "/api/v1/contacts/jane@example.com/context", Keys(3))).StatusCode);
+        var (scope3, db3) = OpenScope(tenant);
+        await using (scope3)
+        {
+            var context = JsonDocument.Parse((await db3.Set<Contact>().SingleAsync()).Context).RootElement;
+            Assert.False(context.TryGetProperty("r0_1", out _));
+            Assert.True(context.TryGetProperty("r3_99", out _));
+        }
     }
 }
 

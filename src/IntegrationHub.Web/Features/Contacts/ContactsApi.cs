@@ -275,7 +275,7 @@ public static partial class ContactsApi
         else if (merged.Length > Contact.DataMaxLength)
         {
             errors.Add("data", $"This contact would hold over {Contact.DataMaxLength} characters of JSON with these keys (the hub keeps every key pushed "
-                + "for a contact): send fewer or shorter values.");
+                + "for a contact until it is cleared with \"\"): send fewer or shorter values, or clear keys no longer needed.");
         }
     }
 
@@ -435,13 +435,23 @@ public static partial class ContactsApi
         }
     }
 
-    /// <summary>Key-by-key merge: the given keys replace their old values; every other key stays.</summary>
+    /// <summary>
+    /// Key-by-key merge: the given keys replace their old values; every other key stays. A key cleared with "" leaves
+    /// the copy: it holds nothing, and otherwise a contact that reached the copy's limit could never take a new key.
+    /// </summary>
     internal static string Merge(string existingJson, JsonObject changes)
     {
         var merged = JsonNode.Parse(existingJson) as JsonObject ?? [];
         foreach (var (key, value) in changes)
         {
-            merged[key] = value?.DeepClone();
+            if (value is JsonValue text && text.TryGetValue<string>(out var cleared) && cleared.Length == 0)
+            {
+                merged.Remove(key);
+            }
+            else
+            {
+                merged[key] = value?.DeepClone();
+            }
         }
 
         return merged.ToJsonString(StoredJson);
