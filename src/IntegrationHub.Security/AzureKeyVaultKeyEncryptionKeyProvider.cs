@@ -33,6 +33,13 @@ public sealed class AzureKeyVaultKeyEncryptionKeyProvider : IKeyEncryptionKeyPro
     public const string ApiVersion = "7.4";
     public const string Algorithm = "RSA-OAEP-256";
 
+    /// <summary>
+    /// Each try's limit when the host gives no client options. A wrap or unwrap takes milliseconds; Azure.Core's own
+    /// default (100 s a try, 3 retries) would hold a settings page, a hook or <c>keys rotate</c> for minutes on a
+    /// vault that hangs.
+    /// </summary>
+    public static readonly TimeSpan DefaultNetworkTimeout = TimeSpan.FromSeconds(10);
+
     private static readonly byte[] BodyStart = "{\"alg\":\"RSA-OAEP-256\",\"value\":\""u8.ToArray();
     private static readonly byte[] BodyEnd = "\"}"u8.ToArray();
 
@@ -56,8 +63,14 @@ public sealed class AzureKeyVaultKeyEncryptionKeyProvider : IKeyEncryptionKeyPro
         _keyName = options.KeyName!;
         _keyVersion = string.IsNullOrEmpty(options.KeyVersion) ? null : options.KeyVersion;
 
-        clientOptions ??= new AzureKeyVaultClientOptions();
+        if (clientOptions is null)
+        {
+            clientOptions = new AzureKeyVaultClientOptions();
+            clientOptions.Retry.NetworkTimeout = DefaultNetworkTimeout;
+        }
+
         clientOptions.Diagnostics.IsLoggingContentEnabled = false;
+        NetworkTimeout = clientOptions.Retry.NetworkTimeout;
         _pipeline = HttpPipelineBuilder.Build(clientOptions, new BearerTokenAuthenticationPolicy(credential, Scope));
     }
 
@@ -65,6 +78,9 @@ public sealed class AzureKeyVaultKeyEncryptionKeyProvider : IKeyEncryptionKeyPro
 
     /// <summary>The vault's base URL (scheme and authority).</summary>
     public Uri VaultUri => _vaultUri;
+
+    /// <summary>How long one try may wait for the vault's answer.</summary>
+    public TimeSpan NetworkTimeout { get; }
 
     public async Task<WrappedKey> WrapAsync(ReadOnlyMemory<byte> dataKey, CancellationToken cancellationToken = default)
     {
@@ -236,6 +252,18 @@ public sealed class AzureKeyVaultKeyEncryptionKeyProvider : IKeyEncryptionKeyPro
         {
             throw new KeyEncryptionKeyException(
                 $"Azure Key Vault {operation} with key '{keyName}' at {_vaultUri} could not be reached.", ex);
+        }
+        catch (AggregateException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The pipeline's retries failed one after another: it gathers every try's failure in one AggregateException.
+            throw new KeyEncryptionKeyException(
+                $"Azure Key Vault {operation} with key '{keyName}' at {_vaultUri} could not be reached ({ex.InnerExceptions.Count} tries).", ex);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Not the caller's cancellation: the pipeline's per-try network timeout.
+            throw new KeyEncryptionKeyException(
+                $"Azure Key Vault {operation} with key '{keyName}' at {_vaultUri} did not answer within {NetworkTimeout.TotalSeconds:0.#} s.", ex);
         }
         catch (AuthenticationFailedException ex)
         {

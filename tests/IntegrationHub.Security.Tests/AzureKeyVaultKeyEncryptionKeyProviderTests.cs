@@ -241,6 +241,61 @@ public sealed class AzureKeyVaultKeyEncryptionKeyProviderTests : IAsyncLifetime
         _vault = await FakeKeyVault.StartAsync();
     }
 
+    [Fact]
+    public async Task UnwrapAsync_VaultUnreachableAfterRetries_ThrowsKeyEncryptionKeyException()
+    {
+        // The pipeline's own retries (on by default) end in an AggregateException of each try's failure: it must
+        // still be the provider's one exception type, which callers (keys rotate, keys verify) name and skip.
+        var options = _vault.CreateClientOptions();
+        options.Retry.MaxRetries = 2;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(10);
+        var provider = new AzureKeyVaultKeyEncryptionKeyProvider(
+            new AzureKeyVaultKeyOptions { VaultUrl = _vault.VaultUri.ToString(), KeyName = _vault.KeyName }, _credential, options);
+        var wrapped = await provider.WrapAsync(EnvelopeCipher.GenerateDataKey());
+        await _vault.DisposeAsync();
+
+        var ex = await Assert.ThrowsAsync<KeyEncryptionKeyException>(() => provider.UnwrapAsync(wrapped));
+
+        Assert.Contains("could not be reached", ex.Message, StringComparison.Ordinal);
+        _vault = await FakeKeyVault.StartAsync();
+    }
+
+    [Fact]
+    public async Task UnwrapAsync_VaultHangsPastNetworkTimeout_ThrowsKeyEncryptionKeyException()
+    {
+        var wrapped = await CreateProvider().WrapAsync(EnvelopeCipher.GenerateDataKey());
+        var options = _vault.CreateClientOptions();
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(1);
+        var provider = new AzureKeyVaultKeyEncryptionKeyProvider(
+            new AzureKeyVaultKeyOptions { VaultUrl = _vault.VaultUri.ToString(), KeyName = _vault.KeyName }, _credential, options);
+        _vault.Delay = TimeSpan.FromSeconds(30);
+
+        var ex = await Assert.ThrowsAsync<KeyEncryptionKeyException>(() => provider.UnwrapAsync(wrapped));
+
+        Assert.Contains("did not answer", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnwrapAsync_CallerCancels_ThrowsOperationCanceled()
+    {
+        var provider = CreateProvider();
+        var wrapped = await provider.WrapAsync(EnvelopeCipher.GenerateDataKey());
+        _vault.Delay = TimeSpan.FromSeconds(30);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => provider.UnwrapAsync(wrapped, cancel.Token));
+    }
+
+    [Fact]
+    public void Constructor_NoClientOptions_BoundsEachTryWellBelowTheSdkDefault()
+    {
+        // Azure.Core's default (100 s a try, 3 retries) would hold a settings page or a hook for minutes on a vault that hangs.
+        var provider = new AzureKeyVaultKeyEncryptionKeyProvider(
+            new AzureKeyVaultKeyOptions { VaultUrl = "https://my-vault.vault.azure.net", KeyName = "hub-kek" }, _credential);
+
+        Assert.True(provider.NetworkTimeout <= TimeSpan.FromSeconds(10), $"network timeout {provider.NetworkTimeout}");
+    }
+
     [Theory]
     [InlineData("http://my-vault.vault.azure.net", "hub-kek")]
     [InlineData("https://my-vault.vault.azure.net", null)]

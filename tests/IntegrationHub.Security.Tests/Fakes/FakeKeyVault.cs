@@ -48,6 +48,9 @@ public sealed class FakeKeyVault : IAsyncDisposable
     /// <summary>When set, every request answers with this status and a Key Vault error body.</summary>
     public int? FailWithStatus { get; set; }
 
+    /// <summary>When set, every request waits this long before it is answered (a vault that hangs).</summary>
+    public TimeSpan? Delay { get; set; }
+
     public IReadOnlyCollection<RecordedRequest> Requests => _requests;
 
     /// <summary>Each successful unwrap: the key version whose private key decrypted, and the plaintext length.</summary>
@@ -141,6 +144,18 @@ public sealed class FakeKeyVault : IAsyncDisposable
         _requests.Enqueue(new RecordedRequest(
             request.Method, request.Path.Value ?? string.Empty, request.Query["api-version"],
             request.Headers.Authorization.ToString() is { Length: > 0 } auth ? auth : null, body));
+
+        if (Delay is { } delay)
+        {
+            try
+            {
+                await Task.Delay(delay, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
 
         if (FailWithStatus is { } status)
         {
