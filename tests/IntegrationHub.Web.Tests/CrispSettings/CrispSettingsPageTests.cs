@@ -170,7 +170,7 @@ public sealed class CrispSettingsPageTests(LiveHubFixture live) : LiveHubTestBas
 
         var response = await Live.CreateClient().PostAsync("/crisp/settings", Form(id, token, ("RateBudgetPerMinute", budget), ("DisplayName", "Renamed")));
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains("Nothing was saved", html, StringComparison.Ordinal);
         Assert.Contains("Choose between 7 and 120 calls per minute.", html, StringComparison.Ordinal);
@@ -192,6 +192,7 @@ public sealed class CrispSettingsPageTests(LiveHubFixture live) : LiveHubTestBas
 
         var response = await Live.CreateClient().PostAsync("/crisp/settings", Form(id, token, ("RateBudgetPerMinute", "30"), ("DisplayName", name)));
 
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains("Nothing was saved: fix the fields marked below.", html, StringComparison.Ordinal);
         Assert.Contains($"<div class=\"field-error\">{message}</div>", html, StringComparison.Ordinal);
@@ -258,6 +259,7 @@ public sealed class CrispSettingsPageTests(LiveHubFixture live) : LiveHubTestBas
 
         var response = await Live.CreateClient().PostAsync("/crisp/settings", Form(id, token, ("RateBudgetPerMinute", "30"), ("WebsiteTokenIdentifier", "some-identifier")));
 
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Contains("needs both its identifier and its key", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var (scope, db) = Live.OpenScope(id);
         await using (scope)

@@ -116,6 +116,8 @@ public sealed class CrispSettingsController(
 
         if (!ModelState.IsValid)
         {
+            // Like every other form of the hub: a refused save is not a 200 (nothing was stored).
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
             return View("Settings", await PageAsync(tenant, form with { WebsiteTokenKey = null, LinkPassword = null, IdentitySecret = null }, "Nothing was saved: fix the fields marked below.", true, cancellationToken));
         }
 
