@@ -340,6 +340,27 @@ public sealed class CrispSettingsPageTests(LiveHubFixture live) : LiveHubTestBas
         }
     }
 
+    [Theory]
+    [InlineData(TenantRole.Viewer)]
+    [InlineData(TenantRole.Editor)]
+    public async Task Save_LinkAccountThatIsAlreadyALesserMember_BecomesOwner(TenantRole role)
+    {
+        var (id, token) = await InstalledAsync("Acme");
+        var userId = await Data.UserAsync("staff@acme.example", id, role);
+
+        var response = await Live.CreateClient().PostAsync("/crisp/settings", Form(id, token,
+            ("RateBudgetPerMinute", "30"), ("LinkEmail", "staff@acme.example"), ("LinkPassword", TestData.Password)));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Settings saved.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var (scope, db) = Live.OpenScope(id);
+        await using (scope)
+        {
+            var membership = await db.Memberships.AsNoTracking().SingleAsync();
+            Assert.Equal((userId, TenantRole.Owner), (membership.UserId, membership.Role));
+        }
+    }
+
     [Fact]
     public async Task Save_LinkExistingAccountWithWrongPassword_NotLinked()
     {

@@ -230,9 +230,17 @@ public sealed class CrispSettingsController(
             return (NotLinked, null);
         }
 
-        if (!await db.Memberships.AnyAsync(m => m.UserId == user.Id))
+        // Linked here means Owner, whatever the account was before: whoever holds the subscription token administers the
+        // website in Crisp, and has just proven the account's password. A Viewer or Editor left as it was would be
+        // listed as linked and told the save worked, yet still could not manage keys or members.
+        var membership = await db.Memberships.FirstOrDefaultAsync(m => m.UserId == user.Id);
+        if (membership is null)
         {
             db.Memberships.Add(new TenantMembership { Id = Guid.NewGuid(), UserId = user.Id, Role = TenantRole.Owner, CreatedAt = clock.GetUtcNow() });
+        }
+        else
+        {
+            membership.Role = TenantRole.Owner;
         }
 
         return (null, null);
