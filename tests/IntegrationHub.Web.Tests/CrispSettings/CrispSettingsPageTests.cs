@@ -33,6 +33,10 @@ public sealed class CrispSettingsPageTests(LiveHubFixture live) : LiveHubTestBas
         Assert.DoesNotContain("'none'", csp, StringComparison.Ordinal);
         Assert.False(response.Headers.Contains("X-Frame-Options"));
         Assert.Contains("IntegrationHub for", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // The page holds the subscription token: never kept by a cache.
+        Assert.True(response.Headers.CacheControl?.NoStore, "Cache-Control: no-store");
+        var saved = await Live.CreateClient().PostAsync("/crisp/settings", Form(id, token, ("RateBudgetPerMinute", "30")));
+        Assert.True(saved.Headers.CacheControl?.NoStore, "Cache-Control: no-store after a save");
     }
 
     [Fact]

@@ -48,6 +48,9 @@ public sealed class CrispSettingsController(
     {
         // Crisp frames this page: allow exactly its dashboard as an ancestor, here and nowhere else.
         HttpContext.Items[SecurityHeadersMiddleware.AllowFramingItem] = true;
+        // The page carries the subscription token (its URL and the form's hidden field), which opens these settings
+        // and links accounts as owners: no browser or proxy cache may keep a copy.
+        Response.Headers.CacheControl = "no-store";
         Response.Headers.ContentSecurityPolicy =
             $"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors {options.Value.FrameAncestors}";
         base.OnActionExecuting(context);
@@ -187,11 +190,6 @@ public sealed class CrispSettingsController(
         {
             message += " " + link.Error;
             isError = true;
-        }
-
-        if (link.InvitationLink is not null)
-        {
-            Response.Headers.CacheControl = "no-store";
         }
 
         var page = await PageAsync(tenant, form with { WebsiteTokenIdentifier = null, WebsiteTokenKey = null, LinkPassword = null, LinkEmail = null, RemoveWebsiteToken = false, IdentitySecret = null, RemoveIdentitySecret = false }, message, isError, cancellationToken);
