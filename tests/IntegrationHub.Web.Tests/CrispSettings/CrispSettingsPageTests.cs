@@ -438,6 +438,76 @@ public sealed class CrispSettingsPageTests(LiveHubFixture live) : LiveHubTestBas
         Assert.Equal(TenantStatus.Active, tenant.Status);
     }
 
+    [Fact]
+    public async Task SettingsSavedHook_AdminSavesInCrispWhileTheHubsWriteBackIsQueued_AdminsNewerSaveWins()
+    {
+        // The hub's save could not reach Crisp (503) and waits in the delivery queue; then the admin saves in Crisp's
+        // own dashboard. The queued write must not be sent over that newer save, nor the hook be ignored for it.
+        var (id, token) = await InstalledAsync("Acme");
+        Simulator.Intercept(async context =>
+        {
+            if (context.Request.Method != "PATCH" || !context.Request.Path.Value!.EndsWith("/settings", StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            context.Response.StatusCode = 503;
+            await context.Response.WriteAsync("{\"error\":true,\"reason\":\"service_unavailable\",\"data\":{}}");
+            return true;
+        });
+        var saved = await Live.CreateClient().PostAsync("/crisp/settings", Form(id, token, ("RateBudgetPerMinute", "45"), ("EventsEnabled", "true")));
+        Assert.Contains("delivery queue", await saved.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var response = await Simulator.Admin.PutAsync($"websites/{id:D}/settings", System.Net.Http.Json.JsonContent.Create(new JsonObject
+        {
+            ["settings"] = new JsonObject { ["rate_budget_per_minute"] = 77, ["features"] = new JsonObject { ["events"] = false } },
+        }));
+        response.EnsureSuccessStatusCode();
+
+        var tenant = await Eventually.UntilAsync(
+            () => Live.FindTenantAsync(id),
+            t => t is not null && t.SettingsJson.Contains("77", StringComparison.Ordinal),
+            "the admin's newer save in Crisp to update the local copy");
+        Assert.False(JsonNode.Parse(tenant!.SettingsJson)!["features"]!["events"]!.GetValue<bool>());
+        var (scope, db) = Live.OpenScope(id);
+        await using (scope)
+        {
+            var write = await db.Set<Features.Delivery.CrispCall>().AsNoTracking().SingleAsync(c => c.Kind == Features.Delivery.CrispCallKinds.PluginSettingsUpdate);
+            Assert.Equal((Features.Delivery.CrispCallStatus.Sent, "superseded"), (write.Status, write.LastReason));
+        }
+    }
+
+    [Fact]
+    public async Task SettingsSavedHook_OlderThanTheHubsQueuedWriteBack_IgnoredAndTheWriteStaysQueued()
+    {
+        // A settings hook Crisp delivers late, for a save made before the hub's: the hub's save is the newer one.
+        var (id, token) = await InstalledAsync("Acme");
+        var before = DateTimeOffset.UtcNow.AddMinutes(-1);
+        Simulator.Intercept(async context =>
+        {
+            if (context.Request.Method != "PATCH" || !context.Request.Path.Value!.EndsWith("/settings", StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            context.Response.StatusCode = 503;
+            await context.Response.WriteAsync("{\"error\":true,\"reason\":\"service_unavailable\",\"data\":{}}");
+            return true;
+        });
+        await Live.CreateClient().PostAsync("/crisp/settings", Form(id, token, ("RateBudgetPerMinute", "45"), ("EventsEnabled", "true")));
+
+        await Live.Services.GetRequiredService<Features.Installations.InstallationLifecycle>().InstallOrUpdateAsync(
+            new Features.Installations.CrispInstall(id, null, new JsonObject { ["rate_budget_per_minute"] = 77 }, before), CancellationToken.None);
+
+        Assert.Equal(45, JsonNode.Parse((await Live.FindTenantAsync(id))!.SettingsJson)!["rate_budget_per_minute"]!.GetValue<int>());
+        var (scope, db) = Live.OpenScope(id);
+        await using (scope)
+        {
+            var write = await db.Set<Features.Delivery.CrispCall>().AsNoTracking().SingleAsync(c => c.Kind == Features.Delivery.CrispCallKinds.PluginSettingsUpdate);
+            Assert.NotEqual(Features.Delivery.CrispCallStatus.Sent, write.Status);
+        }
+    }
+
     private async Task<HubUser> FindUserAsync(string userId)
     {
         await using var scope = Live.Services.CreateAsyncScope();

@@ -157,7 +157,7 @@ public sealed class HookProcessor(
                     return false;
                 }
 
-                await lifecycle.InstallOrUpdateAsync(new CrispInstall(websiteId, null, data["settings"] as JsonObject ?? []), cancellationToken);
+                await lifecycle.InstallOrUpdateAsync(new CrispInstall(websiteId, null, data["settings"] as JsonObject ?? [], OccurredAt(root)), cancellationToken);
                 return true;
 
             case var name when HookReactions.HookReactionService.Events.Contains(name):
@@ -168,6 +168,13 @@ public sealed class HookProcessor(
                 return false;
         }
     }
+
+    /// <summary>When the event happened in Crisp: the body's <c>timestamp</c> (epoch milliseconds), if it has a usable one.</summary>
+    private static DateTimeOffset? OccurredAt(JsonObject? root) =>
+        root?["timestamp"] is JsonValue value && value.TryGetValue<long>(out var milliseconds)
+            && milliseconds > 0 && milliseconds <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()
+            ? DateTimeOffset.FromUnixTimeMilliseconds(milliseconds)
+            : null;
 
     /// <summary>
     /// The hook says "bound"; the token and settings come from Crisp's settings route. A bind Crisp delivers late

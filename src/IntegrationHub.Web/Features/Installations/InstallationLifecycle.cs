@@ -83,6 +83,11 @@ public sealed class InstallationLifecycle(IServiceScopeFactory scopes, TimeProvi
         if (install.Settings is { } settings)
         {
             var json = settings.ToJsonString();
+            if (json != tenant.SettingsJson && install.SavedAt is { } savedAt)
+            {
+                await SupersedeSettingsWritesAsync(db, install.WebsiteId, savedAt, now, cancellationToken);
+            }
+
             if (json != tenant.SettingsJson && await SettingsWritePendingAsync(db, cancellationToken))
             {
                 // A settings save of this hub has not reached Crisp yet: Crisp's copy is the older one, and taking it
@@ -125,6 +130,29 @@ public sealed class InstallationLifecycle(IServiceScopeFactory scopes, TimeProvi
 
     private static Task<bool> SettingsWritePendingAsync(HubDbContext db, CancellationToken cancellationToken) =>
         db.Set<CrispCall>().AnyAsync(c => c.Kind == CrispCallKinds.PluginSettingsUpdate && PendingStatuses.Contains(c.Status), cancellationToken);
+
+    /// <summary>
+    /// The website's admin saved settings in Crisp's dashboard after this hub queued settings writes (a save whose
+    /// write-back Crisp had refused): the admin's save is the newer one, and sending those writes would undo it in
+    /// Crisp and, through the next sync, here. They are done without being sent (reason <c>superseded</c>); one a
+    /// drain is sending right now cannot be stopped, and the settings wait for it as before.
+    /// </summary>
+    private async Task SupersedeSettingsWritesAsync(HubDbContext db, Guid websiteId, DateTimeOffset savedAt, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var superseded = await db.Set<CrispCall>()
+            .Where(c => c.Kind == CrispCallKinds.PluginSettingsUpdate && c.CreatedAt < savedAt
+                && (c.Status == CrispCallStatus.Queued || c.Status == CrispCallStatus.Retrying || c.Status == CrispCallStatus.Paused))
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(c => c.Status, CrispCallStatus.Sent)
+                    .SetProperty(c => c.CompletedAt, now)
+                    .SetProperty(c => c.LastReason, "superseded")
+                    .SetProperty(c => c.LastError, "Not sent: the settings were saved again in Crisp's dashboard after this write was queued."),
+                cancellationToken);
+        if (superseded > 0)
+        {
+            logger.LogInformation("Website {WebsiteId}: {Count} queued settings writes to Crisp dropped, Crisp's dashboard saved newer settings.", websiteId, superseded);
+        }
+    }
 
     public async Task<bool> IsActiveAsync(Guid websiteId, CancellationToken cancellationToken)
     {
