@@ -44,21 +44,42 @@ public sealed record TenantSettings
 
     public static TenantSettings Parse(string? json)
     {
-        if (string.IsNullOrWhiteSpace(json))
+        JsonObject? root;
+        try
+        {
+            root = string.IsNullOrWhiteSpace(json) ? null : JsonNode.Parse(json) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            root = null;
+        }
+
+        if (root is null)
         {
             return new TenantSettings();
         }
 
-        try
+        // Value by value: one value of the wrong type (settings written by hand in Crisp) falls back to its own default.
+        // Read as one object, any such value threw and every choice went back to the defaults — a relay or events
+        // switch the website had turned off came back on because of, say, a budget written as "50".
+        var features = root["features"] as JsonObject;
+        var defaults = new TenantFeatures();
+        return new TenantSettings
         {
-            return JsonSerializer.Deserialize<TenantSettings>(json, Json) ?? new TenantSettings();
-        }
-        catch (JsonException)
-        {
-            // Settings written by hand in Crisp with the wrong shape: fall back to defaults rather than break.
-            return new TenantSettings();
-        }
+            DisplayName = root["display_name"] is JsonValue name && name.TryGetValue<string>(out var text) ? text : null,
+            RateBudgetPerMinute = UsableBudget(root[BudgetKey]),
+            Features = new TenantFeatures
+            {
+                Events = Switch(features, "events", defaults.Events),
+                Relay = Switch(features, "relay", defaults.Relay),
+                Helpdesk = Switch(features, "helpdesk", defaults.Helpdesk),
+                AutoReplies = Switch(features, "auto_replies", defaults.AutoReplies),
+            },
+        };
     }
+
+    private static bool Switch(JsonObject? features, string name, bool fallback) =>
+        features?[name] is JsonValue value && value.TryGetValue<bool>(out var on) ? on : fallback;
 
     /// <summary>These settings merged over whatever else the stored JSON holds.</summary>
     public JsonObject MergeInto(string? existingJson)
