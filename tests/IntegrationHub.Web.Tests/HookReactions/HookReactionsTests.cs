@@ -225,6 +225,28 @@ public abstract class HookReactionsTests(IHubFixture fixture) : ApiTestBase(fixt
     }
 
     [Theory]
+    [InlineData("name", "nights\\u0000")] // PostgreSQL refuses NUL in text: a 500
+    [InlineData("name", "two\\nlines")]
+    [InlineData("reply_text", "We are closed\\u0000")]
+    [InlineData("text_contains", "price\\u0007")]
+    public async Task Api_AutoReplies_ControlCharacters_422NothingStored(string field, string value)
+    {
+        var (_, client) = await TenantClientAsync();
+        var rule = new JsonObject { ["name"] = "pricing", ["trigger"] = "text_contains", ["text_contains"] = "price", ["reply_text"] = "See /pricing." };
+        rule[field] = System.Text.RegularExpressions.Regex.Unescape(value);
+
+        var response = await client.PutAsync("/api/v1/auto-replies", Json($$"""{"rules": [{{rule.ToJsonString()}}]}"""));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.NotNull(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["errors"]![$"rules[0].{field}"]);
+        Assert.Empty(JsonNode.Parse(await client.GetStringAsync("/api/v1/auto-replies"))!["rules"]!.AsArray());
+
+        // A reply of several lines is still a reply.
+        rule[field] = field == "name" ? "pricing" : "line one\r\n\tline two";
+        Assert.Equal(HttpStatusCode.OK, (await client.PutAsync("/api/v1/auto-replies", Json($$"""{"rules": [{{rule.ToJsonString()}}]}"""))).StatusCode);
+    }
+
+    [Theory]
     [InlineData("2026-03-02T07:59:00Z", true)]   // Monday 08:59 in Paris (UTC+1): before opening
     [InlineData("2026-03-02T08:00:00Z", false)]  // Monday 09:00 in Paris: open
     [InlineData("2026-03-02T16:59:00Z", false)]  // Monday 17:59 in Paris: open
@@ -279,6 +301,34 @@ public abstract class HookReactionsTests(IHubFixture fixture) : ApiTestBase(fixt
             var entry = Assert.Single(await db.Set<HookInboxEntry>().ToListAsync());
             Assert.Equal("ignored", entry.Outcome);
             Assert.Empty(await db.Set<ConversationState>().AcrossTenants().ToListAsync());
+        }
+    }
+
+    [Theory]
+    [InlineData("session:set_state", "session_id", "session_\\u0000a", "state", "resolved")]
+    [InlineData("session:set_state", "session_id", "session_n", "state", "resolved\\u0000")]
+    [InlineData("people:profile:created", "email", "jane\\u0000@example.com", "people_id", "p-1")]
+    [InlineData("people:profile:created", "email", "jane@example.com", "people_id", "p-\\u0000")]
+    [InlineData("message:received", "session_id", "session_\\u0000b", "from", "operator")]
+    public async Task Reactions_ValueWithNul_HookIgnoredNotFailing(string eventName, string field, string value, string otherField, string otherValue)
+    {
+        // PostgreSQL refuses NUL in text: such a hook failed on every retry and was parked as failed.
+        var (tenant, _) = await TenantClientAsync();
+        var data = new JsonObject { [field] = System.Text.RegularExpressions.Regex.Unescape(value), [otherField] = System.Text.RegularExpressions.Regex.Unescape(otherValue) };
+        data["session_id"] ??= "session_ok";
+        data["fingerprint"] = ++_fingerprint;
+
+        await PostAndProcessAsync(SignedHooks.Body(eventName, tenant, data));
+
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            var entry = Assert.Single(await db.Set<HookInboxEntry>().ToListAsync());
+            Assert.Equal("ignored", entry.Outcome);
+            Assert.Equal(0, entry.Attempts);
+            Assert.Null(entry.LastError);
+            Assert.Empty(await db.Set<ConversationState>().ToListAsync());
+            Assert.Empty(await db.Set<CrispPeopleEntry>().ToListAsync());
         }
     }
 

@@ -165,6 +165,8 @@ public abstract class HookIntakeTests(IHubFixture fixture) : HubTestBase(fixture
     [InlineData("{\"website_id\":\"x\",\"event\":\"plugin:settings:saved\",\"data\":{}}")]
     [InlineData("{\"website_id\":\"2f0c4a1e-8b6d-4e3f-a1b2-c3d4e5f60718\",\"data\":{}}")]
     [InlineData("{\"website_id\":\"2f0c4a1e-8b6d-4e3f-a1b2-c3d4e5f60718\",\"event\":\"x\",\"data\":[]}")]
+    [InlineData("{\"website_id\":\"2f0c4a1e-8b6d-4e3f-a1b2-c3d4e5f60718\",\"event\":\"message:send\\u0000\",\"data\":{}}")] // a 500 on PostgreSQL
+    [InlineData("{\"website_id\":\"2f0c4a1e-8b6d-4e3f-a1b2-c3d4e5f60718\",\"event\":\"message:send\\n\",\"data\":{}}")]
     public async Task Post_SignedButNotAValidHook_Gets400(string body)
     {
         var response = await Hub.CreateClient().SendAsync(SignedHooks.Request(body));

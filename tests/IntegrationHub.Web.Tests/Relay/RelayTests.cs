@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using IntegrationHub.Web.Features.CrispSettings;
 using IntegrationHub.Web.Features.Credentials;
 using IntegrationHub.Web.Features.Hooks;
@@ -387,10 +388,12 @@ public abstract class RelayGuardTests(IHubFixture fixture) : RelayTestBase(fixtu
     [InlineData("https://localhost/crisp")]
     [InlineData("ftp://hooks.example.com/crisp")]
     [InlineData("not a url")]
+    [InlineData("https://hooks.example.com/cr\\u0000isp")] // PostgreSQL refuses NUL in text: a 500
+    [InlineData("https://hooks.example.com/crisp\\nX-Injected: 1")]
     public async Task Register_RefusesNonHttpsCredentialsAndPrivateUrls(string url)
     {
         var (_, client) = await TenantClientAsync("Acme");
-        var response = await CreateEndpointAsync(client, url, "*");
+        var response = await CreateEndpointAsync(client, Regex.Unescape(url), "*");
         // A bad URL is a validation error like any other field's (README, Errors): 422 validation-failed.
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -419,6 +422,20 @@ public abstract class RelayGuardTests(IHubFixture fixture) : RelayTestBase(fixtu
             Assert.NotNull(problem["errors"]![errorKey]);
         }
 
+        Assert.Equal("[]", await client.GetStringAsync("/api/v1/relay/endpoints"));
+    }
+
+    [Theory]
+    [InlineData("message:send\\u0000")] // PostgreSQL refuses NUL in text: a 500
+    [InlineData("message:send\\nsession:*")] // would be stored as two patterns
+    public async Task Register_PatternWithControlCharacters_Is422NothingCreated(string pattern)
+    {
+        var (_, client) = await TenantClientAsync("Acme");
+
+        var response = await CreateEndpointAsync(client, "https://a.example.com/hook", Regex.Unescape(pattern));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.NotNull(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["errors"]!["events"]);
         Assert.Equal("[]", await client.GetStringAsync("/api/v1/relay/endpoints"));
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using IntegrationHub.Web.Infrastructure.Api;
 
 namespace IntegrationHub.Web.Features.HookReactions;
 
@@ -28,10 +29,18 @@ public static class AutoReplyValidation
         {
             errors[Key("name")] = ["A name of 1 to 200 characters is required."];
         }
+        else if (FieldErrors.HasControlCharacters(dto.Name))
+        {
+            errors[Key("name")] = ["No line breaks or other control characters."];
+        }
 
         if (string.IsNullOrWhiteSpace(dto.ReplyText) || dto.ReplyText.Length > 4000)
         {
             errors[Key("reply_text")] = ["A reply of 1 to 4000 characters is required."];
+        }
+        else if (HasControlCharactersBesideLineBreaks(dto.ReplyText))
+        {
+            errors[Key("reply_text")] = ["No control characters other than tabs and line breaks."];
         }
 
         if (dto.Trigger is null || !AutoReplyTriggers.All.Contains(dto.Trigger))
@@ -42,6 +51,10 @@ public static class AutoReplyValidation
         if (dto.Trigger == AutoReplyTriggers.TextContains && (string.IsNullOrWhiteSpace(dto.TextContains) || dto.TextContains.Length > 500))
         {
             errors[Key("text_contains")] = ["Text of 1 to 500 characters is required."];
+        }
+        else if (dto.Trigger == AutoReplyTriggers.TextContains && HasControlCharactersBesideLineBreaks(dto.TextContains!))
+        {
+            errors[Key("text_contains")] = ["No control characters other than tabs and line breaks."];
         }
 
         int? from = null, to = null;
@@ -82,6 +95,10 @@ public static class AutoReplyValidation
             CapPerHour = cap,
         };
     }
+
+    /// <summary>What PostgreSQL cannot store (NUL: a 500) or a reply should not carry; a visitor's text and a reply may
+    /// have line breaks and tabs.</summary>
+    private static bool HasControlCharactersBesideLineBreaks(string text) => text.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t'));
 
     public static int? ParseTime(string? value) =>
         TimeOnly.TryParseExact(value, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) ? (time.Hour * 60) + time.Minute : null;

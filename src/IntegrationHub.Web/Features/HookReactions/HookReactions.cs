@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using IntegrationHub.Web.Features.CrispSettings;
@@ -39,7 +40,7 @@ public sealed class HookReactionService(HubDbContext db, CrispCallOutbox outbox,
 
     private async Task<bool> RememberPersonAsync(string? email, string? peopleId, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(email) || string.IsNullOrWhiteSpace(peopleId) || email.Length > 320 || peopleId.Length > 100)
+        if (!Storable(email, 320) || !Storable(peopleId, 100))
         {
             return false;
         }
@@ -62,7 +63,7 @@ public sealed class HookReactionService(HubDbContext db, CrispCallOutbox outbox,
 
     private async Task<bool> SetStateAsync(string? sessionId, string? state, CancellationToken cancellationToken)
     {
-        if (!ValidSession(sessionId) || string.IsNullOrWhiteSpace(state) || state.Length > 40)
+        if (!ValidSession(sessionId) || !Storable(state, 40))
         {
             return false;
         }
@@ -265,7 +266,12 @@ public sealed class HookReactionService(HubDbContext db, CrispCallOutbox outbox,
     private static long? Fingerprint(JsonObject data) =>
         data["fingerprint"] is JsonValue value && value.GetValueKind() == JsonValueKind.Number && value.TryGetValue<long>(out var fingerprint) ? fingerprint : null;
 
-    private static bool ValidSession(string? sessionId) => !string.IsNullOrWhiteSpace(sessionId) && sessionId.Length <= 100;
+    private static bool ValidSession(string? sessionId) => Storable(sessionId, 100);
+
+    /// <summary>Whether a value from a hook fits its column: not blank, not too long, and no control characters (PostgreSQL
+    /// refuses a NUL, so the hook would fail on every retry and be parked as failed instead of ignored).</summary>
+    private static bool Storable([NotNullWhen(true)] string? value, int maxLength) =>
+        !string.IsNullOrWhiteSpace(value) && value.Length <= maxLength && !value.Any(char.IsControl);
 
     private static string? Text(JsonObject data, string name) =>
         data[name] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;

@@ -180,9 +180,11 @@ public static class HookIntake
             return false;
         }
 
-        if (!root.TryGetProperty("event", out var evt) || evt.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(evt.GetString()) || evt.GetString()!.Length > 100)
+        // Stored in a column of 100 characters, and PostgreSQL refuses a NUL in text: a 500 rather than a 400.
+        if (!root.TryGetProperty("event", out var evt) || evt.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(evt.GetString())
+            || evt.GetString()!.Length > 100 || evt.GetString()!.Any(char.IsControl))
         {
-            error = "'event' must be a non-empty string.";
+            error = "'event' must be a non-empty string of at most 100 characters without control characters.";
             return false;
         }
 

@@ -24,9 +24,10 @@ public sealed class RelayService(HubDbContext db, TenantSecrets secrets, IOption
         }
 
         if (events is null || events.Count == 0 || events.Count > 50
-            || events.Any(e => string.IsNullOrWhiteSpace(e) || e.Trim().Length > 200 || e.Contains('\n', StringComparison.Ordinal)))
+            || events.Any(e => string.IsNullOrWhiteSpace(e) || e.Trim().Length > 200 || e.Any(char.IsControl)))
         {
-            errors["events"] = ["Between 1 and 50 event patterns of 1 to 200 characters (use * as a wildcard)."];
+            // Control characters: a line break would split the stored filter, a NUL is refused by PostgreSQL (a 500).
+            errors["events"] = ["Between 1 and 50 event patterns of 1 to 200 characters without control characters (use * as a wildcard)."];
         }
         else if (FilterOf(events).Length > RelayEndpoint.EventFilterMaxLength)
         {

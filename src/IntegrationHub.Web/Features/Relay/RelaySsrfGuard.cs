@@ -61,6 +61,13 @@ public static class RelaySsrfGuard
             return "An absolute URL of at most 2000 characters is required.";
         }
 
+        // Uri takes a NUL or a line break as part of a path; PostgreSQL cannot store NUL in text (a 500), and no
+        // receiver's URL holds such characters unescaped.
+        if (url.Any(char.IsControl))
+        {
+            return "The URL must not contain control characters (escape them as %XX).";
+        }
+
         if (uri.Scheme != Uri.UriSchemeHttps && !(allowPrivateTargets && uri.Scheme == Uri.UriSchemeHttp))
         {
             return "The URL must use https.";
