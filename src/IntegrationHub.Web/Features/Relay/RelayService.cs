@@ -81,7 +81,12 @@ public sealed class RelayService(HubDbContext db, TenantSecrets secrets, IOption
         return true;
     }
 
-    /// <summary>A new secret, returned once; the current one keeps signing beside it until the overlap ends.</summary>
+    /// <summary>How many rotated-out secrets sign beside the current one at most (a few rotations in one overlap).</summary>
+    public const int MaxPreviousSecrets = 4;
+
+    /// <summary>A new secret, returned once; the current one keeps signing beside it until the overlap ends. Secrets
+    /// still in an earlier rotation's overlap keep signing too: a second rotation (the first secret was not copied in
+    /// time, say) must not cut off the secret the receiver still checks with.</summary>
     public async Task<string?> RotateSecretAsync(Guid id, CancellationToken cancellationToken)
     {
         var endpoint = await FindAsync(id, cancellationToken);
@@ -93,7 +98,9 @@ public sealed class RelayService(HubDbContext db, TenantSecrets secrets, IOption
         var current = await secrets.GetAsync(SecretName(id), cancellationToken);
         if (current is not null)
         {
-            await secrets.SetAsync(PreviousSecretName(id), current, cancellationToken);
+            var previous = await PreviousSecretsAsync(endpoint, cancellationToken);
+            var kept = previous.Prepend(current).Distinct(StringComparer.Ordinal).Take(MaxPreviousSecrets);
+            await secrets.SetAsync(PreviousSecretName(id), string.Join('\n', kept), cancellationToken);
             endpoint.PreviousSecretExpiresAt = clock.GetUtcNow() + options.Value.SecretOverlap;
         }
 
@@ -118,7 +125,7 @@ public sealed class RelayService(HubDbContext db, TenantSecrets secrets, IOption
         return true;
     }
 
-    /// <summary>The secrets that sign now: the current one, and the previous one while its overlap lasts.</summary>
+    /// <summary>The secrets that sign now: the current one, and the rotated-out ones while the overlap lasts.</summary>
     public async Task<List<string>> SigningSecretsAsync(RelayEndpoint endpoint, CancellationToken cancellationToken)
     {
         var list = new List<string>();
@@ -127,14 +134,16 @@ public sealed class RelayService(HubDbContext db, TenantSecrets secrets, IOption
             list.Add(current);
         }
 
-        if (endpoint.PreviousSecretExpiresAt is { } until && until > clock.GetUtcNow()
-            && await secrets.GetAsync(PreviousSecretName(endpoint.Id), cancellationToken) is { } previous)
-        {
-            list.Add(previous);
-        }
-
+        list.AddRange(await PreviousSecretsAsync(endpoint, cancellationToken));
         return list;
     }
+
+    /// <summary>Rotated-out secrets still in their overlap, newest first: one per line (<c>whsec_</c> + base64 has none).</summary>
+    private async Task<string[]> PreviousSecretsAsync(RelayEndpoint endpoint, CancellationToken cancellationToken) =>
+        endpoint.PreviousSecretExpiresAt is { } until && until > clock.GetUtcNow()
+            && await secrets.GetAsync(PreviousSecretName(endpoint.Id), cancellationToken) is { } previous
+            ? previous.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            : [];
 
     public async Task<List<RelayDelivery>> DeliveriesAsync(Guid? endpointId, int take, CancellationToken cancellationToken)
     {
