@@ -11,7 +11,7 @@ internal sealed class HookInboxConfiguration : IEntityTypeConfiguration<HookInbo
         builder.HasKey(h => h.Id);
         builder.Property(h => h.DedupKey).HasMaxLength(64);
         builder.Property(h => h.Event).HasMaxLength(100);
-        builder.Property(h => h.Payload).HasMaxLength(300_000);
+        builder.Property(h => h.Payload).HasMaxLength(HookOptions.MaxStoredBodyBytes);
         builder.Property(h => h.LastError).HasMaxLength(2000);
         builder.Property(h => h.Outcome).HasMaxLength(20);
         builder.HasIndex(h => h.DedupKey).IsUnique();

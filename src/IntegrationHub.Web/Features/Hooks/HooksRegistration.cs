@@ -8,6 +8,7 @@ public static class HooksRegistration
         // would refuse every hook as a replay — both only noticed once Crisp's hooks were already being lost.
         builder.Services.AddOptions<HookOptions>().BindConfiguration(HookOptions.Section)
             .Validate(o => o.MaxBodyBytes >= HookOptions.MinBodyBytes, $"Hooks:MaxBodyBytes must be at least {HookOptions.MinBodyBytes} (bytes).")
+            .Validate(o => o.MaxBodyBytes <= HookOptions.MaxStoredBodyBytes, $"Hooks:MaxBodyBytes must be at most {HookOptions.MaxStoredBodyBytes} (bytes): the hook inbox stores no more.")
             .Validate(o => o.TimestampTolerance > TimeSpan.Zero, "Hooks:TimestampTolerance must be positive.")
             .ValidateOnStart();
         builder.Services.AddSingleton<HookSecretSource>();

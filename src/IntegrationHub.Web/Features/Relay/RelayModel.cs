@@ -141,7 +141,7 @@ internal sealed class RelayDeliveryConfiguration : IEntityTypeConfiguration<Rela
         builder.ToTable("relay_deliveries");
         builder.HasKey(d => d.Id);
         builder.Property(d => d.Event).HasMaxLength(200);
-        builder.Property(d => d.Payload).HasMaxLength(300_000);
+        builder.Property(d => d.Payload).HasMaxLength(Hooks.HookOptions.MaxStoredBodyBytes);
         builder.Property(d => d.WebhookId).HasMaxLength(64);
         builder.Property(d => d.Status).HasMaxLength(16);
         builder.Property(d => d.ResponseExcerpt).HasMaxLength(500);
