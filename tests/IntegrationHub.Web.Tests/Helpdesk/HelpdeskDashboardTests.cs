@@ -169,6 +169,19 @@ public abstract class HelpdeskDashboardTests(LiveHubFixture live) : LiveHubTestB
     }
 
     [Fact]
+    public async Task Publish_ArticleTooLongToQueue_FormShownAgainWithTheReason_NothingQueued()
+    {
+        var (website, browser) = await SignedInEditorAsync();
+        var editUrl = $"/t/{website:D}/helpdesk/edit?locale=en&type=articles";
+
+        var response = await Browser.SubmitAsync(browser, editUrl, $"/t/{website:D}/helpdesk/edit", Form("", "long", "Long", string.Concat(Enumerable.Repeat("line\n", 25_000)), "publish"));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("too long to queue", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await CallCountAsync(website));
+    }
+
+    [Fact]
     public async Task SaveDraft_NewArticleSubmittedSeveralTimesAtOnce_EverySaveAnswered_OneDraft()
     {
         var (website, browser) = await SignedInEditorAsync();

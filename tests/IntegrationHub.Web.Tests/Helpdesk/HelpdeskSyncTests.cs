@@ -264,6 +264,32 @@ public abstract class HelpdeskSyncTests(LiveHubFixture live) : LiveHubTestBase(l
     }
 
     [Fact]
+    public async Task Sync_LongArticles_NonAsciiTextQueuedAsWritten_OneTooLongToQueueRefusedOnItsOwn()
+    {
+        // Both files are within the file size limit. Escaped as JSON, the Japanese one overflowed the outbox's payload
+        // column (each character a six-character escape) and the whole sync answered 500 on PostgreSQL.
+        var (website, client) = await InstalledAsync();
+        var japanese = string.Concat(Enumerable.Repeat("日本語の説明です。", 2500));
+        var files = new Dictionary<string, string>
+        {
+            ["en/articles/good.md"] = Doc("Good", "Fine.\n"),
+            ["en/articles/japanese.md"] = Doc("Japanese", japanese),
+            ["en/articles/too-long.md"] = Doc("Too long", string.Concat(Enumerable.Repeat("line\n", 25_000))),
+        };
+
+        var (response, body) = await PostSyncAsync(client, Zip(files));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var refused = Assert.Single(body.GetProperty("items").EnumerateArray(), i => i.GetProperty("action").GetString() == "error");
+        Assert.Equal("en/articles/too-long.md", refused.GetProperty("path").GetString());
+        Assert.Contains("too long to queue", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("done", (await WaitForSyncAsync(client, body.GetProperty("id").GetString()!)).GetProperty("status").GetString());
+        Assert.Equal(japanese, HelpdeskHarness.Node(Simulator, website, "japanese.md")!.Content);
+        Assert.NotNull(HelpdeskHarness.Node(Simulator, website, "good.md"));
+        Assert.Null(HelpdeskHarness.Node(Simulator, website, "too-long.md"));
+    }
+
+    [Fact]
     public async Task SyncPage_RefusedFiles_ShownWithTheirInputNameOnce()
     {
         var (website, client) = await InstalledAsync();

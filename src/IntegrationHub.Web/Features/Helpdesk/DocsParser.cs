@@ -195,7 +195,8 @@ public static class DocsParser
             return (null, "Invalid front matter: 'description' must be at most 1000 characters.");
         }
 
-        return (new HelpdeskDoc(locale, contentType, folder, slug, title, string.IsNullOrEmpty(description) ? null : description, published, hidden, featured, position, body), null);
+        var doc = new HelpdeskDoc(locale, contentType, folder, slug, title, string.IsNullOrEmpty(description) ? null : description, published, hidden, featured, position, body);
+        return KbWrite.ContentError(locale, contentType, doc.TreePath, body) is { } tooLong ? (null, tooLong) : (doc, null);
     }
 
     /// <summary>A flat YAML mapping of the known keys to scalar values; anything else is an error with a reason.</summary>

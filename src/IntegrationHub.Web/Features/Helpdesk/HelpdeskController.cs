@@ -118,7 +118,7 @@ public sealed class HelpdeskController(HubDbContext db, HelpdeskRemote remote, H
         model.Form = form;
         model.Preview = preview.Render(form.Markdown);
         model.Errors.AddRange(BindingErrors());
-        model.Errors.AddRange(form.Validate());
+        model.Errors.AddRange(form.Validate(publishing: intent == "publish"));
         if (model.Errors.Count > 0)
         {
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;

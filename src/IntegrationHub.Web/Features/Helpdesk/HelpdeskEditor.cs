@@ -41,7 +41,8 @@ public sealed class HelpdeskArticleForm
 
     public string TreePath => HelpdeskPaths.FilePath(FolderPath, SlugValue);
 
-    public List<string> Validate()
+    /// <summary>What is wrong with the form; <paramref name="publishing"/> adds what only matters once it is queued.</summary>
+    public List<string> Validate(bool publishing = false)
     {
         var errors = new List<string>();
         if (!HelpdeskPaths.IsLocale(Locale))
@@ -82,6 +83,11 @@ public sealed class HelpdeskArticleForm
         if (Position is < 0 or > 10_000)
         {
             errors.Add("Position must be from 0 to 10000.");
+        }
+
+        if (publishing && errors.Count == 0 && KbWrite.ContentError(Locale, ContentType, TreePath, HelpdeskPaths.NormalizeNewlines(Markdown ?? "")) is { } tooLong)
+        {
+            errors.Add(tooLong);
         }
 
         return errors;

@@ -1,18 +1,33 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using IntegrationHub.Web.Features.Delivery;
 
 namespace IntegrationHub.Web.Features.Helpdesk;
 
-/// <summary>One Knowledge Base write, as it will be queued (kind + snake_case payload).</summary>
-public sealed record KbWrite(string Kind, object Payload)
+/// <summary>One Knowledge Base write, as it will be queued (kind + its snake_case JSON payload, as stored).</summary>
+public sealed record KbWrite(string Kind, string Payload)
 {
+    // The payload is stored as the outbox's text column, which counts characters: the default encoder would write every
+    // non-ASCII character (and <, >, &, ') of an article as a six-character escape, so a long article in Japanese or
+    // full of HTML would overflow the column.
+    private static readonly JsonSerializerOptions StoredJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static KbWrite Create(string locale, string contentType, string path) =>
-        new(CrispCallKinds.HelpdeskPathCreate, new { locale, content_type = contentType, path });
+        Of(CrispCallKinds.HelpdeskPathCreate, new { locale, content_type = contentType, path });
 
     public static KbWrite Content(string locale, string contentType, string path, string content) =>
-        new(CrispCallKinds.HelpdeskContentPut, new { locale, content_type = contentType, path, content });
+        Of(CrispCallKinds.HelpdeskContentPut, new { locale, content_type = contentType, path, content });
+
+    /// <summary>Why <paramref name="markdown"/> cannot be queued as the file's content (its call would not fit the
+    /// outbox), or null.</summary>
+    public static string? ContentError(string locale, string contentType, string path, string markdown) =>
+        Content(locale, contentType, path, markdown).Payload.Length is var length and > CrispCall.PayloadMaxLength
+            ? $"The Markdown is too long to queue: {length} characters once stored as a Crisp call, at most {CrispCall.PayloadMaxLength} "
+                + "(line breaks, quotes and backslashes count 2): split the article."
+            : null;
 
     public static KbWrite Metadata(string locale, string contentType, string path, HelpdeskDoc doc) =>
-        new(CrispCallKinds.HelpdeskMetadataPatch, new
+        Of(CrispCallKinds.HelpdeskMetadataPatch, new
         {
             locale,
             content_type = contentType,
@@ -26,13 +41,15 @@ public sealed record KbWrite(string Kind, object Payload)
         });
 
     public static KbWrite State(string locale, string contentType, string path, bool published) =>
-        new(CrispCallKinds.HelpdeskMetadataPatch, new { locale, content_type = contentType, path, metadata = new { state = new { published } } });
+        Of(CrispCallKinds.HelpdeskMetadataPatch, new { locale, content_type = contentType, path, metadata = new { state = new { published } } });
 
     public static KbWrite Move(string locale, string contentType, string path, string? to, int? position) =>
-        new(CrispCallKinds.HelpdeskPathMove, new { locale, content_type = contentType, path, to, position });
+        Of(CrispCallKinds.HelpdeskPathMove, new { locale, content_type = contentType, path, to, position });
 
     public static KbWrite Delete(string locale, string contentType, string path) =>
-        new(CrispCallKinds.HelpdeskPathDelete, new { locale, content_type = contentType, path });
+        Of(CrispCallKinds.HelpdeskPathDelete, new { locale, content_type = contentType, path });
+
+    private static KbWrite Of(string kind, object payload) => new(kind, JsonSerializer.Serialize(payload, StoredJson));
 }
 
 /// <summary>What a sync will do to one path: an action from <see cref="HelpdeskPlanAction"/>, why, and its writes.</summary>
