@@ -195,6 +195,23 @@ public abstract class HelpdeskSyncTests(LiveHubFixture live) : LiveHubTestBase(l
     }
 
     [Fact]
+    public async Task Sync_NewFileWithEmptyBody_CreatedNotTakenFromAnEmptyArticleCrispHasElsewhere()
+    {
+        // Support started an article in Crisp and has not written it yet; the docs repository adds a stub of its own.
+        var (website, client) = await InstalledAsync();
+        var crispOnly = Zip(new Dictionary<string, string> { ["en/articles/team/started.md"] = Doc("Started by support", "") });
+        await WaitForSyncAsync(client, (await PostSyncAsync(client, crispOnly)).Body.GetProperty("id").GetString()!);
+
+        var (_, body) = await PostSyncAsync(client, Zip(new Dictionary<string, string> { ["en/articles/release/notes.md"] = Doc("Release notes", "") }));
+        await WaitForSyncAsync(client, body.GetProperty("id").GetString()!);
+
+        Assert.DoesNotContain(body.GetProperty("items").EnumerateArray(), i => i.GetProperty("action").GetString() == "move");
+        Assert.Equal("Started by support", HelpdeskHarness.Node(Simulator, website, "team/started.md")?.Title);
+        Assert.Equal("Release notes", HelpdeskHarness.Node(Simulator, website, "release/notes.md")?.Title);
+        Assert.Equal(0, HelpdeskWrites(Simulator, website, "PATCH", "/tree/path/"));
+    }
+
+    [Fact]
     public async Task Sync_Positions_OrderSiblings_AndASecondSyncKeepsThem()
     {
         var (website, client) = await InstalledAsync();

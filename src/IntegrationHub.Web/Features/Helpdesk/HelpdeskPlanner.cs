@@ -142,8 +142,10 @@ public sealed class HelpdeskPlanner(HelpdeskRemote remote)
                 continue;
             }
 
+            // Blank content says nothing about where a file came from: every article Crisp has that was created but not
+            // written yet has it, and a new stub in the input would take one of them away from its path.
             var hash = HelpdeskPaths.ContentHash(doc.Markdown);
-            var source = orphanFiles.Values.FirstOrDefault(f => !moved.Contains(f.Node.Path) && f.ContentHash == hash);
+            var source = string.IsNullOrWhiteSpace(doc.Markdown) ? null : orphanFiles.Values.FirstOrDefault(f => !moved.Contains(f.Node.Path) && f.ContentHash == hash);
             EnsureFolders(locale, contentType, doc.Folder, folders, plan);
 
             if (source is not null)
