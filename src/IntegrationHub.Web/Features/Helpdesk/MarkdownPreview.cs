@@ -31,6 +31,9 @@ public sealed class MarkdownPreview
         sanitizer.AllowedSchemes.Add("http");
         sanitizer.AllowedSchemes.Add("mailto");
         sanitizer.AllowedAttributes.Remove("style");
+        // A named element becomes a property of the page's document and hides its methods: <img name="getElementById">
+        // in an article would break the editor's own script. (id is not allowed either.)
+        sanitizer.AllowedAttributes.Remove("name");
         sanitizer.AllowedTags.Remove("form");
         sanitizer.AllowedTags.Remove("input");
         sanitizer.AllowedTags.Remove("button");
