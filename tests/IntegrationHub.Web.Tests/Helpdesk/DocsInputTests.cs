@@ -54,6 +54,36 @@ public sealed class DocsInputTests
         Assert.True(doc.Published);
     }
 
+    [Fact]
+    public void FolderWithSymbolicLinks_LinkedFileRefusedNotSkipped_LinkedFolderRefusesTheInput()
+    {
+        // A skipped file looks deleted from the input: with --prune its Crisp copy would be deleted.
+        var root = Directory.CreateTempSubdirectory("kb-links-").FullName;
+        try
+        {
+            var articles = Directory.CreateDirectory(Path.Combine(root, "en", "articles")).FullName;
+            File.WriteAllText(Path.Combine(articles, "real.md"), "---\ntitle: Real\n---\nBody\n");
+            File.WriteAllText(Path.Combine(root, "outside.md"), "---\ntitle: Outside\n---\nsecret\n");
+            File.CreateSymbolicLink(Path.Combine(articles, "linked.md"), Path.Combine(root, "outside.md"));
+
+            var files = DocsInput.FromDirectory(root, new HelpdeskOptions());
+
+            Assert.NotNull(files.Single(f => f.Name == "en/articles/real.md").Bytes);
+            var linked = files.Single(f => f.Name == "en/articles/linked.md");
+            Assert.Null(linked.Bytes);
+            Assert.Contains("symbolic link", linked.Error, StringComparison.Ordinal);
+
+            Directory.CreateSymbolicLink(Path.Combine(articles, "shared"), Path.Combine(root, "en"));
+            var error = Assert.Throws<DocsInputException>(() => DocsInput.FromDirectory(root, new HelpdeskOptions()));
+            Assert.Contains("en/articles/shared is a symbolic link to a folder", error.Message, StringComparison.Ordinal);
+            Assert.False(error.TooLarge);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     private static byte[] Zip(params (string Name, byte[] Bytes)[] entries)
     {
         using var buffer = new MemoryStream();

@@ -102,11 +102,24 @@ public static class DocsInput
         }
 
         var files = new List<DocsFile>();
-        foreach (var path in Directory.EnumerateFiles(full, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint }).Order(StringComparer.Ordinal))
+        foreach (var entry in Entries(full).OrderBy(e => e.FullName, StringComparer.Ordinal))
         {
-            var name = Path.GetRelativePath(full, path).Replace(Path.DirectorySeparatorChar, '/');
+            var name = Path.GetRelativePath(full, entry.FullName).Replace(Path.DirectorySeparatorChar, '/');
             if (Ignored(name))
             {
+                continue;
+            }
+
+            if (entry.LinkTarget is not null)
+            {
+                // Links are not followed (one could reach outside the folder), but they are not skipped quietly either: a
+                // skipped file would look deleted from the input, and --prune would delete its Crisp copy.
+                if (entry is DirectoryInfo || Directory.Exists(entry.FullName))
+                {
+                    throw new DocsInputException($"{name} is a symbolic link to a folder: the hub does not follow links; put the folder itself there. Nothing was synced.");
+                }
+
+                files.Add(new DocsFile(name, null, "The file is a symbolic link: the hub does not follow links; put the file itself there."));
                 continue;
             }
 
@@ -115,13 +128,33 @@ public static class DocsInput
                 throw new DocsInputException($"The folder holds more than {options.MaxFiles} files.", tooLarge: true);
             }
 
-            var length = new FileInfo(path).Length;
+            var length = ((FileInfo)entry).Length;
             files.Add(length > options.MaxFileBytes
                 ? new DocsFile(name, null, $"The file is larger than {options.MaxFileBytes} bytes.")
-                : new DocsFile(name, File.ReadAllBytes(path)));
+                : new DocsFile(name, File.ReadAllBytes(entry.FullName)));
         }
 
         return files;
+    }
+
+    /// <summary>Every file and every symbolic link under <paramref name="root"/>, without descending into linked folders.</summary>
+    private static IEnumerable<FileSystemInfo> Entries(string root)
+    {
+        var folders = new Stack<DirectoryInfo>([new DirectoryInfo(root)]);
+        while (folders.TryPop(out var folder))
+        {
+            foreach (var entry in folder.EnumerateFileSystemInfos("*", new EnumerationOptions { AttributesToSkip = 0 }))
+            {
+                if (entry is DirectoryInfo directory && entry.LinkTarget is null)
+                {
+                    folders.Push(directory);
+                }
+                else
+                {
+                    yield return entry;
+                }
+            }
+        }
     }
 
     /// <summary>Why an archive entry name could land outside the extraction root, or null.</summary>
