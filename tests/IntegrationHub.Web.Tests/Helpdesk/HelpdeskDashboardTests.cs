@@ -182,6 +182,24 @@ public abstract class HelpdeskDashboardTests(LiveHubFixture live) : LiveHubTestB
     }
 
     [Fact]
+    public async Task Publish_LocaleTheHelpdeskLacks_422WithTheReason_DraftKept_NothingQueued()
+    {
+        var (website, browser) = await SignedInEditorAsync();
+        var editUrl = $"/t/{website:D}/helpdesk/edit?locale=en&type=articles";
+        var fields = Form("", "willkommen", "Willkommen", "Hallo\n", "publish");
+        fields["Locale"] = "de";
+
+        var response = await Browser.SubmitAsync(browser, editUrl, $"/t/{website:D}/helpdesk/edit", fields);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains("Locale &#x27;de&#x27; does not exist in this website&#x27;s helpdesk", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Try again later", page, StringComparison.Ordinal);
+        Assert.Equal(0, await CallCountAsync(website));
+        Assert.Equal(["willkommen.md"], await DraftPathsAsync(website));
+    }
+
+    [Fact]
     public async Task SaveDraft_NewArticleSubmittedSeveralTimesAtOnce_EverySaveAnswered_OneDraft()
     {
         var (website, browser) = await SignedInEditorAsync();

@@ -135,6 +135,13 @@ public sealed class HelpdeskController(HubDbContext db, HelpdeskRemote remote, H
         try
         {
             var result = await editor.PublishAsync(form, Actor, cancellationToken);
+            if (result.Refusal is not null)
+            {
+                Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+                model.Errors.Add(result.Refusal);
+                return View("Edit", model);
+            }
+
             if (result.Drift is not null)
             {
                 Response.StatusCode = StatusCodes.Status409Conflict;

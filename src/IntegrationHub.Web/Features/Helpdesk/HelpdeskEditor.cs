@@ -107,7 +107,8 @@ public sealed class HelpdeskArticleForm
 /// <summary>Crisp's copy changed since the hub last saw it: both versions, so the author can decide.</summary>
 public sealed record HelpdeskDrift(string RemoteMarkdown, string? RemoteTitle, string LocalMarkdown);
 
-public sealed record PublishResult(HelpdeskSync? Sync, HelpdeskDrift? Drift);
+/// <summary>A queued publish (<see cref="Sync"/>), or why nothing was queued: drift, or a <see cref="Refusal"/> to show.</summary>
+public sealed record PublishResult(HelpdeskSync? Sync, HelpdeskDrift? Drift, string? Refusal = null);
 
 /// <summary>
 /// The dashboard's article operations. Drafts stay local; publish, unpublish, move and delete become a sync run of
@@ -197,6 +198,13 @@ public sealed class HelpdeskEditor(HubDbContext db, TenantContext tenant, Helpde
         var websiteId = tenant.Require();
         // The draft is kept first, whatever happens next (Crisp unreachable, drift).
         var article = await SaveDraftAsync(form, ct);
+        // The locale is typed by the author; Crisp's answer for a locale its helpdesk lacks is not documented, so the hub
+        // asks Crisp's list (as a docs sync does) rather than report a failed read to be tried again later.
+        if (!(await remote.LocalesAsync(websiteId, ct)).Contains(form.Locale, StringComparer.Ordinal))
+        {
+            return new PublishResult(null, null, $"Locale '{form.Locale}' does not exist in this website's helpdesk: add it in Crisp first, or choose another. The draft is saved.");
+        }
+
         var current = await remote.FindFileAsync(websiteId, form.Locale, form.ContentType, form.TreePath, ct);
         var drift = DriftOf(article, current, article.Markdown, form.Baseline);
         if (drift is not null && !form.Overwrite)
