@@ -200,6 +200,20 @@ public abstract class HelpdeskDashboardTests(LiveHubFixture live) : LiveHubTestB
     }
 
     [Fact]
+    public async Task Editor_PreviewMayShowTheArticlesHttpsImages_OtherPagesKeepTheirImagesLocal()
+    {
+        var (website, browser) = await SignedInEditorAsync();
+
+        var editor = await browser.GetAsync($"/t/{website:D}/helpdesk/edit?locale=en&type=articles");
+        var tree = await browser.GetAsync($"/t/{website:D}/helpdesk");
+
+        var editorPolicy = string.Join(";", editor.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("img-src 'self' data: https:;", editorPolicy, StringComparison.Ordinal);
+        Assert.Contains("script-src 'self';", editorPolicy, StringComparison.Ordinal);
+        Assert.Contains("img-src 'self' data:;", string.Join(";", tree.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SaveDraft_NewArticleSubmittedSeveralTimesAtOnce_EverySaveAnswered_OneDraft()
     {
         var (website, browser) = await SignedInEditorAsync();

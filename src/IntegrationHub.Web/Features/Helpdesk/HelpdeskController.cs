@@ -2,6 +2,7 @@ using IntegrationHub.Crisp;
 using IntegrationHub.Web.Features.Members;
 using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Tenancy;
+using IntegrationHub.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
@@ -55,6 +56,7 @@ public sealed class HelpdeskController(HubDbContext db, HelpdeskRemote remote, H
     [HttpGet("edit")]
     public async Task<IActionResult> Edit(string? locale, string? type, string? path, CancellationToken cancellationToken)
     {
+        AllowArticleImages();
         var model = await EditorModelAsync(cancellationToken);
         if (path is null)
         {
@@ -114,6 +116,7 @@ public sealed class HelpdeskController(HubDbContext db, HelpdeskRemote remote, H
     [RequireTenantRole(TenantRole.Editor)]
     public async Task<IActionResult> Save(HelpdeskArticleForm form, string? intent, CancellationToken cancellationToken)
     {
+        AllowArticleImages();
         var model = await EditorModelAsync(cancellationToken);
         model.Form = form;
         model.Preview = preview.Render(form.Markdown);
@@ -276,6 +279,10 @@ public sealed class HelpdeskController(HubDbContext db, HelpdeskRemote remote, H
         TempData["Message"] = "Queued: the calls run through the delivery queue.";
         return Redirect($"/t/{RouteWebsite}/helpdesk/syncs/{sync.Id:D}");
     }
+
+    /// <summary>The editor's preview shows the article's images, which live on other hosts (the sanitiser keeps only
+    /// http(s) image URLs); the page's default policy would show them broken.</summary>
+    private void AllowArticleImages() => HttpContext.Items[SecurityHeadersMiddleware.AllowRemoteImagesItem] = true;
 
     /// <summary>Values that could not be read into the form (e.g. a position that is not a number): the form would
     /// otherwise carry an empty field and save it quietly.</summary>

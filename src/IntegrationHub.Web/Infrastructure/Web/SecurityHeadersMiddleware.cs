@@ -11,6 +11,10 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
 {
     public const string AllowFramingItem = "hub:allow-framing";
 
+    /// <summary>Marks a page that shows what a helpdesk article will look like: its images are on other hosts (Crisp's
+    /// storage, the author's CDN), which the page may load over https. Its scripts stay the hub's own.</summary>
+    public const string AllowRemoteImagesItem = "hub:allow-remote-images";
+
     public Task InvokeAsync(HttpContext context)
     {
         context.Response.OnStarting(() =>
@@ -30,7 +34,8 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next)
                 headers.XFrameOptions = "DENY";
                 if (!context.Request.Path.StartsWithSegments("/swagger") && !context.Request.Path.StartsWithSegments("/hangfire"))
                 {
-                    headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+                    var images = context.Items.ContainsKey(AllowRemoteImagesItem) ? "'self' data: https:" : "'self' data:";
+                    headers.ContentSecurityPolicy = $"default-src 'self'; img-src {images}; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
                 }
                 else
                 {
