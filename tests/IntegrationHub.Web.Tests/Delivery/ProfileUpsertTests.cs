@@ -82,4 +82,52 @@ public sealed class ProfileUpsertTests : IAsyncLifetime
         Assert.Equal(["chat", "vip", "trial"], person.Segments);
         Assert.Equal(-60, (int?)person.Person["timezone"]);
     }
+
+    [Fact]
+    public async Task CachedIdOfADeletedProfile_WhileCrispHasANewOne_ThePushIsWrittenToTheNewProfile()
+    {
+        // An operator deleted the contact in Crisp and the visitor came back (a new profile, a new id) without the hub
+        // hearing of it: its cached id answers people_not_found and adding the profile answers people_exists.
+        var tenant = await _harness.TenantAsync("Shop", budgetPerMinute: 600);
+        var website = _harness.Sim.FindWebsite(tenant.ToString("D"))!;
+        string[] emails = ["back@example.com", "again@example.com", "gone@example.com"];
+        lock (_harness.Sim.Sync)
+        {
+            foreach (var email in emails)
+            {
+                website.People.Add(new SimPerson { PeopleId = Guid.NewGuid().ToString(), Email = email, Person = new JsonObject { ["nickname"] = "Visitor" }, Segments = ["chat", "old"] });
+            }
+        }
+
+        await using (var scope = _harness.Scope(tenant))
+        {
+            foreach (var email in emails)
+            {
+                scope.Db.Add(new CrispPeopleEntry { TenantId = tenant, Email = email, PeopleId = Guid.NewGuid().ToString(), UpdatedAt = DateTimeOffset.UtcNow });
+            }
+
+            await scope.Db.SaveChangesAsync();
+        }
+
+        // One batch with a call that needs fewer requests than estimated, so the stale contacts' calls find permits
+        // for every request they make.
+        await _harness.EnqueueAsync(tenant,
+        [
+            (CrispCallKinds.SessionDataMerge, new { email = "idle@example.com", data = new { plan = "pro" } }, "idle@example.com"),
+            (CrispCallKinds.SessionDataMerge, new { email = "idle2@example.com", data = new { plan = "pro" } }, "idle2@example.com"),
+            (CrispCallKinds.PeopleProfileUpsert, new { email = emails[0], nickname = "Back Real", company = new { name = "Globex" }, segments = new[] { "vip" } }, emails[0]),
+            (CrispCallKinds.PeopleSegmentsAdd, new { email = emails[1], segments = new[] { "trial" } }, emails[1]),
+            (CrispCallKinds.PeopleSegmentsRemove, new { email = emails[2], segments = new[] { "old" } }, emails[2]),
+        ]);
+
+        await _harness.WaitUntilAsync(tenant, calls => calls.All(c => c.Status is CrispCallStatus.Sent or CrispCallStatus.Dead), TimeSpan.FromSeconds(60));
+
+        Assert.All(await _harness.CallsAsync(tenant), c => Assert.Equal((CrispCallStatus.Sent, null), (c.Status, c.LastError)));
+        SimPerson Person(string email) => Assert.Single(website.People, p => p.Email == email);
+        Assert.Equal("Back Real", (string?)Person(emails[0]).Person["nickname"]);
+        Assert.Equal("Globex", (string?)Person(emails[0]).Company["name"]);
+        Assert.Equal(["chat", "old", "vip"], Person(emails[0]).Segments);
+        Assert.Equal(["chat", "old", "trial"], Person(emails[1]).Segments);
+        Assert.Equal(["chat"], Person(emails[2]).Segments);
+    }
 }

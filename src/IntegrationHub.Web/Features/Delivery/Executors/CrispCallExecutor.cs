@@ -102,8 +102,23 @@ public sealed class CrispCallExecutor(CrispClient crisp, PluginIdentity plugin)
         catch (CrispApiException ex) when (ex.Reason == "people_not_found")
         {
             people.Forget(email);
-            people.Remember(email, await AddProfileAsync(website, ProfileInput(payload, email, creating: true), ct));
-            return new ExecutionResult("sent", "profile created");
+            var (id, existing) = await AddProfileAsync(website, ProfileInput(payload, email, creating: true), ct);
+            people.Remember(email, id);
+            if (existing is null)
+            {
+                return new ExecutionResult("sent", "profile created");
+            }
+
+            // Crisp has a profile for the email after all (the cached id's profile was deleted and a new one made):
+            // the add wrote nothing, so the push's fields go to that profile like to any existing one.
+            var update = ProfileInput(payload, email, creating: false);
+            if (update.Segments is { Count: > 0 } wanted)
+            {
+                update = update with { Segments = Union(existing.Segments, wanted) };
+            }
+
+            await crisp.People.UpdateProfileAsync(website, id, update with { Email = null }, ct);
+            return ExecutionResult.Sent;
         }
     }
 
@@ -120,7 +135,7 @@ public sealed class CrispCallExecutor(CrispClient crisp, PluginIdentity plugin)
         catch (CrispApiException ex) when (ex.Reason == "people_not_found")
         {
             people.Forget(email);
-            var peopleId = await AddProfileAsync(website, new CrispPeopleProfileInput { Email = email, Person = new CrispPerson { Nickname = NicknameOf(email) } }, ct);
+            var (peopleId, _) = await AddProfileAsync(website, new CrispPeopleProfileInput { Email = email, Person = new CrispPerson { Nickname = NicknameOf(email) } }, ct);
             people.Remember(email, peopleId);
             await write(peopleId);
             return new ExecutionResult("sent", "profile created, write retried");
@@ -131,21 +146,37 @@ public sealed class CrispCallExecutor(CrispClient crisp, PluginIdentity plugin)
     {
         var email = Email(payload);
         var segments = Strings(payload, "segments");
+        var cached = people.Get(email);
         CrispPeopleProfile profile;
         try
         {
-            profile = await crisp.People.GetProfileAsync(website, people.Get(email) ?? email, ct);
+            profile = await crisp.People.GetProfileAsync(website, cached ?? email, ct);
         }
         catch (CrispApiException ex) when (ex.Reason == "people_not_found")
         {
             people.Forget(email);
             if (!add)
             {
-                return ExecutionResult.Skipped("no profile: nothing to remove");
-            }
+                // A stale cached id says nothing about the email: Crisp may hold a newer profile for it.
+                if (cached is null || await FindProfileAsync(website, email, ct) is not { } found)
+                {
+                    return ExecutionResult.Skipped("no profile: nothing to remove");
+                }
 
-            people.Remember(email, await AddProfileAsync(website, new CrispPeopleProfileInput { Email = email, Person = new CrispPerson { Nickname = NicknameOf(email) }, Segments = segments }, ct));
-            return new ExecutionResult("sent", "profile created with the segments");
+                profile = found;
+            }
+            else
+            {
+
+                var (id, existing) = await AddProfileAsync(website, new CrispPeopleProfileInput { Email = email, Person = new CrispPerson { Nickname = NicknameOf(email) }, Segments = segments }, ct);
+                people.Remember(email, id);
+                if (existing is null)
+                {
+                    return new ExecutionResult("sent", "profile created with the segments");
+                }
+
+                profile = existing; // the add wrote nothing: merge into the profile Crisp has
+            }
         }
 
         people.Remember(email, profile.PeopleId);
@@ -307,17 +338,31 @@ public sealed class CrispCallExecutor(CrispClient crisp, PluginIdentity plugin)
         return (created, null);
     }
 
-    private async Task<string> AddProfileAsync(string website, CrispPeopleProfileInput input, CancellationToken ct)
+    private async Task<CrispPeopleProfile?> FindProfileAsync(string website, string email, CancellationToken ct)
     {
         try
         {
-            return await crisp.People.AddProfileAsync(website, input, ct);
+            return await crisp.People.GetProfileAsync(website, email, ct);
+        }
+        catch (CrispApiException ex) when (ex.Reason == "people_not_found")
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Adds the profile, or, when Crisp already has one for the email (created meanwhile, e.g. by the visitor's
+    /// chatbox, or made anew after the cached id's profile was deleted), reads that one: <c>Existing</c> is then set and
+    /// nothing of <paramref name="input"/> was written, so the caller still owes it its fields.</summary>
+    private async Task<(string PeopleId, CrispPeopleProfile? Existing)> AddProfileAsync(string website, CrispPeopleProfileInput input, CancellationToken ct)
+    {
+        try
+        {
+            return (await crisp.People.AddProfileAsync(website, input, ct), null);
         }
         catch (CrispApiException ex) when (ex.Reason == "people_exists")
         {
-            // Created meanwhile (e.g. by the visitor's chatbox): use the existing profile.
             var existing = await crisp.People.GetProfileAsync(website, input.Email!, ct);
-            return existing.PeopleId;
+            return (existing.PeopleId, existing);
         }
     }
 
