@@ -12,6 +12,10 @@ public sealed class CrispCallOutbox(HubDbContext db, TenantContext tenant, TimeP
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
+    /// <summary>Every settings write carries the whole settings object, so the last one saved must land last: they
+    /// share one ordering key (without one, two saves went out side by side, or a retried older one after the newer).</summary>
+    public const string PluginSettingsOrderingKey = "plugin:settings";
+
     public CrispCall Enqueue(string kind, object payload, string? orderingKey = null, Guid? eventId = null, Guid? ruleVersionId = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(kind);
@@ -21,7 +25,7 @@ public sealed class CrispCallOutbox(HubDbContext db, TenantContext tenant, TimeP
             TenantId = tenant.Require(),
             Kind = kind,
             Payload = payload as string ?? JsonSerializer.Serialize(payload, Json),
-            OrderingKey = orderingKey?.Trim().ToLowerInvariant(),
+            OrderingKey = (orderingKey ?? (kind == CrispCallKinds.PluginSettingsUpdate ? PluginSettingsOrderingKey : null))?.Trim().ToLowerInvariant(),
             EventId = eventId,
             RuleVersionId = ruleVersionId,
             Status = CrispCallStatus.Queued,
