@@ -232,6 +232,36 @@ public sealed class DeliveryEngineTests
         Assert.Equal(5, quota.Used);
     }
 
+    [Fact]
+    public async Task QuotaLeftBelowWhatTheNextCallNeeds_DeliveriesPauseAndSaySo()
+    {
+        await using var harness = await DeliveryHarness.StartAsync(new Dictionary<string, string?>
+        {
+            ["Delivery:DailyQuota"] = "10",
+            ["Delivery:QuotaPauseThreshold"] = "1",
+        });
+        var tenant = await harness.TenantAsync();
+        // Nine requests of the ten, then a call for a contact Crisp does not know yet, which needs three.
+        var calls = Campaigns(harness, tenant, 9);
+        calls.Add((CrispCallKinds.PeopleDataMerge, new { email = "new@example.com", data = new { plan = "pro" } }, "new@example.com"));
+        await harness.EnqueueAsync(tenant, calls);
+        await harness.WaitUntilAsync(tenant, all => all.Count(c => c.Status == CrispCallStatus.Sent) == 9, Patience);
+
+        async Task<QuotaStatus> QuotaAsync()
+        {
+            await using var scope = harness.Hub.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<PluginQuota>().GetStatusAsync(CancellationToken.None);
+        }
+
+        await WaitForAsync(async () => (await QuotaAsync()).Paused);
+        await Task.Delay(TimeSpan.FromSeconds(1)); // paused for good, not only while a claim held the last request
+
+        Assert.True((await QuotaAsync()).Paused, "the quota left cannot cover the queued call, yet deliveries do not say paused");
+        var after = await harness.CallsAsync(tenant);
+        Assert.Equal(9, after.Count(c => c.Status == CrispCallStatus.Sent));
+        Assert.Equal(CrispCallStatus.Queued, after[^1].Status); // kept for tomorrow
+    }
+
     private static async Task WaitForAsync(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow + Patience;

@@ -186,7 +186,7 @@ public sealed class DeliveryDrain(
 
         var cost = calls.Sum(Cost);
         var permits = Math.Min(available, cost);
-        var granted = await quota.TakeAsync(permits, ct);
+        var granted = await quota.TakeAsync(permits, ct, atLeast: Cost(calls[0]));
         if (granted == 0)
         {
             logger.LogWarning("Plugin daily quota is near its limit: deliveries pause until the next UTC day.");

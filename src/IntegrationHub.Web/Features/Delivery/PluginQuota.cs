@@ -13,8 +13,11 @@ public sealed class PluginQuota(HubDbContext db, IOptions<DeliveryOptions> optio
 {
     public int PauseAt => (int)Math.Floor(options.Value.DailyQuota * options.Value.QuotaPauseThreshold);
 
-    /// <summary>Takes up to <paramref name="wanted"/> requests of today's quota; returns how many were granted.</summary>
-    public async Task<int> TakeAsync(int wanted, CancellationToken ct)
+    /// <summary>Takes up to <paramref name="wanted"/> requests of today's quota; returns how many were granted, never
+    /// fewer than <paramref name="atLeast"/> (the claim's first call): when what is left before the pause point cannot
+    /// cover that, deliveries pause as at the pause point. Granting it piecemeal left the first call out of reach all
+    /// day while the quota read "not paused", so nothing said why calls stayed queued.</summary>
+    public async Task<int> TakeAsync(int wanted, CancellationToken ct, int atLeast = 1)
     {
         if (options.Value.DailyQuota == 0 || wanted <= 0)
         {
@@ -41,11 +44,14 @@ public sealed class PluginQuota(HubDbContext db, IOptions<DeliveryOptions> optio
             }
 
             wanted = Math.Min(wanted, limit - row.Used);
-            if (wanted <= 0)
+            if (wanted <= 0 || wanted < atLeast)
             {
+                // What is left (less than one call needs) stays unused: it is within the margin the threshold keeps.
                 var now = clock.GetUtcNow();
                 await db.Set<PluginQuotaDay>().Where(q => q.Day == day && q.PausedAt == null)
                     .ExecuteUpdateAsync(s => s.SetProperty(q => q.PausedAt, now), ct);
+                await db.Set<PluginQuotaDay>().Where(q => q.Day == day && q.Used < limit)
+                    .ExecuteUpdateAsync(s => s.SetProperty(q => q.Used, limit), ct);
                 return 0;
             }
         }
