@@ -156,6 +156,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("apikey", "create", "--website", "6a1f8f10-2b7e-4c1d-9d55-5b3c8f2d9e01", "--name", "")]
     [InlineData("apikey", "create", "--website", "00000000-0000-0000-0000-000000000000", "--name", "backend")]
     [InlineData("deliveries", "replay", "--website", "00000000-0000-0000-0000-000000000000", "--all-dead")]
+    [InlineData("deliveries", "stats", "--website", "00000000-0000-0000-0000-000000000000")]
     public async Task UnknownVerbOrBadArguments_PrintUsageAndExit2(params string[] args)
     {
         var result = await RunAsync(args);

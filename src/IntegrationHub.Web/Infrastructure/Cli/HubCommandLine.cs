@@ -362,6 +362,7 @@ public static class HubCommandLine
         });
 
         var statsWebsite = new Option<Guid?>("--website") { Description = "Only this website (default: every tenant)." };
+        statsWebsite.Validators.Add(RefuseEmptyWebsite);
         var stats = new Command("stats", "Calls per status and tenant, and the plugin's daily quota.") { statsWebsite };
         stats.SetAction(async (parse, ct) =>
         {
@@ -469,15 +470,18 @@ public static class HubCommandLine
     private static Option<Guid> WebsiteOption()
     {
         var option = new Option<Guid>("--website") { Description = "The Crisp website_id (a UUID).", Required = true };
-        option.Validators.Add(result =>
-        {
-            // The all-zero UUID parses, but no website has it (and tenancy refuses an empty tenant id).
-            if (result.Tokens.Count > 0 && Guid.TryParse(result.Tokens[^1].Value, out var id) && id == Guid.Empty)
-            {
-                result.AddError("--website must not be the empty UUID.");
-            }
-        });
+        option.Validators.Add(RefuseEmptyWebsite);
         return option;
+    }
+
+    /// <summary>The all-zero UUID parses, but no website has it (and tenancy refuses an empty tenant id): a usage
+    /// error wherever a website is named, the optional one of <c>deliveries stats</c> included.</summary>
+    private static void RefuseEmptyWebsite(System.CommandLine.Parsing.OptionResult result)
+    {
+        if (result.Tokens.Count > 0 && Guid.TryParse(result.Tokens[^1].Value, out var id) && id == Guid.Empty)
+        {
+            result.AddError("--website must not be the empty UUID.");
+        }
     }
 
     /// <summary>A required, non-blank name of at most <paramref name="maxLength"/> characters: refused as bad arguments
