@@ -1216,3 +1216,21 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261207110301_PluginSyncStateCrispBaseUrl') THEN
+    ALTER TABLE plugin_sync_state ADD "CrispBaseUrl" character varying(400);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261207110301_PluginSyncStateCrispBaseUrl') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261207110301_PluginSyncStateCrispBaseUrl', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -1351,3 +1351,24 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207110305_PluginSyncStateCrispBaseUrl'
+)
+BEGIN
+    ALTER TABLE [plugin_sync_state] ADD [CrispBaseUrl] nvarchar(400) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207110305_PluginSyncStateCrispBaseUrl'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261207110305_PluginSyncStateCrispBaseUrl', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

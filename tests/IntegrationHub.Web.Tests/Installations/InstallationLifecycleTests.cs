@@ -63,6 +63,13 @@ public abstract class InstallationLifecycleTests(LiveHubFixture live) : LiveHubT
 
         Assert.Equal(new InstallationSync.Result(23, 23, 0, 0), first);
         Assert.Equal(new InstallationSync.Result(23, 0, 0, 0), second);
+        // Remembered, so demo mode over this database (credentials lost in a redeploy) is refused: DemoModeGuard.
+        var (stateScope, stateDb) = Live.OpenScope();
+        await using (stateScope)
+        {
+            Assert.Equal(Simulator.ApiBaseUrl.ToString(), (await stateDb.Set<PluginSyncState>().AsNoTracking().SingleAsync()).CrispBaseUrl);
+        }
+
         var after = await AllTenantsAsync();
         Assert.Equal(23, after.Count);
         foreach (var row in rows)

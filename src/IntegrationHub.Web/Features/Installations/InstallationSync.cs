@@ -5,6 +5,7 @@ using IntegrationHub.Web.Infrastructure.Crisp;
 using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace IntegrationHub.Web.Features.Installations;
 
@@ -13,7 +14,8 @@ namespace IntegrationHub.Web.Features.Installations;
 /// nothing here. The sync time is recorded only after a run completes, so an interrupted run is simply redone.
 /// </summary>
 public sealed class InstallationSync(
-    CrispClient crisp, PluginIdentity plugin, InstallationLifecycle lifecycle, HubDbContext db, TimeProvider clock, ILogger<InstallationSync> logger)
+    CrispClient crisp, PluginIdentity plugin, InstallationLifecycle lifecycle, HubDbContext db, TimeProvider clock, HubCrispMode mode,
+    IOptions<CrispClientOptions> crispOptions, ILogger<InstallationSync> logger)
 {
     // The words of /websites/since's "difference" are unverified (crisp-api.md §3; Go's doc says "linked or unlinked or
     // updated"): these are read as they say, any other word is settled by asking Crisp about the website.
@@ -115,6 +117,11 @@ public sealed class InstallationSync(
         }
 
         state.LastSuccessfulSyncStartedAt = started;
+        if (!mode.IsDemo)
+        {
+            state.CrispBaseUrl = crispOptions.Value.BaseUrl.ToString();
+        }
+
         if (full)
         {
             state.LastFullSyncStartedAt = started;

@@ -10,5 +10,6 @@ internal sealed class PluginSyncStateConfiguration : IEntityTypeConfiguration<Pl
         builder.ToTable("plugin_sync_state");
         builder.HasKey(s => s.Id);
         builder.Property(s => s.Id).HasMaxLength(20);
+        builder.Property(s => s.CrispBaseUrl).HasMaxLength(400);
     }
 }

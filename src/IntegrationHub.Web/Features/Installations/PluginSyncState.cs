@@ -10,4 +10,10 @@ public sealed class PluginSyncState
     public DateTimeOffset? LastFullSyncStartedAt { get; set; }
 
     public DateTimeOffset? LastSuccessfulSyncStartedAt { get; set; }
+
+    /// <summary>
+    /// The Crisp a sync with plugin credentials last talked to (never the demo simulator): a database that holds real
+    /// installs, which demo mode's sync against its empty simulator would uninstall (<see cref="DemoModeGuard"/>).
+    /// </summary>
+    public string? CrispBaseUrl { get; set; }
 }

@@ -3,6 +3,7 @@ using IntegrationHub.Web.Features.Credentials;
 using IntegrationHub.Web.Features.Health;
 using IntegrationHub.Web.Features.HookReactions;
 using IntegrationHub.Web.Features.Hooks;
+using IntegrationHub.Web.Features.Installations;
 using IntegrationHub.Web.Features.Members;
 using IntegrationHub.Web.Infrastructure.Crisp;
 using IntegrationHub.Web.Infrastructure.Api;
@@ -80,6 +81,8 @@ public static class HubPipeline
         }
 
         await LocalKeyRingGuard.EnsureAsync(scope.ServiceProvider.GetRequiredService<IntegrationHub.Security.IKeyEncryptionKeyProvider>(),
+            scope.ServiceProvider.GetRequiredService<HubDbContext>(), cancellationToken);
+        await DemoModeGuard.EnsureAsync(scope.ServiceProvider.GetRequiredService<HubCrispMode>(),
             scope.ServiceProvider.GetRequiredService<HubDbContext>(), cancellationToken);
 
         var bootstrap = scope.ServiceProvider.GetRequiredService<IOptions<HubOptions>>().Value.Bootstrap;

@@ -4,7 +4,7 @@ namespace IntegrationHub.Web.Infrastructure.Hosting;
 
 /// <summary>
 /// Why start-up stops without starting: settings an options check refused (each naming its key), a setting that is
-/// not of its key's type, a database that stays unreachable or lacks this hub's migrations.
+/// not of its key's type, a database that stays unreachable or lacks this hub's migrations, demo mode over a database synced with Crisp.
 /// </summary>
 public static class StartupRefusal
 {
@@ -23,6 +23,7 @@ public static class StartupRefusal
         Data.DatabaseUnavailableException database => [database.Message],
         Data.DatabaseNotMigratedException schema => [schema.Message],
         Features.Credentials.LocalKeyRingMissingException keyRing => [keyRing.Message],
+        Features.Installations.DemoModeOverCrispDataException demo => [demo.Message],
         _ => [],
     };
 

@@ -871,6 +871,10 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Postgres
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<string>("CrispBaseUrl")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
                     b.Property<DateTimeOffset?>("LastFullSyncStartedAt")
                         .HasColumnType("timestamp with time zone");
 

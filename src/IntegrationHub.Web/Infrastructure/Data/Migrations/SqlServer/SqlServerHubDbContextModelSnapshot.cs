@@ -872,6 +872,10 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.SqlServer
                         .HasMaxLength(20)
                         .HasColumnType("nvarchar(20)");
 
+                    b.Property<string>("CrispBaseUrl")
+                        .HasMaxLength(400)
+                        .HasColumnType("nvarchar(400)");
+
                     b.Property<DateTimeOffset?>("LastFullSyncStartedAt")
                         .HasColumnType("datetimeoffset");
 

@@ -856,6 +856,10 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CrispBaseUrl")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("LastFullSyncStartedAt")
                         .HasColumnType("INTEGER");
 
