@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using IntegrationHub.Crisp;
+using IntegrationHub.Security;
 using IntegrationHub.Web.Features.Credentials;
 using IntegrationHub.Web.Features.Delivery;
 using IntegrationHub.Web.Features.Members;
@@ -13,9 +14,9 @@ using IntegrationHub.Web.Infrastructure.Tenancy;
 using IntegrationHub.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -258,7 +259,19 @@ public sealed class CrispSettingsController(
         }
 
         tenantContext.Use(id);
-        var expected = await secrets.GetAsync(SecretNames.SubscriptionToken, cancellationToken);
+        string? expected;
+        try
+        {
+            expected = await secrets.GetAsync(SecretNames.SubscriptionToken, cancellationToken);
+        }
+        catch (Exception ex) when (ex is SecretDecryptionException or KeyEncryptionKeyException)
+        {
+            // The same 403 page as a wrong token (nothing revealed to the frame); the operator learns it here and from
+            // keys verify, and the next sync replaces an unreadable token with Crisp's.
+            logger.LogError("Settings page of {WebsiteId} refused: its stored subscription token cannot be read ({Reason}).", id, ex.Message);
+            return null;
+        }
+
         if (expected is null || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(token)))
         {
             return null;

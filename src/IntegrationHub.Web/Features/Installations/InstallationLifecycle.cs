@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using IntegrationHub.Security;
 using IntegrationHub.Web.Features.Credentials;
 using IntegrationHub.Web.Features.Delivery;
 using IntegrationHub.Web.Features.Tenants;
@@ -107,7 +108,7 @@ public sealed class InstallationLifecycle(IServiceScopeFactory scopes, TimeProvi
             }
         }
 
-        if (!string.IsNullOrEmpty(install.Token) && await secrets.GetAsync(SecretNames.SubscriptionToken, cancellationToken) != install.Token)
+        if (!string.IsNullOrEmpty(install.Token) && await StoredTokenAsync(secrets, install.WebsiteId, cancellationToken) != install.Token)
         {
             await secrets.SetAsync(SecretNames.SubscriptionToken, install.Token, cancellationToken);
             change = change == Change.None ? Change.Updated : change;
@@ -123,6 +124,24 @@ public sealed class InstallationLifecycle(IServiceScopeFactory scopes, TimeProvi
         }
 
         return change;
+    }
+
+    /// <summary>
+    /// The stored subscription token, or null when its ciphertext cannot be read (tampered, copied from another tenant
+    /// or field): Crisp's copy is the truth and replaces it, where a throw here stopped every later website of a full
+    /// sync. A data key that cannot be unwrapped still throws: writing a new token needs that key too.
+    /// </summary>
+    private async Task<string?> StoredTokenAsync(TenantSecrets secrets, Guid websiteId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await secrets.GetAsync(SecretNames.SubscriptionToken, cancellationToken);
+        }
+        catch (SecretDecryptionException ex)
+        {
+            logger.LogWarning("Website {WebsiteId}: its stored subscription token cannot be read ({Failure}); replaced with Crisp's.", websiteId, ex.Reason);
+            return null;
+        }
     }
 
     /// <summary>Whether the website is an installed (active) tenant: what a settings change may update.</summary>
