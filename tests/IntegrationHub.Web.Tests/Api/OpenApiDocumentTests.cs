@@ -126,6 +126,18 @@ public sealed class OpenApiDocumentTests(SqliteHubFixture fixture) : HubTestBase
     }
 
     [Fact]
+    public async Task Document_ObjectValuedFields_AreTypedObject()
+    {
+        var (document, _) = await LoadAsync();
+
+        // The API refuses anything but an object in these with a 422: a generated client must not offer other types.
+        var properties = document.Components!.Schemas!["EventRequest"].Properties!["properties"];
+        Assert.True(properties.Type is { } type && type.HasFlag(JsonSchemaType.Object), $"EventRequest.properties is typed {properties.Type}");
+        var data = document.Components.Schemas["ContactRequest"].Properties!["data"];
+        Assert.True(data.Type is { } dataType && dataType.HasFlag(JsonSchemaType.Object), $"ContactRequest.data is typed {data.Type}");
+    }
+
+    [Fact]
     public async Task SwaggerUi_IsServed()
     {
         var response = await Hub.CreateClient().GetAsync("/swagger/index.html");

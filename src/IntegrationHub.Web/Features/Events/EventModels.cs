@@ -18,7 +18,7 @@ public sealed record EventRequest
     public string? UserId { get; init; }
 
     /// <summary>Anything about the event, as a JSON object: may nest up to 5 levels, at most 32 KB.</summary>
-    public JsonElement? Properties { get; init; }
+    public IReadOnlyDictionary<string, JsonElement>? Properties { get; init; }
 
     /// <summary>When it happened: ISO-8601 with an offset (e.g. 2026-11-25T09:30:00Z); defaults to when the hub accepts it. At most 1 hour ahead, 1 year back.</summary>
     public DateTimeOffset? Timestamp { get; init; }
