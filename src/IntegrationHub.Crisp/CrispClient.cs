@@ -97,6 +97,30 @@ public sealed class CrispClient
         }
     }
 
+    /// <summary>
+    /// Sends and returns the envelope's <c>data</c> as <typeparamref name="T"/>, or null when a 2xx carried none or an
+    /// unreadable one: for writes whose data only informs, where the 2xx itself says Crisp did it. Treating such an
+    /// answer as a failure dead-letters a call Crisp performed, and replaying it performs it twice (a message sent twice).
+    /// </summary>
+    internal async Task<T?> SendWithOptionalDataAsync<T>(HttpMethod method, CrispPath path, HttpContent? body, CancellationToken cancellationToken)
+        where T : class
+    {
+        var (_, data) = await SendForDataAsync(method, path, body, cancellationToken);
+        if (data is not { ValueKind: JsonValueKind.Object } element)
+        {
+            return null;
+        }
+
+        try
+        {
+            return element.Deserialize<T>(CrispJson.Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Sends and checks the envelope, ignoring <c>data</c>.</summary>
     internal async Task SendAsync(HttpMethod method, CrispPath path, HttpContent? body, CancellationToken cancellationToken) =>
         await SendForDataAsync(method, path, body, cancellationToken);

@@ -64,13 +64,13 @@ public sealed class CrispConversationsApi
     public Task UpdateStateAsync(string websiteId, string sessionId, CrispConversationState state, CancellationToken cancellationToken = default) =>
         _client.SendAsync(HttpMethod.Patch, Conversation(websiteId, sessionId).Literal("state"), CrispClient.JsonBody(new CrispStateBody(state)), cancellationToken);
 
-    /// <summary><c>POST /conversation/{session_id}/message</c> → the message fingerprint.</summary>
+    /// <summary><c>POST /conversation/{session_id}/message</c> → the message fingerprint, 0 when the 2xx carried none (the message was sent).</summary>
     public async Task<long> SendMessageAsync(string websiteId, string sessionId, CrispMessageInput message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var result = await _client.SendAsync<CrispFingerprintResult>(
+        var result = await _client.SendWithOptionalDataAsync<CrispFingerprintResult>(
             HttpMethod.Post, Conversation(websiteId, sessionId).Literal("message"), CrispClient.JsonBody(message), cancellationToken);
-        return result.Fingerprint;
+        return result?.Fingerprint ?? 0;
     }
 
     /// <summary><c>GET /conversation/{session_id}/routing</c>.</summary>

@@ -129,6 +129,21 @@ public sealed class CrispClientEnvelopeTests
         Assert.Equal("invalid_response", ex.Reason);
     }
 
+    [Theory]
+    [InlineData("""{"error":false,"reason":"dispatched"}""")]
+    [InlineData("""{"error":false,"reason":"dispatched","data":null}""")]
+    [InlineData("""{"error":false,"reason":"dispatched","data":{"fingerprint":"not a number"}}""")]
+    public async Task SendMessage_SuccessWithoutReadableData_IsSentWithoutFingerprint(string answer)
+    {
+        // A 2xx says the message went out: failing here dead-lettered it, and a replay sent it a second time.
+        using var stub = new StubbedCrispClient((_, _) => StubCrispHandler.Json(HttpStatusCode.Accepted, answer));
+
+        var fingerprint = await stub.Client.Conversations.SendMessageAsync("w", "session_1", CrispMessageInput.Text("hello"));
+
+        Assert.Equal(0, fingerprint);
+        Assert.Single(stub.Handler.Requests);
+    }
+
     [Fact]
     public async Task Success_NonJsonBody_IsInvalidResponse()
     {
