@@ -162,6 +162,49 @@ public sealed class CrispSettingsPageTests(LiveHubFixture live) : LiveHubTestBas
         }
     }
 
+    [Fact]
+    public async Task Save_WhileAnEarlierWriteBackIsQueued_QueuedBehindItNotWrittenPastIt()
+    {
+        // Written directly, the newer save reached Crisp first and the queued older one landed after it: Crisp (and,
+        // through the next sync, the hub) ended with the older settings. Crisp refuses the older write (budget 45)
+        // every time here, so it stays queued whatever the delivery workers do meanwhile.
+        var (id, token) = await InstalledAsync("Acme");
+        Simulator.Intercept(async context =>
+        {
+            if (context.Request.Method != "PATCH" || !context.Request.Path.Value!.EndsWith("/settings", StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            context.Request.EnableBuffering();
+            var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
+            context.Request.Body.Position = 0;
+            if (!body.Contains("\"rate_budget_per_minute\":45", StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            context.Response.StatusCode = 503;
+            await context.Response.WriteAsync("{\"error\":true,\"reason\":\"service_unavailable\",\"data\":{}}");
+            return true;
+        });
+        await Live.CreateClient().PostAsync("/crisp/settings", Form(id, token, ("RateBudgetPerMinute", "45")));
+
+        var response = await Live.CreateClient().PostAsync("/crisp/settings", Form(id, token, ("RateBudgetPerMinute", "60")));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("after it", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Simulator.State.GetJournal(id.ToString("D")), e => e.Method == "PATCH" && e.Status is >= 200 and < 300);
+        var (scope, db) = Live.OpenScope(id);
+        await using (scope)
+        {
+            var writes = await db.Set<Features.Delivery.CrispCall>().Where(c => c.Kind == Features.Delivery.CrispCallKinds.PluginSettingsUpdate)
+                .OrderBy(c => c.Id).Select(c => new { c.Payload, c.OrderingKey }).ToListAsync();
+            Assert.Equal([45, 60], writes.Select(w => JsonNode.Parse(w.Payload)!["settings"]!["rate_budget_per_minute"]!.GetValue<int>()));
+            Assert.All(writes, w => Assert.Equal(Features.Delivery.CrispCallOutbox.PluginSettingsOrderingKey, w.OrderingKey));
+        }
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("-3")]

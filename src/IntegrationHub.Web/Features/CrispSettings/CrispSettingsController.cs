@@ -173,18 +173,29 @@ public sealed class CrispSettingsController(
 
         var message = "Settings saved.";
         var isError = false;
-        try
+        if (await CrispCallOutbox.SettingsWritePendingAsync(db, cancellationToken))
         {
-            await crisp.Plugin.UpdateSubscriptionSettingsAsync(tenant.WebsiteId, await plugin.GetPluginIdAsync(cancellationToken), merged, cancellationToken);
-        }
-        catch (CrispException ex)
-        {
-            // Crisp's copy is the one the syncs read back: left behind, it would undo this save at the next full sync.
-            // So the write goes to the delivery queue (retried), and the syncs keep the local copy until it is done.
-            logger.LogWarning("Settings of {WebsiteId} saved locally, not yet written back to Crisp (queued): {Reason}", tenant.Id, ex.Message);
+            // An older save is still on its way to Crisp: written directly, this one would land first and the older
+            // one after it, undoing it in Crisp (and, through the next sync, here). It queues behind it instead.
             outbox.Enqueue(CrispCallKinds.PluginSettingsUpdate, new { settings = merged });
             await db.SaveChangesAsync(CancellationToken.None);
-            message = "Settings saved in the hub; Crisp could not be updated just now, so its copy is updated through the delivery queue.";
+            message = "Settings saved in the hub; an earlier save is still being written to Crisp, so Crisp's copy is updated through the delivery queue after it.";
+        }
+        else
+        {
+            try
+            {
+                await crisp.Plugin.UpdateSubscriptionSettingsAsync(tenant.WebsiteId, await plugin.GetPluginIdAsync(cancellationToken), merged, cancellationToken);
+            }
+            catch (CrispException ex)
+            {
+                // Crisp's copy is the one the syncs read back: left behind, it would undo this save at the next full sync.
+                // So the write goes to the delivery queue (retried), and the syncs keep the local copy until it is done.
+                logger.LogWarning("Settings of {WebsiteId} saved locally, not yet written back to Crisp (queued): {Reason}", tenant.Id, ex.Message);
+                outbox.Enqueue(CrispCallKinds.PluginSettingsUpdate, new { settings = merged });
+                await db.SaveChangesAsync(CancellationToken.None);
+                message = "Settings saved in the hub; Crisp could not be updated just now, so its copy is updated through the delivery queue.";
+            }
         }
 
         if (link.Error is not null)

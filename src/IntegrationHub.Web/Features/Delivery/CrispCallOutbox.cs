@@ -1,6 +1,7 @@
 using System.Text.Json;
 using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Tenancy;
+using Microsoft.EntityFrameworkCore;
 
 namespace IntegrationHub.Web.Features.Delivery;
 
@@ -15,6 +16,12 @@ public sealed class CrispCallOutbox(HubDbContext db, TenantContext tenant, TimeP
     /// <summary>Every settings write carries the whole settings object, so the last one saved must land last: they
     /// share one ordering key (without one, two saves went out side by side, or a retried older one after the newer).</summary>
     public const string PluginSettingsOrderingKey = "plugin:settings";
+
+    private static readonly CrispCallStatus[] PendingStatuses = [CrispCallStatus.Queued, CrispCallStatus.Sending, CrispCallStatus.Retrying, CrispCallStatus.Paused];
+
+    /// <summary>Whether a settings write-back of the context's tenant has still to reach Crisp (queued, sending, retrying or paused).</summary>
+    public static Task<bool> SettingsWritePendingAsync(HubDbContext db, CancellationToken cancellationToken) =>
+        db.Set<CrispCall>().AnyAsync(c => c.Kind == CrispCallKinds.PluginSettingsUpdate && PendingStatuses.Contains(c.Status), cancellationToken);
 
     public CrispCall Enqueue(string kind, object payload, string? orderingKey = null, Guid? eventId = null, Guid? ruleVersionId = null)
     {

@@ -89,7 +89,7 @@ public sealed class InstallationLifecycle(IServiceScopeFactory scopes, TimeProvi
                 await SupersedeSettingsWritesAsync(db, install.WebsiteId, savedAt, now, cancellationToken);
             }
 
-            if (json != tenant.SettingsJson && await SettingsWritePendingAsync(db, cancellationToken))
+            if (json != tenant.SettingsJson && await CrispCallOutbox.SettingsWritePendingAsync(db, cancellationToken))
             {
                 // A settings save of this hub has not reached Crisp yet: Crisp's copy is the older one, and taking it
                 // would undo the save. The queued write brings Crisp level; the next sync after it agrees.
@@ -144,12 +144,6 @@ public sealed class InstallationLifecycle(IServiceScopeFactory scopes, TimeProvi
         }
     }
 
-    /// <summary>Whether the website is an installed (active) tenant: what a settings change may update.</summary>
-    private static readonly CrispCallStatus[] PendingStatuses = [CrispCallStatus.Queued, CrispCallStatus.Sending, CrispCallStatus.Retrying, CrispCallStatus.Paused];
-
-    private static Task<bool> SettingsWritePendingAsync(HubDbContext db, CancellationToken cancellationToken) =>
-        db.Set<CrispCall>().AnyAsync(c => c.Kind == CrispCallKinds.PluginSettingsUpdate && PendingStatuses.Contains(c.Status), cancellationToken);
-
     /// <summary>
     /// The website's admin saved settings in Crisp's dashboard after this hub queued settings writes (a save whose
     /// write-back Crisp had refused): the admin's save is the newer one, and sending those writes would undo it in
@@ -173,6 +167,7 @@ public sealed class InstallationLifecycle(IServiceScopeFactory scopes, TimeProvi
         }
     }
 
+    /// <summary>Whether the website is an installed (active) tenant: what a settings change may update.</summary>
     public async Task<bool> IsActiveAsync(Guid websiteId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
