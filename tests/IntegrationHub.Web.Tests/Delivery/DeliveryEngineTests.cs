@@ -92,6 +92,32 @@ public sealed class DeliveryEngineTests
     }
 
     [Fact]
+    public async Task RateLimitWithRetryAfterZero_BacksOffAsWithoutOne_NotIntoTheRefusingWindow()
+    {
+        await using var harness = await DeliveryHarness.StartAsync(new Dictionary<string, string?>
+        {
+            ["Delivery:DefaultBudgetPerMinute"] = "600",
+            ["Delivery:MaxBudgetPerMinute"] = "600",
+            ["Delivery:RateLimitBackoffBase"] = "00:00:02",
+            ["Delivery:RateLimitBackoffMax"] = "00:00:10",
+        });
+        var tenant = await harness.TenantAsync();
+        await harness.PutAsync($"websites/{tenant:D}/limits", new { requests_per_minute = 2, retry_after_seconds = 0 });
+        await harness.EnqueueAsync(tenant, Campaigns(harness, tenant, 6));
+
+        await harness.WaitUntilAsync(tenant, calls => calls.Count(c => c.Status == CrispCallStatus.Sent) >= 2, Patience);
+        await Task.Delay(TimeSpan.FromSeconds(4)); // a retry 50–250 ms after each refusal would have come many times by now
+
+        var journal = harness.Journal(tenant);
+        var refusals = journal.Where(j => j.Status == 429).ToList();
+        Assert.NotEmpty(refusals);
+        foreach (var refusal in refusals)
+        {
+            Assert.DoesNotContain(journal, j => j.Path == refusal.Path && j.Time > refusal.Time && j.Time < refusal.Time + TimeSpan.FromSeconds(1.5));
+        }
+    }
+
+    [Fact]
     public async Task ServerErrors_AreRetriedToSuccess_InOrderPerContact()
     {
         await using var harness = await DeliveryHarness.StartAsync(new Dictionary<string, string?>

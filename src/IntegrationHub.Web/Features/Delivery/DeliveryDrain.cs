@@ -479,7 +479,9 @@ public sealed class DeliveryDrain(
         {
             var retryAfter = rateLimited.Max(r => r.RetryAfter);
             var n = batch.State.ConsecutiveRateLimits + 1;
-            var delay = retryAfter is { } given
+            // A Retry-After of 0 (or less) names no wait: retrying 50–250 ms later landed in the window that had just
+            // refused, so it counts as none given.
+            var delay = retryAfter is { } given && given > TimeSpan.Zero
                 ? given + TimeSpan.FromMilliseconds(Random.Shared.Next(50, 250))
                 : Jitter(Min(o.RateLimitBackoffMax, o.RateLimitBackoffBase * Math.Pow(2, n - 1)), 1.0, 1.2);
             backoffUntil = now + delay;
