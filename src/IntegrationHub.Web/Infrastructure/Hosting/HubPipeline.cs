@@ -84,6 +84,10 @@ public static class HubPipeline
             scope.ServiceProvider.GetRequiredService<HubDbContext>(), cancellationToken);
         await DemoModeGuard.EnsureAsync(scope.ServiceProvider.GetRequiredService<HubCrispMode>(),
             scope.ServiceProvider.GetRequiredService<HubDbContext>(), cancellationToken);
+        if (scope.ServiceProvider.GetRequiredService<HookSecretSource>().ConfigurationProblem() is { } hookSecretProblem)
+        {
+            app.Logger.LogWarning("{Problem}", hookSecretProblem);
+        }
 
         var bootstrap = scope.ServiceProvider.GetRequiredService<IOptions<HubOptions>>().Value.Bootstrap;
         if (!string.IsNullOrWhiteSpace(bootstrap.AdminEmail) && !string.IsNullOrWhiteSpace(bootstrap.AdminPassword))
