@@ -222,6 +222,14 @@ public abstract class HookReactionsTests(IHubFixture fixture) : ApiTestBase(fixt
         }
 
         Assert.Equal(2, JsonNode.Parse(await client.GetStringAsync("/api/v1/auto-replies"))!["rules"]!.AsArray().Count);
+
+        // The window and cap are kept with the rules: with none left, the answer says what is kept (the defaults,
+        // as GET says), not the numbers sent.
+        var cleared = await client.PutAsync("/api/v1/auto-replies", Json("""{"window_minutes": 60, "cap_per_hour": 3, "rules": []}"""));
+        Assert.Equal(HttpStatusCode.OK, cleared.StatusCode);
+        var answer = JsonNode.Parse(await cleared.Content.ReadAsStringAsync())!;
+        Assert.Equal(JsonNode.Parse(await client.GetStringAsync("/api/v1/auto-replies"))!.ToJsonString(), answer.ToJsonString());
+        Assert.Equal(AutoReplyTriggers.DefaultWindowMinutes, answer["window_minutes"]!.GetValue<int>());
     }
 
     [Theory]

@@ -97,7 +97,10 @@ public static class AutoRepliesApi
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         });
-        return TypedResults.Ok(new AutoRepliesDocument(window, cap, rules.Select(ToDto).ToList()));
+        // The window and cap are stored on the rules: with none, what is kept (and what GET answers) are the defaults.
+        return rules.Count == 0
+            ? TypedResults.Ok(new AutoRepliesDocument(AutoReplyTriggers.DefaultWindowMinutes, AutoReplyTriggers.DefaultCapPerHour, []))
+            : TypedResults.Ok(new AutoRepliesDocument(window, cap, rules.Select(ToDto).ToList()));
     }
 
     private static AutoReplyRuleDto ToDto(AutoReplyRule r) => new(
