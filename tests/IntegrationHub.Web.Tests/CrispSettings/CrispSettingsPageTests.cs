@@ -132,17 +132,7 @@ public sealed class CrispSettingsPageTests(LiveHubFixture live) : LiveHubTestBas
         // Crisp answers 503 to the settings write (a 429 or an outage would do the same): the save must survive the
         // hourly full sync, which reads Crisp's copy back as the truth.
         var (id, token) = await InstalledAsync("Acme");
-        Simulator.Intercept(async context =>
-        {
-            if (context.Request.Method != "PATCH" || !context.Request.Path.Value!.EndsWith("/settings", StringComparison.Ordinal))
-            {
-                return false;
-            }
-
-            context.Response.StatusCode = 503;
-            await context.Response.WriteAsync("{\"error\":true,\"reason\":\"service_unavailable\",\"data\":{}}");
-            return true;
-        });
+        RefuseSettingsWrites();
 
         var response = await Live.CreateClient().PostAsync("/crisp/settings", Form(id, token,
             ("DisplayName", "Acme Shop"), ("EventsEnabled", "true"), ("RelayEnabled", "false"), ("HelpdeskEnabled", "true"), ("RateBudgetPerMinute", "45")));
@@ -169,25 +159,7 @@ public sealed class CrispSettingsPageTests(LiveHubFixture live) : LiveHubTestBas
         // through the next sync, the hub) ended with the older settings. Crisp refuses the older write (budget 45)
         // every time here, so it stays queued whatever the delivery workers do meanwhile.
         var (id, token) = await InstalledAsync("Acme");
-        Simulator.Intercept(async context =>
-        {
-            if (context.Request.Method != "PATCH" || !context.Request.Path.Value!.EndsWith("/settings", StringComparison.Ordinal))
-            {
-                return false;
-            }
-
-            context.Request.EnableBuffering();
-            var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
-            context.Request.Body.Position = 0;
-            if (!body.Contains("\"rate_budget_per_minute\":45", StringComparison.Ordinal))
-            {
-                return false;
-            }
-
-            context.Response.StatusCode = 503;
-            await context.Response.WriteAsync("{\"error\":true,\"reason\":\"service_unavailable\",\"data\":{}}");
-            return true;
-        });
+        RefuseSettingsWrites(body => body.Contains("\"rate_budget_per_minute\":45", StringComparison.Ordinal));
         await Live.CreateClient().PostAsync("/crisp/settings", Form(id, token, ("RateBudgetPerMinute", "45")));
 
         var response = await Live.CreateClient().PostAsync("/crisp/settings", Form(id, token, ("RateBudgetPerMinute", "60")));
@@ -487,17 +459,7 @@ public sealed class CrispSettingsPageTests(LiveHubFixture live) : LiveHubTestBas
         // The hub's save could not reach Crisp (503) and waits in the delivery queue; then the admin saves in Crisp's
         // own dashboard. The queued write must not be sent over that newer save, nor the hook be ignored for it.
         var (id, token) = await InstalledAsync("Acme");
-        Simulator.Intercept(async context =>
-        {
-            if (context.Request.Method != "PATCH" || !context.Request.Path.Value!.EndsWith("/settings", StringComparison.Ordinal))
-            {
-                return false;
-            }
-
-            context.Response.StatusCode = 503;
-            await context.Response.WriteAsync("{\"error\":true,\"reason\":\"service_unavailable\",\"data\":{}}");
-            return true;
-        });
+        RefuseSettingsWrites();
         var saved = await Live.CreateClient().PostAsync("/crisp/settings", Form(id, token, ("RateBudgetPerMinute", "45"), ("EventsEnabled", "true")));
         Assert.Contains("delivery queue", await saved.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
@@ -526,17 +488,7 @@ public sealed class CrispSettingsPageTests(LiveHubFixture live) : LiveHubTestBas
         // A settings hook Crisp delivers late, for a save made before the hub's: the hub's save is the newer one.
         var (id, token) = await InstalledAsync("Acme");
         var before = DateTimeOffset.UtcNow.AddMinutes(-1);
-        Simulator.Intercept(async context =>
-        {
-            if (context.Request.Method != "PATCH" || !context.Request.Path.Value!.EndsWith("/settings", StringComparison.Ordinal))
-            {
-                return false;
-            }
-
-            context.Response.StatusCode = 503;
-            await context.Response.WriteAsync("{\"error\":true,\"reason\":\"service_unavailable\",\"data\":{}}");
-            return true;
-        });
+        RefuseSettingsWrites();
         await Live.CreateClient().PostAsync("/crisp/settings", Form(id, token, ("RateBudgetPerMinute", "45"), ("EventsEnabled", "true")));
 
         await Live.Services.GetRequiredService<Features.Installations.InstallationLifecycle>().InstallOrUpdateAsync(
@@ -559,6 +511,30 @@ public sealed class CrispSettingsPageTests(LiveHubFixture live) : LiveHubTestBas
 
     private static string NotLinkedMessage(string html) =>
         System.Text.RegularExpressions.Regex.Match(html, "<div class=\"notice error\" role=\"status\">([^<]*)</div>").Groups[1].Value;
+
+    /// <summary>Crisp answers 503 to settings writes (those whose body <paramref name="only"/> picks, else all): a write-back that has to queue.</summary>
+    private void RefuseSettingsWrites(Func<string, bool>? only = null) => Simulator.Intercept(async context =>
+    {
+        if (context.Request.Method != "PATCH" || !context.Request.Path.Value!.EndsWith("/settings", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (only is not null)
+        {
+            context.Request.EnableBuffering();
+            var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
+            context.Request.Body.Position = 0;
+            if (!only(body))
+            {
+                return false;
+            }
+        }
+
+        context.Response.StatusCode = 503;
+        await context.Response.WriteAsync("{\"error\":true,\"reason\":\"service_unavailable\",\"data\":{}}");
+        return true;
+    });
 
     private async Task<(Guid Id, string Token)> InstalledAsync(string name, JsonObject? settings = null)
     {
