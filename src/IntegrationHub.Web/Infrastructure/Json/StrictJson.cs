@@ -43,10 +43,11 @@ public static class StrictJson
         catch (JsonException e)
         {
             // The reader's message names the line and byte position and, for depth, the limit; it has no request data.
-            var at = $"line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}";
+            // A repeated name is found by the document, not the reader: that exception carries no position.
+            var at = e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : "";
             error = e.Message.Contains("depth", StringComparison.OrdinalIgnoreCase) ? $"The JSON is nested deeper than {maxDepth} levels."
-                : e.Message.Contains("uplicate", StringComparison.Ordinal) ? $"The JSON repeats a property name within one object ({at})."
-                : $"The body is not valid JSON ({at}).";
+                : e.Message.Contains("uplicate", StringComparison.Ordinal) ? $"The JSON repeats a property name within one object{at}."
+                : $"The body is not valid JSON{at}.";
             return null;
         }
     }
