@@ -59,6 +59,30 @@ public abstract partial class RelayDeliveryTests
     }
 
     [Fact]
+    public async Task Replay_ToADisabledEndpoint_Is422SayingSo_NothingQueued()
+    {
+        // Accepted, the replay failed at once ("endpoint disabled") after the caller had been told 202.
+        await using var receiver = await LoopbackReceiver.StartAsync();
+        var (tenant, client) = await TenantClientAsync("Acme");
+        var (endpoint, _) = await CreatedAsync(await CreateEndpointAsync(client, receiver.BaseUrl, "*"));
+        await DeliverHookAsync(tenant, "message:send");
+        Assert.Equal(1, await DrainAsync());
+        var original = Assert.Single(await DeliveriesAsync(tenant));
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            await db.Set<RelayEndpoint>().Where(e => e.Id == endpoint).ExecuteUpdateAsync(u => u.SetProperty(e => e.Enabled, false));
+        }
+
+        var replay = await client.PostAsync($"/api/v1/relay/deliveries/{original.Id}/replay", null);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, replay.StatusCode);
+        var problem = JsonNode.Parse(await replay.Content.ReadAsStringAsync())!;
+        Assert.Contains("disabled", problem["errors"]!["endpoint"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Single(await DeliveriesAsync(tenant));
+    }
+
+    [Fact]
     public async Task AttemptExcerpt_EchoedSecretAndUrlToken_Redacted()
     {
         await using var receiver = await LoopbackReceiver.StartAsync();

@@ -35,6 +35,33 @@ public abstract class RelayPageTests(IHubFixture fixture) : DashboardPageTestBas
     }
 
     [Fact]
+    public async Task Editor_ReplayToADisabledEndpoint_NotQueued_PageSaysWhy()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var client = await MemberAsync(tenant, "editor@acme.example", TenantRole.Editor);
+        var endpoint = Guid.NewGuid();
+        var delivery = Guid.NewGuid();
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            var now = DateTimeOffset.UtcNow;
+            db.Add(new RelayEndpoint { Id = endpoint, Url = "https://hooks.acme.example/crisp", EventFilter = "*", Enabled = false, DisabledReason = "failing for days", CreatedAt = now });
+            db.Add(new RelayDelivery { Id = delivery, EndpointId = endpoint, Event = "message:send", Payload = "{}", WebhookId = RelaySignature.NewWebhookId(), CreatedAt = now, NextAttemptAt = now });
+            await db.SaveChangesAsync();
+        }
+
+        var page = $"/t/{tenant:D}/relay/deliveries/{delivery:D}";
+        var html = await FollowAsync(client, await PostAsync(client, page, $"{page}/replay"));
+
+        Assert.Contains("Not replayed. Its endpoint is disabled", WebUtility.HtmlDecode(html), StringComparison.Ordinal);
+        var (check, checkDb) = OpenScope(tenant);
+        await using (check)
+        {
+            Assert.Equal(1, await checkDb.Set<RelayDelivery>().CountAsync());
+        }
+    }
+
+    [Fact]
     public async Task Editor_RefusedEndpoint_FormKeepsWhatWasTypedAndSaysWhy()
     {
         var tenant = await Data.TenantAsync("Acme");

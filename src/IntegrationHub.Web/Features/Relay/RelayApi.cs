@@ -41,7 +41,8 @@ public static class RelayApi
         relay.MapGet("/endpoints/{id:guid}/deliveries", DeliveriesAsync).WithName("ListRelayDeliveries").WithSummary("Recent deliveries to an endpoint, newest first")
             .Produces<List<RelayDeliveryResponse>>().WithStandardErrors(withBody: false, notFound: true);
         relay.MapGet("/deliveries/{id:guid}", DeliveryAsync).WithName("GetRelayDelivery").WithSummary("One delivery with every attempt (status or error, latency, response excerpt)");
-        relay.MapPost("/deliveries/{id:guid}/replay", ReplayAsync).WithName("ReplayRelayDelivery").WithSummary("Send a delivery again (new webhook id)");
+        relay.MapPost("/deliveries/{id:guid}/replay", ReplayAsync).WithName("ReplayRelayDelivery").WithSummary("Send a delivery again (new webhook id); 422 when its endpoint is disabled or deleted")
+            .WithStandardErrors(withBody: false, notFound: true);
         return api;
     }
 
@@ -125,9 +126,19 @@ public static class RelayApi
         return TypedResults.Ok(new RelayDeliveryDetailResponse(ToResponse(delivery), attempts.Select(ToResponse).ToList()));
     }
 
-    private static async Task<Results<Accepted<RelayDeliveryResponse>, NotFound>> ReplayAsync(Guid id, RelayService relay, IBackgroundJobClient jobs, CancellationToken cancellationToken)
+    private static async Task<Results<Accepted<RelayDeliveryResponse>, NotFound, ApiProblems.ProblemResult>> ReplayAsync(Guid id, RelayService relay,
+        IBackgroundJobClient jobs, CancellationToken cancellationToken)
     {
-        var replay = await relay.ReplayAsync(id, cancellationToken);
+        RelayDelivery? replay;
+        try
+        {
+            replay = await relay.ReplayAsync(id, cancellationToken);
+        }
+        catch (ReplayRefusedException refused)
+        {
+            return ApiProblems.Validation(new Dictionary<string, string[]> { ["endpoint"] = [refused.Message] });
+        }
+
         if (replay is null)
         {
             return TypedResults.NotFound();

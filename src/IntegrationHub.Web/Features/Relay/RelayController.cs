@@ -114,7 +114,18 @@ public sealed class RelayController(RelayService relay, HubDbContext db, IBackgr
     [RequireTenantRole(TenantRole.Editor)]
     public async Task<IActionResult> Replay(Guid id, CancellationToken cancellationToken)
     {
-        if (await relay.ReplayAsync(id, cancellationToken) is not { } replay)
+        RelayDelivery? replay;
+        try
+        {
+            replay = await relay.ReplayAsync(id, cancellationToken);
+        }
+        catch (ReplayRefusedException refused)
+        {
+            TempData["Message"] = "Not replayed. " + refused.Message;
+            return Redirect($"/t/{RouteWebsite}/relay");
+        }
+
+        if (replay is null)
         {
             return NotFound();
         }

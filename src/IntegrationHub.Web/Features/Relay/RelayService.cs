@@ -165,12 +165,22 @@ public sealed class RelayService(HubDbContext db, TenantSecrets secrets, IOption
 
     /// <summary>A new delivery of the same event and payload, with a new webhook id, due now. The original and its
     /// attempts stay as they were; the replay points back to it and gets attempts of its own.</summary>
+    /// <summary>The replay, null for an unknown delivery; <see cref="ReplayRefusedException"/> when its endpoint is gone or disabled.</summary>
     public async Task<RelayDelivery?> ReplayAsync(Guid deliveryId, CancellationToken cancellationToken)
     {
         var original = await db.Set<RelayDelivery>().AsNoTracking().FirstOrDefaultAsync(d => d.Id == deliveryId, cancellationToken);
         if (original is null)
         {
             return null;
+        }
+
+        // Queued anyway, the replay failed at once ("endpoint disabled") after the caller was told it was accepted.
+        var endpoint = await FindAsync(original.EndpointId, cancellationToken);
+        if (endpoint is null || !endpoint.Enabled)
+        {
+            throw new ReplayRefusedException(endpoint is null
+                ? "Its endpoint was deleted: nothing can be sent to it."
+                : "Its endpoint is disabled: enable it (dashboard, Relay) first, then replay.");
         }
 
         var now = clock.GetUtcNow();
@@ -242,3 +252,6 @@ public sealed class RelayService(HubDbContext db, TenantSecrets secrets, IOption
         return added;
     }
 }
+
+/// <summary>A replay that could not be delivered (its endpoint is gone or disabled); the message says why, for the caller.</summary>
+public sealed class ReplayRefusedException(string message) : InvalidOperationException(message);
