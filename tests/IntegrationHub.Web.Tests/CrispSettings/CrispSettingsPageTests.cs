@@ -439,11 +439,7 @@ public sealed class CrispSettingsPageTests(LiveHubFixture live) : LiveHubTestBas
     {
         var (id, _) = await InstalledAsync("Acme");
 
-        var response = await Simulator.Admin.PutAsync($"websites/{id:D}/settings", System.Net.Http.Json.JsonContent.Create(new JsonObject
-        {
-            ["settings"] = new JsonObject { ["rate_budget_per_minute"] = 77, ["features"] = new JsonObject { ["events"] = false } },
-        }));
-        response.EnsureSuccessStatusCode();
+        await SaveInCrispDashboardAsync(id);
 
         var tenant = await Eventually.UntilAsync(
             () => Live.FindTenantAsync(id),
@@ -463,11 +459,7 @@ public sealed class CrispSettingsPageTests(LiveHubFixture live) : LiveHubTestBas
         var saved = await Live.CreateClient().PostAsync("/crisp/settings", Form(id, token, ("RateBudgetPerMinute", "45"), ("EventsEnabled", "true")));
         Assert.Contains("delivery queue", await saved.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        var response = await Simulator.Admin.PutAsync($"websites/{id:D}/settings", System.Net.Http.Json.JsonContent.Create(new JsonObject
-        {
-            ["settings"] = new JsonObject { ["rate_budget_per_minute"] = 77, ["features"] = new JsonObject { ["events"] = false } },
-        }));
-        response.EnsureSuccessStatusCode();
+        await SaveInCrispDashboardAsync(id);
 
         var tenant = await Eventually.UntilAsync(
             () => Live.FindTenantAsync(id),
@@ -511,6 +503,16 @@ public sealed class CrispSettingsPageTests(LiveHubFixture live) : LiveHubTestBas
 
     private static string NotLinkedMessage(string html) =>
         System.Text.RegularExpressions.Regex.Match(html, "<div class=\"notice error\" role=\"status\">([^<]*)</div>").Groups[1].Value;
+
+    /// <summary>The website's admin saves budget 77 and events off in Crisp's own dashboard (Crisp sends plugin:settings:saved).</summary>
+    private async Task SaveInCrispDashboardAsync(Guid id)
+    {
+        var response = await Simulator.Admin.PutAsync($"websites/{id:D}/settings", System.Net.Http.Json.JsonContent.Create(new JsonObject
+        {
+            ["settings"] = new JsonObject { ["rate_budget_per_minute"] = 77, ["features"] = new JsonObject { ["events"] = false } },
+        }));
+        response.EnsureSuccessStatusCode();
+    }
 
     /// <summary>Crisp answers 503 to settings writes (those whose body <paramref name="only"/> picks, else all): a write-back that has to queue.</summary>
     private void RefuseSettingsWrites(Func<string, bool>? only = null) => Simulator.Intercept(async context =>
