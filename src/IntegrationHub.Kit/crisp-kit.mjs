@@ -21,7 +21,7 @@
  */
 
 /** @type {string} */
-const version = "1.0.0";
+const version = "1.0.1";
 
 const DEFAULT_LOADER_URL = "https://client.crisp.chat/l.js";
 
@@ -62,6 +62,17 @@ const NICKNAME_MAX_LENGTH = 256;
 const SEGMENT_MAX_LENGTH = 64;
 const EVENT_TEXT_MAX_LENGTH = 256;
 
+/**
+ * The hub's API refuses the same (CrispDataRules): string values of at most 2000 characters, at most 100 keys per
+ * request, at most 50 segments. A browser is no reason to let through what the backend path refuses.
+ */
+const DATA_VALUE_MAX_LENGTH = 2000;
+const DATA_KEYS_PER_PUSH = 100;
+const SEGMENTS_MAX_COUNT = 50;
+
+/** Control characters (tab aside), as .NET's char.IsControl: never meant in text, and the hub refuses them too. */
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F]/;
+
 function isPlainObject(value) {
   if (value === null || typeof value !== "object" || Object.prototype.toString.call(value) !== "[object Object]") {
     return false;
@@ -74,6 +85,24 @@ function isPlainObject(value) {
 /** Values Crisp stores in session:data (and event data): strings, finite numbers, booleans. */
 function isDataValue(value) {
   return typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && isFinite(value));
+}
+
+function isDataKey(key) {
+  return key.length <= DATA_KEY_MAX_LENGTH && DATA_KEY_PATTERN.test(key);
+}
+
+function hasControlCharacters(value) {
+  return typeof value === "string" && CONTROL_CHARACTERS.test(value);
+}
+
+/** Why a session/event data value is refused, or null when Crisp takes it. */
+function dataValueProblem(value) {
+  if (!isDataValue(value)) return describe(value) + " (Crisp takes strings, finite numbers and booleans)";
+  if (typeof value === "string" && value.length > DATA_VALUE_MAX_LENGTH) {
+    return "a string of " + value.length + " characters (at most " + DATA_VALUE_MAX_LENGTH + ")";
+  }
+  if (hasControlCharacters(value)) return "a string with control characters";
+  return null;
 }
 
 function describe(value) {
@@ -349,7 +378,7 @@ function createCrispKit(options) {
       warn("identify: give an email and/or a nickname.");
       return false;
     }
-    if (!isAbsent(email) && (typeof email !== "string" || email.length > EMAIL_MAX_LENGTH || !EMAIL_PATTERN.test(email))) {
+    if (!isAbsent(email) && (typeof email !== "string" || email.length > EMAIL_MAX_LENGTH || !EMAIL_PATTERN.test(email) || hasControlCharacters(email))) {
       warn("identify: \"" + String(email) + "\" is not an email address; nothing was sent.");
       return false;
     }
@@ -363,8 +392,8 @@ function createCrispKit(options) {
         return false;
       }
     }
-    if (!isAbsent(nickname) && (isBlankString(nickname) || nickname.length > NICKNAME_MAX_LENGTH)) {
-      warn("identify: nickname must be a non-empty string of at most " + NICKNAME_MAX_LENGTH + " characters; nothing was sent.");
+    if (!isAbsent(nickname) && (isBlankString(nickname) || nickname.length > NICKNAME_MAX_LENGTH || hasControlCharacters(nickname))) {
+      warn("identify: nickname must be a non-empty string of at most " + NICKNAME_MAX_LENGTH + " characters, without control characters; nothing was sent.");
       return false;
     }
     let sent = false;
@@ -393,12 +422,13 @@ function createCrispKit(options) {
     const pairs = [];
     Object.keys(data).forEach(function (key) {
       const value = data[key];
-      if (key.length > DATA_KEY_MAX_LENGTH || !DATA_KEY_PATTERN.test(key)) {
+      if (!isDataKey(key)) {
         warn("mergeContext: key \"" + key + "\" refused (use lowercase a-z, 0-9, \"_\" or \"-\", at most " + DATA_KEY_MAX_LENGTH + " characters).");
         return;
       }
-      if (!isDataValue(value)) {
-        warn("mergeContext: value of \"" + key + "\" refused: " + describe(value) + " (Crisp takes strings, finite numbers and booleans).");
+      const problem = dataValueProblem(value);
+      if (problem) {
+        warn("mergeContext: value of \"" + key + "\" refused: " + problem + ".");
         return;
       }
       pairs.push([key, value]);
@@ -407,7 +437,12 @@ function createCrispKit(options) {
       if (Object.keys(data).length === 0) warn("mergeContext: nothing to merge.");
       return false;
     }
-    return send(["set", "session:data", [pairs]]);
+    // Keys are independent, so a long list goes in several pushes of at most 100 keys rather than being refused.
+    let sent = false;
+    for (let i = 0; i < pairs.length; i += DATA_KEYS_PER_PUSH) {
+      sent = send(["set", "session:data", [pairs.slice(i, i + DATA_KEYS_PER_PUSH)]]) || sent;
+    }
+    return sent;
   }
 
   /**
@@ -419,13 +454,13 @@ function createCrispKit(options) {
    * @returns {boolean}
    */
   function segments(list, options) {
-    if (!Array.isArray(list) || list.length === 0) {
-      warn("segments expects a non-empty array of strings.");
+    if (!Array.isArray(list) || list.length === 0 || list.length > SEGMENTS_MAX_COUNT) {
+      warn("segments expects a non-empty array of at most " + SEGMENTS_MAX_COUNT + " strings.");
       return false;
     }
     for (let i = 0; i < list.length; i++) {
-      if (isBlankString(list[i]) || list[i].length > SEGMENT_MAX_LENGTH) {
-        warn("segments: entry " + i + " must be a non-empty string of at most " + SEGMENT_MAX_LENGTH + " characters; nothing was sent.");
+      if (isBlankString(list[i]) || list[i].length > SEGMENT_MAX_LENGTH || hasControlCharacters(list[i])) {
+        warn("segments: entry " + i + " must be a non-empty string of at most " + SEGMENT_MAX_LENGTH + " characters, without control characters; nothing was sent.");
         return false;
       }
     }
@@ -449,8 +484,8 @@ function createCrispKit(options) {
    * @returns {boolean}
    */
   function event(text, data, color) {
-    if (isBlankString(text) || text.length > EVENT_TEXT_MAX_LENGTH) {
-      warn("event: text must be a non-empty string of at most " + EVENT_TEXT_MAX_LENGTH + " characters.");
+    if (isBlankString(text) || text.length > EVENT_TEXT_MAX_LENGTH || hasControlCharacters(text)) {
+      warn("event: text must be a non-empty string of at most " + EVENT_TEXT_MAX_LENGTH + " characters, without control characters.");
       return false;
     }
     const details = {};
@@ -460,9 +495,18 @@ function createCrispKit(options) {
         return false;
       }
       const keys = Object.keys(data);
+      if (keys.length > DATA_KEYS_PER_PUSH) {
+        warn("event: data has " + keys.length + " keys (at most " + DATA_KEYS_PER_PUSH + "); nothing was sent.");
+        return false;
+      }
       for (let i = 0; i < keys.length; i++) {
-        if (!isDataValue(data[keys[i]])) {
-          warn("event: data \"" + keys[i] + "\" is " + describe(data[keys[i]]) + " (strings, finite numbers, booleans only); nothing was sent.");
+        if (!isDataKey(keys[i])) {
+          warn("event: data key \"" + keys[i] + "\" refused (use lowercase a-z, 0-9, \"_\" or \"-\", at most " + DATA_KEY_MAX_LENGTH + " characters); nothing was sent.");
+          return false;
+        }
+        const problem = dataValueProblem(data[keys[i]]);
+        if (problem) {
+          warn("event: data \"" + keys[i] + "\" is " + problem + "; nothing was sent.");
           return false;
         }
         details[keys[i]] = data[keys[i]];

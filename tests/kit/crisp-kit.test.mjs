@@ -255,6 +255,8 @@ describe("identify", () => {
       { email: "ada@example.com", signature: 123 },
       { nickname: "Ada", signature: SIGNATURE },
       { email: "bad", nickname: "Ada" },
+      { email: "ada\u0000@example.com" },
+      { email: "ada@example.com", nickname: "Ada\u001b[31m" },
     ];
     for (const input of bad) {
       const { kit, win, page } = setup();
@@ -312,6 +314,28 @@ describe("mergeContext", () => {
     assert.deepEqual(queued(win), [["set", "session:data", [[["k".repeat(64), "kept"], ["a_b-c9", 1]]]]]);
     assert.equal(page.warnings.length, 5);
     assert.ok(page.warnings.every((w) => /key ".*" refused/.test(w)));
+  });
+
+  test("values the hub's API refuses are refused here too: strings over 2000 characters, control characters", () => {
+    const { kit, win, page } = setup();
+    const input = { long: "x".repeat(2001), max: "y".repeat(2000), nul: "a\u0000b", esc: "\u001b[2J", tab: "a\tb" };
+    assert.equal(kit.mergeContext(input), true);
+    assert.deepEqual(queued(win), [["set", "session:data", [[["max", "y".repeat(2000)], ["tab", "a\tb"]]]]]);
+    assert.equal(page.warnings.length, 3);
+    for (const key of ["long", "nul", "esc"]) {
+      assert.ok(page.warnings.some((w) => w.includes(`"${key}"`)), "warning names " + key);
+    }
+  });
+
+  test("more than 100 keys go in pushes of at most 100, none lost", () => {
+    const { kit, win, page } = setup();
+    const input = {};
+    for (let i = 0; i < 250; i++) input["k" + i] = i;
+    assert.equal(kit.mergeContext(input), true);
+    const pushes = queued(win);
+    assert.deepEqual(pushes.map((c) => c[2][0].length), [100, 100, 50]);
+    assert.deepEqual(pushes.flatMap((c) => c[2][0]), Object.entries(input));
+    assert.deepEqual(page.warnings, []);
   });
 
   test("nothing valid, nothing pushed", () => {
@@ -373,6 +397,9 @@ describe("segments", () => {
       [["vip", 3]],
       [["vip", null]],
       [["s".repeat(65)]],
+      [Array.from({ length: 51 }, (_, i) => "s" + i)],
+      [Array.from({ length: 51 }, (_, i) => "s" + i), { overwrite: true }],
+      [["vip", "a\u0007b"]],
       [["vip"], { overwrite: "yes" }],
       [["vip"], true],
     ];
@@ -416,6 +443,12 @@ describe("event", () => {
       ["e", [1]],
       ["e", { nested: { a: 1 } }],
       ["e", { n: NaN }],
+      ["e", { "Order.Id": 1 }],
+      ["e", { "": 1 }],
+      ["e", { note: "x".repeat(2001) }],
+      ["e", { note: "a\u0000" }],
+      ["e", Object.fromEntries(Array.from({ length: 101 }, (_, i) => ["k" + i, i]))],
+      ["e\u0000"],
       ["e", {}, "gray"],
       ["e", {}, "Blue"],
       ["e", {}, 1],

@@ -12,7 +12,7 @@ namespace IntegrationHub.Web.Features.Kit;
 [Authorize]
 public sealed class KitController(HubDbContext db) : Controller
 {
-    public const string Version = "1.0.0";
+    public const string Version = "1.0.1";
 
     [HttpGet("/t/{websiteId}/kit")]
     [RequireTenantRole(TenantRole.Viewer)]
