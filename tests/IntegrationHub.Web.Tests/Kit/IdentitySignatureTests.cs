@@ -51,8 +51,28 @@ public abstract class IdentitySignatureTests(IHubFixture fixture) : HubTestBase(
         var clientA = await ClientForAsync(a);
 
         // A has no secret: B's must not be used in its place.
-        var response = await clientA.PostAsJsonAsync("/api/v1/identity/signature", new { email = "x@y.example", website_id = b });
+        var response = await clientA.PostAsJsonAsync("/api/v1/identity/signature", new { email = "x@y.example" });
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Sign_NamingAnotherWebsiteOrSecret_Is422NotIgnored()
+    {
+        var a = await Data.TenantAsync("A");
+        var b = await Data.TenantAsync("B");
+        await StoreSecretAsync(a, "a-secret");
+        await StoreSecretAsync(b, "b-secret");
+        var clientA = await ClientForAsync(a);
+
+        foreach (var body in new object[] { new { email = "x@y.example", website_id = b }, new { email = "x@y.example", secret = "mine" } })
+        {
+            var response = await clientA.PostAsJsonAsync("/api/v1/identity/signature", body);
+
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.Contains("Unknown field", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("signature\":", text, StringComparison.Ordinal);
+        }
     }
 
     [Theory]

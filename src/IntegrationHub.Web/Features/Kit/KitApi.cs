@@ -53,6 +53,9 @@ public static class KitApi
             }
 
             var errors = new FieldErrors();
+            // Like every other body: a field the hub does not read (a website_id, a secret) is refused, never ignored,
+            // so a backend that thinks it chose what is signed is told it did not.
+            errors.RejectUnknown(root, string.Empty, "email");
             if (errors.TryOptionalString(root, "email", string.Empty, CrispDataRules.EmailMaxLength, out var given)
                 && CrispDataRules.NormalizeEmail(given, out var why) is null)
             {
