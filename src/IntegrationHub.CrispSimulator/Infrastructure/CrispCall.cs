@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.Features;
 using IntegrationHub.CrispSimulator.Plugin;
 
 namespace IntegrationHub.CrispSimulator.Infrastructure;
@@ -34,8 +35,35 @@ public sealed class CrispCall
     /// <summary>The website of a <c>/website/{website_id}/…</c> route, already checked for access.</summary>
     public SimWebsite Website => WebsiteOrNull ?? throw CrispApiException.NotFound("website_not_found");
 
-    public string Route(string name) =>
-        Http.GetRouteValue(name) as string ?? throw CrispApiException.InvalidData($"Missing route value '{name}'.");
+    public string Route(string name)
+    {
+        var value = Http.GetRouteValue(name) as string ?? throw CrispApiException.InvalidData($"Missing route value '{name}'.");
+        return value.Contains('%', StringComparison.Ordinal) ? Unescaped(value) : value;
+    }
+
+    /// <summary>
+    /// A route value unescaped once, like Crisp does. Kestrel decodes the path except "%2F" (an escaped slash must not
+    /// split a segment), so an email with a slash given as <c>{people_id}</c> ("a%2Fb%40x.io") would read "a%2Fb@x.io" and
+    /// never match its profile. The raw request target holds the segment as sent; a literal "%2F" ("%252F") stays.
+    /// </summary>
+    private string Unescaped(string routeValue)
+    {
+        var raw = Http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? string.Empty;
+        var query = raw.IndexOf('?', StringComparison.Ordinal);
+        var segments = (query < 0 ? raw : raw[..query]).Split('/');
+        for (var i = segments.Length - 1; i >= 0; i--)
+        {
+            var segment = Uri.UnescapeDataString(segments[i]);
+            if (SlashesDecoded(segment) == SlashesDecoded(routeValue))
+            {
+                return segment;
+            }
+        }
+
+        return SlashesDecoded(routeValue);
+    }
+
+    private static string SlashesDecoded(string text) => text.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
 
     public string? Query(string name)
     {

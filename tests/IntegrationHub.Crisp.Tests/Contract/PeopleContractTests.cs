@@ -55,6 +55,22 @@ public sealed class PeopleContractTests(CrispSimulatorFixture sim) : IClassFixtu
     }
 
     [Fact]
+    public async Task Profile_EmailWithSlashOrPercentAsPeopleId_ResolvesToThatProfileOnly()
+    {
+        var websiteId = await sim.InstallWebsiteAsync();
+        var people = sim.Client.People;
+        var slash = await people.AddProfileAsync(websiteId, new CrispPeopleProfileInput { Email = "sales/emea@example.com" });
+        var percent = await people.AddProfileAsync(websiteId, new CrispPeopleProfileInput { Email = "sales%2Femea@example.com" });
+
+        // The client escapes each as one segment ("%2F" and "%252F"); Crisp reads each back as the address it was given.
+        Assert.Equal(slash, (await people.GetProfileAsync(websiteId, "sales/emea@example.com")).PeopleId);
+        Assert.Equal(percent, (await people.GetProfileAsync(websiteId, "sales%2Femea@example.com")).PeopleId);
+        await people.UpdateDataAsync(websiteId, "sales/emea@example.com", new JsonObject { ["plan"] = "pro" });
+        Assert.Equal("pro", (await people.GetDataAsync(websiteId, slash))["plan"]?.ToString());
+        Assert.True(await people.ProfileExistsAsync(websiteId, "sales/emea@example.com"));
+    }
+
+    [Fact]
     public async Task AddProfile_ExistingEmail_PeopleExists()
     {
         var websiteId = await sim.InstallWebsiteAsync();
