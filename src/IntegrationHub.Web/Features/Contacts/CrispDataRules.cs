@@ -23,8 +23,9 @@ public static partial class CrispDataRules
     [GeneratedRegex("^[a-z0-9_-]{1,64}$", RegexOptions.CultureInvariant)]
     private static partial Regex KeyPattern();
 
-    // The kit's shape check: local@domain.tld, no spaces or mail-header punctuation.
-    [GeneratedRegex("^[^\\s@<>()\\[\\],;:\"\\\\]+@[^\\s@<>()\\[\\],;:\"\\\\.]+(\\.[^\\s@<>()\\[\\],;:\"\\\\.]+)+$", RegexOptions.CultureInvariant)]
+    // The kit's shape check: local@domain.tld, no spaces or mail-header punctuation. JavaScript's \s also holds U+FEFF
+    // (a byte-order mark pasted along with an address), .NET's does not: named here so both refuse the same addresses.
+    [GeneratedRegex("^[^\\s\\uFEFF@<>()\\[\\],;:\"\\\\]+@[^\\s\\uFEFF@<>()\\[\\],;:\"\\\\.]+(\\.[^\\s\\uFEFF@<>()\\[\\],;:\"\\\\.]+)+$", RegexOptions.CultureInvariant)]
     private static partial Regex EmailPattern();
 
     public static bool IsValidKey(string key) => KeyPattern().IsMatch(key);
