@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -30,7 +32,7 @@ public static partial class CrispDataRules
 
     public static bool IsValidKey(string key) => KeyPattern().IsMatch(key);
 
-    /// <summary>Returns the lower-cased email, or null with the reason.</summary>
+    /// <summary>Returns the email in its one canonical spelling (lower-cased; see <see cref="CanonicalUnicode"/>), or null with the reason.</summary>
     public static string? NormalizeEmail(string? email, out string? error)
     {
         error = null;
@@ -47,13 +49,79 @@ public static partial class CrispDataRules
             return null;
         }
 
+        var ascii = Ascii.IsValid(trimmed);
+        if (!ascii && InvisibleOrLookAlike(trimmed) is { } refused)
+        {
+            error = refused;
+            return null;
+        }
+
         if (!EmailPattern().IsMatch(trimmed) || FieldErrors.HasControlCharacters(trimmed))
         {
             error = "Must be an email address like name@example.com.";
             return null;
         }
 
-        return trimmed.ToLowerInvariant();
+        if (ascii && !trimmed.Contains("xn--", StringComparison.OrdinalIgnoreCase))
+        {
+            return trimmed.ToLowerInvariant();
+        }
+
+        var canonical = CanonicalUnicode(trimmed, out error);
+        if (canonical is not null && canonical.Length > EmailMaxLength)
+        {
+            error = $"Must be at most {EmailMaxLength} characters.";
+            return null;
+        }
+
+        return canonical;
+    }
+
+    private static readonly IdnMapping Idn = new();
+
+    /// <summary>
+    /// Invisible characters (zero-width spaces and joiners, word joiners, byte order marks, bidi marks: Unicode format
+    /// characters) and look-alikes of '@' are refused: kept, they would make a second contact of one person's address.
+    /// </summary>
+    private static string? InvisibleOrLookAlike(string email)
+    {
+        foreach (var c in email)
+        {
+            if (char.GetUnicodeCategory(c) == UnicodeCategory.Format)
+            {
+                return $"Contains an invisible character (U+{(int)c:X4}); remove it.";
+            }
+
+            if (c is '\uFF20' or '\uFE6B')
+            {
+                return $"Contains '{c}' (U+{(int)c:X4}) instead of '@'; use the plain '@'.";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// One spelling per address: NFC-normalised, an internationalised domain in its Unicode form and its ASCII
+    /// ("xn--") spelling read as the name it encodes, so both are one contact.
+    /// </summary>
+    private static string? CanonicalUnicode(string email, out string? error)
+    {
+        error = null;
+        var normalized = email.Normalize(NormalizationForm.FormC);
+        var at = normalized.LastIndexOf('@');
+        string domain;
+        try
+        {
+            domain = Idn.GetUnicode(Idn.GetAscii(normalized[(at + 1)..]));
+        }
+        catch (ArgumentException)
+        {
+            error = "The domain is not a valid domain name.";
+            return null;
+        }
+
+        return (normalized[..(at + 1)] + domain).ToLowerInvariant();
     }
 
     /// <summary>Validates a flat data object and returns it as a JSON object of accepted pairs (null when invalid).</summary>
