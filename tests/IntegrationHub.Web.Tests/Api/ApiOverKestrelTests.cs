@@ -44,4 +44,30 @@ public sealed class ApiOverKestrelTests(LiveHubFixture live) : LiveHubTestBase(l
         Assert.Equal(HttpStatusCode.Accepted, literal.StatusCode);
         Assert.Contains("\"email\":\"a%2fb@example.com\",\"created\":true", await literal.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task IdempotencyKey_OnTwoPathsThatDecodeAlike_IsAConflict_NotTheOtherContactsReplay()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var key = await Data.ApiKeyAsync(tenant);
+        using var client = new HttpClient { BaseAddress = Live.HubRoot };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key.Plaintext);
+
+        // The server decodes both paths to ".../a%2Fb@example.com"; they are the contacts a/b@… and a%2fb@….
+        async Task<HttpResponseMessage> PutAsync(string path)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = new StringContent("""{"nickname":"N"}""", Encoding.UTF8, "application/json") };
+            request.Headers.Add("Idempotency-Key", "one-key");
+            return await client.SendAsync(request);
+        }
+
+        using var slash = await PutAsync("/api/v1/contacts/a%2Fb%40example.com");
+        using var again = await PutAsync("/api/v1/contacts/a%2Fb%40example.com");
+        using var literal = await PutAsync("/api/v1/contacts/a%252Fb%40example.com");
+
+        Assert.Equal(HttpStatusCode.Accepted, slash.StatusCode);
+        Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(HttpStatusCode.Conflict, literal.StatusCode);
+        Assert.Contains("idempotency-key-conflict", await literal.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
 }

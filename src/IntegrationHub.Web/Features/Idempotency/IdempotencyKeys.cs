@@ -3,6 +3,7 @@ using System.Text;
 using IntegrationHub.Web.Infrastructure.Api;
 using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Tenancy;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
 
 namespace IntegrationHub.Web.Features.Idempotency;
@@ -44,9 +45,27 @@ public static class IdempotencyKeys
     public static string Hash(HttpRequest request, byte[] body)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(Encoding.UTF8.GetBytes($"{request.Method} {request.Path.Value}\n"));
+        sha.AppendData(Encoding.UTF8.GetBytes($"{request.Method} {PathAsSent(request)}\n"));
         sha.AppendData(body);
         return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    /// <summary>
+    /// The path that tells requests apart. The decoded path does, except where it holds a '%': the server leaves "%2F"
+    /// escaped and decodes "%25" to '%', so "a%2Fb%40x.io" (the contact a/b@x.io) and "a%252Fb%40x.io" (a%2Fb@x.io)
+    /// decode alike. Then the path as sent decides; other paths keep the decoded form, so "@" and "%40" stay one path.
+    /// </summary>
+    private static string? PathAsSent(HttpRequest request)
+    {
+        var path = request.Path.Value;
+        if (path is null || !path.Contains('%', StringComparison.Ordinal)
+            || request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget is not { Length: > 0 } raw)
+        {
+            return path;
+        }
+
+        var query = raw.IndexOf('?', StringComparison.Ordinal);
+        return query < 0 ? raw : raw[..query];
     }
 
     public static IResult Conflict() =>
