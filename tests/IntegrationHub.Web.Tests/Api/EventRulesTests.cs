@@ -116,4 +116,37 @@ public sealed class EventRulesTests
         Assert.Equal(large, first!.Properties);
         Assert.Equal("""{"k":1}""", second!.Properties);
     }
+
+    [Theory]
+    [InlineData("2026-12-06T11:30:00Z", true)]
+    [InlineData("2026-12-06t11:30:00z", true)]
+    [InlineData("2026-12-06T11:30:00.123456789Z", true)]
+    [InlineData("2026-12-06T12:30:00+01:00", true)]
+    [InlineData("2026-12-06T12:30:00+0100", true)]
+    [InlineData("2026-12-06T12:30+01", true)]
+    [InlineData("2026-12-06T11:30:00", false)]
+    [InlineData("2026/12/06T11:30:00Z", false)]
+    [InlineData("Sun, 2026-12-06T11:30:00Z", false)]
+    [InlineData("2026-12-06T10:30:00 -1", false)]
+    [InlineData(" 2026-12-06T11:30:00Z", false)]
+    [InlineData("2026-12-06T11:30:00Z ", false)]
+    [InlineData("2026-12-06 11:30:00Z", false)]
+    [InlineData("2026-12-06T11:30:00.Z", false)]
+    public void Timestamp_IsIso8601WithAnOffset_NothingLooser(string timestamp, bool valid)
+    {
+        using var body = JsonDocument.Parse($$"""{"event":"e","user_id":"u","timestamp":"{{timestamp}}"}""");
+        var errors = new FieldErrors();
+
+        var read = EventRules.Read(body.RootElement, string.Empty, errors, Now);
+
+        Assert.Equal(valid, read is not null);
+        if (valid)
+        {
+            Assert.Equal(new DateTimeOffset(2026, 12, 6, 11, 30, 0, TimeSpan.Zero), read!.OccurredAt.AddTicks(-(read.OccurredAt.Ticks % TimeSpan.TicksPerSecond)));
+        }
+        else
+        {
+            Assert.Equal(["timestamp"], errors.ToDictionary().Keys);
+        }
+    }
 }

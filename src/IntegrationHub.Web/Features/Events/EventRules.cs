@@ -33,6 +33,11 @@ public static partial class EventRules
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9 _.:/-]*$", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();
 
+    // ISO-8601's extended date-time with an offset (RFC 3339, and the basic offsets +0100 / +01): the shape is checked
+    // here because DateTimeOffset.TryParse also reads "2026/12/07", a weekday prefix or an offset after a space.
+    [GeneratedRegex("^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$", RegexOptions.CultureInvariant)]
+    private static partial Regex TimestampPattern();
+
     [GeneratedRegex("^[\\x21-\\x7E]+$", RegexOptions.CultureInvariant)]
     private static partial Regex MessageIdPattern();
 
@@ -85,8 +90,8 @@ public static partial class EventRules
         var occurredAt = now;
         if (errors.TryOptionalString(item, "timestamp", path, 40, out var timestamp) && timestamp is not null)
         {
-            if (!DateTimeOffset.TryParse(timestamp, CultureInfo.InvariantCulture, DateTimeStyles.None, out occurredAt)
-                || !HasExplicitOffset(timestamp))
+            if (!TimestampPattern().IsMatch(timestamp)
+                || !DateTimeOffset.TryParse(timestamp, CultureInfo.InvariantCulture, DateTimeStyles.None, out occurredAt))
             {
                 errors.Add(FieldErrors.Join(path, "timestamp"), "Must be an ISO-8601 date and time with an offset, e.g. 2026-11-25T09:30:00Z.");
             }
@@ -146,18 +151,6 @@ public static partial class EventRules
             MessageId = messageId,
             ContentHash = ContentHashOf(name, email, userId, timestamp is null ? null : occurredAt, messageId, props),
         };
-    }
-
-    private static bool HasExplicitOffset(string timestamp)
-    {
-        var t = timestamp.IndexOf('T', StringComparison.OrdinalIgnoreCase);
-        if (t < 0)
-        {
-            return false;
-        }
-
-        var time = timestamp.AsSpan(t + 1);
-        return time.EndsWith("Z", StringComparison.OrdinalIgnoreCase) || time.Contains('+') || time.Contains('-');
     }
 
     /// <summary>
