@@ -54,4 +54,43 @@ public sealed class DocsParserTests
             Assert.True(doc is not null ^ error is not null, $"run {run}: exactly one of a doc or an error for {text}");
         }
     }
+
+    [Theory]
+    [InlineData("title: ~\n")]
+    [InlineData("title: null\n")]
+    [InlineData("title: NULL\n")]
+    [InlineData("title:\n")]
+    public void NullTitle_IsMissing_NotALiteralTitle(string frontMatter)
+    {
+        var (doc, error) = DocsParser.ParseOne("en/articles/x.md", Encoding.UTF8.GetBytes($"---\n{frontMatter}---\nx"));
+
+        Assert.Null(doc);
+        Assert.Equal("Invalid front matter: 'title' is required.", error);
+    }
+
+    [Theory]
+    [InlineData("title: '~'\n", "~")]
+    [InlineData("title: \"null\"\n", "null")]
+    [InlineData("title: Setup\ndescription: ~\n", "Setup")]
+    public void QuotedNullWords_AreTitles_AndANullDescriptionIsNone(string frontMatter, string title)
+    {
+        var (doc, error) = DocsParser.ParseOne("en/articles/x.md", Encoding.UTF8.GetBytes($"---\n{frontMatter}---\nx"));
+
+        Assert.Null(error);
+        Assert.Equal(title, doc!.Title);
+        Assert.Null(doc.Description);
+    }
+
+    [Theory]
+    [InlineData("title: \"Bell\\a\"\n", "title")]
+    [InlineData("title: \"Esc\\e[31m\"\n", "title")]
+    [InlineData("title: \"Next\\u0085line\"\n", "title")]
+    [InlineData("title: T\ndescription: \"a\\0b\"\n", "description")]
+    public void ControlCharacters_InTitleOrDescription_AreRefused(string frontMatter, string field)
+    {
+        var (doc, error) = DocsParser.ParseOne("en/articles/x.md", Encoding.UTF8.GetBytes($"---\n{frontMatter}---\nx"));
+
+        Assert.Null(doc);
+        Assert.Equal($"Invalid front matter: '{field}' must not contain control characters" + (field == "title" ? "." : " other than line breaks."), error);
+    }
 }

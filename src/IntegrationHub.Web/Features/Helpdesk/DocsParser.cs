@@ -190,9 +190,19 @@ public static class DocsParser
             return (null, "Invalid front matter: 'title' must be one line of at most 300 characters.");
         }
 
+        if (HelpdeskPaths.HasControlCharacters(title, allowNewlines: false))
+        {
+            return (null, "Invalid front matter: 'title' must not contain control characters.");
+        }
+
         if (description is { Length: > 1000 })
         {
             return (null, "Invalid front matter: 'description' must be at most 1000 characters.");
+        }
+
+        if (description is not null && HelpdeskPaths.HasControlCharacters(description, allowNewlines: true))
+        {
+            return (null, "Invalid front matter: 'description' must not contain control characters other than line breaks.");
         }
 
         var doc = new HelpdeskDoc(locale, contentType, folder, slug, title, string.IsNullOrEmpty(description) ? null : description, published, hidden, featured, position, body);
@@ -242,7 +252,8 @@ public static class DocsParser
                 return (null, $"'{key}' must be a single value, not a list or a mapping.");
             }
 
-            fields[key] = scalar.Value ?? "";
+            // YAML's null ("key:", "~", "null") is no value: a title of "~" would otherwise be published as "~".
+            fields[key] = scalar.Style == ScalarStyle.Plain && scalar.Value is null or "~" or "null" or "Null" or "NULL" ? "" : scalar.Value ?? "";
         }
 
         return (fields, null);

@@ -69,6 +69,10 @@ public sealed class HelpdeskArticleForm
         {
             errors.Add("Title is required (at most 300 characters).");
         }
+        else if (HelpdeskPaths.HasControlCharacters(Title, allowNewlines: false))
+        {
+            errors.Add("Title must be one line without control characters.");
+        }
 
         if (Description is { Length: > 1000 })
         {

@@ -84,6 +84,10 @@ public static partial class HelpdeskPaths
     public static string ContentHash(string markdown) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(NormalizeNewlines(markdown))));
 
+    /// <summary>Control characters (a tab and, where allowed, a line break aside) in a title or description sent to Crisp.</summary>
+    public static bool HasControlCharacters(string text, bool allowNewlines) =>
+        text.Any(c => char.IsControl(c) && c != '\t' && !(allowNewlines && c == '\n'));
+
     public static string NormalizeNewlines(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
 
     /// <summary>Dashboard ordering key: all writes to one tree run in order (a folder before its files, a move before the next write).</summary>
