@@ -11,7 +11,8 @@ public sealed class DocsInputTests
     [InlineData("en/../../evil.md")]
     [InlineData("/etc/evil.md")]
     [InlineData("C:/evil.md")]
-    [InlineData("en\\articles\\evil.md")]
+    [InlineData("en\\..\\..\\evil.md")]
+    [InlineData("C:\\evil.md")]
     [InlineData("en/./articles/evil.md")]
     public void EscapingEntry_RefusedAsZipSlip(string name)
     {
@@ -82,6 +83,46 @@ public sealed class DocsInputTests
         {
             Directory.Delete(root, recursive: true);
         }
+    }
+
+    [Fact]
+    public void WindowsBackslashSeparators_AreReadAsFolders()
+    {
+        var files = DocsInput.FromZip(new MemoryStream(Zip(("en\\articles\\setup\\start.md", "---\ntitle: Start\n---\nHi"u8.ToArray()))), new HelpdeskOptions());
+
+        var file = Assert.Single(files);
+        Assert.Equal(("en/articles/setup/start.md", null), (file.Name, file.Error));
+        Assert.Equal("setup/start.md", DocsParser.ParseOne(file.Name, file.Bytes!).Doc!.TreePath);
+    }
+
+    [Fact]
+    public void EntryInACompressionMethodNotRead_SaysSo_NotJustCorrupt()
+    {
+        var archive = Zip(("en/articles/a.md", "---\ntitle: A\n---\n"u8.ToArray()));
+        // Mark the entry bzip2 (method 12) in its local header and its central directory record.
+        archive[8] = 12;
+        var central = archive.AsSpan().IndexOf("PK\u0001\u0002"u8);
+        archive[central + 10] = 12;
+
+        var file = Assert.Single(DocsInput.FromZip(new MemoryStream(archive), new HelpdeskOptions()));
+
+        Assert.Null(file.Bytes);
+        Assert.Contains("compressed with a method the hub does not read", file.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OnePathTwice_OrInTwoCases_AllCopiesRefused()
+    {
+        var text = "---\ntitle: T\n---\n"u8.ToArray();
+        var (docs, errors) = DocsParser.Parse([
+            new DocsFile("en/articles/a.md", text), new DocsFile("en/articles/a.md", text),
+            new DocsFile("en/articles/Faq.md", text), new DocsFile("en/articles/faq.md", text),
+            new DocsFile("en/articles/other.md", text)]);
+
+        Assert.Equal(["other.md"], docs.Select(d => d.TreePath));
+        Assert.Equal(4, errors.Count);
+        Assert.All(errors.Take(2), e => Assert.Contains("holds this file 2 times", e.Message, StringComparison.Ordinal));
+        Assert.All(errors.Skip(2), e => Assert.Contains("differ only in letter case", e.Message, StringComparison.Ordinal));
     }
 
     private static byte[] Zip(params (string Name, byte[] Bytes)[] entries)

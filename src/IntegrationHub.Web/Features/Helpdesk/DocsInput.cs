@@ -14,7 +14,7 @@ public sealed class DocsInputException(string message, bool tooLarge = false) : 
 
 /// <summary>
 /// Reads docs from a zip archive or a folder into <see cref="DocsFile"/>s. Entries that would escape the root
-/// ("zip slip": <c>..</c>, absolute paths, drive letters, backslashes) are refused per file and never read; sizes are
+/// ("zip slip": <c>..</c>, absolute paths, drive letters) are refused per file and never read; sizes are
 /// capped per file, per archive and in total unpacked, so a zip bomb stops early.
 /// </summary>
 public static class DocsInput
@@ -37,7 +37,9 @@ public static class DocsInput
             long unpacked = 0;
             foreach (var entry in archive.Entries)
             {
-                var name = entry.FullName;
+                // Windows tools (PowerShell 5's Compress-Archive, older .NET) write '\' between folders; no name the
+                // hub syncs can hold one, so it is read as the separator (and then checked for escaping like any name).
+                var name = entry.FullName.Replace('\\', '/');
                 if (name.EndsWith('/') && entry.Length == 0)
                 {
                     continue; // a directory entry
@@ -85,7 +87,9 @@ public static class DocsInput
                 }
                 catch (InvalidDataException)
                 {
-                    files.Add(new DocsFile(name, null, "The zip entry is corrupt and cannot be read."));
+                    // The same exception says "corrupt" and "compressed with a method this runtime lacks" (bzip2, LZMA…).
+                    files.Add(new DocsFile(name, null,
+                        "The zip entry cannot be read: it is corrupt, or compressed with a method the hub does not read (only Deflate and Store are; re-create the zip with the default settings)."));
                 }
             }
 

@@ -36,9 +36,8 @@ public static class DocsParser
 
     public static (List<HelpdeskDoc> Docs, List<DocsError> Errors) Parse(IEnumerable<DocsFile> files)
     {
-        var docs = new List<HelpdeskDoc>();
+        var parsed = new List<(string Name, HelpdeskDoc Doc)>();
         var errors = new List<DocsError>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in files)
         {
             if (file.Error is not null || file.Bytes is null)
@@ -52,14 +51,28 @@ public static class DocsParser
             {
                 errors.Add(new DocsError(file.Name, error));
             }
-            else if (!seen.Add($"{doc!.Locale}/{doc.ContentType}/{doc.TreePath}"))
-            {
-                errors.Add(new DocsError(file.Name, "Another file in the input has the same path."));
-            }
             else
             {
-                docs.Add(doc);
+                parsed.Add((file.Name, doc!));
             }
+        }
+
+        // Two files for one path (an archive may hold a name twice; Crisp's paths may not tell case apart) leave it
+        // unclear which is meant: all of them are refused, which also keeps the path out of pruning and moves.
+        var docs = new List<HelpdeskDoc>();
+        foreach (var group in parsed.GroupBy(p => $"{p.Doc.Locale}/{p.Doc.ContentType}/{p.Doc.TreePath}", StringComparer.OrdinalIgnoreCase))
+        {
+            var copies = group.ToList();
+            if (copies.Count == 1)
+            {
+                docs.Add(copies[0].Doc);
+                continue;
+            }
+
+            var message = copies.All(c => c.Name == copies[0].Name)
+                ? $"The input holds this file {copies.Count} times; which copy is meant is unclear, so none was synced."
+                : $"These files' paths differ only in letter case ({string.Join(", ", copies.Select(c => c.Name))}), which Crisp may read as one path: rename one. None was synced.";
+            errors.AddRange(copies.Select(c => new DocsError(c.Name, message)));
         }
 
         return (docs, errors);
