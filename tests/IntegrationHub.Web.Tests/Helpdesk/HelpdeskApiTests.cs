@@ -53,6 +53,41 @@ public abstract class HelpdeskApiTests(IHubFixture fixture) : ApiTestBase(fixtur
         await AssertNoSyncRunsAsync(tenant);
     }
 
+    [Theory]
+    [InlineData("prune=yes", "prune")]
+    [InlineData("prune=", "prune")]
+    [InlineData("dry_run=2", "dry_run")]
+    public async Task Sync_SwitchThatIsNeitherTrueNorFalse_422NamingIt(string query, string field)
+    {
+        var (tenant, client) = await TenantClientAsync();
+
+        var response = await client.PostAsync($"/api/v1/helpdesk/sync?{query}", ZipContent());
+
+        var problem = await AssertProblemAsync(response, 422, "validation-failed");
+        Assert.Contains("true or false (or 1 / 0)", problem.GetProperty("errors").GetProperty(field)[0].GetString(), StringComparison.Ordinal);
+        await AssertNoSyncRunsAsync(tenant);
+    }
+
+    [Theory]
+    [InlineData("dry_run=1&prune=1")]
+    [InlineData("dry_run=TRUE&prune=0")]
+    public async Task Sync_SwitchesAsOneOrZero_AreAccepted(string query)
+    {
+        var (_, client) = await TenantClientAsync();
+
+        var response = await client.PostAsync($"/api/v1/helpdesk/sync?{query}", ZipContent());
+
+        // Crisp is unreachable in this fixture: getting as far as reading it means the switches were accepted.
+        await AssertProblemAsync(response, 502, HelpdeskApi.CrispUnavailable);
+    }
+
+    private static ByteArrayContent ZipContent()
+    {
+        var content = new ByteArrayContent(HelpdeskHarness.Zip(new Dictionary<string, string> { ["en/articles/a.md"] = HelpdeskHarness.Doc("A", "a") }));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
+        return content;
+    }
+
     [Fact]
     public async Task GetSync_KeyOfAnotherTenant_404_OwnKey_200()
     {

@@ -48,8 +48,16 @@ public static class HelpdeskApi
     }
 
     private static async Task<IResult> SyncAsync(
-        HttpContext http, [FromQuery(Name = "dry_run")] bool? dryRun, [FromQuery(Name = "prune")] bool? prune, HelpdeskSyncService sync, TenantContext tenant, IOptions<HelpdeskOptions> options, CancellationToken ct)
+        HttpContext http, [FromQuery(Name = "dry_run")] string? dryRunText, [FromQuery(Name = "prune")] string? pruneText, HelpdeskSyncService sync, TenantContext tenant, IOptions<HelpdeskOptions> options, CancellationToken ct)
     {
+        var flags = new FieldErrors();
+        var dryRun = Flag(dryRunText, "dry_run", flags);
+        var prune = Flag(pruneText, "prune", flags);
+        if (flags.Any)
+        {
+            return ApiProblems.Validation(flags.ToDictionary());
+        }
+
         var limit = options.Value.MaxArchiveBytes;
         var mediaType = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
         if (mediaType is null || !ZipTypes.Contains(mediaType))
@@ -105,6 +113,26 @@ public static class HelpdeskApi
         {
             return ApiProblems.Problem(StatusCodes.Status502BadGateway, CrispUnavailable, "Crisp could not be read",
                 $"The Knowledge Base could not be read from Crisp ({ex.GetType().Name}); nothing was queued. Try again later.");
+        }
+    }
+
+    /// <summary>
+    /// A query switch: true/false or 1/0 (any case), absent = false. Anything else is refused by name rather than read
+    /// as false: "prune=yes" meant to delete, and a sync that silently did not prune would look like one that had.
+    /// </summary>
+    private static bool? Flag(string? text, string name, FieldErrors errors)
+    {
+        switch (text?.Trim().ToLowerInvariant())
+        {
+            case null:
+                return null;
+            case "true" or "1":
+                return true;
+            case "false" or "0":
+                return false;
+            default:
+                errors.Add(name, $"Must be true or false (or 1 / 0), not '{(text!.Length > 20 ? text[..20] + "…" : text)}'.");
+                return null;
         }
     }
 
