@@ -70,4 +70,29 @@ public sealed class ApiOverKestrelTests(LiveHubFixture live) : LiveHubTestBase(l
         Assert.Equal(HttpStatusCode.Conflict, literal.StatusCode);
         Assert.Contains("idempotency-key-conflict", await literal.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Head_OnAnApiGetRoute_AnswersAsGetWithoutTheBody_AndStaysA405WhereOnlyOtherMethodsExist()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var key = await Data.ApiKeyAsync(tenant);
+        using var client = new HttpClient { BaseAddress = Live.HubRoot };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key.Plaintext);
+        using var anonymous = new HttpClient { BaseAddress = Live.HubRoot };
+
+        using var get = await client.GetAsync("/api/v1/tenant");
+        using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/api/v1/tenant"));
+        using var missing = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/api/v1/events/{Guid.NewGuid()}"));
+        using var unauthenticated = await anonymous.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/api/v1/tenant"));
+        using var postOnly = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/api/v1/contacts/a%40b.example"));
+
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(get.Content.Headers.ContentType, head.Content.Headers.ContentType);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        Assert.NotEmpty(await get.Content.ReadAsByteArrayAsync());
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, postOnly.StatusCode);
+    }
 }

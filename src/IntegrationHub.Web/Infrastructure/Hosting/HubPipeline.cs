@@ -43,7 +43,7 @@ public static class HubPipeline
             },
         });
         // A backend may compress big batches (gzip, br, deflate); the reader's size cap applies to the decompressed body.
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseRequestDecompression());
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api => api.UseApiHeadAsGet().UseRequestDecompression());
         app.UseRouting();
         app.UseAuthentication();
         app.UseMiddleware<DashboardTenantResolver>();
