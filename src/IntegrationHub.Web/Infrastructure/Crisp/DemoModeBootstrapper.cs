@@ -114,6 +114,10 @@ public sealed class DemoModeBootstrapper(
                 throw new InvalidOperationException("Demo owner could not be created: " + string.Join(" ", result.Errors.Select(e => e.Description)));
             }
         }
+        else
+        {
+            await DemoOwnerRetirement.RestoreAsync(users, user);
+        }
 
         services.GetRequiredService<TenantContext>().Use(HubCrispMode.DemoWebsiteId);
         var db = services.GetRequiredService<HubDbContext>();

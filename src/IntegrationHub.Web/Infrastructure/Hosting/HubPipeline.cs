@@ -84,6 +84,7 @@ public static class HubPipeline
             scope.ServiceProvider.GetRequiredService<HubDbContext>(), cancellationToken);
         await DemoModeGuard.EnsureAsync(scope.ServiceProvider.GetRequiredService<HubCrispMode>(),
             scope.ServiceProvider.GetRequiredService<HubDbContext>(), cancellationToken);
+        await DemoOwnerRetirement.EnsureAsync(scope.ServiceProvider.GetRequiredService<HubCrispMode>(), scope.ServiceProvider, app.Logger, cancellationToken);
         if (scope.ServiceProvider.GetRequiredService<HookSecretSource>().ConfigurationProblem() is { } hookSecretProblem)
         {
             app.Logger.LogWarning("{Problem}", hookSecretProblem);
