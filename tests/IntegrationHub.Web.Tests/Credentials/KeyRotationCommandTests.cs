@@ -105,6 +105,49 @@ public abstract class KeyRotationCommandTests(IHubFixture fixture) : SecretTestB
     }
 
     [Fact]
+    public async Task Rotate_OneDataKeyUnreadable_LaterRunStillStartsAFreshRotationForTheOthers()
+    {
+        var (a, b) = await TwoTenantsAsync();
+        await WrapUnderForeignKeyAsync(b);
+
+        // Nothing to resume but the unreadable key: the operator's rotation must not wait for it.
+        var rotate = await RunAsync("keys", "rotate");
+
+        Assert.Equal(1, rotate.Code);
+        Assert.Contains("(new): 1 data keys re-wrapped, 0 already current, 1 failed.", rotate.Output, StringComparison.Ordinal);
+        Assert.Single(rotate.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => line.StartsWith($"FAILED {b:D}: KeyEncryptionKeyException", StringComparison.Ordinal));
+        Assert.Contains(CurrentKekId(rotate.Output), await KekIdsAsync());
+        Assert.Equal(TokenA, await GetAsync(a, SecretNames.SubscriptionToken));
+    }
+
+    [Fact]
+    public async Task Verify_DataKeyUnreadable_IsOneFailureEvenForATenantWithoutSecrets()
+    {
+        var (a, b) = await TwoTenantsAsync();
+        await SetAsync(b, SecretNames.WebsiteToken, "second-secret-of-b");
+        var c = await Data.TenantAsync("Gamma");
+        await SetAsync(c, SecretNames.SubscriptionToken, "secret-of-c-that-is-deleted");
+        var (scope, db) = OpenScope();
+        await using (scope)
+        {
+            await db.Set<TenantSecret>().AcrossTenants().Where(s => s.TenantId == c).ExecuteDeleteAsync();
+        }
+
+        await WrapUnderForeignKeyAsync(b);
+        await WrapUnderForeignKeyAsync(c);
+
+        var verify = await RunAsync("keys", "verify");
+
+        Assert.Equal(1, verify.Code);
+        Assert.Contains("3 secrets of 3 tenants checked, 2 failed.", verify.Output, StringComparison.Ordinal);
+        var failures = verify.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, failures.Length);
+        Assert.Contains(failures, line => line.StartsWith($"FAILED {b:D} {KeyMaintenance.DataKeyName}: KeyEncryptionKeyException", StringComparison.Ordinal));
+        Assert.Contains(failures, line => line.StartsWith($"FAILED {c:D} {KeyMaintenance.DataKeyName}: KeyEncryptionKeyException", StringComparison.Ordinal));
+        Assert.DoesNotContain(a.ToString("D"), verify.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnyVerb_KeyRingFileMissingWhileDataKeysExist_RefusesAndCreatesNoNewRing()
     {
         var (a, _) = await TwoTenantsAsync();
@@ -138,6 +181,20 @@ public abstract class KeyRotationCommandTests(IHubFixture fixture) : SecretTestB
         foreach (var plaintext in new[] { TokenA, TokenB })
         {
             Assert.DoesNotContain(plaintext, verify.Output + verify.Error, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>Leaves the tenant's data key wrapped under a key-encryption key the ring does not have (a lost or foreign key file).</summary>
+    private async Task WrapUnderForeignKeyAsync(Guid tenant)
+    {
+        var (scope, db) = OpenScope();
+        await using (scope)
+        {
+            var row = await db.Set<TenantDataKey>().AcrossTenants().AsNoTracking().SingleAsync(k => k.TenantId == tenant);
+            var wrapped = WrappedKey.Parse(row.WrappedKey);
+            var foreign = new WrappedKey(wrapped.ProviderName, "19990101T000000Z-00000000", wrapped.Ciphertext.Span);
+            await db.Set<TenantDataKey>().AcrossTenants().Where(k => k.TenantId == tenant)
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.WrappedKey, foreign.Format()).SetProperty(k => k.KekId, foreign.KeyId));
         }
     }
 

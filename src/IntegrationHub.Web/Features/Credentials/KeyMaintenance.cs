@@ -18,28 +18,41 @@ public sealed class KeyMaintenance(HubDbContext db, IKeyEncryptionKeyProvider ke
 
     public sealed record VerificationFailure(Guid TenantId, string SecretName, string Reason);
 
+    /// <summary>What a failure names when the tenant's data key itself does not unwrap (none of its secrets can be read).</summary>
+    public const string DataKeyName = "(data key)";
+
     public sealed record VerificationResult(int TenantsChecked, int SecretsChecked, IReadOnlyList<VerificationFailure> Failures);
 
     public async Task<RotationResult> RotateAsync(CancellationToken cancellationToken)
     {
+        // Resume first: rows an interrupted run left under an older key are re-wrapped to the current one.
         var current = await kek.GetCurrentKeyIdAsync(cancellationToken);
+        var failed = new Dictionary<Guid, RotationFailure>();
+        var (rewrapped, already) = await RewrapAllAsync(current, failed, cancellationToken);
         var createdNew = false;
-        var stale = await db.Set<TenantDataKey>().AcrossTenants().CountAsync(k => k.KekId != current, cancellationToken);
-        if (stale == 0 && kek is LocalKeyEncryptionKeyProvider local)
+        if (rewrapped == 0 && kek is LocalKeyEncryptionKeyProvider local)
         {
-            // Nothing left to resume: this run is a fresh rotation, so the local key ring gets a new current key.
-            // (With Azure Key Vault, the new key version is created in Key Vault; this verb then re-wraps to it.)
+            // Nothing was left to resume but data keys that do not unwrap (they would fail the same way under any
+            // key, and must not hold back every other tenant's rotation): this run is a fresh rotation, so the local
+            // key ring gets a new current key. (With Azure Key Vault, the new key version is created in Key Vault;
+            // this verb then re-wraps to it.)
             current = await local.RotateAsync(cancellationToken);
             createdNew = true;
+            (rewrapped, already) = await RewrapAllAsync(current, failed, cancellationToken);
         }
 
+        return new RotationResult(current, createdNew, rewrapped, already, [.. failed.Values]);
+    }
+
+    /// <summary>Re-wraps every data key not under <paramref name="current"/>, skipping (and adding to) <paramref name="failed"/>.</summary>
+    private async Task<(int Rewrapped, int AlreadyCurrent)> RewrapAllAsync(string current, Dictionary<Guid, RotationFailure> failed, CancellationToken cancellationToken)
+    {
         var rewrapped = 0;
         var already = 0;
-        var failures = new List<RotationFailure>();
         var ids = await db.Set<TenantDataKey>().AcrossTenants().AsNoTracking().Select(k => k.TenantId).ToListAsync(cancellationToken);
-        foreach (var tenantId in ids)
+        foreach (var tenantId in ids.Where(id => !failed.ContainsKey(id)))
         {
-            var row = await db.Set<TenantDataKey>().AcrossTenants().SingleAsync(k => k.TenantId == tenantId, cancellationToken);
+            var row = await db.Set<TenantDataKey>().AcrossTenants().AsNoTracking().SingleAsync(k => k.TenantId == tenantId, cancellationToken);
             if (row.KekId == current)
             {
                 already++;
@@ -55,7 +68,7 @@ public sealed class KeyMaintenance(HubDbContext db, IKeyEncryptionKeyProvider ke
             {
                 // One data key that cannot be unwrapped (its key-encryption key lost, the row corrupt) must not stop
                 // the others: it is named, left as it is, and the next run tries it again.
-                failures.Add(new RotationFailure(tenantId, ex.GetType().Name + ": " + ex.Message));
+                failed[tenantId] = new RotationFailure(tenantId, ex.GetType().Name + ": " + ex.Message);
                 continue;
             }
 
@@ -65,42 +78,56 @@ public sealed class KeyMaintenance(HubDbContext db, IKeyEncryptionKeyProvider ke
                         .SetProperty(k => k.KekId, rewrappedKey.KeyId)
                         .SetProperty(k => k.RewrappedAt, clock.GetUtcNow()),
                     cancellationToken);
-            db.ChangeTracker.Clear();
             cache.Forget(tenantId);
             rewrapped++;
         }
 
-        return new RotationResult(current, createdNew, rewrapped, already, failures);
+        return (rewrapped, already);
     }
 
+    /// <summary>
+    /// Unwraps every tenant's data key once — also of tenants holding no secret now, whose next secret would need it
+    /// — and decrypts every secret with it.
+    /// </summary>
     public async Task<VerificationResult> VerifyAsync(CancellationToken cancellationToken)
     {
         var failures = new List<VerificationFailure>();
-        var keys = await db.Set<TenantDataKey>().AcrossTenants().AsNoTracking().ToDictionaryAsync(k => k.TenantId, cancellationToken);
-        var secrets = await db.Set<TenantSecret>().AcrossTenants().AsNoTracking()
-            .OrderBy(s => s.TenantId).ThenBy(s => s.Name).ToListAsync(cancellationToken);
+        var keys = await db.Set<TenantDataKey>().AcrossTenants().AsNoTracking().OrderBy(k => k.TenantId).ToListAsync(cancellationToken);
+        var secrets = (await db.Set<TenantSecret>().AcrossTenants().AsNoTracking()
+            .OrderBy(s => s.TenantId).ThenBy(s => s.Name).ToListAsync(cancellationToken)).ToLookup(s => s.TenantId);
 
-        foreach (var secret in secrets)
+        foreach (var orphan in secrets.Where(g => keys.All(k => k.TenantId != g.Key)).SelectMany(g => g))
         {
-            if (!keys.TryGetValue(secret.TenantId, out var key))
+            failures.Add(new VerificationFailure(orphan.TenantId, orphan.Name, "the tenant has no data key"));
+        }
+
+        foreach (var key in keys)
+        {
+            byte[] dataKey;
+            try
             {
-                failures.Add(new VerificationFailure(secret.TenantId, secret.Name, "the tenant has no data key"));
+                dataKey = await kek.UnwrapAsync(WrappedKey.Parse(key.WrappedKey), cancellationToken);
+            }
+            catch (Exception ex) when (IsKeyFailure(ex))
+            {
+                failures.Add(new VerificationFailure(key.TenantId, DataKeyName, ex.GetType().Name + ": " + ex.Message));
                 continue;
             }
 
-            try
+            foreach (var secret in secrets[key.TenantId])
             {
-                var dataKey = await kek.UnwrapAsync(WrappedKey.Parse(key.WrappedKey), cancellationToken);
-                _ = EnvelopeCipher.Decrypt(secret.Ciphertext, dataKey, secret.TenantId.ToString("D"), secret.Name);
-            }
-            catch (Exception ex) when (ex is SecretDecryptionException || IsKeyFailure(ex))
-            {
-                // The exception types say what failed without carrying key material or plaintext.
-                failures.Add(new VerificationFailure(secret.TenantId, secret.Name, ex.GetType().Name + ": " + ex.Message));
+                try
+                {
+                    _ = EnvelopeCipher.Decrypt(secret.Ciphertext, dataKey, secret.TenantId.ToString("D"), secret.Name);
+                }
+                catch (Exception ex) when (ex is SecretDecryptionException || IsKeyFailure(ex))
+                {
+                    failures.Add(new VerificationFailure(secret.TenantId, secret.Name, ex.GetType().Name + ": " + ex.Message));
+                }
             }
         }
 
-        return new VerificationResult(keys.Count, secrets.Count, failures);
+        return new VerificationResult(keys.Count, secrets.Sum(g => g.Count()), failures);
     }
 
     // The exception types say what failed without carrying key material or plaintext.
