@@ -351,6 +351,75 @@ public abstract partial class RelayDeliveryTests(IHubFixture fixture) : RelayTes
         await DeliverHookAsync(tenant, "message:received");
         Assert.Single(await DeliveriesAsync(tenant));
     }
+
+    [Fact]
+    public async Task EndpointDisabledForFailing_EnabledThroughTheApi_ReceivesAgainAndAFailedDeliveryReplays()
+    {
+        await using var receiver = await LoopbackReceiver.StartAsync();
+        receiver.Status = 503;
+        var (tenant, client) = await TenantClientAsync("Acme");
+        var (id, _) = await CreatedAsync(await CreateEndpointAsync(client, receiver.BaseUrl, "*"));
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            var endpoint = await db.Set<RelayEndpoint>().SingleAsync();
+            endpoint.FailingSince = DateTimeOffset.UtcNow.AddDays(-4);
+            await db.SaveChangesAsync();
+        }
+
+        await DeliverHookAsync(tenant, "message:send");
+        await DrainAsync();
+        var failed = Assert.Single(await DeliveriesAsync(tenant));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await client.PostAsync($"/api/v1/relay/deliveries/{failed.Id}/replay", null)).StatusCode);
+        receiver.Status = 200;
+
+        var enabled = await client.PostAsync($"/api/v1/relay/endpoints/{id}/enable", null);
+
+        Assert.Equal(HttpStatusCode.OK, enabled.StatusCode);
+        var body = JsonNode.Parse(await enabled.Content.ReadAsStringAsync())!;
+        Assert.True(body["enabled"]!.GetValue<bool>());
+        Assert.Null(body["disabled_reason"]);
+        Assert.Null(body["failing_since"]);
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync($"/api/v1/relay/deliveries/{failed.Id}/replay", null)).StatusCode);
+        await DeliverHookAsync(tenant, "message:received");
+        await DrainAsync();
+        // The failed first try, then the replay and the new hook.
+        Assert.Equal(3, receiver.Requests.Count);
+        (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            Assert.Equal(["apikey:"], await db.Set<IntegrationHub.Web.Features.Audit.AuditEntry>().Where(a => a.Action == "relay.endpoint.enabled").Select(a => a.Actor.Substring(0, 7)).ToListAsync());
+        }
+    }
+
+    [Fact]
+    public async Task EnableThroughTheApi_AnEndpointThatIsOnAndFailing_KeepsItsFailureClock()
+    {
+        var (tenant, client) = await TenantClientAsync("Acme");
+        var (id, _) = await CreatedAsync(await CreateEndpointAsync(client, "https://hooks.example.com/in", "*"));
+        var since = DateTimeOffset.UtcNow.AddDays(-2);
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            (await db.Set<RelayEndpoint>().SingleAsync()).FailingSince = since;
+            await db.SaveChangesAsync();
+        }
+
+        var enabled = await client.PostAsync($"/api/v1/relay/endpoints/{id}/enable", null);
+
+        Assert.Equal(HttpStatusCode.OK, enabled.StatusCode);
+        var failingSince = JsonNode.Parse(await enabled.Content.ReadAsStringAsync())!["failing_since"]!.GetValue<DateTimeOffset>();
+        Assert.True((failingSince - since).Duration() < TimeSpan.FromSeconds(1), $"failing_since {failingSince:O} instead of {since:O}");
+        (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            Assert.False(await db.Set<IntegrationHub.Web.Features.Audit.AuditEntry>().AnyAsync(a => a.Action == "relay.endpoint.enabled"));
+        }
+
+        var disabled = JsonNode.Parse(await (await client.PostAsync($"/api/v1/relay/endpoints/{id}/disable", null)).Content.ReadAsStringAsync())!;
+        Assert.False(disabled["enabled"]!.GetValue<bool>());
+        Assert.Equal("Disabled by a member.", disabled["disabled_reason"]!.GetValue<string>());
+    }
 }
 
 /// <summary>Production settings (no private targets): the SSRF guard, registration checks and tenant isolation.</summary>
@@ -510,6 +579,8 @@ public abstract class RelayGuardTests(IHubFixture fixture) : RelayTestBase(fixtu
         Assert.DoesNotContain(idB.ToString("D"), await clientA.GetStringAsync("/api/v1/relay/endpoints"), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await clientA.DeleteAsync($"/api/v1/relay/endpoints/{idB}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await clientA.PostAsync($"/api/v1/relay/endpoints/{idB}/rotate-secret", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await clientA.PostAsync($"/api/v1/relay/endpoints/{idB}/enable", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await clientA.PostAsync($"/api/v1/relay/endpoints/{idB}/disable", null)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await clientA.GetAsync($"/api/v1/relay/endpoints/{idB}/deliveries")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await clientA.PostAsync($"/api/v1/relay/deliveries/{deliveryB}/replay", null)).StatusCode);
 

@@ -38,6 +38,12 @@ public static class RelayApi
         relay.MapDelete("/endpoints/{id:guid}", DeleteAsync).WithName("DeleteRelayEndpoint").WithSummary("Delete an endpoint and its deliveries");
         relay.MapPost("/endpoints/{id:guid}/rotate-secret", RotateAsync).WithName("RotateRelayEndpointSecret")
             .WithSummary("New signing secret (shown once); the previous one keeps signing during the overlap");
+        relay.MapPost("/endpoints/{id:guid}/enable", EnableAsync).WithName("EnableRelayEndpoint")
+            .WithSummary("Switch an endpoint on again, e.g. after the relay disabled it for failing (its failure clock restarts; failed deliveries can be replayed)")
+            .Produces<RelayEndpointResponse>().WithStandardErrors(withBody: false, notFound: true, validation: false);
+        relay.MapPost("/endpoints/{id:guid}/disable", DisableAsync).WithName("DisableRelayEndpoint")
+            .WithSummary("Switch an endpoint off: nothing is fanned out to it until it is enabled")
+            .Produces<RelayEndpointResponse>().WithStandardErrors(withBody: false, notFound: true, validation: false);
         relay.MapGet("/endpoints/{id:guid}/deliveries", DeliveriesAsync).WithName("ListRelayDeliveries").WithSummary("Recent deliveries to an endpoint, newest first")
             .Produces<List<RelayDeliveryResponse>>().WithStandardErrors(withBody: false, notFound: true);
         relay.MapGet("/deliveries/{id:guid}", DeliveryAsync).WithName("GetRelayDelivery").WithSummary("One delivery with every attempt (status or error, latency, response excerpt)");
@@ -97,6 +103,18 @@ public static class RelayApi
         var endpoint = await relay.FindAsync(id, cancellationToken);
         return TypedResults.Ok(new RelaySecretResponse(id, secret, endpoint?.PreviousSecretExpiresAt));
     }
+
+    private static Task<Results<Ok<RelayEndpointResponse>, NotFound>> EnableAsync(Guid id, HttpContext http, RelayService relay, CancellationToken cancellationToken) =>
+        SetEnabledAsync(id, true, http, relay, cancellationToken);
+
+    private static Task<Results<Ok<RelayEndpointResponse>, NotFound>> DisableAsync(Guid id, HttpContext http, RelayService relay, CancellationToken cancellationToken) =>
+        SetEnabledAsync(id, false, http, relay, cancellationToken);
+
+    private static async Task<Results<Ok<RelayEndpointResponse>, NotFound>> SetEnabledAsync(Guid id, bool enabled, HttpContext http, RelayService relay,
+        CancellationToken cancellationToken) =>
+        await relay.SetEnabledAsync(id, enabled, http.User.Identity?.Name ?? "api", cancellationToken) is { } endpoint
+            ? TypedResults.Ok(ToResponse(endpoint))
+            : TypedResults.NotFound();
 
     private static async Task<IResult> DeliveriesAsync(Guid id, RelayService relay, CancellationToken cancellationToken, string? limit = null)
     {

@@ -87,12 +87,11 @@ public sealed class RelayController(RelayService relay, HubDbContext db, IBackgr
     [RequireTenantRole(TenantRole.Editor)]
     public async Task<IActionResult> SetEnabled(Guid id, bool enabled, CancellationToken cancellationToken)
     {
-        if (!await relay.SetEnabledAsync(id, enabled, cancellationToken))
+        if (await relay.SetEnabledAsync(id, enabled, Actor, cancellationToken) is null)
         {
             return NotFound();
         }
 
-        await AuditAsync(enabled ? "relay.endpoint.enabled" : "relay.endpoint.disabled", id, null, cancellationToken);
         TempData["Message"] = enabled ? "Endpoint enabled." : "Endpoint disabled.";
         return Redirect($"/t/{RouteWebsite}/relay");
     }

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace IntegrationHub.Web.Features.Relay;
 
 /// <summary>The current tenant's relay endpoints and deliveries. Everything goes through the tenant query filter.</summary>
-public sealed class RelayService(HubDbContext db, TenantSecrets secrets, IOptions<RelayOptions> options, TimeProvider clock)
+public sealed class RelayService(HubDbContext db, TenantSecrets secrets, IOptions<RelayOptions> options, TimeProvider clock, Audit.AuditLog audit)
 {
     public sealed record Created(RelayEndpoint Endpoint, string Secret);
 
@@ -110,19 +110,25 @@ public sealed class RelayService(HubDbContext db, TenantSecrets secrets, IOption
         return secret;
     }
 
-    public async Task<bool> SetEnabledAsync(Guid id, bool enabled, CancellationToken cancellationToken)
+    /// <summary>
+    /// Switches an endpoint on or off (dashboard and API alike), audited in the same commit; null for an unknown id.
+    /// Only a change counts: switching on an endpoint that is on must not restart its failure clock, or a caller
+    /// could keep a failing endpoint from ever being disabled.
+    /// </summary>
+    public async Task<RelayEndpoint?> SetEnabledAsync(Guid id, bool enabled, string actor, CancellationToken cancellationToken)
     {
         var endpoint = await FindAsync(id, cancellationToken);
-        if (endpoint is null)
+        if (endpoint is null || endpoint.Enabled == enabled)
         {
-            return false;
+            return endpoint;
         }
 
         endpoint.Enabled = enabled;
         endpoint.DisabledReason = enabled ? null : "Disabled by a member.";
         endpoint.FailingSince = null;
+        audit.Record(actor, enabled ? "relay.endpoint.enabled" : "relay.endpoint.disabled", id.ToString("D"));
         await db.SaveChangesAsync(cancellationToken);
-        return true;
+        return endpoint;
     }
 
     /// <summary>The secrets that sign now: the current one, and the rotated-out ones while the overlap lasts.</summary>
@@ -180,7 +186,7 @@ public sealed class RelayService(HubDbContext db, TenantSecrets secrets, IOption
         {
             throw new ReplayRefusedException(endpoint is null
                 ? "Its endpoint was deleted: nothing can be sent to it."
-                : "Its endpoint is disabled: enable it (dashboard, Relay) first, then replay.");
+                : $"Its endpoint is disabled: enable it (dashboard, Relay, or POST /api/v1/relay/endpoints/{endpoint.Id:D}/enable) first, then replay.");
         }
 
         var now = clock.GetUtcNow();
