@@ -233,6 +233,58 @@ public abstract class HookIntakeTests(IHubFixture fixture) : HubTestBase(fixture
     }
 
     [Theory]
+    [InlineData("application/json; charset=latin1")]
+    [InlineData("application/json; charset=iso-8859-1")]
+    public async Task Post_JsonInAnotherCharset_Gets415NothingStored(string contentType)
+    {
+        // The body is verified and read as UTF-8: one declared otherwise would be stored as what it says it is not.
+        var response = await Hub.CreateClient().SendAsync(SignedHooks.Request(SignedHooks.Body("plugin:settings:saved", Website), contentType: contentType));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Contains("UTF-8", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await InboxCountAsync());
+    }
+
+    [Fact]
+    public async Task Post_GzipBody_Gets415SayingHooksAreReadUncompressed()
+    {
+        var body = SignedHooks.Body("plugin:settings:saved", Website);
+        using var request = SignedHooks.Request(body);
+        using var compressed = new MemoryStream();
+        await using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await gzip.WriteAsync(Encoding.UTF8.GetBytes(body));
+        }
+
+        request.Content = new ByteArrayContent(compressed.ToArray());
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Content.Headers.ContentEncoding.Add("gzip");
+
+        var response = await Hub.CreateClient().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Contains("Hooks are read uncompressed: Content-Encoding 'gzip' is not accepted.", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await InboxCountAsync());
+    }
+
+    [Fact]
+    public async Task Post_SignatureHeaderRepeatedByAProxy_SameValue_Accepted_DifferentValues_Gets400()
+    {
+        using var repeated = SignedHooks.Request(SignedHooks.Body("plugin:settings:saved", Website, new JsonObject { ["settings"] = new JsonObject { ["a"] = 1 } }));
+        repeated.Headers.Add("X-Crisp-Signature", repeated.Headers.GetValues("X-Crisp-Signature").Single());
+        var same = await Hub.CreateClient().SendAsync(repeated);
+
+        using var conflicting = SignedHooks.Request(SignedHooks.Body("plugin:settings:saved", Website, new JsonObject { ["settings"] = new JsonObject { ["a"] = 2 } }));
+        conflicting.Headers.Add("X-Crisp-Signature", new string('0', 64));
+        var different = await Hub.CreateClient().SendAsync(conflicting);
+
+        Assert.Equal(HttpStatusCode.OK, same.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, different.StatusCode);
+        Assert.Contains("may each be sent once", await different.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, await InboxCountAsync());
+    }
+
+    [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task Post_BodyOverLimit_Gets413(bool withContentLength)

@@ -102,6 +102,11 @@ public static class WebsiteHookIntake
             return Unauthorized();
         }
 
+        if (HookIntake.RefusedEncoding(http.Request) is { } encoding)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, detail: encoding);
+        }
+
         var limit = options.Value.MaxBodyBytes;
         if (http.Request.ContentLength > limit)
         {
@@ -116,7 +121,7 @@ public static class WebsiteHookIntake
 
         if (!HookIntake.IsJsonContentType(http.Request.ContentType))
         {
-            return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, detail: "A hook body must be application/json.");
+            return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, detail: HookIntake.JsonContentTypeRequired);
         }
 
         if (!HookIntake.TryParse(body, out var envelope, out var error))

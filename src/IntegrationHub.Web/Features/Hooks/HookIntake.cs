@@ -42,6 +42,11 @@ public static class HookIntake
         CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(HookIntake));
+        if (RefusedEncoding(http.Request) is { } encoding)
+        {
+            return Problem(StatusCodes.Status415UnsupportedMediaType, encoding);
+        }
+
         var limit = options.Value.MaxBodyBytes;
         if (http.Request.ContentLength > limit)
         {
@@ -54,8 +59,12 @@ public static class HookIntake
             return Problem(StatusCodes.Status413PayloadTooLarge, $"A hook body may be at most {limit} bytes.");
         }
 
-        var timestamp = http.Request.Headers["X-Crisp-Request-Timestamp"].ToString();
-        var signature = http.Request.Headers["X-Crisp-Signature"].ToString();
+        if (!TrySingle(http.Request.Headers, "X-Crisp-Request-Timestamp", out var timestamp) || !TrySingle(http.Request.Headers, "X-Crisp-Signature", out var signature))
+        {
+            Interlocked.Increment(ref _rejected);
+            return Problem(StatusCodes.Status400BadRequest, "X-Crisp-Request-Timestamp and X-Crisp-Signature may each be sent once (repeated, their values differ).");
+        }
+
         if (!CrispHookSignature.Verify(secrets.Active(), timestamp, body, signature))
         {
             Interlocked.Increment(ref _rejected);
@@ -72,7 +81,7 @@ public static class HookIntake
 
         if (!IsJsonContentType(http.Request.ContentType))
         {
-            return Problem(StatusCodes.Status415UnsupportedMediaType, "A hook body must be application/json.");
+            return Problem(StatusCodes.Status415UnsupportedMediaType, JsonContentTypeRequired);
         }
 
         if (!TryParse(body, out var envelope, out var error))
@@ -151,10 +160,44 @@ public static class HookIntake
         return (now - sent).Duration() <= tolerance;
     }
 
+    internal const string JsonContentTypeRequired = "A hook body must be application/json in UTF-8 (charset=utf-8 or none).";
+
+    /// <summary>
+    /// JSON, in UTF-8: the body is read (and Crisp signs it) as UTF-8, so a body declared in another charset would
+    /// be verified and then read as something it says it is not.
+    /// </summary>
     internal static bool IsJsonContentType(string? contentType) =>
         contentType is not null
         && Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
-        && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
+        && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase))
+        && (!media.Charset.HasValue || Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(media.Charset).Equals("utf-8", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Hooks are read as sent: the signature covers the bytes on the wire, and Crisp documents no compression. A
+    /// compressed body was answered 401 (its signature could never match); the reason is clearer. Null when accepted.
+    /// </summary>
+    internal static string? RefusedEncoding(HttpRequest request) =>
+        request.Headers.ContentEncoding is { Count: > 0 } coding && !coding.ToString().Equals("identity", StringComparison.OrdinalIgnoreCase)
+            ? $"Hooks are read uncompressed: Content-Encoding '{Truncate(coding.ToString())}' is not accepted."
+            : null;
+
+    /// <summary>A header sent more than once is one value if every copy is the same (a proxy repeating it), else ambiguous.</summary>
+    private static bool TrySingle(IHeaderDictionary headers, string name, out string value)
+    {
+        var values = headers[name];
+        value = values.Count == 0 ? string.Empty : values[0] ?? string.Empty;
+        foreach (var other in values)
+        {
+            if (!string.Equals(other, value, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string Truncate(string text) => text.Length > 40 ? text[..40] + "…" : text;
 
     /// <summary>Depth of a whole hook body; Crisp's own are a few levels deep.</summary>
     private const int MaxDepth = 64;
