@@ -262,6 +262,22 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task MalformedConnectionString_SaysSoInOneLineAndExits1()
+    {
+        var error = new StringWriter();
+        var settings = Configuration;
+        settings["Database:Provider"] = "Postgres";
+        settings["ConnectionStrings:Hub"] = "Host=127.0.0.1;Pasword=secret-5521";
+
+        var code = await HubCommandLine.RunAsync(["migrate"], new StringWriter(), error, settings);
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("ConnectionStrings:Hub is not a valid Postgres connection string: Couldn't set pasword", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-5521", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PostgresRefusingThePassword_SaysSoInOneLineAndExits1()
     {
         var error = new StringWriter();

@@ -125,6 +125,33 @@ public sealed class StartupOptionsValidationTests
         Directory.Delete(dataDirectory, recursive: true);
     }
 
+    [Theory]
+    [InlineData("Database__Provider=Postgres|ConnectionStrings__Hub=Host=127.0.0.1;Bogus=1;Password=pw-8812", "ConnectionStrings:Hub is not a valid Postgres connection string: Couldn't set bogus")]
+    [InlineData("Database__Provider=Postgres|ConnectionStrings__Hub=pw-8812", "ConnectionStrings:Hub is not a valid Postgres connection string: Format of the initialization string")]
+    [InlineData("Database__Provider=SqlServer|ConnectionStrings__Hub=Server=db;Encrypt=maybe;Password=pw-8812", "ConnectionStrings:Hub is not a valid SqlServer connection string: Invalid value for key 'Encrypt'.")]
+    [InlineData("Hub__DataDirectory=/proc/hub-data", "Hub:DataDirectory '/proc/hub-data' cannot be created or used")]
+    [InlineData("ConnectionStrings__Hub=Data Source=/nonexistent-hub-directory/hub.db", "The SQLite database '/nonexistent-hub-directory/hub.db' cannot be used: SQLite Error 14")]
+    public async Task HubProcess_UnusableConnectionStringOrDataDirectory_ExitsWithOneLineNamingTheKey(string settings, string message)
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("hub-options-").FullName;
+        var start = HubProcessRun.StartInfo();
+        start.Environment["Hub__DataDirectory"] = dataDirectory;
+        foreach (var setting in settings.Split('|'))
+        {
+            start.Environment[setting[..setting.IndexOf('=', StringComparison.Ordinal)]] = setting[(setting.IndexOf('=', StringComparison.Ordinal) + 1)..];
+        }
+
+        var (exitCode, json) = await HubProcessRun.RunToExitAsync(start, $"The hub did not stop on {settings} within 40 s.");
+        var text = json.Replace("\\u0027", "'", StringComparison.Ordinal);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(message, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("pw-8812", text, StringComparison.Ordinal);
+        Directory.Delete(dataDirectory, recursive: true);
+    }
+
     [Fact]
     public async Task HubProcess_BootstrapAdministratorRefused_ExitsWithOneLineNamingTheKey()
     {

@@ -45,6 +45,7 @@ public static class DatabaseServiceCollectionExtensions
         var configured = configuration.GetConnectionString(ConnectionStringName);
         if (!string.IsNullOrWhiteSpace(configured))
         {
+            RefuseUnparsable(configured, provider);
             return provider == DatabaseProvider.Postgres
                 ? BoundPostgresTimeouts(configured, configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions())
                 : configured;
@@ -58,6 +59,29 @@ public static class DatabaseServiceCollectionExtensions
 
         var directory = DataDirectory.Resolve(configuration, environment);
         return $"Data Source={Path.Combine(directory, "hub.db")}";
+    }
+
+    /// <summary>
+    /// A connection string the provider cannot parse (a misspelt keyword, no <c>key=value</c> at all) stops start-up
+    /// naming the key; it used to crash the process with the builder's stack trace. The parser's message names the
+    /// keyword, never a value, so no password reaches the log.
+    /// </summary>
+    private static void RefuseUnparsable(string connectionString, DatabaseProvider provider)
+    {
+        try
+        {
+            _ = provider switch
+            {
+                DatabaseProvider.Postgres => new Npgsql.NpgsqlConnectionStringBuilder(connectionString),
+                DatabaseProvider.SqlServer => new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(connectionString),
+                _ => (System.Data.Common.DbConnectionStringBuilder)new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString),
+            };
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException(DatabaseOptions.Section, typeof(DatabaseOptions),
+                [$"ConnectionStrings:{ConnectionStringName} is not a valid {provider} connection string: {ex.Message}"]);
+        }
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Microsoft.Data.SqlClient;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 
 namespace IntegrationHub.Web.Infrastructure.Data;
@@ -21,7 +22,10 @@ public static class DatabaseStartupWait
     {
         if (provider == DatabaseProvider.Sqlite)
         {
-            return; // a file next to the hub: nothing to wait for
+            // A file next to the hub: nothing to wait for, but one that cannot be opened (a missing directory, no
+            // permission, not a database) is refused in one line instead of the migration's stack trace.
+            await EnsureSqliteUsableAsync(connectionString, cancellationToken);
+            return;
         }
 
         var target = Describe(provider, connectionString);
@@ -54,6 +58,24 @@ public static class DatabaseStartupWait
                 await Task.Delay(wait, cancellationToken);
                 delay = TimeSpan.FromSeconds(Math.Min(10, delay.TotalSeconds * 2));
             }
+        }
+    }
+
+    private static async Task EnsureSqliteUsableAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = new SqliteConnection(connectionString);
+            await connection.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA schema_version;"; // reads the header: a file that is not a database fails here
+            await command.ExecuteScalarAsync(cancellationToken);
+        }
+        catch (SqliteException ex)
+        {
+            var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
+            throw new DatabaseUnavailableException(
+                $"The SQLite database '{file}' cannot be used: {ex.Message} Check ConnectionStrings:Hub and Hub:DataDirectory.", ex);
         }
     }
 
