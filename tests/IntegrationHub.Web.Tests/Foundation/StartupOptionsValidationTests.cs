@@ -152,6 +152,27 @@ public sealed class StartupOptionsValidationTests
         Directory.Delete(dataDirectory, recursive: true);
     }
 
+    [Theory]
+    [InlineData("not json", "is not valid JSON.")]
+    [InlineData("{\"version\":1,\"currentKeyId\":\"k1\",\"keys\":[{\"id\":\"k1\",\"createdAt\":\"2026-01-01T00:00:00Z\",\"key\":\"AAAA\"}]}", "a key entry has no id or is not 256 bits")] // a key of the wrong length
+    public async Task HubProcess_KeyRingThatCannotBeRead_ExitsWithOneLineBeforeServing(string ring, string message)
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("hub-options-").FullName;
+        var keyPath = Path.Combine(dataDirectory, "kek.json");
+        await File.WriteAllTextAsync(keyPath, ring);
+        var start = HubProcessRun.StartInfo();
+        start.Environment["Hub__DataDirectory"] = dataDirectory;
+        start.Environment["KeyManagement__Local__KeyPath"] = keyPath;
+        var (exitCode, json) = await HubProcessRun.RunToExitAsync(start, "The hub did not stop on an unreadable key ring within 40 s.");
+        var text = json.Replace("\\u0027", "'", StringComparison.Ordinal);
+
+        Assert.Equal(1, exitCode); // it was 0: a background job read the ring first, and its failure stopped the host as if asked to
+        Assert.Contains(message, text, StringComparison.Ordinal);
+        Assert.Contains("set KeyManagement:Local:KeyPath", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+        Directory.Delete(dataDirectory, recursive: true);
+    }
+
     [Fact]
     public async Task HubProcess_BootstrapAdministratorRefused_ExitsWithOneLineNamingTheKey()
     {

@@ -23,6 +23,7 @@ public static class StartupRefusal
         Data.DatabaseUnavailableException database => [database.Message],
         Data.DatabaseNotMigratedException schema => [schema.Message],
         Features.Credentials.LocalKeyRingMissingException keyRing => [keyRing.Message],
+        Features.Credentials.LocalKeyRingUnusableException keyRing => [keyRing.Message],
         Features.Installations.DemoModeOverCrispDataException demo => [demo.Message],
         _ => [],
     };
