@@ -186,6 +186,19 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains("Usage:", result.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("tenant", "--help")]
+    [InlineData("deliveries", "-h")]
+    [InlineData("tenant", "add", "--help")]
+    public async Task VerbHelp_PrintsItsHelpAndExits0(params string[] args)
+    {
+        var result = await RunAsync(args);
+
+        Assert.Equal(0, result.Code);
+        Assert.Contains("Usage:", result.Output, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, result.Error);
+    }
+
     [Fact]
     public void HostOptions_StillStartTheServer() => Assert.False(HubCommandLine.IsCommand(["--urls", "http://localhost:5099"]));
 
@@ -291,6 +304,35 @@ public sealed class CommandLineTests : IDisposable
         Assert.StartsWith("The database refused the hub: wrong user name or password (PostgreSQL at ", error.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", error.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("not-the-password-5521", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("tenant", "list")]
+    [InlineData("admin", "create", "--email", "root@hub.example", "--password", "a-long-Passw0rd")]
+    [InlineData("deliveries", "stats")]
+    [InlineData("keys", "verify")]
+    public async Task VerbOnAnUnmigratedPostgresDatabase_SaysToMigrateInOneLineAndExits1(params string[] args)
+    {
+        var database = new ThrowawayPostgresDatabase("hub_cli_");
+        await database.CreateAsync();
+        try
+        {
+            var error = new StringWriter();
+            var settings = Configuration;
+            settings["Database:Provider"] = "Postgres";
+            settings["ConnectionStrings:Hub"] = database.ConnectionString;
+
+            var code = await HubCommandLine.RunAsync(args, new StringWriter(), error, settings);
+
+            Assert.Equal(1, code);
+            Assert.StartsWith("The database lacks ", error.ToString(), StringComparison.Ordinal);
+            Assert.Contains("run the migrate verb with the same settings or apply db/postgres/migrations.sql", error.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", error.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await database.DropAsync();
+        }
     }
 
     private async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)

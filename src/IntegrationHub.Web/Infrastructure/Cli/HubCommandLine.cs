@@ -64,7 +64,8 @@ public static class HubCommandLine
         root.Subcommands.Add(HelpdeskCommand(host, output, error));
 
         var parsed = root.Parse(args);
-        if (parsed.Errors.Count > 0 || parsed.CommandResult.Command.Action is null)
+        // parsed.Action, not the command's: a verb group's --help (`tenant --help`) is the help action on a command without one.
+        if (parsed.Errors.Count > 0 || parsed.Action is null)
         {
             foreach (var parseError in parsed.Errors)
             {
@@ -546,6 +547,11 @@ public static class HubCommandLine
         if (options.ShouldMigrateOnStartup)
         {
             await DatabaseInitializer.MigrateAsync(scope.ServiceProvider.GetRequiredService<HubDbContext>(), ct);
+        }
+        else
+        {
+            // Like the server: a server database nobody migrated is one line saying so, not the first query's stack trace.
+            await DatabaseInitializer.EnsureMigratedAsync(scope.ServiceProvider.GetRequiredService<HubDbContext>(), ct);
         }
 
         await LocalKeyRingGuard.EnsureAsync(scope.ServiceProvider.GetRequiredService<IKeyEncryptionKeyProvider>(),

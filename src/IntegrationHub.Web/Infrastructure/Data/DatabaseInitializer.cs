@@ -41,7 +41,7 @@ public static class DatabaseInitializer
             : "";
         throw new DatabaseNotMigratedException(
             $"The database lacks {pending.Count} of this hub's migrations ({pending[0]}{(pending.Count > 1 ? " … " + pending[^1] : "")}): "
-            + $"run the migrate verb with the same settings{script}, then start the hub again (Database:MigrateOnStartup is off).");
+            + $"run the migrate verb with the same settings{script}, then start the hub (or run this verb) again (Database:MigrateOnStartup is off).");
     }
 }
 
