@@ -43,8 +43,23 @@ catch (Exception ex) when (StartupRefusal.Messages(ex) is [_, ..] messages)
     return 1;
 }
 
-await app.RunAsync();
-return 0;
+var backgroundServices = HostExitCode.Watch(app.Services);
+var urls = app.Configuration["Urls"] ?? "its addresses";
+var started = false;
+app.Lifetime.ApplicationStarted.Register(() => started = true);
+try
+{
+    await app.RunAsync();
+}
+catch (Exception ex) when (!started && ex.Source is "Microsoft.AspNetCore.Server.Kestrel.Core" or "Microsoft.AspNetCore.Http")
+{
+    // The server could not listen (a malformed Urls / --urls value, a port in use, https without a certificate):
+    // the operator's setting, not a bug — one line and exit 1 instead of a crash with a stack trace.
+    Console.Error.WriteLine($"The hub cannot listen on {urls} (Urls, --urls): {ex.Message}");
+    return 1;
+}
+
+return HostExitCode.After(backgroundServices);
 
 /// <summary>The hub's entry point; public so integration tests can host it with WebApplicationFactory.</summary>
 public partial class Program;

@@ -173,6 +173,24 @@ public sealed class StartupOptionsValidationTests
         Directory.Delete(dataDirectory, recursive: true);
     }
 
+    [Theory]
+    [InlineData("not-a-url", "Invalid url")]
+    [InlineData("ftp://127.0.0.1:0", "Unrecognized scheme")]
+    public async Task HubProcess_AddressItCannotListenOn_ExitsWithOneLineNamingTheSetting(string urls, string message)
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("hub-options-").FullName;
+        var start = HubProcessRun.StartInfo();
+        start.Environment["Hub__DataDirectory"] = dataDirectory;
+        start.Environment["Urls"] = urls;
+        var (exitCode, text) = await HubProcessRun.RunToExitAsync(start, $"The hub did not stop on Urls={urls} within 40 s.");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"The hub cannot listen on {urls} (Urls, --urls): ", text, StringComparison.Ordinal);
+        Assert.Contains(message, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", text, StringComparison.Ordinal);
+        Directory.Delete(dataDirectory, recursive: true);
+    }
+
     [Fact]
     public async Task HubProcess_BootstrapAdministratorRefused_ExitsWithOneLineNamingTheKey()
     {
