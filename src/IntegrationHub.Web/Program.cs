@@ -28,6 +28,7 @@ try
     // Settings that name nonsense stop start-up here, before the pipeline reads them or the database is touched
     // (the host would check them again when it starts, but only after migrating, and as a stack trace).
     app.Services.GetRequiredService<IStartupValidator>().Validate();
+    await app.WaitForDatabaseAsync(); // a server database only: the pipeline's job storage connects to it
     app.UseHubPipeline();
     await app.PrepareAsync();
 }

@@ -126,14 +126,16 @@ public static class HubCommandLine
         return 1;
     }
 
-    private static Task WaitForDatabaseAsync(WebApplication host)
+    private static async Task WaitForDatabaseAsync(WebApplication host)
     {
         var database = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value;
-        return DatabaseStartupWait.WaitAsync(
+        var connectionString = DatabaseServiceCollectionExtensions.ResolveConnectionString(host.Configuration, host.Environment, database.Provider);
+        await DatabaseStartupWait.WaitAsync(
             database.Provider,
-            DatabaseServiceCollectionExtensions.ResolveConnectionString(host.Configuration, host.Environment, database.Provider),
+            connectionString,
             database.StartupWaitSeconds,
             host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseStartupWait).FullName!));
+        await DatabaseStartupWait.EnsureSqliteUsableAsync(database.Provider, connectionString);
     }
 
     private static WebApplication BuildHost(IReadOnlyDictionary<string, string?>? configurationOverrides)

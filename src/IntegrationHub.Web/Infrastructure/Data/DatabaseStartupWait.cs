@@ -22,10 +22,7 @@ public static class DatabaseStartupWait
     {
         if (provider == DatabaseProvider.Sqlite)
         {
-            // A file next to the hub: nothing to wait for, but one that cannot be opened (a missing directory, no
-            // permission, not a database) is refused in one line instead of the migration's stack trace.
-            await EnsureSqliteUsableAsync(connectionString, cancellationToken);
-            return;
+            return; // a file next to the hub: nothing to wait for (EnsureSqliteUsableAsync checks it can be opened)
         }
 
         var target = Describe(provider, connectionString);
@@ -61,8 +58,18 @@ public static class DatabaseStartupWait
         }
     }
 
-    private static async Task EnsureSqliteUsableAsync(string connectionString, CancellationToken cancellationToken)
+    /// <summary>
+    /// A SQLite file that cannot be opened (a missing directory, no permission, not a database) is refused in one line
+    /// instead of the migration's stack trace. Separate from the wait: opening creates the file, which must not happen
+    /// before the settings the pipeline reads are checked.
+    /// </summary>
+    public static async Task EnsureSqliteUsableAsync(DatabaseProvider provider, string connectionString, CancellationToken cancellationToken = default)
     {
+        if (provider != DatabaseProvider.Sqlite)
+        {
+            return;
+        }
+
         try
         {
             await using var connection = new SqliteConnection(connectionString);

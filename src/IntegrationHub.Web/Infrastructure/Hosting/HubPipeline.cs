@@ -60,16 +60,30 @@ public static class HubPipeline
         return app;
     }
 
+    /// <summary>
+    /// Waits for a server database before the pipeline is built: building it makes Hangfire's storage, which connects
+    /// at once and, against a wrong password or a server that is down, retried silently for half a minute before the
+    /// hub said a word.
+    /// </summary>
+    public static Task WaitForDatabaseAsync(this WebApplication app, CancellationToken cancellationToken = default)
+    {
+        var database = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        return DatabaseStartupWait.WaitAsync(
+            database.Provider,
+            DatabaseServiceCollectionExtensions.ResolveConnectionString(app.Configuration, app.Environment, database.Provider),
+            database.StartupWaitSeconds,
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseStartupWait).FullName!),
+            cancellationToken);
+    }
+
     /// <summary>Start-up work before the server listens: embedded-database migrations and the bootstrap administrator.</summary>
     public static async Task PrepareAsync(this WebApplication app, CancellationToken cancellationToken = default)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var database = scope.ServiceProvider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-        await DatabaseStartupWait.WaitAsync(
+        await DatabaseStartupWait.EnsureSqliteUsableAsync(
             database.Provider,
             DatabaseServiceCollectionExtensions.ResolveConnectionString(app.Configuration, app.Environment, database.Provider),
-            database.StartupWaitSeconds,
-            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseStartupWait).FullName!),
             cancellationToken);
         if (database.ShouldMigrateOnStartup)
         {
