@@ -256,6 +256,10 @@ describe("identify", () => {
       { nickname: "Ada", signature: SIGNATURE },
       { email: "bad", nickname: "Ada" },
       { email: "ada\u0000@example.com" },
+      { email: "ada\u200b@example.com" },
+      { email: "ada@example.com\u2060" },
+      { email: "ada\uff20example.com" },
+      { email: "ada\u200e@example.com" },
       { email: "ada@example.com", nickname: "Ada\u001b[31m" },
     ];
     for (const input of bad) {

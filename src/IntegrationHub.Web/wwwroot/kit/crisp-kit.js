@@ -50,6 +50,9 @@ const WEBSITE_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-
 /** A deliberately plain shape check (local@domain.tld, no spaces or mail-header punctuation). */
 const EMAIL_PATTERN = /^[^\s@<>()[\],;:"\\]+@[^\s@<>()[\],;:"\\.]+(\.[^\s@<>()[\],;:"\\.]+)+$/;
 const EMAIL_MAX_LENGTH = 254;
+// Invisible characters (Unicode format characters: zero-width spaces and joiners, word joiners, byte order marks,
+// bidi marks) and look-alikes of '@': the hub's API refuses them too, since kept they make two contacts of one person.
+const EMAIL_INVISIBLE_OR_LOOKALIKE = /[\p{Cf}\uFF20\uFE6B]/u;
 
 /** Identity verification signature: HMAC-SHA256(email, secret) as hex, computed by the customer's backend. */
 const SIGNATURE_PATTERN = /^[0-9a-f]{64}$/i;
@@ -381,7 +384,7 @@ function createCrispKit(options) {
       warn("identify: give an email and/or a nickname.");
       return false;
     }
-    if (!isAbsent(email) && (typeof email !== "string" || email.length > EMAIL_MAX_LENGTH || !EMAIL_PATTERN.test(email) || hasControlCharacters(email))) {
+    if (!isAbsent(email) && (typeof email !== "string" || email.length > EMAIL_MAX_LENGTH || !EMAIL_PATTERN.test(email) || hasControlCharacters(email) || EMAIL_INVISIBLE_OR_LOOKALIKE.test(email))) {
       warn("identify: \"" + String(email) + "\" is not an email address; nothing was sent.");
       return false;
     }
