@@ -330,6 +330,30 @@ public abstract class HelpdeskSyncTests(LiveHubFixture live) : LiveHubTestBase(l
         Assert.DoesNotContain("en/articles/en/articles", page, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Sync_WebsiteWithoutAHelpdeskInCrisp_Is409TellingToCreateIt_NotCrispUnavailable()
+    {
+        var (website, client) = await InstalledAsync();
+        Simulator.State.Read(state =>
+        {
+            state.FindWebsite(website.ToString("D"))!.Helpdesk.Initialized = false;
+            return 0;
+        });
+
+        var (response, body) = await PostSyncAsync(client, Zip(Docs()));
+        await Data.UserAsync("viewer@docs.example", website, Features.Members.TenantRole.Viewer);
+        var browser = Live.CreateClient();
+        await Browser.SignInAsync(browser, "viewer@docs.example");
+        var page = await browser.GetStringAsync($"/t/{website:D}/helpdesk");
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.EndsWith("/helpdesk-missing", body.GetProperty("type").GetString(), StringComparison.Ordinal);
+        Assert.Contains("create the helpdesk in Crisp", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, HelpdeskWrites(Simulator, website));
+        Assert.Contains("create the helpdesk in Crisp", page, StringComparison.Ordinal);
+    }
+
     private async Task<(Guid Website, HttpClient Client)> InstalledAsync()
     {
         var website = Guid.Parse(Simulator.Install("Docs Co").WebsiteId);

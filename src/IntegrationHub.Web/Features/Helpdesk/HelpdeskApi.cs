@@ -13,6 +13,7 @@ namespace IntegrationHub.Web.Features.Helpdesk;
 public static class HelpdeskApi
 {
     public const string CrispUnavailable = "crisp-unavailable";
+    public const string HelpdeskMissing = "helpdesk-missing";
     public const string InvalidArchive = "invalid-archive";
 
     public sealed record SyncItemResponse(string Locale, string ContentType, string Path, string Action, string? Detail, string? Status, int CallsDone, int CallsTotal, string? Error);
@@ -39,6 +40,7 @@ public static class HelpdeskApi
             .Produces<SyncResponse>(StatusCodes.Status200OK)
             .Produces<SyncResponse>(StatusCodes.Status202Accepted)
             .WithStandardErrors(withBody: true)
+            .ProducesProblem(StatusCodes.Status409Conflict, ApiDocs.ProblemJson)
             .ProducesProblem(StatusCodes.Status502BadGateway, ApiDocs.ProblemJson);
         helpdesk.MapGet("/sync/{id:guid}", GetAsync).WithName("GetHelpdeskSync")
             .WithSummary("A sync run: each item's action and progress (the state of its queued Crisp calls)")
@@ -108,6 +110,10 @@ public static class HelpdeskApi
         catch (DocsInputException ex)
         {
             return ApiProblems.Problem(StatusCodes.Status400BadRequest, InvalidArchive, "Invalid archive", ex.Message);
+        }
+        catch (HelpdeskMissingException ex)
+        {
+            return ApiProblems.Problem(StatusCodes.Status409Conflict, HelpdeskMissing, "No helpdesk in Crisp", ex.Message + " Nothing was queued.");
         }
         catch (CrispException ex)
         {

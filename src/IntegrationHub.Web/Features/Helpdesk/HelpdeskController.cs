@@ -159,7 +159,7 @@ public sealed class HelpdeskController(HubDbContext db, HelpdeskRemote remote, H
         }
         catch (CrispException ex)
         {
-            Response.StatusCode = StatusCodes.Status502BadGateway;
+            Response.StatusCode = ex is HelpdeskMissingException ? StatusCodes.Status409Conflict : StatusCodes.Status502BadGateway;
             model.Errors.Add(CrispError(ex));
             return View("Edit", model);
         }
@@ -303,7 +303,7 @@ public sealed class HelpdeskController(HubDbContext db, HelpdeskRemote remote, H
     private async Task<HelpdeskEditModel> EditorModelAsync(CancellationToken cancellationToken) =>
         new() { Website = await db.Tenants.AsNoTracking().SingleAsync(cancellationToken), CanEdit = CanEdit };
 
-    private static string CrispError(CrispException ex) =>
+    private static string CrispError(CrispException ex) => ex is HelpdeskMissingException ? ex.Message :
         $"Crisp could not be reached or refused the request ({(ex is CrispApiException api ? api.Reason : ex.GetType().Name)}). Try again later.";
 }
 

@@ -25,18 +25,28 @@ public sealed class HelpdeskRemote(CrispClient crisp)
     /// are not documented (crisp-kb-tree-api.md): a list ends with an empty page, never with a short one.</summary>
     private const int MaxPages = 100;
 
+    /// <exception cref="HelpdeskMissingException">The website has no Knowledge Base in Crisp.</exception>
     public async Task<IReadOnlyList<string>> LocalesAsync(Guid websiteId, CancellationToken ct)
     {
         var locales = new List<string>();
         for (var page = 1; page <= MaxPages; page++)
         {
-            var batch = await crisp.Helpdesk.ListLocalesAsync(websiteId.ToString("D"), page, ct);
+            List<string> batch;
+            try
+            {
+                batch = (await crisp.Helpdesk.ListLocalesAsync(websiteId.ToString("D"), page, ct)).Select(l => l.Locale).ToList();
+            }
+            catch (CrispApiException ex) when (ex.StatusCode == StatusCodes.Status404NotFound)
+            {
+                throw new HelpdeskMissingException(ex);
+            }
+
             if (batch.Count == 0)
             {
                 break;
             }
 
-            locales.AddRange(batch.Select(l => l.Locale));
+            locales.AddRange(batch);
         }
 
         return locales;
