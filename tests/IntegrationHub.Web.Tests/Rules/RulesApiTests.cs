@@ -83,6 +83,26 @@ public abstract class RulesApiTests(IHubFixture fixture) : HubTestBase(fixture)
         Assert.Contains("rules[0].actions[0].color", body, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""[null]""", "rules[0]")]
+    [InlineData("""[{"name":"a","definition":{"trigger":"x","conditions":null,"actions":[{"type":"note","text":"hi"}]}}]""", "rules[0].conditions")]
+    [InlineData("""[{"name":"a","definition":{"trigger":"x","conditions":[null],"actions":[{"type":"note","text":"hi"}]}}]""", "rules[0].conditions[0]")]
+    [InlineData("""[{"name":"a","definition":{"trigger":"x","actions":null}}]""", "rules[0].actions")]
+    [InlineData("""[{"name":"a","definition":{"trigger":"x","actions":[null]}}]""", "rules[0].actions[0]")]
+    [InlineData("""[{"name":"a","definition":{"trigger":"x","actions":[{"type":"people_segments_add","segments":["vip",null]}]}}]""", "rules[0].actions[0].segments[1]")]
+    public async Task Preview_DraftRuleWithNulls_Is422NamingTheField(string drafts, string field)
+    {
+        var client = await ClientAsync(await Data.TenantAsync());
+
+        using var content = new StringContent($$"""{"event":{"event":"x","email":"a@b.example"},"rules":{{drafts}}}""", System.Text.Encoding.UTF8, "application/json");
+        var response = await client.PostAsync("/api/v1/rules/preview", content);
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        using var json = JsonDocument.Parse(body);
+        Assert.True(json.RootElement.GetProperty("errors").TryGetProperty(field, out _), body);
+    }
+
     /// <summary>Doubles a string thirty times: gigabytes, and an OutOfMemoryException (a 500), before templates were bounded.</summary>
     public const string DoublingTemplate = "{% assign s = \"xxxxxxxxxx\" %}{% for i in (1..30) %}{% assign s = s | append: s %}{% endfor %}{{ s | size }}";
 

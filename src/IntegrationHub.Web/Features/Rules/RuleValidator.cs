@@ -15,6 +15,8 @@ public static partial class RuleValidator
     public const int MaxSegments = 20;
     public const int MaxSegmentLength = 64;
 
+    private const string NullList = "A list (leave the field out for none), not null.";
+
     public static Dictionary<string, string[]> Validate(string? name, RuleDefinition definition)
     {
         var errors = new Dictionary<string, List<string>>();
@@ -43,6 +45,19 @@ public static partial class RuleValidator
             Add("condition_mode", "Use all or any.");
         }
 
+        // A draft posted to the preview API is deserialized, not built: its lists and their items may be JSON nulls.
+        if (definition.Conditions is null)
+        {
+            Add("conditions", NullList);
+            definition = definition with { Conditions = [] };
+        }
+
+        if (definition.Actions is null)
+        {
+            Add("actions", NullList);
+            definition = definition with { Actions = [] };
+        }
+
         if (definition.Conditions.Count > MaxConditions)
         {
             Add("conditions", $"At most {MaxConditions} conditions.");
@@ -51,6 +66,12 @@ public static partial class RuleValidator
         for (var i = 0; i < definition.Conditions.Count; i++)
         {
             var condition = definition.Conditions[i];
+            if (condition is null)
+            {
+                Add($"conditions[{i}]", "A condition object, not null.");
+                continue;
+            }
+
             if (!FieldPattern().IsMatch(condition.Field ?? string.Empty))
             {
                 Add($"conditions[{i}].field", "Use event, email, user_id, timestamp or properties.<name>[.<name>…].");
@@ -73,7 +94,7 @@ public static partial class RuleValidator
             }
         }
 
-        if (definition.Actions.Count == 0)
+        if (definition.Actions.Count == 0 && !errors.ContainsKey("actions"))
         {
             Add("actions", "Add at least one action.");
         }
@@ -85,6 +106,12 @@ public static partial class RuleValidator
 
         for (var i = 0; i < definition.Actions.Count; i++)
         {
+            if (definition.Actions[i] is null)
+            {
+                Add($"actions[{i}]", "An action object, not null.");
+                continue;
+            }
+
             ValidateAction(definition.Actions[i], $"actions[{i}]", Add);
         }
 
@@ -155,6 +182,12 @@ public static partial class RuleValidator
             for (var s = 0; s < action.Segments.Count; s++)
             {
                 var segment = action.Segments[s];
+                if (segment is null)
+                {
+                    add($"{at}.segments[{s}]", "A segment (text or template), not null.");
+                    continue;
+                }
+
                 Template($"{at}.segments[{s}]", segment, required: true);
 
                 // A literal is known now; a template's result is checked when it renders (see RulePlanner).

@@ -76,6 +76,12 @@ public static class RulesApi
 
             for (var i = 0; i < drafts.Count && i < 50; i++)
             {
+                if (drafts[i] is null)
+                {
+                    errors[$"rules[{i}]"] = ["A draft rule object ({\"name\", \"definition\"}), not null."];
+                    continue;
+                }
+
                 var definition = drafts[i].Definition ?? new RuleDefinition();
                 foreach (var (field, messages) in RuleValidator.Validate(drafts[i].Name ?? $"draft {i + 1}", definition))
                 {
