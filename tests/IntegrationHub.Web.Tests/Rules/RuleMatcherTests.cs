@@ -54,6 +54,35 @@ public sealed class RuleMatcherTests
         Assert.Equal(expected, RuleMatcher.Evaluate(rule, Event()).IsMatch);
     }
 
+    [Theory]
+    [InlineData("\"100\"", ConditionOperator.GreaterThan, "50", true)]
+    [InlineData("100", ConditionOperator.GreaterThan, "\"50\"", true)]
+    [InlineData("\"100\"", ConditionOperator.GreaterThan, "\"50\"", true)]
+    [InlineData("\"1.10\"", ConditionOperator.LessThan, "1.9", true)]
+    [InlineData("\"1.10\"", ConditionOperator.LessThan, "\"1.9\"", true)]
+    [InlineData("\"149.90\"", ConditionOperator.LessThan, "150", true)]
+    [InlineData("1e30", ConditionOperator.GreaterThan, "50", true)]
+    [InlineData("-1e30", ConditionOperator.LessThan, "50", true)]
+    [InlineData("1e30", ConditionOperator.GreaterThan, "1e29", true)]
+    [InlineData("\"42.0\"", ConditionOperator.Equals, "42", true)]
+    [InlineData("\"42\"", ConditionOperator.In, "[1, 42]", true)]
+    [InlineData("\"007\"", ConditionOperator.Equals, "\"7\"", false)]
+    [InlineData("\"NaN\"", ConditionOperator.GreaterThan, "1", false)]
+    [InlineData("\"abc\"", ConditionOperator.Equals, "1", false)]
+    [InlineData("\"abc\"", ConditionOperator.GreaterThan, "1", false)]
+    [InlineData("null", ConditionOperator.GreaterThan, "1", false)]
+    public void Condition_NumbersSentAsTextOrBeyondDecimal_CompareAsNumbers(string actual, ConditionOperator op, string value, bool expected)
+    {
+        var rule = new RuleDefinition
+        {
+            Trigger = "order.paid",
+            Conditions = [new RuleCondition("properties.amount", op, JsonNode.Parse(value))],
+            Actions = [new RuleAction { Type = RuleActionType.PeopleEvent, Text = "x" }],
+        };
+        var evt = Event(properties: JsonNode.Parse($$"""{"amount": {{actual}}}""")!.AsObject());
+        Assert.Equal(expected, RuleMatcher.Evaluate(rule, evt).IsMatch);
+    }
+
     [Fact]
     public void Conditions_AllVersusAny()
     {

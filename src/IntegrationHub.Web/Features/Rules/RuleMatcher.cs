@@ -91,9 +91,11 @@ public static class RuleMatcher
             return false;
         }
 
-        if (TryNumber(actual, out var a) && TryNumber(expected, out var b))
+        // A number on either side asks for numeric equality: "42" or "42.0" sent as text equals 42. Two strings
+        // stay text ("007" is not "7": ids and codes are compared as written).
+        if (TryNumber(actual, IsNumber(expected), out var a) && TryNumber(expected, IsNumber(actual), out var b))
         {
-            return a == b;
+            return a.CompareTo(b) == 0;
         }
 
         return actual is JsonValue && expected is JsonValue
@@ -101,7 +103,7 @@ public static class RuleMatcher
             : JsonNode.DeepEquals(actual, expected);
     }
 
-    /// <summary>Numbers compare as numbers, ISO dates as dates, other strings ordinally; int.MinValue when incomparable.</summary>
+    /// <summary>Numbers (also written as text) compare as numbers, ISO dates as dates, other strings ordinally; int.MinValue when incomparable.</summary>
     private static int Compare(JsonNode? actual, JsonNode? expected)
     {
         if (actual is null || expected is null)
@@ -109,9 +111,16 @@ public static class RuleMatcher
             return int.MinValue;
         }
 
-        if (TryNumber(actual, out var a) && TryNumber(expected, out var b))
+        // Numbers sent as text ("149.90", "1e6") are still numbers here: compared as text, "100" < "50".
+        if (TryNumber(actual, fromText: true, out var a) && TryNumber(expected, fromText: true, out var b))
         {
             return a.CompareTo(b);
+        }
+
+        // A number against text that is not one ("abc", "NaN") is no comparison at all, not an ordinal one.
+        if (IsNumber(actual) || IsNumber(expected))
+        {
+            return int.MinValue;
         }
 
         var left = Text(actual);
@@ -137,20 +146,47 @@ public static class RuleMatcher
         _ => false,
     };
 
-    private static bool TryNumber(JsonNode? node, out decimal number)
+    /// <summary>A number, exact while it fits a decimal and approximate beyond, so that 1e30 is still more than 50.</summary>
+    private readonly record struct Number(decimal? Exact, double Approximate)
     {
-        number = 0;
+        public int CompareTo(Number other) =>
+            Exact is { } a && other.Exact is { } b ? a.CompareTo(b) : Approximate.CompareTo(other.Approximate);
+    }
+
+    private static bool IsNumber(JsonNode? node) => node is JsonValue value && value.GetValueKind() == JsonValueKind.Number;
+
+    private static bool TryNumber(JsonNode? node, bool fromText, out Number number)
+    {
+        number = default;
         if (node is not JsonValue value)
         {
             return false;
         }
 
-        if (value.GetValueKind() == JsonValueKind.Number)
+        string text;
+        switch (value.GetValueKind())
         {
-            return value.TryGetValue(out number) || decimal.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out number);
+            case JsonValueKind.Number when value.TryGetValue(out decimal exact):
+                number = new Number(exact, (double)exact);
+                return true;
+            case JsonValueKind.Number:
+                text = value.ToJsonString();
+                break;
+            case JsonValueKind.String when fromText:
+                text = value.GetValue<string>();
+                break;
+            default:
+                return false;
         }
 
-        return false;
+        // Float style: digits, sign, point and exponent only; "NaN" and "Infinity" parse as doubles but are no numbers.
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var approximate) || !double.IsFinite(approximate))
+        {
+            return false;
+        }
+
+        number = new Number(decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null, approximate);
+        return true;
     }
 
     private static string? Text(JsonNode? node) => node switch
