@@ -131,8 +131,14 @@ public abstract partial class RulesPageTests(IHubFixture fixture) : DashboardPag
     [InlineData("""{"event":"order.paid","event":"user.signup"}""", "repeats a property name")]
     [InlineData("""{"event":"order.paid","properties":{"plan":"pro","plan":"free"}}""", "repeats a property name")]
     [InlineData("""{"event":"order.paid","email":"\ud800@example.com"}""", "unpaired surrogate")]
-    [InlineData("""{"event":"order.paid","properties":["plan","pro"]}""", "&quot;properties&quot; must be a JSON object")]
-    [InlineData("""{"event":"order.paid","properties":"pro"}""", "&quot;properties&quot; must be a JSON object")]
+    [InlineData("""{"event":"order.paid","email":"a@b.example","properties":["plan","pro"]}""", "properties: Must be an object, not an array.")]
+    [InlineData("""{"event":"order.paid","email":"a@b.example","properties":"pro"}""", "properties: Must be an object, not a string.")]
+    [InlineData("""{"event":"order.paid","email":42}""", "email: Must be a string, not a number.")]
+    [InlineData("""{"event":"order.paid","email":"a@b.example","timestamp":12}""", "timestamp: Must be a string, not a number.")]
+    [InlineData("""{"event":"order.paid","email":"not an email"}""", "The API would refuse this event: email:")]
+    [InlineData("""{"event":"order.paid","email":"a@b.example","timestamp":"2026-11-25T09:30:00"}""", "timestamp: Must be an ISO-8601 date and time with an offset")]
+    [InlineData("""{"event":"order.paid"}""", "email: Give an email and/or a user_id")]
+    [InlineData("""{"event":"order.paid","email":"a@b.example","mesage_id":"m-1"}""", "mesage_id:")]
     public async Task Preview_EventJsonThatIsNotPlainJson_FormAgainWithTheMessage(string eventJson, string message)
     {
         var tenant = await Data.TenantAsync("Acme");
@@ -143,8 +149,9 @@ public abstract partial class RulesPageTests(IHubFixture fixture) : DashboardPag
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         var html = await response.Content.ReadAsStringAsync();
-        Assert.Contains(message, html, StringComparison.Ordinal);
+        Assert.Contains(message, System.Net.WebUtility.HtmlDecode(html), StringComparison.Ordinal);
         Assert.Contains("order.paid", html, StringComparison.Ordinal); // the pasted event is still there to fix
+        Assert.DoesNotContain("System.", html, StringComparison.Ordinal); // the API's words, not the framework's
     }
 
     [Fact]

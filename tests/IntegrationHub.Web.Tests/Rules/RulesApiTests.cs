@@ -103,6 +103,27 @@ public abstract class RulesApiTests(IHubFixture fixture) : HubTestBase(fixture)
         Assert.True(json.RootElement.GetProperty("errors").TryGetProperty(field, out _), body);
     }
 
+    [Theory]
+    [InlineData("""{"event":"order.paid","email":"not an email"}""", "event.email")]
+    [InlineData("""{"event":"order paid!","email":"a@b.example"}""", "event.event")]
+    [InlineData("""{"event":"order.paid"}""", "event.email")]
+    [InlineData("""{"event":"order.paid","email":"a@b.example","properties":{"a":{"b":{"c":{"d":{"e":{"f":1}}}}}}}""", "event.properties.a.b.c.d.e")]
+    public async Task Preview_EventTheEventsApiRefuses_Is422WithTheApisMessage(string evt, string field)
+    {
+        var client = await ClientAsync(await Data.TenantAsync());
+
+        using var content = new StringContent($$"""{"event":{{evt}}}""", System.Text.Encoding.UTF8, "application/json");
+        var response = await client.PostAsync("/api/v1/rules/preview", content);
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        using var json = JsonDocument.Parse(body);
+        Assert.True(json.RootElement.GetProperty("errors").EnumerateObject().Any(e => e.Name.StartsWith(field, StringComparison.Ordinal)), body);
+
+        using var same = new StringContent(evt, System.Text.Encoding.UTF8, "application/json");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await client.PostAsync("/api/v1/events", same)).StatusCode);
+    }
+
     /// <summary>Doubles a string thirty times: gigabytes, and an OutOfMemoryException (a 500), before templates were bounded.</summary>
     public const string DoublingTemplate = "{% assign s = \"xxxxxxxxxx\" %}{% for i in (1..30) %}{% assign s = s | append: s %}{% endfor %}{{ s | size }}";
 

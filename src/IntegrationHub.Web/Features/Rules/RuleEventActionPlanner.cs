@@ -34,8 +34,7 @@ public sealed class RuleEventActionPlanner(RuleService rules, RulePlanner planne
         var problems = new List<RuleProblem>();
         foreach (var productEvent in events)
         {
-            var properties = JsonNode.Parse(productEvent.Properties) as JsonObject ?? [];
-            var ruleEvent = new RuleEvent(productEvent.Name, productEvent.Email, productEvent.UserId, properties, productEvent.OccurredAt);
+            var ruleEvent = RuleEvent.From(productEvent);
             foreach (var outcome in await planner.PlanAsync(ruleEvent, active))
             {
                 problems.AddRange(outcome.Errors.Select(error => new RuleProblem(productEvent.Id, outcome.Rule.Name, outcome.Rule.Version, error)));

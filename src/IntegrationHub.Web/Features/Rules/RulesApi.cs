@@ -50,7 +50,7 @@ public static class RulesApi
 
     private static async Task<IResult> PreviewAsync(
         HttpContext http, IOptions<JsonOptions> json, RuleService rules, RulePlanner planner, HubDbContext db, Delivery.PluginQuota quota,
-        IOptions<Delivery.DeliveryOptions> delivery, CancellationToken cancellationToken)
+        IOptions<Delivery.DeliveryOptions> delivery, TimeProvider clock, CancellationToken cancellationToken)
     {
         var (request, problem) = await TypedJsonRequestReader.ReadAsync<PreviewRequest>(http.Request, MaxBodyBytes, json.Value.SerializerOptions,
             cancellationToken);
@@ -60,10 +60,13 @@ public static class RulesApi
         }
 
         var errors = new Dictionary<string, string[]>();
-        var evt = request?.Event;
-        if (evt is null || string.IsNullOrWhiteSpace(evt.Event) || evt.Event.Length > 200)
+        // The event is read by the API's own event rules: one POST /api/v1/events would refuse is refused here too.
+        var eventErrors = new FieldErrors();
+        var ruleEvent = RuleEvent.Read(JsonSerializer.SerializeToElement(request?.Event ?? new PreviewEvent(null, null, null, null, null), json.Value.SerializerOptions),
+            "event", eventErrors, clock.GetUtcNow());
+        foreach (var (field, messages) in eventErrors.ToDictionary())
         {
-            errors["event.event"] = ["An event name of 1 to 200 characters is required."];
+            errors[field] = messages;
         }
 
         var active = new List<RulePlanner.ActiveRule>();
@@ -102,8 +105,7 @@ public static class RulesApi
         }
 
         var tenant = await db.Tenants.AsNoTracking().SingleAsync(cancellationToken);
-        var ruleEvent = new RuleEvent(evt!.Event!.Trim(), evt.Email?.Trim().ToLowerInvariant(), evt.UserId, evt.Properties ?? [], evt.Timestamp ?? DateTimeOffset.UtcNow);
-        var outcomes = await planner.PlanAsync(ruleEvent, active);
+        var outcomes = await planner.PlanAsync(ruleEvent!, active);
 
         var previewRules = outcomes.Select(o => new PreviewRule(
             o.Rule.RuleId == Guid.Empty ? null : o.Rule.RuleId,

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using IntegrationHub.Web.Features.Events;
 using IntegrationHub.Web.Features.Members;
+using IntegrationHub.Web.Infrastructure.Api;
 using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Json;
 using IntegrationHub.Web.Infrastructure.Tenancy;
@@ -18,7 +19,9 @@ namespace IntegrationHub.Web.Features.Rules;
 [Authorize]
 [Route("t/{websiteId}/rules")]
 [RequireTenantRole(TenantRole.Viewer)]
-public sealed class RulesController(RuleService rules, RulePlanner planner, HubDbContext db, Delivery.PluginQuota quota, IOptions<Delivery.DeliveryOptions> delivery) : Controller
+public sealed class RulesController(
+    RuleService rules, RulePlanner planner, HubDbContext db, Delivery.PluginQuota quota, IOptions<Delivery.DeliveryOptions> delivery, TimeProvider clock)
+    : Controller
 {
     private string Actor => User.Identity?.Name ?? "unknown";
 
@@ -153,43 +156,42 @@ public sealed class RulesController(RuleService rules, RulePlanner planner, HubD
             return View(new RulePreviewModel(website, SampleEvent, "No such event among this website's events.", null, 0, null, recent));
         }
 
-        return await PreviewAsync(website, EventJson(stored), recent, cancellationToken);
+        // A stored event was accepted by the API already: it is previewed as stored (its timestamp may be old by now).
+        return await PreviewAsync(website, EventJson(stored), recent, cancellationToken, stored);
     }
 
     [HttpPost("preview")]
     public async Task<IActionResult> Preview(string? eventJson, CancellationToken cancellationToken) =>
         await PreviewAsync(await WebsiteAsync(cancellationToken), eventJson, await RecentEventsAsync(cancellationToken), cancellationToken);
 
-    private async Task<IActionResult> PreviewAsync(Tenants.Tenant website, string? eventJson, IReadOnlyList<RecentEvent> recent, CancellationToken cancellationToken)
+    private async Task<IActionResult> PreviewAsync(Tenants.Tenant website, string? eventJson, IReadOnlyList<RecentEvent> recent, CancellationToken cancellationToken,
+        ProductEvent? stored = null)
     {
-        RuleEvent evt;
-        try
+        // The strict reader, like the API's: a repeated name or an unpaired surrogate is refused here, not met
+        // later while the event is read (a repeated name used to end the request in a 500). Then the API's own
+        // event rules, with its messages: a preview of an event the API refuses would show calls that never happen.
+        RuleEvent? evt = stored is null ? null : RuleEvent.From(stored);
+        string? problem = null;
+        if (evt is null)
         {
-            // The strict reader, like the API's: a repeated name or an unpaired surrogate is refused here, not met
-            // later while the event is read (a repeated name used to end the request in a 500).
-            using var document = StrictJson.Parse(Encoding.UTF8.GetBytes(eventJson ?? string.Empty), PreviewMaxDepth, out var invalid)
-                ?? throw new JsonException(invalid);
-            var node = JsonNode.Parse(eventJson!) as JsonObject ?? throw new JsonException("The event must be a JSON object.");
-            var name = node["event"]?.GetValue<string>();
-            if (string.IsNullOrWhiteSpace(name))
+            using var document = StrictJson.Parse(Encoding.UTF8.GetBytes(eventJson ?? string.Empty), PreviewMaxDepth, out var invalid);
+            if (document is null)
             {
-                throw new JsonException("\"event\" (the event name) is required.");
+                problem = "The event is not valid JSON: " + invalid;
             }
-
-            // The API refuses properties that are not an object (or null); previewing them as none would show
-            // calls for an event the backend could never send.
-            if (node["properties"] is { } properties && properties is not JsonObject)
+            else
             {
-                throw new JsonException("\"properties\" must be a JSON object, as the API requires.");
+                var errors = new FieldErrors();
+                evt = RuleEvent.Read(document.RootElement, string.Empty, errors, clock.GetUtcNow());
+                problem = evt is not null ? null : "The API would refuse this event: "
+                    + string.Join(" ", errors.ToDictionary().Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"));
             }
-
-            var timestamp = node["timestamp"] is { } at ? DateTimeOffset.Parse(at.GetValue<string>(), CultureInfo.InvariantCulture) : DateTimeOffset.UtcNow;
-            evt = new RuleEvent(name, node["email"]?.GetValue<string>()?.Trim().ToLowerInvariant(), node["user_id"]?.GetValue<string>(), node["properties"] as JsonObject ?? [], timestamp);
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+
+        if (evt is null)
         {
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-            return View("Preview", new RulePreviewModel(website, eventJson ?? string.Empty, "The event is not valid JSON of the expected shape: " + ex.Message, null, 0, null, recent));
+            return View("Preview", new RulePreviewModel(website, eventJson ?? string.Empty, problem, null, 0, null, recent));
         }
 
         var outcomes = await planner.PlanAsync(evt, await rules.ActiveAsync(cancellationToken));
