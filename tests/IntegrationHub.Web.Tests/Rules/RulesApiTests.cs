@@ -124,6 +124,40 @@ public abstract class RulesApiTests(IHubFixture fixture) : HubTestBase(fixture)
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await client.PostAsync("/api/v1/events", same)).StatusCode);
     }
 
+    [Fact]
+    public async Task Preview_ProductEventsSwitchedOffInSettings_ShowsNoCallsAndSaysWhy_AsIngestionPlansNone()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        await WithRulesAsync(tenant, rules => rules.CreateAsync("Paid orders", PaidOrders, "owner@acme.example", CancellationToken.None));
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            (await db.Tenants.SingleAsync()).SettingsJson = """{"features":{"events":false}}""";
+            await db.SaveChangesAsync();
+        }
+
+        var client = await ClientAsync(tenant);
+        var evt = new { @event = "order.paid", email = "ada@example.com", properties = new { amount = 150 } };
+        var response = await client.PostAsJsonAsync("/api/v1/rules/preview", new { @event = evt });
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(body);
+        var rule = json.RootElement.GetProperty("rules")[0];
+        Assert.True(rule.GetProperty("matched").GetBoolean());
+        Assert.Empty(rule.GetProperty("calls").EnumerateArray());
+        Assert.Contains("switched off", rule.GetProperty("errors")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, json.RootElement.GetProperty("cost").GetProperty("http_requests").GetInt32());
+
+        // What the preview says is what ingestion does: the event is stored, no call is queued.
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsJsonAsync("/api/v1/events", evt)).StatusCode);
+        var (check, checkDb) = OpenScope(tenant);
+        await using (check)
+        {
+            Assert.Empty(await checkDb.Set<CrispCall>().ToListAsync());
+        }
+    }
+
     /// <summary>Doubles a string thirty times: gigabytes, and an OutOfMemoryException (a 500), before templates were bounded.</summary>
     public const string DoublingTemplate = "{% assign s = \"xxxxxxxxxx\" %}{% for i in (1..30) %}{% assign s = s | append: s %}{% endfor %}{{ s | size }}";
 

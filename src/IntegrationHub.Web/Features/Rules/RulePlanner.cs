@@ -13,6 +13,18 @@ public sealed class RulePlanner(RuleTemplates templates)
 
     public sealed record RuleOutcome(ActiveRule Rule, bool Matched, IReadOnlyList<string> Reasons, IReadOnlyList<PlannedCall> Calls, IReadOnlyList<string> Errors);
 
+    public const string EventsSwitchedOff =
+        "product events are switched off in the plugin settings (features.events): the event is stored and nothing is sent to Crisp";
+
+    /// <summary>
+    /// What ingestion makes of these outcomes while the website's product events are switched off: no call at all
+    /// (<see cref="RuleEventActionPlanner"/>). The previews show it so, rather than calls delivery would never make.
+    /// </summary>
+    public static IReadOnlyList<RuleOutcome> ForSettings(IReadOnlyList<RuleOutcome> outcomes, string? settingsJson) =>
+        CrispSettings.TenantSettings.Parse(settingsJson).Features.Events
+            ? outcomes
+            : outcomes.Select(o => o.Matched ? o with { Calls = [], Errors = [EventsSwitchedOff] } : o).ToList();
+
     public async Task<IReadOnlyList<RuleOutcome>> PlanAsync(RuleEvent evt, IEnumerable<ActiveRule> rules)
     {
         var outcomes = new List<RuleOutcome>();

@@ -105,7 +105,7 @@ public static class RulesApi
         }
 
         var tenant = await db.Tenants.AsNoTracking().SingleAsync(cancellationToken);
-        var outcomes = await planner.PlanAsync(ruleEvent!, active);
+        var outcomes = RulePlanner.ForSettings(await planner.PlanAsync(ruleEvent!, active), tenant.SettingsJson);
 
         var previewRules = outcomes.Select(o => new PreviewRule(
             o.Rule.RuleId == Guid.Empty ? null : o.Rule.RuleId,

@@ -194,7 +194,7 @@ public sealed class RulesController(
             return View("Preview", new RulePreviewModel(website, eventJson ?? string.Empty, problem, null, 0, null, recent));
         }
 
-        var outcomes = await planner.PlanAsync(evt, await rules.ActiveAsync(cancellationToken));
+        var outcomes = RulePlanner.ForSettings(await planner.PlanAsync(evt, await rules.ActiveAsync(cancellationToken)), website.SettingsJson);
         var budget = delivery.Value.BudgetPerMinute(website.SettingsJson);
         return View("Preview", new RulePreviewModel(website, eventJson!, null, outcomes, budget, await quota.GetStatusAsync(cancellationToken), recent));
     }
