@@ -58,6 +58,26 @@ public abstract class ApiKeysPageTests(IHubFixture fixture) : DashboardPageTestB
         }
     }
 
+    [Theory]
+    [InlineData("billing\tbackend")]
+    [InlineData("billing\nbackend")]
+    [InlineData("billing\u001b[31mbackend")]
+    public async Task Create_NameWithControlCharacters_Is422WithMessageAndNoKey(string name)
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var client = await MemberAsync(tenant, "owner@acme.example", TenantRole.Owner);
+
+        var response = await PostAsync(client, $"/t/{tenant:D}/keys", $"/t/{tenant:D}/keys", ("name", name));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("No control characters", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            Assert.Empty(await db.ApiKeys.ToListAsync());
+        }
+    }
+
     [Fact]
     public async Task Revoke_Owner_KeyGets401AtOnceAndIsAudited()
     {

@@ -34,10 +34,13 @@ public sealed class ApiKeysController(HubDbContext db, ApiKeyService keys, Audit
     public async Task<IActionResult> Create(string? name, CancellationToken cancellationToken)
     {
         name = name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > NameMaxLength)
+        // Control characters are refused as by `apikey create`: a name is one field of lists, logs and the audit log.
+        if (string.IsNullOrEmpty(name) || name.Length > NameMaxLength || name.Any(char.IsControl))
         {
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-            var error = string.IsNullOrEmpty(name) ? "Give the key a name (e.g. the backend that will use it)." : $"At most {NameMaxLength} characters.";
+            var error = string.IsNullOrEmpty(name) ? "Give the key a name (e.g. the backend that will use it)."
+                : name.Any(char.IsControl) ? "No control characters (tabs, line breaks) in a key's name."
+                : $"At most {NameMaxLength} characters.";
             return View("Index", await ListAsync(name, error, cancellationToken));
         }
 
