@@ -85,6 +85,30 @@ public abstract class RelayPageTests(IHubFixture fixture) : DashboardPageTestBas
     }
 
     [Fact]
+    public async Task DeliveryTimes_CarryTheirZone_ForTheViewersLocalTime()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var endpoint = Guid.NewGuid();
+        var delivery = Guid.NewGuid();
+        var created = new DateTimeOffset(2026, 11, 25, 9, 30, 0, TimeSpan.Zero);
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            db.Add(new RelayEndpoint { Id = endpoint, Url = "https://hooks.acme.example/crisp", EventFilter = "*", Enabled = true, CreatedAt = created });
+            db.Add(new RelayDelivery { Id = delivery, EndpointId = endpoint, Event = "message:send", Payload = "{}", WebhookId = RelaySignature.NewWebhookId(), CreatedAt = created, NextAttemptAt = created.AddMinutes(5) });
+            await db.SaveChangesAsync();
+        }
+
+        var viewer = await MemberAsync(tenant, "viewer@acme.example", TenantRole.Viewer);
+        foreach (var page in new[] { $"/t/{tenant:D}/relay", $"/t/{tenant:D}/relay/deliveries/{delivery:D}" })
+        {
+            var html = await viewer.GetStringAsync(page);
+            // Local-times.js turns <time datetime> into the viewer's zone; without scripts the zone is written out.
+            Assert.Contains("<time datetime=\"2026-11-25T09:30:00.0000000+00:00\">2026-11-25 09:30:00 UTC</time>", WebUtility.HtmlDecode(html), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Viewer_ReadsButCannotChange_DisabledReasonShown()
     {
         var tenant = await Data.TenantAsync("Acme");
