@@ -352,6 +352,37 @@ public abstract partial class RelayDeliveryTests(IHubFixture fixture) : RelayTes
         Assert.Single(await DeliveriesAsync(tenant));
     }
 
+    [Theory]
+    [InlineData(6 * 24, true)]
+    [InlineData(2, false)]
+    public async Task EndpointFailingDaysAgo_FailingAgain_AfterAQuietSpellStartsANewStreak_WithinTheBackoffKeepsTheOld(int hoursSinceLastAttempt, bool stillEnabled)
+    {
+        await using var receiver = await LoopbackReceiver.StartAsync();
+        receiver.Status = 503;
+        var (tenant, client) = await TenantClientAsync("Acme");
+        await CreatedAsync(await CreateEndpointAsync(client, receiver.BaseUrl, "*"));
+        await DeliverHookAsync(tenant, "message:send");
+        await DrainAsync();
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            // The first streak began a week ago; its last attempt was hoursSinceLastAttempt ago.
+            (await db.Set<RelayEndpoint>().SingleAsync()).FailingSince = DateTimeOffset.UtcNow.AddDays(-7);
+            var earlier = await db.Set<RelayDelivery>().SingleAsync();
+            earlier.Status = RelayDeliveryStatus.Failed;
+            earlier.LastAttemptAt = DateTimeOffset.UtcNow.AddHours(-hoursSinceLastAttempt);
+            await db.SaveChangesAsync();
+        }
+
+        await DeliverHookAsync(tenant, "message:received");
+        await DrainAsync();
+
+        var listed = JsonNode.Parse(await client.GetStringAsync("/api/v1/relay/endpoints"))!.AsArray().Single()!;
+        Assert.Equal(stillEnabled, listed["enabled"]!.GetValue<bool>());
+        var failingSince = listed["failing_since"]!.GetValue<DateTimeOffset>();
+        Assert.Equal(stillEnabled, DateTimeOffset.UtcNow - failingSince < TimeSpan.FromMinutes(5));
+    }
+
     [Fact]
     public async Task EndpointDisabledForFailing_EnabledThroughTheApi_ReceivesAgainAndAFailedDeliveryReplays()
     {

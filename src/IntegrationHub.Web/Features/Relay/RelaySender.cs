@@ -279,6 +279,12 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IB
         }
         else
         {
+            if (endpoint.FailingSince is not null && await QuietBeforeAsync(tenantDb, endpoint.Id, now, cancellationToken))
+            {
+                // A failure after a quiet spell starts a new streak: the old one says nothing of the time between.
+                endpoint.FailingSince = null;
+            }
+
             endpoint.FailingSince ??= now;
             if (delivery.Attempts > Backoff.Length)
             {
@@ -302,6 +308,23 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IB
 
         await SaveOwnAsync(tenantDb, delivery, cancellationToken);
         return true;
+    }
+
+    /// <summary>
+    /// Longer than any wait between two attempts while deliveries are failing (the longest back-off and its jitter,
+    /// with room for a late drain): no attempt within it means nothing was sent to the endpoint for a while.
+    /// </summary>
+    internal static readonly TimeSpan QuietGap = Backoff[^1] * 1.25;
+
+    /// <summary>Whether the endpoint's latest attempt before this one (as stored) is older than <see cref="QuietGap"/> (none stored: no sign of a quiet spell).</summary>
+    private static async Task<bool> QuietBeforeAsync(HubDbContext tenantDb, Guid endpointId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var latest = await tenantDb.Set<RelayDelivery>().AsNoTracking()
+            .Where(d => d.EndpointId == endpointId && d.LastAttemptAt != null)
+            .OrderByDescending(d => d.LastAttemptAt)
+            .Select(d => d.LastAttemptAt)
+            .FirstOrDefaultAsync(cancellationToken);
+        return latest is not null && now - latest.Value > QuietGap;
     }
 
     /// <summary>One POST to the endpoint; the outcome goes on the delivery, and an error (if any) is returned too.</summary>
