@@ -11,10 +11,7 @@ public sealed class ApiOverKestrelTests(LiveHubFixture live) : LiveHubTestBase(l
     [Fact]
     public async Task AcceptedEvent_IsAnsweredWithAContentLength_NotChunked_WithoutServerHeader()
     {
-        var tenant = await Data.TenantAsync("Acme");
-        var key = await Data.ApiKeyAsync(tenant);
-        using var client = new HttpClient { BaseAddress = Live.HubRoot };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key.Plaintext);
+        using var client = await KeyedClientAsync();
 
         using var response = await client.PostAsync("/api/v1/events",
             new StringContent("""{"event":"paid","email":"a@b.example"}""", Encoding.UTF8, "application/json"));
@@ -28,10 +25,7 @@ public sealed class ApiOverKestrelTests(LiveHubFixture live) : LiveHubTestBase(l
     [Fact]
     public async Task ContactEmailWithAnEscapedSlash_IsTheAddressItEncodes_NotItsEscape()
     {
-        var tenant = await Data.TenantAsync("Acme");
-        var key = await Data.ApiKeyAsync(tenant);
-        using var client = new HttpClient { BaseAddress = Live.HubRoot };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key.Plaintext);
+        using var client = await KeyedClientAsync();
 
         // What encodeURIComponent / Uri.EscapeDataString make of "a/b@example.com", and of the literal "a%2Fb@example.com".
         using var slash = await client.PutAsync("/api/v1/contacts/a%2Fb%40example.com",
@@ -48,10 +42,7 @@ public sealed class ApiOverKestrelTests(LiveHubFixture live) : LiveHubTestBase(l
     [Fact]
     public async Task IdempotencyKey_OnTwoPathsThatDecodeAlike_IsAConflict_NotTheOtherContactsReplay()
     {
-        var tenant = await Data.TenantAsync("Acme");
-        var key = await Data.ApiKeyAsync(tenant);
-        using var client = new HttpClient { BaseAddress = Live.HubRoot };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key.Plaintext);
+        using var client = await KeyedClientAsync();
 
         // The server decodes both paths to ".../a%2Fb@example.com"; they are the contacts a/b@… and a%2fb@….
         async Task<HttpResponseMessage> PutAsync(string path)
@@ -74,10 +65,7 @@ public sealed class ApiOverKestrelTests(LiveHubFixture live) : LiveHubTestBase(l
     [Fact]
     public async Task Head_OnAnApiGetRoute_AnswersAsGetWithoutTheBody_AndStaysA405WhereOnlyOtherMethodsExist()
     {
-        var tenant = await Data.TenantAsync("Acme");
-        var key = await Data.ApiKeyAsync(tenant);
-        using var client = new HttpClient { BaseAddress = Live.HubRoot };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key.Plaintext);
+        using var client = await KeyedClientAsync();
         using var anonymous = new HttpClient { BaseAddress = Live.HubRoot };
 
         using var get = await client.GetAsync("/api/v1/tenant");
@@ -94,5 +82,14 @@ public sealed class ApiOverKestrelTests(LiveHubFixture live) : LiveHubTestBase(l
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, postOnly.StatusCode);
+    }
+
+    /// <summary>A plain client on the hub's real address with a new tenant's API key.</summary>
+    private async Task<HttpClient> KeyedClientAsync()
+    {
+        var key = await Data.ApiKeyAsync(await Data.TenantAsync("Acme"));
+        var client = new HttpClient { BaseAddress = Live.HubRoot };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key.Plaintext);
+        return client;
     }
 }
