@@ -127,7 +127,7 @@ public sealed class CrispClientResilienceTests
                 await Task.Delay(Timeout.InfiniteTimeSpan, ct);
                 return new HttpResponseMessage(HttpStatusCode.OK);
             },
-            o => o.Timeout = TimeSpan.FromMilliseconds(150));
+            o => o.Timeout = TimeSpan.FromMilliseconds(500));
 
         var ex = await Assert.ThrowsAsync<CrispTransportException>(() => stub.Client.Conversations.SendMessageAsync("w", "s", CrispMessageInput.Note("n")));
 
@@ -149,7 +149,7 @@ public sealed class CrispClientResilienceTests
 
                 return StubCrispHandler.Error(HttpStatusCode.ServiceUnavailable, "unavailable");
             },
-            o => o.Timeout = TimeSpan.FromMilliseconds(150));
+            o => o.Timeout = TimeSpan.FromMilliseconds(500));
 
         var ex = await Assert.ThrowsAsync<CrispTransportException>(() => stub.Client.Conversations.SendMessageAsync("w", "s", CrispMessageInput.Text("t")));
 
@@ -170,7 +170,7 @@ public sealed class CrispClientResilienceTests
 
                 throw new HttpRequestException("connection refused");
             },
-            o => o.Timeout = TimeSpan.FromMilliseconds(150));
+            o => o.Timeout = TimeSpan.FromMilliseconds(500));
 
         var ex = await Assert.ThrowsAsync<CrispTransportException>(() => stub.Client.Campaigns.DispatchAsync("w", "c"));
 
@@ -191,7 +191,7 @@ public sealed class CrispClientResilienceTests
 
                 return StubCrispHandler.Envelope(HttpStatusCode.OK, """{"plugin_id":"p"}""");
             },
-            o => o.Timeout = TimeSpan.FromMilliseconds(150));
+            o => o.Timeout = TimeSpan.FromMilliseconds(500));
 
         Assert.Equal("p", (await stub.Client.Plugin.GetAccountAsync()).PluginId);
         Assert.Equal(2, stub.Handler.Requests.Count);
