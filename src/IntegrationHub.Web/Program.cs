@@ -29,8 +29,10 @@ try
     // (the host would check them again when it starts, but only after migrating, and as a stack trace).
     app.Services.GetRequiredService<IStartupValidator>().Validate();
     await app.WaitForDatabaseAsync(); // a server database only: the pipeline's job storage connects to it
-    app.UseHubPipeline();
+    // Migrations are checked (or applied) before the pipeline is built: building it makes Hangfire's storage, which
+    // creates its schema at once, so a database refused as unmigrated was left with a hangfire schema in it.
     await app.PrepareAsync();
+    app.UseHubPipeline();
 }
 catch (Exception ex) when (StartupRefusal.Messages(ex) is [_, ..] messages)
 {

@@ -64,11 +64,26 @@ public sealed class UnmigratedDatabaseStartupTests
             Assert.Contains("run the migrate verb with the same settings or apply db/postgres/migrations.sql", text, StringComparison.Ordinal);
             Assert.DoesNotContain("Unhandled exception", text, StringComparison.Ordinal);
             Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+            // A refused start leaves the database as it found it: Hangfire's storage created its schema in it before
+            // the check refused it.
+            Assert.Equal(0, await SchemaObjectsAsync(database));
         }
         finally
         {
             await database.DropAsync();
             Directory.Delete(dataDirectory, recursive: true);
         }
+    }
+
+    /// <summary>Tables and schemas the database holds beyond an empty one's.</summary>
+    private static async Task<long> SchemaObjectsAsync(ThrowawayPostgresDatabase database)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT (SELECT count(*) FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname NOT IN ('public', 'information_schema'))"
+            + " + (SELECT count(*) FROM pg_tables WHERE schemaname = 'public')",
+            connection);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 }
