@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace IntegrationHub.Web.Infrastructure.Data;
 
@@ -20,6 +22,12 @@ public static class DatabaseInitializer
             }
         }
 
+        if (await HistoryTableMissingAsync(db, cancellationToken))
+        {
+            // With the history table in place, EF's first read of it finds it empty instead of failing.
+            await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+        }
+
         await db.Database.MigrateAsync(cancellationToken);
     }
 
@@ -30,7 +38,11 @@ public static class DatabaseInitializer
     /// </summary>
     public static async Task EnsureMigratedAsync(HubDbContext db, CancellationToken cancellationToken)
     {
-        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        // A refused database is left as it was found: without a history table every migration is missing, and nothing
+        // (not even the history table) is created to find that out.
+        var pending = await HistoryTableMissingAsync(db, cancellationToken)
+            ? db.Database.GetMigrations().ToList()
+            : (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
         if (pending.Count == 0)
         {
             return;
@@ -43,6 +55,25 @@ public static class DatabaseInitializer
             $"The database lacks {pending.Count} of this hub's migrations ({pending[0]}{(pending.Count > 1 ? " … " + pending[^1] : "")}): "
             + $"run the migrate verb with the same settings{script}, then start the hub (or run this verb) again (Database:MigrateOnStartup is off).");
     }
+
+    /// <summary>
+    /// Whether a PostgreSQL database has no migrations history table yet (a new, empty database). Npgsql's history
+    /// repository does not look before reading it: it reads and takes the "no such table" failure for "nothing applied",
+    /// and EF logs that failure as an error ("Failed executing DbCommand … __EFMigrationsHistory") that an operator
+    /// migrating a fresh database reads as the migration failing. Asked here first, the failing read never runs.
+    /// </summary>
+    private static async Task<bool> HistoryTableMissingAsync(HubDbContext db, CancellationToken cancellationToken)
+    {
+        if (!db.Database.IsNpgsql())
+        {
+            return false;
+        }
+
+        return await db.Database.SqlQueryRaw<bool>(HistoryTableMissingSql).SingleAsync(cancellationToken);
+    }
+
+    // to_regclass resolves the name through search_path, as EF's unqualified references to the table do.
+    private const string HistoryTableMissingSql = "SELECT to_regclass('\"" + HistoryRepository.DefaultTableName + "\"') IS NULL AS \"Value\"";
 }
 
 /// <summary>A database whose schema is older than the hub's migrations, with migrating at start-up off.</summary>
