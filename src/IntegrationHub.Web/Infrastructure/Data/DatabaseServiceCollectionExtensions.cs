@@ -1,6 +1,7 @@
 using IntegrationHub.Web.Infrastructure.Hosting;
 using IntegrationHub.Web.Infrastructure.Tenancy;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace IntegrationHub.Web.Infrastructure.Data;
 
@@ -22,7 +23,12 @@ public static class DatabaseServiceCollectionExtensions
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:
-                builder.Services.AddDbContext<HubDbContext, SqliteHubDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionTuning()),
+                // EF's own SQLite table rebuilds switch foreign keys off around their transaction (SQLite ignores that
+                // PRAGMA inside one), and EF then warns about its own statement — on every new database, advising the
+                // operator to "create a separate migration". The hub's migrations hold no statement of their own outside
+                // a transaction, so the warning says nothing an operator can act on: it is kept at Debug.
+                builder.Services.AddDbContext<HubDbContext, SqliteHubDbContext>(o => o.UseSqlite(connectionString).AddInterceptors(new SqliteConnectionTuning())
+                        .ConfigureWarnings(w => w.Log((RelationalEventId.NonTransactionalMigrationOperationWarning, LogLevel.Debug))),
                     optionsLifetime: optionsLifetime);
                 builder.Services.AddHostedService(services => new SqliteWalCheckpointer(connectionString, services.GetRequiredService<ILogger<SqliteWalCheckpointer>>()));
                 break;
