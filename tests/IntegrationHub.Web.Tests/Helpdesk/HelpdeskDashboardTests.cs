@@ -1,4 +1,5 @@
 using System.Net;
+using IntegrationHub.CrispSimulator.Helpdesk;
 using IntegrationHub.Web.Features.Delivery;
 using IntegrationHub.Web.Features.Helpdesk;
 using IntegrationHub.Web.Features.Members;
@@ -197,6 +198,26 @@ public abstract class HelpdeskDashboardTests(LiveHubFixture live) : LiveHubTestB
         Assert.DoesNotContain("Try again later", page, StringComparison.Ordinal);
         Assert.Equal(0, await CallCountAsync(website));
         Assert.Equal(["willkommen.md"], await DraftPathsAsync(website));
+    }
+
+    [Fact]
+    public async Task Publish_FolderDifferingOnlyInCaseFromCrisps_422NamingCrispsSpelling_NothingQueued()
+    {
+        var (website, browser) = await SignedInEditorAsync();
+        Simulator.State.Read(state =>
+        {
+            var root = state.FindWebsite(website.ToString("D"))!.Helpdesk.FindLocale("en")!.Tree("articles");
+            return KbTree.Create(root, ["Billing"], createParents: false, now: 0);
+        });
+        var editUrl = $"/t/{website:D}/helpdesk/edit?locale=en&type=articles";
+
+        var response = await Browser.SubmitAsync(browser, editUrl, $"/t/{website:D}/helpdesk/edit", Form("billing", "refunds", "Refunds", "A week.\n", "publish"));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("Folder &#x27;billing&#x27; differs only in letter case from &#x27;Billing&#x27;", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await CallCountAsync(website));
+        Assert.Equal(["billing/refunds.md"], await DraftPathsAsync(website));
+        Assert.Null(HelpdeskHarness.Node(Simulator, website, "billing"));
     }
 
     [Fact]

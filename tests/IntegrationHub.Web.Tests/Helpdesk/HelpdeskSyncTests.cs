@@ -175,6 +175,35 @@ public abstract class HelpdeskSyncTests(LiveHubFixture live) : LiveHubTestBase(l
     }
 
     [Fact]
+    public async Task Sync_FolderNamesDifferingOnlyInCase_RefusedNotCreatedTwice()
+    {
+        // Tree paths are the slugs of the help center's addresses: "Orders" next to "orders" is one address twice.
+        var (website, client) = await InstalledAsync();
+        await WaitForSyncAsync(client, (await PostSyncAsync(client, Zip(Docs()))).Body.GetProperty("id").GetString()!);
+        var docs = Docs();
+        docs["en/articles/Orders/returns.md"] = Doc("Returns", "Send it back.\n");
+        docs["en/articles/Billing/pay.md"] = Doc("Pay", "Pay by card.\n");
+        docs["en/articles/billing/refund.md"] = Doc("Refund", "Refunds take a week.\n");
+        var writes = HelpdeskWrites(Simulator, website);
+
+        var (response, body) = await PostSyncAsync(client, Zip(docs));
+        await WaitForSyncAsync(client, body.GetProperty("id").GetString()!);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var items = body.GetProperty("items").EnumerateArray().ToDictionary(i => i.GetProperty("path").GetString()!);
+        Assert.Equal("error", items["Orders/returns.md"].GetProperty("action").GetString());
+        Assert.Contains("'Orders' differs only in letter case from 'orders', which Crisp has", items["Orders/returns.md"].GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("error", items["Billing/pay.md"].GetProperty("action").GetString());
+        Assert.Contains("'Billing' is also given as 'billing'", items["Billing/pay.md"].GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("error", items["billing/refund.md"].GetProperty("action").GetString());
+        Assert.Equal(3, body.GetProperty("summary").GetProperty("unchanged").GetInt32());
+        Assert.Equal(writes, HelpdeskWrites(Simulator, website));
+        Assert.Null(HelpdeskHarness.Node(Simulator, website, "Orders"));
+        Assert.Null(HelpdeskHarness.Node(Simulator, website, "Billing"));
+        Assert.Null(HelpdeskHarness.Node(Simulator, website, "billing"));
+    }
+
+    [Fact]
     public async Task Sync_FileRenamedWithSameContent_MovedNotRecreated()
     {
         var (website, client) = await InstalledAsync();

@@ -208,9 +208,18 @@ public sealed class HelpdeskController(HubDbContext db, HelpdeskRemote remote, H
             // Crisp refuses a move onto an existing path; refusing here keeps the queue from failing later.
             try
             {
-                if ((await remote.TreeAsync(WebsiteId, locale!, type!, cancellationToken)).Any(n => n.Path == target))
+                var nodes = await remote.TreeAsync(WebsiteId, locale!, type!, cancellationToken);
+                if (nodes.Any(n => n.Path == target))
                 {
                     error = $"Crisp already has {target}: choose another folder or file name.";
+                }
+                else if (HelpdeskPaths.FolderChain(toFolder).Append(target)
+                    .Where(p => !nodes.Any(n => n.Path == p))
+                    .SelectMany(p => nodes.Where(n => n.Path != path && string.Equals(n.Path, p, StringComparison.OrdinalIgnoreCase)))
+                    .FirstOrDefault() is { } other)
+                {
+                    // Slugs that differ only in letter case are one help center address (see HelpdeskPlanner).
+                    error = $"Crisp already has {other.Path}, which differs only in letter case: use that spelling.";
                 }
             }
             catch (CrispException ex)

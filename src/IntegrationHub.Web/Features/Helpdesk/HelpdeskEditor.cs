@@ -218,6 +218,11 @@ public sealed class HelpdeskEditor(HubDbContext db, TenantContext tenant, Helpde
 
         var doc = form.ToDoc(published: true);
         var item = await planner.PlanFileAsync(websiteId, doc, ct);
+        if (item.Action == HelpdeskPlanAction.Error)
+        {
+            return new PublishResult(null, null, $"{item.Detail} The draft is saved.");
+        }
+
         var plan = new HelpdeskPlan();
         plan.Items.Add(item);
         var sync = await runner.EnqueueAsync(plan, "dashboard", user, prune: false, ct);

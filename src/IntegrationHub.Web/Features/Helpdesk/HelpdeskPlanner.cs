@@ -99,6 +99,7 @@ public sealed class HelpdeskPlanner(HelpdeskRemote remote)
             }
         }
 
+        var spellings = Spellings(nodes, docs);
         var moved = new HashSet<string>(StringComparer.Ordinal);
         var fileItems = new List<PlanItem>();
         foreach (var doc in docs.OrderBy(d => d.TreePath, StringComparer.Ordinal))
@@ -146,6 +147,14 @@ public sealed class HelpdeskPlanner(HelpdeskRemote remote)
             // written yet has it, and a new stub in the input would take one of them away from its path.
             var hash = HelpdeskPaths.ContentHash(doc.Markdown);
             var source = string.IsNullOrWhiteSpace(doc.Markdown) ? null : orphanFiles.Values.FirstOrDefault(f => !moved.Contains(f.Node.Path) && f.ContentHash == hash);
+            if (CaseCollision(doc, byPath, spellings, source?.Node.Path) is { } collision)
+            {
+                item.Action = HelpdeskPlanAction.Error;
+                item.Detail = collision;
+                refused.Add(doc.TreePath);
+                continue;
+            }
+
             EnsureFolders(locale, contentType, doc.Folder, folders, plan);
 
             if (source is not null)
@@ -209,6 +218,54 @@ public sealed class HelpdeskPlanner(HelpdeskRemote remote)
             item.Writes.Add(KbWrite.Delete(locale, contentType, node.Path));
             plan.Items.Add(item);
         }
+    }
+
+    /// <summary>Every spelling of each path, Crisp's and the input's (folders and files), keyed without letter case.</summary>
+    private static Dictionary<string, HashSet<string>> Spellings(IReadOnlyList<RemoteNode> nodes, List<HelpdeskDoc> docs)
+    {
+        var spellings = new Dictionary<string, HashSet<string>>(StringComparer.OrdinalIgnoreCase);
+        var paths = nodes.Select(n => n.Path).Concat(docs.SelectMany(d => HelpdeskPaths.FolderChain(d.Folder).Append(d.TreePath)));
+        foreach (var path in paths)
+        {
+            if (!spellings.TryGetValue(path, out var set))
+            {
+                spellings[path] = set = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            set.Add(path);
+        }
+
+        return spellings;
+    }
+
+    /// <summary>
+    /// Why a new file would collide with a name that differs only in letter case ("Billing" and "billing"), or null.
+    /// Tree paths are the slugs of the help center's public URLs: two folders or files whose slugs differ only in case
+    /// are one page address, which Crisp may refuse or merge, so the hub creates neither a second spelling of what Crisp
+    /// has nor two spellings at once. A file moving onto another spelling of its own name (a rename) is no collision.
+    /// </summary>
+    private static string? CaseCollision(HelpdeskDoc doc, Dictionary<string, RemoteNode> byPath, Dictionary<string, HashSet<string>> spellings, string? movedFrom)
+    {
+        foreach (var path in HelpdeskPaths.FolderChain(doc.Folder).Append(doc.TreePath))
+        {
+            if (byPath.ContainsKey(path))
+            {
+                continue;
+            }
+
+            var other = spellings[path].Where(s => s != path && s != movedFrom).Order(StringComparer.Ordinal).FirstOrDefault();
+            if (other is null)
+            {
+                continue;
+            }
+
+            var name = path == doc.TreePath ? "File name" : "Folder";
+            return byPath.ContainsKey(other)
+                ? $"{name} '{path}' differs only in letter case from '{other}', which Crisp has: slugs that differ only in case are one help center address, so use Crisp's spelling (or rename it in Crisp first)."
+                : $"{name} '{path}' is also given as '{other}': slugs that differ only in case are one help center address, so use one spelling.";
+        }
+
+        return null;
     }
 
     /// <summary>Plans the creation of missing folders on the way to <paramref name="folder"/> (a file can never be in the
