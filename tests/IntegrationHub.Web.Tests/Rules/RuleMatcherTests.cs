@@ -105,4 +105,23 @@ public sealed class RuleMatcherTests
         var wrongEvent = RuleMatcher.Evaluate(rule with { Trigger = "signup" }, Event());
         Assert.Contains("does not match trigger 'signup'", wrongEvent.Reasons.Single(), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("properties.coupon", ConditionOperator.Exists, true)]
+    [InlineData("properties.coupon", ConditionOperator.NotExists, false)]
+    [InlineData("properties.box.inner", ConditionOperator.Exists, true)]
+    [InlineData("properties.empty.inner", ConditionOperator.Exists, false)]
+    [InlineData("properties.nope", ConditionOperator.Exists, false)]
+    [InlineData("user_id", ConditionOperator.Exists, false)]
+    [InlineData("user_id", ConditionOperator.NotExists, true)]
+    [InlineData("email", ConditionOperator.Exists, true)]
+    public void Exists_KeySentAsNull_IsPresentButAnAbsentUserIdIsNot(string field, ConditionOperator op, bool expected)
+    {
+        // As ingestion reads a stored event: JSON nulls are kept in its properties.
+        var properties = (JsonObject)JsonNode.Parse("""{"coupon":null,"box":{"inner":null},"empty":null}""")!;
+        var evt = new RuleEvent("signup", "ada@example.com", null, properties, DateTimeOffset.UnixEpoch);
+        var rule = new RuleDefinition { Trigger = "signup", Conditions = [new RuleCondition(field, op)] };
+
+        Assert.Equal(expected, RuleMatcher.Evaluate(rule, evt).IsMatch);
+    }
 }

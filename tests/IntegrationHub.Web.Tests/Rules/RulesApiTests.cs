@@ -125,6 +125,24 @@ public abstract class RulesApiTests(IHubFixture fixture) : HubTestBase(fixture)
     }
 
     [Fact]
+    public async Task Preview_PropertySentAsNull_ExistsHolds()
+    {
+        var client = await ClientAsync(await Data.TenantAsync());
+
+        using var content = new StringContent("""
+            {"event":{"event":"signup","email":"a@b.example","properties":{"coupon":null}},
+             "rules":[{"name":"coupon","definition":{"trigger":"signup","conditions":[{"field":"properties.coupon","operator":"exists"}],
+                       "actions":[{"type":"people_event","text":"signed up"}]}}]}
+            """, System.Text.Encoding.UTF8, "application/json");
+        var response = await client.PostAsync("/api/v1/rules/preview", content);
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(body);
+        Assert.True(json.RootElement.GetProperty("rules")[0].GetProperty("matched").GetBoolean(), body);
+    }
+
+    [Fact]
     public async Task Preview_ProductEventsSwitchedOffInSettings_ShowsNoCallsAndSaysWhy_AsIngestionPlansNone()
     {
         var tenant = await Data.TenantAsync("Acme");

@@ -20,13 +20,25 @@ public sealed record RuleEvent(string Name, string? Email, string? UserId, JsonO
     public static RuleEvent? Read(JsonElement item, string path, FieldErrors errors, DateTimeOffset now) =>
         EventRules.Read(item, path, errors, now) is { } row ? From(row) : null;
 
-    /// <summary>The template and condition model: <c>event, email, user_id, timestamp, properties</c>.</summary>
-    public JsonObject ToModel() => new()
+    /// <summary>
+    /// The template and condition model: <c>event, email, user_id, timestamp, properties</c>. An email or user id the
+    /// event was not given is left out rather than null, so that <c>exists</c> tells it from a property sent as null.
+    /// </summary>
+    public JsonObject ToModel()
     {
-        ["event"] = Name,
-        ["email"] = Email,
-        ["user_id"] = UserId,
-        ["timestamp"] = Timestamp.ToString("O"),
-        ["properties"] = Properties.DeepClone(),
-    };
+        var model = new JsonObject { ["event"] = Name };
+        if (Email is not null)
+        {
+            model["email"] = Email;
+        }
+
+        if (UserId is not null)
+        {
+            model["user_id"] = UserId;
+        }
+
+        model["timestamp"] = Timestamp.ToString("O");
+        model["properties"] = Properties.DeepClone();
+        return model;
+    }
 }

@@ -67,13 +67,40 @@ public static class RuleMatcher
         return current;
     }
 
+    /// <summary>
+    /// Whether the event carries the field. A key sent as JSON <c>null</c> is there, without a value: its sender named
+    /// it ("present but empty", as MongoDB's <c>$exists</c> or JSON Schema's <c>required</c> read it). Only a key the
+    /// event lacks does not exist (<see cref="RuleEvent.ToModel"/> leaves out an email or user id it was not given).
+    /// </summary>
+    public static bool IsPresent(JsonObject model, string field)
+    {
+        JsonNode? current = model;
+        foreach (var part in field.Split('.'))
+        {
+            switch (current)
+            {
+                case JsonObject obj when obj.TryGetPropertyValue(part, out var next):
+                    current = next;
+                    break;
+                case JsonArray array when int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < array.Count:
+                    current = array[index];
+                    break;
+                default:
+                    // Also a null on the way: properties.a.b is not there when properties.a is null.
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
     private static bool Holds(RuleCondition condition, JsonObject model)
     {
         var actual = Resolve(model, condition.Field);
         return condition.Operator switch
         {
-            ConditionOperator.Exists => actual is not null,
-            ConditionOperator.NotExists => actual is null,
+            ConditionOperator.Exists => IsPresent(model, condition.Field),
+            ConditionOperator.NotExists => !IsPresent(model, condition.Field),
             ConditionOperator.Equals => actual is not null && Same(actual, condition.Value),
             ConditionOperator.NotEquals => actual is null || !Same(actual, condition.Value),
             ConditionOperator.GreaterThan => Compare(actual, condition.Value) > 0,
