@@ -336,6 +336,25 @@ public abstract class HelpdeskSyncTests(LiveHubFixture live) : LiveHubTestBase(l
     }
 
     [Fact]
+    public async Task Sync_RefusedFileWithALongEmojiName_IsReportedWholeCharacters_Not500()
+    {
+        // The refused entry's name is cut to the path column's length; a cut in the middle of an emoji left a lone
+        // surrogate, which PostgreSQL refuses, and the whole sync answered 500.
+        var (_, client) = await InstalledAsync();
+        var name = "en/articles/x" + string.Concat(Enumerable.Repeat("\U0001F600", 300)) + ".md";
+        var files = new Dictionary<string, string> { ["en/articles/good.md"] = Doc("Good", "Fine.\n"), [name] = Doc("Smile", "x") };
+
+        var (response, body) = await PostSyncAsync(client, Zip(files));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var refused = Assert.Single(body.GetProperty("items").EnumerateArray(), i => i.GetProperty("action").GetString() == "error");
+        var path = refused.GetProperty("path").GetString()!;
+        Assert.StartsWith("en/articles/x\U0001F600", path, StringComparison.Ordinal);
+        Assert.EndsWith("\U0001F600", path, StringComparison.Ordinal);
+        Assert.Equal("done", (await WaitForSyncAsync(client, body.GetProperty("id").GetString()!)).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task SyncPage_RefusedFiles_ShownWithTheirInputNameOnce()
     {
         var (website, client) = await InstalledAsync();

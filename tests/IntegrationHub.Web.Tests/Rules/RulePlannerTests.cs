@@ -245,4 +245,20 @@ public sealed class RulePlannerTests
         Assert.Equal(412, data["account_age_days"]!.GetValue<int>());
         Assert.Contains("E42", data["recent_errors"]!.GetValue<string>(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task TextCutToCrispsLimits_EndsOnAWholeCharacter_NeverHalfAnEmoji()
+    {
+        var text = new string('a', 499) + "\U0001F600 and more";
+        var outcome = await PlanOneAsync(
+            Event(new JsonObject { ["text"] = text, ["value"] = new string('v', 999) + "\U0001F600" }),
+            new RuleAction { Type = RuleActionType.PeopleEvent, Text = "{{ properties.text }}" },
+            new RuleAction { Type = RuleActionType.PeopleData, Data = new Dictionary<string, string> { ["v"] = "{{ properties.value }}", ["short"] = "{{ properties.text | truncate: 500, '' }}" } });
+
+        Assert.Empty(outcome.Errors);
+        Assert.Equal(new string('a', 499), outcome.Calls[0].Payload["text"]!.GetValue<string>());
+        Assert.Equal(new string('v', 999), outcome.Calls[1].Payload["data"]!["v"]!.GetValue<string>());
+        // Fluid's truncate counts chars: the half emoji it leaves is dropped, not sent.
+        Assert.Equal(new string('a', 499), outcome.Calls[1].Payload["data"]!["short"]!.GetValue<string>());
+    }
 }

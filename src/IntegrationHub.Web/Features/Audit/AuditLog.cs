@@ -1,4 +1,5 @@
 using IntegrationHub.Web.Infrastructure.Data;
+using IntegrationHub.Web.Infrastructure.Text;
 
 namespace IntegrationHub.Web.Features.Audit;
 
@@ -8,10 +9,10 @@ public sealed class AuditLog(HubDbContext db, TimeProvider clock)
     public void Record(string actor, string action, string? target = null, string? details = null) =>
         db.Set<AuditEntry>().Add(new AuditEntry
         {
-            Actor = actor.Length > 256 ? actor[..256] : actor,
+            Actor = TextCut.Truncate(actor, 256),
             Action = action,
-            Target = target is { Length: > 300 } ? target[..300] : target,
-            Details = details is { Length: > 2000 } ? details[..2000] : details,
+            Target = target is null ? null : TextCut.Truncate(target, 300),
+            Details = details is null ? null : TextCut.Truncate(details, 2000),
             At = clock.GetUtcNow(),
         });
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using IntegrationHub.Web.Infrastructure.Api;
+using IntegrationHub.Web.Infrastructure.Text;
 
 namespace IntegrationHub.Web.Features.Contacts;
 
@@ -140,7 +141,7 @@ public static partial class CrispDataRules
         {
             count++;
             var key = property.Name;
-            var at = $"{path}.{(key.Length > KeyMaxLength ? key[..KeyMaxLength] + "…" : key)}";
+            var at = $"{path}.{(key.Length > KeyMaxLength ? TextCut.Truncate(key, KeyMaxLength) + "…" : key)}";
             if (!IsValidKey(key))
             {
                 errors.Add(at, $"Key refused: use 1–{KeyMaxLength} characters of lowercase a–z, 0–9, '_' or '-' (Crisp refuses others; no dots).");

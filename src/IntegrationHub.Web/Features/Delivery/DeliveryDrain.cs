@@ -11,6 +11,7 @@ using IntegrationHub.Web.Features.Tenants;
 using IntegrationHub.Web.Infrastructure.Crisp;
 using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Tenancy;
+using IntegrationHub.Web.Infrastructure.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -763,5 +764,5 @@ public sealed class DeliveryDrain(
                 .SetProperty(x => x.Version, x => x.Version + 1), CancellationToken.None);
     }
 
-    private static string? Truncate(string? text, int max) => text is null || text.Length <= max ? text : text[..max];
+    private static string? Truncate(string? text, int max) => text is null ? null : TextCut.Truncate(text, max);
 }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using IntegrationHub.Web.Features.Contacts;
 using IntegrationHub.Web.Infrastructure.Api;
+using IntegrationHub.Web.Infrastructure.Text;
 
 namespace IntegrationHub.Web.Features.Events;
 
@@ -243,7 +244,7 @@ public static partial class EventRules
                 foreach (var property in element.EnumerateObject())
                 {
                     var name = property.Name;
-                    var at = $"{path}.{(name.Length > PropertyNameMaxLength ? name[..PropertyNameMaxLength] + "…" : name)}";
+                    var at = $"{path}.{(name.Length > PropertyNameMaxLength ? TextCut.Truncate(name, PropertyNameMaxLength) + "…" : name)}";
                     if (name.Length == 0 || name.Length > PropertyNameMaxLength || FieldErrors.HasControlCharacters(name))
                     {
                         errors.Add(at, $"Property names are 1–{PropertyNameMaxLength} characters without control characters.");

@@ -1,3 +1,5 @@
+using IntegrationHub.Web.Infrastructure.Text;
+
 namespace IntegrationHub.Web.Features.Helpdesk;
 
 /// <summary>
@@ -328,5 +330,5 @@ public sealed class HelpdeskPlanner(HelpdeskRemote remote)
         return merged;
     }
 
-    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
+    private static string Truncate(string text, int max) => TextCut.Truncate(text, max);
 }

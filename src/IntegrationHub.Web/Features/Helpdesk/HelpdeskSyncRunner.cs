@@ -2,6 +2,7 @@ using System.Globalization;
 using IntegrationHub.Web.Features.Delivery;
 using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Tenancy;
+using IntegrationHub.Web.Infrastructure.Text;
 using Microsoft.EntityFrameworkCore;
 
 namespace IntegrationHub.Web.Features.Helpdesk;
@@ -20,7 +21,7 @@ public sealed class HelpdeskSyncRunner(HubDbContext db, TenantContext tenant, Cr
             Id = Guid.CreateVersion7(),
             TenantId = tenant.Require(),
             Source = source,
-            StartedBy = startedBy is { Length: > 256 } ? startedBy[..256] : startedBy,
+            StartedBy = startedBy is null ? null : TextCut.Truncate(startedBy, 256),
             Prune = prune,
             CreatedAt = clock.GetUtcNow(),
         };
@@ -45,7 +46,7 @@ public sealed class HelpdeskSyncRunner(HubDbContext db, TenantContext tenant, Cr
                     Path = item.Path,
                     PathIsInputName = item.PathIsInputName,
                     Action = item.Action,
-                    Detail = item.Detail is { Length: > 1000 } d ? d[..1000] : item.Detail,
+                    Detail = item.Detail is null ? null : TextCut.Truncate(item.Detail, 1000),
                     CallIds = string.Join(',', calls[i].Select(c => c.Id.ToString(CultureInfo.InvariantCulture))),
                 });
             }

@@ -6,6 +6,7 @@ using IntegrationHub.Web.Features.Relay;
 using IntegrationHub.Web.Infrastructure.Crisp;
 using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Tenancy;
+using IntegrationHub.Web.Infrastructure.Text;
 using Microsoft.EntityFrameworkCore;
 
 namespace IntegrationHub.Web.Features.Hooks;
@@ -104,7 +105,7 @@ public sealed class HookProcessor(
         return due.Count;
     }
 
-    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
+    private static string Truncate(string text, int length) => TextCut.Truncate(text, length);
 
     private async Task<bool> DispatchAsync(HookInboxEntry entry, CancellationToken cancellationToken)
     {

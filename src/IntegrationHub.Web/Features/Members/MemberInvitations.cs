@@ -1,5 +1,6 @@
 using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Tenancy;
+using IntegrationHub.Web.Infrastructure.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -99,7 +100,7 @@ public sealed class MemberInvitations(
         invitation.Email = email;
         invitation.Role = role;
         invitation.NewAccount = newAccount;
-        invitation.InvitedBy = invitedBy.Length > 256 ? invitedBy[..256] : invitedBy;
+        invitation.InvitedBy = TextCut.Truncate(invitedBy, 256);
         invitation.CreatedAt = now;
         invitation.ExpiresAt = now + tokens.Value.TokenLifespan;
     }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using IntegrationHub.Web.Features.Delivery;
+using IntegrationHub.Web.Infrastructure.Text;
 
 namespace IntegrationHub.Web.Features.Rules;
 
@@ -183,7 +184,7 @@ public sealed class RulePlanner(RuleTemplates templates)
             if (segment.Length > RuleValidator.MaxSegmentLength)
             {
                 // Crisp would refuse it: said, not dropped in silence.
-                throw new RuleTemplateException($"the segment '{segment[..20]}…' is longer than {RuleValidator.MaxSegmentLength} characters");
+                throw new RuleTemplateException($"the segment '{TextCut.Truncate(segment, 20)}…' is longer than {RuleValidator.MaxSegmentLength} characters");
             }
 
             if (segment.Length > 0 && !result.Contains(segment))
@@ -195,7 +196,8 @@ public sealed class RulePlanner(RuleTemplates templates)
         return new JsonArray(result.Select(s => (JsonNode)JsonValue.Create(s)!).ToArray());
     }
 
-    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
+    /// <summary>Cut to Crisp's limit on a text-element boundary: never half an emoji or a letter without its accent.</summary>
+    private static string Truncate(string value, int max) => TextCut.Truncate(value, max);
 
     private sealed class MissingEmailException : Exception;
 }

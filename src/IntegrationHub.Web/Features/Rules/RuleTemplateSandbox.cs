@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Fluid;
 using Fluid.Ast;
 using Fluid.Values;
+using IntegrationHub.Web.Infrastructure.Text;
 
 namespace IntegrationHub.Web.Features.Rules;
 
@@ -61,8 +62,24 @@ internal static partial class RuleTemplateSandbox
         budget.CheckSize(Beforehand(name, input, arguments));
         var result = await filter(input, arguments, context);
         budget.Charge(Measure(result));
-        return result;
+        return Whole(result);
     };
+
+    /// <summary>
+    /// Fluid's <c>truncate</c>, <c>slice</c> and <c>first</c> cut strings by char count, which can halve an emoji; the
+    /// half left would reach Crisp as a lone surrogate. It is dropped, as a cut between text elements would.
+    /// </summary>
+    private static FluidValue Whole(FluidValue result)
+    {
+        if (result is not StringValue text)
+        {
+            return result;
+        }
+
+        var value = text.ToStringValue();
+        var whole = TextCut.WithoutLoneSurrogates(value);
+        return ReferenceEquals(whole, value) ? result : new StringValue(whole, text.Encode);
+    }
 
     /// <summary>
     /// The size a filter's result could reach, for the filters whose one call can build far more than its inputs

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using IntegrationHub.Web.Infrastructure.Text;
 
 namespace IntegrationHub.Web.Features.Rules;
 
@@ -194,7 +195,7 @@ public static partial class RuleValidator
                 var literal = segment.Contains("{{", StringComparison.Ordinal) || segment.Contains("{%", StringComparison.Ordinal) ? null : segment.Trim();
                 if (literal is { Length: > MaxSegmentLength })
                 {
-                    add($"{at}.segments[{s}]", $"Crisp segments are 1 to {MaxSegmentLength} characters: '{literal[..20]}…' has {literal.Length}.");
+                    add($"{at}.segments[{s}]", $"Crisp segments are 1 to {MaxSegmentLength} characters: '{TextCut.Truncate(literal, 20)}…' has {literal.Length}.");
                 }
             }
         }

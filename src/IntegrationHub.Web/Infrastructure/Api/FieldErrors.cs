@@ -1,4 +1,5 @@
 using System.Text.Json;
+using IntegrationHub.Web.Infrastructure.Text;
 
 namespace IntegrationHub.Web.Infrastructure.Api;
 
@@ -100,7 +101,7 @@ public sealed class FieldErrors
         {
             if (!IsKnown(property, known))
             {
-                Add(Join(path, property.Name.Length > 64 ? property.Name[..64] + "…" : property.Name),
+                Add(Join(path, property.Name.Length > 64 ? TextCut.Truncate(property.Name, 64) + "…" : property.Name),
                     $"Unknown field. Known fields: {string.Join(", ", known)}.");
             }
         }
