@@ -205,6 +205,39 @@ public abstract class ContactsApiTests(IHubFixture fixture) : ApiTestBase(fixtur
         }
     }
 
+    [Theory]
+    [InlineData("ada@xn--bcher-kva.example", "ada@bücher.example")]
+    [InlineData("ada@xn--bcher-kva.example", "ADA@XN--BCHER-KVA.EXAMPLE")]
+    [InlineData("jose\u0301@bu\u0308cher.example", "josé@bücher.example")]
+    [InlineData("jose\u0301@xn--bcher-kva.example", "jose\u0301@bücher.example")]
+    public async Task Put_ContactStoredUnderAnEarlierSpelling_IsTheSameContact(string stored, string pushed)
+    {
+        // Rows written before emails had one spelling hold the address as it was sent, only lower-cased.
+        var (tenant, client) = await TenantClientAsync();
+        var (seed, seedDb) = OpenScope(tenant);
+        await using (seed)
+        {
+            seedDb.Add(new Contact { Id = Guid.CreateVersion7(), Email = stored, Data = """{"plan":"pro"}""", CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow });
+            await seedDb.SaveChangesAsync();
+        }
+
+        var response = await SendAsync(client, HttpMethod.Put, "/api/v1/contacts/" + Uri.EscapeDataString(pushed), """{"data":{"seats":3}}""");
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var body = await JsonOf(response);
+        var canonical = body.GetProperty("email").GetString();
+        Assert.False(body.GetProperty("created").GetBoolean());
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            var contact = await db.Set<Contact>().SingleAsync();
+            Assert.Equal(canonical, contact.Email);
+            var data = JsonDocument.Parse(contact.Data).RootElement;
+            Assert.Equal("pro", data.GetProperty("plan").GetString());
+            Assert.Equal(3, data.GetProperty("seats").GetInt32());
+        }
+    }
+
     [Fact]
     public async Task Put_SameEmailInTwoTenants_AreTwoContacts()
     {

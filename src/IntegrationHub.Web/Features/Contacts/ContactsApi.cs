@@ -304,13 +304,20 @@ public static partial class ContactsApi
                 // Touching the row first locks it until this transaction ends: a concurrent push of the same contact
                 // waits here, then reads what this one merged. Read first, both merged into the same old copy and
                 // the later commit dropped the other's keys (on PostgreSQL; SQLite runs one writer at a time).
-                await db.Set<Contact>().Where(c => c.Email == email).ExecuteUpdateAsync(s => s.SetProperty(c => c.UpdatedAt, now), cancellationToken);
-                var contact = await db.Set<Contact>().FirstOrDefaultAsync(c => c.Email == email, cancellationToken);
+                var stored = StoredUnder(db, email);
+                await stored.ExecuteUpdateAsync(s => s.SetProperty(c => c.UpdatedAt, now), cancellationToken);
+                var found = await stored.ToListAsync(cancellationToken);
+                var contact = found.Find(c => c.Email == email) ?? found.FirstOrDefault();
                 var created = contact is null;
                 if (contact is null)
                 {
                     contact = new Contact { Id = Guid.CreateVersion7(now), Email = email, CreatedAt = now };
                     db.Add(contact);
+                }
+                else if (contact.Email != email)
+                {
+                    // Stored under an earlier spelling of this address: it takes the one spelling from now on.
+                    contact.Email = email;
                 }
 
                 contact.UpdatedAt = now;
@@ -346,6 +353,15 @@ public static partial class ContactsApi
                 db.ChangeTracker.Clear();
             }
         }
+    }
+
+    /// <summary>The contact of a normalised email, also when a row from before emails had one spelling holds another.</summary>
+    private static IQueryable<Contact> StoredUnder(HubDbContext db, string email)
+    {
+        var spellings = CrispDataRules.StoredSpellings(email);
+        return spellings.Count == 1
+            ? db.Set<Contact>().Where(c => c.Email == email)
+            : db.Set<Contact>().Where(c => spellings.Contains(c.Email));
     }
 
     private static Profile ReadProfile(JsonElement root, FieldErrors errors)

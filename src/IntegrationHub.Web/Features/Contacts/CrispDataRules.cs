@@ -125,6 +125,37 @@ public static partial class CrispDataRules
         return (normalized[..(at + 1)] + domain).ToLowerInvariant();
     }
 
+    /// <summary>
+    /// The spellings under which a contact of this normalised address may be stored: the address itself first, then
+    /// how rows written before emails had one spelling (they were only lower-cased) may hold it — decomposed (NFD, as
+    /// some keyboards send accents) and with its internationalised domain in ASCII (<c>xn--</c>). Looking up all of
+    /// them keeps one person one contact without rewriting the table.
+    /// </summary>
+    public static IReadOnlyList<string> StoredSpellings(string normalized)
+    {
+        if (Ascii.IsValid(normalized))
+        {
+            return [normalized];
+        }
+
+        var spellings = new List<string> { normalized };
+        var at = normalized.LastIndexOf('@');
+        var domain = normalized[(at + 1)..];
+        var asciiDomain = Ascii.IsValid(domain) ? domain : Idn.GetAscii(domain).ToLowerInvariant();
+        foreach (var local in new[] { normalized[..at], normalized[..at].Normalize(NormalizationForm.FormD) })
+        {
+            foreach (var spelling in new[] { $"{local}@{domain.Normalize(NormalizationForm.FormD)}", $"{local}@{asciiDomain}" })
+            {
+                if (!spellings.Contains(spelling, StringComparer.Ordinal))
+                {
+                    spellings.Add(spelling);
+                }
+            }
+        }
+
+        return spellings;
+    }
+
     /// <summary>Validates a flat data object and returns it as a JSON object of accepted pairs (null when invalid).</summary>
     public static JsonObject? ReadData(JsonElement element, string path, FieldErrors errors, bool required)
     {
