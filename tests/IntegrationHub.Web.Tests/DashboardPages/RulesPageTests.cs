@@ -71,6 +71,88 @@ public abstract partial class RulesPageTests(IHubFixture fixture) : DashboardPag
         Assert.Equal(0, await RuleCountAsync(tenant));
     }
 
+    [Theory]
+    [InlineData("Paid")]
+    [InlineData("  pAID ")]
+    public async Task NewRule_NameAnotherRuleHas_FormAgainWithTheMessageNextToTheName(string name)
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var client = await MemberAsync(tenant, "editor@acme.example", TenantRole.Editor);
+        await RuleAsync(tenant, "Paid");
+
+        var response = await PostAsync(client, $"/t/{tenant:D}/rules/new", $"/t/{tenant:D}/rules/new", Fields("Name", name));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Matches("id=\"Name\"[^>]*/>\\s*<div class=\"field-error\">Another rule is already called", await response.Content.ReadAsStringAsync());
+        Assert.Equal(1, await RuleCountAsync(tenant));
+    }
+
+    [Fact]
+    public async Task NewRule_AnotherWebsitesRuleHasTheName_Created()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var other = await Data.TenantAsync("Other");
+        await RuleAsync(other, "Paid");
+        var client = await MemberAsync(tenant, "editor@acme.example", TenantRole.Editor);
+
+        var response = await PostAsync(client, $"/t/{tenant:D}/rules/new", $"/t/{tenant:D}/rules/new", Fields("Name", "Paid"));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(1, await RuleCountAsync(tenant));
+    }
+
+    [Fact]
+    public async Task EditRule_RenamedToAnotherRulesName_Refused_KeepingItsOwnNameOrChangingItsCaseIsNot()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var client = await MemberAsync(tenant, "editor@acme.example", TenantRole.Editor);
+        await RuleAsync(tenant, "Paid");
+        var refunds = await RuleAsync(tenant, "Refunds");
+        var edit = $"/t/{tenant:D}/rules/{refunds:D}";
+
+        var renamed = await PostAsync(client, edit, edit, Fields("Name", "PAID "));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, renamed.StatusCode);
+        Assert.Contains("Another rule is already called", await renamed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal((1, "Refunds"), await CurrentVersionAsync(tenant, refunds));
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(client, edit, edit, Fields("Name", "Refunds"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(client, edit, edit, Fields("Name", "REFUNDS"))).StatusCode);
+        Assert.Equal((3, "REFUNDS"), await CurrentVersionAsync(tenant, refunds));
+    }
+
+    [Fact]
+    public async Task NewRule_SameNamePostedManyTimesAtOnce_OneRuleCreated()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var client = await MemberAsync(tenant, "editor@acme.example", TenantRole.Editor);
+        var token = await Browser.AntiforgeryTokenAsync(client, $"/t/{tenant:D}/rules/new");
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 6).Select(async _ =>
+        {
+            var fields = Fields("Name", "Paid").ToDictionary(f => f.Key, f => f.Value);
+            fields["__RequestVerificationToken"] = token;
+            return (await client.PostAsync($"/t/{tenant:D}/rules/new", new FormUrlEncodedContent(fields))).StatusCode;
+        }));
+
+        Assert.Equal(1, statuses.Count(s => s == HttpStatusCode.Redirect));
+        Assert.Equal(5, statuses.Count(s => s == HttpStatusCode.UnprocessableEntity));
+        Assert.Equal(1, await RuleCountAsync(tenant));
+    }
+
+    [Fact]
+    public async Task SupportContextPreset_ARuleAlreadyHasItsName_SwitchedOnUnderTheNextFreeName()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var client = await MemberAsync(tenant, "editor@acme.example", TenantRole.Editor);
+        await RuleAsync(tenant, "support CONTEXT");
+
+        var response = await PostAsync(client, $"/t/{tenant:D}/rules", $"/t/{tenant:D}/rules/presets/support-context");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains(">Support context 2</a>", await client.GetStringAsync($"/t/{tenant:D}/rules"), StringComparison.Ordinal);
+        Assert.Equal(2, await RuleCountAsync(tenant));
+    }
+
     [Fact]
     public async Task EditRule_SavedBySomeoneElseSinceOpened_409WithTheInputKept_ThenSavingAgainReplacesIt()
     {
@@ -298,12 +380,12 @@ public abstract partial class RulesPageTests(IHubFixture fixture) : DashboardPag
         return fields.Select(f => (f.Key, f.Value)).ToArray();
     }
 
-    protected async Task<Guid> RuleAsync(Guid tenant)
+    protected async Task<Guid> RuleAsync(Guid tenant, string name = "Paid")
     {
         var (scope, _) = OpenScope(tenant);
         await using (scope)
         {
-            var result = await scope.ServiceProvider.GetRequiredService<RuleService>().CreateAsync("Paid", new RuleDefinition
+            var result = await scope.ServiceProvider.GetRequiredService<RuleService>().CreateAsync(name, new RuleDefinition
             {
                 Trigger = "order.*",
                 Actions = [new RuleAction { Type = RuleActionType.PeopleEvent, Text = "Paid {{ properties.amount }}" }],

@@ -35,14 +35,27 @@ public sealed class RuleService(HubDbContext db, AuditLog audit, TimeProvider cl
             return new SaveResult(null, errors);
         }
 
-        var now = clock.GetUtcNow();
-        var rule = new Rule { Id = Guid.NewGuid(), Name = name.Trim(), Enabled = true, Preset = preset, CreatedAt = now, UpdatedAt = now };
-        AddVersion(rule, definition, actor, now);
-        db.Set<Rule>().Add(rule);
-        audit.Record(actor, "rule.created", rule.Name, "version 1");
-        await db.SaveChangesAsync(cancellationToken);
-        InvalidatePlans();
-        return new SaveResult(rule, errors);
+        var created = await WithRulesLockedAsync(async () =>
+        {
+            if (await NameTakenAsync(name, null, cancellationToken))
+            {
+                return new SaveResult(null, NameTakenError(name));
+            }
+
+            var now = clock.GetUtcNow();
+            var rule = new Rule { Id = Guid.NewGuid(), Name = name.Trim(), Enabled = true, Preset = preset, CreatedAt = now, UpdatedAt = now };
+            AddVersion(rule, definition, actor, now);
+            db.Set<Rule>().Add(rule);
+            audit.Record(actor, "rule.created", rule.Name, "version 1");
+            await db.SaveChangesAsync(cancellationToken);
+            return new SaveResult(rule, errors);
+        }, cancellationToken);
+        if (created.Succeeded)
+        {
+            InvalidatePlans();
+        }
+
+        return created;
     }
 
     /// <summary>The error key of a save refused because the rule has a newer version than the one edited.</summary>
@@ -55,31 +68,43 @@ public sealed class RuleService(HubDbContext db, AuditLog audit, TimeProvider cl
     /// </summary>
     public async Task<SaveResult> UpdateAsync(Guid id, string name, RuleDefinition definition, string actor, CancellationToken cancellationToken, int? baseVersion = null)
     {
-        var rule = await db.Set<Rule>().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
-        if (rule is null)
-        {
-            return new SaveResult(null, new Dictionary<string, string[]> { ["id"] = ["No such rule."] });
-        }
-
         var errors = RuleValidator.Validate(name, definition);
-        if (errors.Count > 0)
-        {
-            return new SaveResult(rule, errors);
-        }
-
-        if (baseVersion is { } edited && edited != rule.CurrentVersion)
-        {
-            return Conflict(rule);
-        }
-
-        var now = clock.GetUtcNow();
-        rule.Name = name.Trim();
-        rule.UpdatedAt = now;
-        AddVersion(rule, definition, actor, now);
-        audit.Record(actor, "rule.updated", rule.Name, $"version {rule.CurrentVersion}");
+        SaveResult saved;
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            saved = await WithRulesLockedAsync(async () =>
+            {
+                var rule = await db.Set<Rule>().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+                if (rule is null)
+                {
+                    return new SaveResult(null, new Dictionary<string, string[]> { ["id"] = ["No such rule."] });
+                }
+
+                if (errors.Count > 0)
+                {
+                    return new SaveResult(rule, errors);
+                }
+
+                if (baseVersion is { } edited && edited != rule.CurrentVersion)
+                {
+                    return Conflict(rule);
+                }
+
+                // A rename may not take another rule's name; keeping a name that an older rule already shares is allowed,
+                // so such rules stay editable until someone renames one of them.
+                if (!SameName(rule.Name, name) && await NameTakenAsync(name, id, cancellationToken))
+                {
+                    return new SaveResult(rule, NameTakenError(name));
+                }
+
+                var now = clock.GetUtcNow();
+                rule.Name = name.Trim();
+                rule.UpdatedAt = now;
+                AddVersion(rule, definition, actor, now);
+                audit.Record(actor, "rule.updated", rule.Name, $"version {rule.CurrentVersion}");
+                await db.SaveChangesAsync(cancellationToken);
+                return new SaveResult(rule, errors);
+            }, cancellationToken);
         }
         catch (DbUpdateException ex) when (UniqueKeyViolation.Is(ex))
         {
@@ -88,9 +113,45 @@ public sealed class RuleService(HubDbContext db, AuditLog audit, TimeProvider cl
             return Conflict(await db.Set<Rule>().AsNoTracking().FirstAsync(r => r.Id == id, cancellationToken));
         }
 
-        InvalidatePlans();
-        return new SaveResult(rule, errors);
+        if (saved.Succeeded)
+        {
+            InvalidatePlans();
+        }
+
+        return saved;
     }
+
+    /// <summary>The error key and message of a name another rule of the website already has.</summary>
+    public static Dictionary<string, string[]> NameTakenError(string name) => new()
+    {
+        ["name"] = [$"Another rule is already called '{name.Trim()}'. Rule names are unique within a website (ignoring case), so lists, reports and the audit log stay unambiguous."],
+    };
+
+    private static bool SameName(string a, string b) => string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);
+
+    // Compared in memory: the databases disagree on case-insensitive comparison (SQLite's lower() is ASCII only), and
+    // a website's rule names are few.
+    private async Task<bool> NameTakenAsync(string name, Guid? except, CancellationToken cancellationToken) =>
+        (await db.Set<Rule>().Where(r => r.Id != except).Select(r => r.Name).ToListAsync(cancellationToken)).Any(n => SameName(n, name));
+
+    /// <summary>
+    /// Runs a rule save while no other rule save of the website can: the duplicate-name check is a read, so two saves
+    /// of one name at once would each find it free. Updating the website's row first holds its write lock (a row lock
+    /// on PostgreSQL and SQL Server, the database's on SQLite) until the commit, as the members page does.
+    /// </summary>
+    private Task<SaveResult> WithRulesLockedAsync(Func<Task<SaveResult>> save, CancellationToken cancellationToken) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.Tenants.ExecuteUpdateAsync(s => s.SetProperty(t => t.UpdatedAt, t => t.UpdatedAt), cancellationToken);
+            var result = await save();
+            if (result.Succeeded)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            return result;
+        });
 
     private static SaveResult Conflict(Rule current) => new(current, new Dictionary<string, string[]>
     {
@@ -133,8 +194,18 @@ public sealed class RuleService(HubDbContext db, AuditLog audit, TimeProvider cl
             return existing;
         }
 
-        var result = await CreateAsync("Support context", RulePresets.SupportContextDefinition, actor, cancellationToken, preset);
-        return result.Rule!;
+        // A rule of the website's own may already be called "Support context": the preset then takes the next free name.
+        for (var attempt = 1; attempt <= 100; attempt++)
+        {
+            var name = attempt == 1 ? "Support context" : $"Support context {attempt}";
+            var result = await CreateAsync(name, RulePresets.SupportContextDefinition, actor, cancellationToken, preset);
+            if (result.Succeeded)
+            {
+                return result.Rule!;
+            }
+        }
+
+        throw new InvalidOperationException("No free name for the support-context preset's rule.");
     }
 
     /// <summary>The enabled rules with their current definitions: what ingestion and preview match against.</summary>
