@@ -153,6 +153,50 @@ public abstract partial class RulesPageTests(IHubFixture fixture) : DashboardPag
         Assert.Equal(2, await RuleCountAsync(tenant));
     }
 
+    public static TheoryData<string[], string, string> HalfFilledRows => new()
+    {
+        { ["Conditions[0].Field", "", "Conditions[0].Operator", "Equals", "Conditions[0].Value", "pro"], "Name the field this condition tests", "value=\"pro\"" },
+        { ["Conditions[0].Field", " ", "Conditions[0].Operator", "Exists", "Conditions[0].Value", ""], "Name the field this condition tests", "<option value=\"Exists\" selected=\"selected\">" },
+        { ["Actions[1].Type", "", "Actions[1].Text", "Welcome aboard"], "Pick what this action does", "value=\"Welcome aboard\"" },
+        { ["Actions[1].Type", "", "Actions[1].Segments", "vip"], "Pick what this action does", ">vip</textarea>" },
+    };
+
+    [Theory]
+    [MemberData(nameof(HalfFilledRows))]
+    public async Task NewRule_HalfFilledRow_FormAgainWithTheRowAndItsMessage_NothingSaved(string[] row, string message, string kept)
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var client = await MemberAsync(tenant, "editor@acme.example", TenantRole.Editor);
+        var fields = Fields("Name", "Paid orders").Concat(row.Chunk(2).Select(p => (p[0], p[1]))).ToArray();
+
+        var response = await PostAsync(client, $"/t/{tenant:D}/rules/new", $"/t/{tenant:D}/rules/new", fields);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains(message, html, StringComparison.Ordinal);
+        Assert.Contains(kept, html, StringComparison.Ordinal);
+        Assert.Equal(0, await RuleCountAsync(tenant));
+    }
+
+    [Fact]
+    public async Task EditRule_HalfFilledActionBeforeAnotherActionsError_EachMessageNextToItsOwnRow()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var client = await MemberAsync(tenant, "editor@acme.example", TenantRole.Editor);
+        var ruleId = await RuleAsync(tenant);
+        var edit = $"/t/{tenant:D}/rules/{ruleId:D}";
+
+        var response = await PostAsync(client, edit, edit, [.. Fields("Actions[0].Type", ""), ("Actions[1].Type", "Note"), ("Actions[1].Text", "{{ propertes.plan }}")]);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        var first = html.IndexOf("<legend>Action 1</legend>", StringComparison.Ordinal);
+        var second = html.IndexOf("<legend>Action 2</legend>", StringComparison.Ordinal);
+        Assert.InRange(html.IndexOf("Pick what this action does", StringComparison.Ordinal), first, second);
+        Assert.True(html.IndexOf("Unknown field &#x27;propertes&#x27;", StringComparison.Ordinal) > second);
+        Assert.Equal((1, "Paid"), await CurrentVersionAsync(tenant, ruleId));
+    }
+
     [Fact]
     public async Task EditRule_SavedBySomeoneElseSinceOpened_409WithTheInputKept_ThenSavingAgainReplacesIt()
     {

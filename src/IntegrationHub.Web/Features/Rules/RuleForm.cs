@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace IntegrationHub.Web.Features.Rules;
 
@@ -9,7 +10,7 @@ namespace IntegrationHub.Web.Features.Rules;
 /// The rule editor's form, server-rendered and usable without JavaScript: a few blank condition and action rows
 /// are always offered, blank rows are ignored, and saving then editing again offers more.
 /// </summary>
-public sealed class RuleForm
+public sealed partial class RuleForm
 {
     public const int BlankConditions = 2;
     public const int BlankActions = 1;
@@ -38,6 +39,9 @@ public sealed class RuleForm
 
         /// <summary>A JSON value (<c>"pro"</c>, <c>42</c>, <c>["a","b"]</c>) or plain text, read as a string.</summary>
         public string? Value { get; set; }
+
+        // The operator's select always sends a value: the row is left blank when nothing else was touched.
+        internal bool IsBlank => string.IsNullOrWhiteSpace(Field) && string.IsNullOrWhiteSpace(Value) && Operator == default;
     }
 
     public sealed class ActionRow
@@ -57,6 +61,9 @@ public sealed class RuleForm
         public bool CreateConversation { get; set; }
 
         public string? CampaignId { get; set; }
+
+        internal bool IsBlank => Type is null && string.IsNullOrWhiteSpace(Text) && string.IsNullOrWhiteSpace(Color) && string.IsNullOrWhiteSpace(Data)
+            && string.IsNullOrWhiteSpace(Segments) && !CreateConversation && string.IsNullOrWhiteSpace(CampaignId);
     }
 
     public static RuleForm From(string name, RuleDefinition definition)
@@ -88,8 +95,9 @@ public sealed class RuleForm
 
     public RuleForm WithBlankRows()
     {
-        Conditions = Conditions.Where(c => !string.IsNullOrWhiteSpace(c.Field)).ToList();
-        Actions = Actions.Where(a => a.Type is not null).ToList();
+        // Half-filled rows stay, so their messages (from ToDefinition) are shown next to them.
+        Conditions = Conditions.Where(c => !c.IsBlank).ToList();
+        Actions = Actions.Where(a => !a.IsBlank).ToList();
         for (var i = 0; i < BlankConditions; i++)
         {
             Conditions.Add(new ConditionRow());
@@ -103,24 +111,45 @@ public sealed class RuleForm
         return this;
     }
 
-    /// <summary>The definition this form describes; malformed data lines are reported like validation errors.</summary>
+    /// <summary>
+    /// The definition this form describes; malformed data lines and half-filled rows (a value without a field, action
+    /// fields without a type) are reported like validation errors, keyed by the row as <see cref="WithBlankRows"/>
+    /// shows it. Rows left out of the definition shift the validator's indexes: <see cref="FormKeys"/> maps them back.
+    /// </summary>
     public (RuleDefinition Definition, Dictionary<string, string[]> Errors) ToDefinition()
     {
         var errors = new Dictionary<string, string[]>();
-        var conditions = Conditions.Where(c => !string.IsNullOrWhiteSpace(c.Field))
-            .Select(c => new RuleCondition(c.Field!.Trim(), c.Operator, ParseValue(c.Value)))
-            .ToList();
+        var conditions = new List<RuleCondition>();
+        _conditionRows.Clear();
+        foreach (var (row, index) in Conditions.Where(c => !c.IsBlank).Select((c, i) => (c, i)))
+        {
+            if (string.IsNullOrWhiteSpace(row.Field))
+            {
+                errors[$"conditions[{index}].field"] = ["Name the field this condition tests (such as properties.plan), or clear the row."];
+                continue;
+            }
+
+            _conditionRows.Add(index);
+            conditions.Add(new RuleCondition(row.Field.Trim(), row.Operator, ParseValue(row.Value)));
+        }
 
         var actions = new List<RuleAction>();
-        foreach (var (row, index) in Actions.Select((a, i) => (a, i)).Where(x => x.a.Type is not null))
+        _actionRows.Clear();
+        foreach (var (row, index) in Actions.Where(a => !a.IsBlank).Select((a, i) => (a, i)))
         {
+            if (row.Type is null)
+            {
+                errors[$"actions[{index}].type"] = ["Pick what this action does, or clear its fields."];
+                continue;
+            }
+
             var data = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var line in (row.Data ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 var separator = line.IndexOf('=', StringComparison.Ordinal);
                 if (separator <= 0)
                 {
-                    errors[$"actions[{actions.Count}].data"] = [$"Line '{line}' is not 'key = template'."];
+                    errors[$"actions[{index}].data"] = [$"Line '{line}' is not 'key = template'."];
                     continue;
                 }
 
@@ -128,7 +157,7 @@ public sealed class RuleForm
             }
 
             var segments = (row.Segments ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-            _ = index;
+            _actionRows.Add(index);
             actions.Add(new RuleAction
             {
                 Type = row.Type!.Value,
@@ -143,6 +172,23 @@ public sealed class RuleForm
 
         return (new RuleDefinition { Trigger = Trigger.Trim(), ConditionMode = ConditionMode, Conditions = conditions, Actions = actions }, errors);
     }
+
+    // For each condition and action of the last ToDefinition, the row of the form it came from.
+    private readonly List<int> _conditionRows = [];
+    private readonly List<int> _actionRows = [];
+
+    /// <summary>The validator's errors (keyed by the definition's conditions and actions) keyed by the form's rows.</summary>
+    public Dictionary<string, string[]> FormKeys(IReadOnlyDictionary<string, string[]> errors) => errors.ToDictionary(
+        e => RowIndex().Replace(e.Key, m =>
+        {
+            var rows = m.Groups[1].Value == "conditions" ? _conditionRows : _actionRows;
+            var index = int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
+            return $"{m.Groups[1].Value}[{(index < rows.Count ? rows[index] : index)}]";
+        }, 1),
+        e => e.Value);
+
+    [GeneratedRegex(@"^(conditions|actions)\[(\d+)\]")]
+    private static partial Regex RowIndex();
 
     private static JsonNode? ParseValue(string? text)
     {

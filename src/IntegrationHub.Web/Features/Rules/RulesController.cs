@@ -59,7 +59,7 @@ public sealed class RulesController(
             return Redirect($"/t/{RouteWebsite}/rules");
         }
 
-        var errors = Merge(formErrors, result?.Errors ?? RuleValidator.Validate(form.Name, definition));
+        var errors = Merge(formErrors, form.FormKeys(result?.Errors ?? RuleValidator.Validate(form.Name, definition)));
         Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
         return View("Edit", new RuleEditModel(await WebsiteAsync(cancellationToken), null, form.WithBlankRows(), errors, []));
     }
@@ -98,7 +98,7 @@ public sealed class RulesController(
             return Redirect($"/t/{RouteWebsite}/rules");
         }
 
-        var errors = Merge(formErrors, result?.Errors ?? RuleValidator.Validate(form.Name, definition));
+        var errors = Merge(formErrors, form.FormKeys(result?.Errors ?? RuleValidator.Validate(form.Name, definition)));
         var conflict = errors.ContainsKey(RuleService.VersionConflict);
         if (conflict)
         {
