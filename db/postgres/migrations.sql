@@ -1234,3 +1234,21 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261207150938_ConversationStateChangedAt') THEN
+    ALTER TABLE conversation_states ADD "StateChangedAt" timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261207150938_ConversationStateChangedAt') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261207150938_ConversationStateChangedAt', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -1372,3 +1372,24 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207150943_ConversationStateChangedAt'
+)
+BEGIN
+    ALTER TABLE [conversation_states] ADD [StateChangedAt] datetimeoffset NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207150943_ConversationStateChangedAt'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261207150943_ConversationStateChangedAt', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

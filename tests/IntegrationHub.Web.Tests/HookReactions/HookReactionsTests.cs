@@ -97,24 +97,7 @@ public abstract class HookReactionsTests(IHubFixture fixture) : ApiTestBase(fixt
             Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
         }
 
-        List<long> entries;
-        var (scope, db) = OpenScope();
-        await using (scope)
-        {
-            entries = await db.Set<HookInboxEntry>().Select(e => e.Id).ToListAsync();
-        }
-
-        // Every stored hook processed at once, each in its own scope, as Hangfire workers on several nodes would.
-        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var workers = entries.Select(id => Task.Run(async () =>
-        {
-            await using var worker = Hub.Services.CreateAsyncScope();
-            var processor = worker.ServiceProvider.GetRequiredService<HookProcessor>();
-            await start.Task;
-            await processor.ProcessAsync(id, CancellationToken.None);
-        })).ToList();
-        start.SetResult();
-        await Task.WhenAll(workers);
+        await ProcessAllAtOnceAsync();
 
         Assert.Equal(3, (await AutoReplyCallsAsync(tenant)).Count);
         var (check, checkDb) = OpenScope(tenant);
@@ -295,6 +278,71 @@ public abstract class HookReactionsTests(IHubFixture fixture) : ApiTestBase(fixt
         await PostAndProcessAsync(SignedHooks.Body("session:set_state", tenant, new JsonObject { ["session_id"] = "session_s", ["state"] = "resolved" }));
 
         Assert.Equal("resolved", (await StateAsync(tenant, "session_s"))?.State);
+    }
+
+    [Fact]
+    public async Task ConversationState_OlderHookArrivingLate_DoesNotOverwriteNewerState()
+    {
+        var (tenant, _) = await TenantClientAsync();
+        var resolvedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+        // Crisp retried the earlier "unresolved" and delivered it after the "resolved" that followed it.
+        await PostAndProcessAsync(SetState(tenant, "session_late", "resolved", resolvedAt));
+        await PostAndProcessAsync(SetState(tenant, "session_late", "unresolved", resolvedAt - 5_000));
+        Assert.Equal("resolved", (await StateAsync(tenant, "session_late"))?.State);
+
+        await PostAndProcessAsync(SetState(tenant, "session_late", "pending", resolvedAt + 1_000));
+        Assert.Equal("pending", (await StateAsync(tenant, "session_late"))?.State);
+    }
+
+    [Fact]
+    public async Task ConversationState_OutOfOrderHooksProcessedAtOnce_NewestWins()
+    {
+        var (tenant, _) = await TenantClientAsync();
+        var at = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var client = Hub.CreateClient();
+        for (var i = 0; i < 8; i++)
+        {
+            // The conversation is known already (an operator wrote), as most are when their state changes.
+            await PostAndProcessAsync(SignedHooks.Body("message:received", tenant, new JsonObject
+            {
+                ["session_id"] = $"session_race_{i}", ["from"] = "operator", ["type"] = "text", ["content"] = "Hi", ["fingerprint"] = ++_fingerprint,
+            }));
+            Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(SignedHooks.Request(SetState(tenant, $"session_race_{i}", "resolved", at + i)))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(SignedHooks.Request(SetState(tenant, $"session_race_{i}", "unresolved", at + i - 2_000)))).StatusCode);
+        }
+
+        await ProcessAllAtOnceAsync();
+
+        for (var i = 0; i < 8; i++)
+        {
+            Assert.Equal("resolved", (await StateAsync(tenant, $"session_race_{i}"))?.State);
+        }
+    }
+
+    private static string SetState(Guid tenant, string session, string state, long timestampMs) =>
+        SignedHooks.Body("session:set_state", tenant, new JsonObject { ["session_id"] = session, ["state"] = state }, timestampMs);
+
+    /// <summary>Every unprocessed hook processed at once, each in its own scope, as Hangfire workers on several nodes would.</summary>
+    private async Task ProcessAllAtOnceAsync()
+    {
+        List<long> entries;
+        var (scope, db) = OpenScope();
+        await using (scope)
+        {
+            entries = await db.Set<HookInboxEntry>().Where(e => e.ProcessedAt == null).Select(e => e.Id).ToListAsync();
+        }
+
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var workers = entries.Select(id => Task.Run(async () =>
+        {
+            await using var worker = Hub.Services.CreateAsyncScope();
+            var processor = worker.ServiceProvider.GetRequiredService<HookProcessor>();
+            await start.Task;
+            await processor.ProcessAsync(id, CancellationToken.None);
+        })).ToList();
+        start.SetResult();
+        await Task.WhenAll(workers);
     }
 
     [Fact]

@@ -15,6 +15,12 @@ public sealed class ConversationState : ITenantOwned
     /// <summary>Crisp's conversation state (pending, unresolved, resolved), or null when never seen.</summary>
     public string? State { get; set; }
 
+    /// <summary>
+    /// When Crisp says <see cref="State"/> was set: the <c>session:set_state</c> hook's own <c>timestamp</c>. Crisp
+    /// retries and delivers hooks in parallel, so a hook older than this one must not overwrite it.
+    /// </summary>
+    public DateTimeOffset? StateChangedAt { get; set; }
+
     public DateTimeOffset UpdatedAt { get; set; }
 
     public DateTimeOffset? LastOperatorMessageAt { get; set; }

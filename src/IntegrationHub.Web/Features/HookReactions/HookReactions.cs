@@ -17,8 +17,8 @@ public sealed class HookReactionService(HubDbContext db, CrispCallOutbox outbox,
 {
     public static readonly string[] Events = ["people:profile:created", "people:bind:session", "session:set_state", "message:send", "message:received"];
 
-    /// <summary>True when the hook changed something.</summary>
-    public async Task<bool> ReactAsync(string eventName, JsonObject data, CancellationToken cancellationToken)
+    /// <summary>True when the hook changed something. <paramref name="occurredAt"/> is the hook's <c>timestamp</c>, when usable.</summary>
+    public async Task<bool> ReactAsync(string eventName, JsonObject data, DateTimeOffset? occurredAt, CancellationToken cancellationToken)
     {
         switch (eventName)
         {
@@ -28,7 +28,7 @@ public sealed class HookReactionService(HubDbContext db, CrispCallOutbox outbox,
                 // The bind carries session and people ids; an email is only cached when the payload has one.
                 return await RememberPersonAsync(Text(data, "email"), Text(data, "people_id"), cancellationToken);
             case "session:set_state":
-                return await SetStateAsync(Text(data, "session_id"), Text(data, "state"), cancellationToken);
+                return await SetStateAsync(Text(data, "session_id"), Text(data, "state"), occurredAt, cancellationToken);
             case "message:received":
                 return await OperatorMessageAsync(data, cancellationToken);
             case "message:send":
@@ -61,16 +61,39 @@ public sealed class HookReactionService(HubDbContext db, CrispCallOutbox outbox,
         return true;
     }
 
-    private async Task<bool> SetStateAsync(string? sessionId, string? state, CancellationToken cancellationToken)
+    /// <summary>
+    /// Crisp retries hooks and delivers them in parallel, so a state can arrive after a newer one: it is applied only
+    /// when it is not older (by the hook's timestamp) than the state already known. One conditional UPDATE, so two
+    /// hooks processed at once cannot both pass the check and land in the wrong order. A hook without a usable
+    /// timestamp cannot be placed: it is applied as before and leaves the known time as it is.
+    /// </summary>
+    private async Task<bool> SetStateAsync(string? sessionId, string? state, DateTimeOffset? occurredAt, CancellationToken cancellationToken)
     {
         if (!ValidSession(sessionId) || !Storable(state, 40))
         {
             return false;
         }
 
-        var row = await GetOrAddAsync(sessionId!, cancellationToken);
-        row.State = state;
-        row.UpdatedAt = clock.GetUtcNow();
+        var now = clock.GetUtcNow();
+        var row = db.Set<ConversationState>().Where(s => s.SessionId == sessionId);
+        var updated = occurredAt is { } at
+            ? await row.Where(s => s.StateChangedAt == null || s.StateChangedAt <= at)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.State, state).SetProperty(x => x.StateChangedAt, at).SetProperty(x => x.UpdatedAt, now), cancellationToken)
+            : await row.ExecuteUpdateAsync(s => s.SetProperty(x => x.State, state).SetProperty(x => x.UpdatedAt, now), cancellationToken);
+        if (updated > 0)
+        {
+            return true;
+        }
+
+        if (await row.AnyAsync(cancellationToken))
+        {
+            logger.LogInformation("Hook session:set_state '{State}' for {Session} ignored: a newer state is already known.", state, sessionId);
+            return false;
+        }
+
+        // A concurrent first hook of the same conversation makes this insert fail: the processor retries, and the
+        // retry takes the conditional path above.
+        db.Set<ConversationState>().Add(new ConversationState { SessionId = sessionId, State = state, StateChangedAt = occurredAt, UpdatedAt = now });
         await db.SaveChangesAsync(cancellationToken);
         return true;
     }
@@ -266,7 +289,7 @@ public sealed class HookReactionService(HubDbContext db, CrispCallOutbox outbox,
     private static long? Fingerprint(JsonObject data) =>
         data["fingerprint"] is JsonValue value && value.GetValueKind() == JsonValueKind.Number && value.TryGetValue<long>(out var fingerprint) ? fingerprint : null;
 
-    private static bool ValidSession(string? sessionId) => Storable(sessionId, 100);
+    private static bool ValidSession([NotNullWhen(true)] string? sessionId) => Storable(sessionId, 100);
 
     /// <summary>Whether a value from a hook fits its column: not blank, not too long, and no control characters (PostgreSQL
     /// refuses a NUL, so the hook would fail on every retry and be parked as failed instead of ignored).</summary>

@@ -162,7 +162,7 @@ public sealed class HookProcessor(
                 return true;
 
             case var name when HookReactions.HookReactionService.Events.Contains(name):
-                return await ReactAsync(websiteId, name, data, cancellationToken);
+                return await ReactAsync(websiteId, name, data, OccurredAt(root), cancellationToken);
 
             default:
                 logger.LogDebug("Hook {Event} for {WebsiteId}: no reaction.", entry.Event, websiteId);
@@ -217,7 +217,7 @@ public sealed class HookProcessor(
     }
 
     /// <summary>Tenant reactions run in their own scope acting for the hook's website, and only for an active tenant.</summary>
-    private async Task<bool> ReactAsync(Guid websiteId, string eventName, JsonObject data, CancellationToken cancellationToken)
+    private async Task<bool> ReactAsync(Guid websiteId, string eventName, JsonObject data, DateTimeOffset? occurredAt, CancellationToken cancellationToken)
     {
         if (!await lifecycle.IsActiveAsync(websiteId, cancellationToken))
         {
@@ -226,6 +226,6 @@ public sealed class HookProcessor(
 
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<TenantContext>().Use(websiteId);
-        return await scope.ServiceProvider.GetRequiredService<HookReactions.HookReactionService>().ReactAsync(eventName, data, cancellationToken);
+        return await scope.ServiceProvider.GetRequiredService<HookReactions.HookReactionService>().ReactAsync(eventName, data, occurredAt, cancellationToken);
     }
 }
