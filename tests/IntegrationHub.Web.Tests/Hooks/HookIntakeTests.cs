@@ -362,6 +362,7 @@ public abstract class HookIntakeTests(IHubFixture fixture) : HubTestBase(fixture
         // Retried with backoff until given up: then failed, with its error, and no longer picked by the sweep.
         for (var attempt = 2; attempt <= 6; attempt++)
         {
+            await SetNextAttemptAsync(bad, DateTimeOffset.UtcNow.AddSeconds(-1)); // its backoff waited out
             await using var processScope = Hub.Services.CreateAsyncScope();
             await processScope.ServiceProvider.GetRequiredService<HookProcessor>().ProcessAsync(bad, CancellationToken.None);
         }
@@ -373,6 +374,86 @@ public abstract class HookIntakeTests(IHubFixture fixture) : HubTestBase(fixture
             Assert.Equal("failed", parked.Outcome);
             Assert.NotNull(parked.ProcessedAt);
             Assert.StartsWith("ArgumentException", parked.LastError, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task JobAndSweepRacingForOneEntry_ProcessItOnce()
+    {
+        for (var round = 0; round < 8; round++)
+        {
+            // A body the processor cannot read (stored before intake refused it): every processing counts an attempt.
+            var bad = await StoreRawAsync($"race-bad-{round}", "{\"event\":\"x\",\"event\":\"y\",\"data\":{}}");
+            var good = await StoreRawAsync($"race-good-{round}", SignedHooks.Body("plugin:settings:saved", Website, new JsonObject { ["settings"] = new JsonObject() }));
+
+            // The intake's job for each entry and a sweep start at the same moment, as on a node whose sweep is due.
+            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var workers = new[]
+            {
+                WorkerAsync(start.Task, p => p.ProcessAsync(bad, CancellationToken.None)),
+                WorkerAsync(start.Task, p => p.ProcessAsync(good, CancellationToken.None)),
+                WorkerAsync(start.Task, p => p.ProcessPendingAsync(CancellationToken.None)),
+            };
+            start.SetResult();
+            await Task.WhenAll(workers);
+
+            var (scope, db) = OpenScope();
+            await using (scope)
+            {
+                var badEntry = await db.Set<HookInboxEntry>().SingleAsync(e => e.Id == bad);
+                Assert.Equal(1, badEntry.Attempts);
+                var goodEntry = await db.Set<HookInboxEntry>().SingleAsync(e => e.Id == good);
+                Assert.Equal((0, (string?)null, "ignored"), (goodEntry.Attempts, goodEntry.LastError, goodEntry.Outcome));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Sweep_LeavesAnEntryAnotherWorkerHolds_TakesItOnceTheLeaseRanOut()
+    {
+        var id = await StoreRawAsync("leased", SignedHooks.Body("plugin:settings:saved", Website, new JsonObject { ["settings"] = new JsonObject() }));
+
+        // Another worker claimed it a moment ago: its next attempt is at the end of that worker's lease.
+        await SetNextAttemptAsync(id, DateTimeOffset.UtcNow.AddMinutes(1));
+        await ProcessInboxAsync();
+        await using (var scope = Hub.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<HookProcessor>().ProcessAsync(id, CancellationToken.None);
+        }
+
+        Assert.Null((await EntryAsync(id)).ProcessedAt);
+
+        // The worker died: its lease runs out and the next sweep processes the entry.
+        await SetNextAttemptAsync(id, DateTimeOffset.UtcNow.AddSeconds(-1));
+        await ProcessInboxAsync();
+        var entry = await EntryAsync(id);
+        Assert.Equal(("ignored", (DateTimeOffset?)null), (entry.Outcome, entry.NextAttemptAt));
+    }
+
+    private async Task WorkerAsync(Task start, Func<HookProcessor, Task> work)
+    {
+        await Task.Yield();
+        await using var scope = Hub.Services.CreateAsyncScope();
+        var processor = scope.ServiceProvider.GetRequiredService<HookProcessor>();
+        await start;
+        await work(processor);
+    }
+
+    private async Task SetNextAttemptAsync(long id, DateTimeOffset at)
+    {
+        var (scope, db) = OpenScope();
+        await using (scope)
+        {
+            await db.Set<HookInboxEntry>().Where(e => e.Id == id).ExecuteUpdateAsync(s => s.SetProperty(e => e.NextAttemptAt, at));
+        }
+    }
+
+    private async Task<HookInboxEntry> EntryAsync(long id)
+    {
+        var (scope, db) = OpenScope();
+        await using (scope)
+        {
+            return await db.Set<HookInboxEntry>().AsNoTracking().SingleAsync(e => e.Id == id);
         }
     }
 

@@ -348,7 +348,9 @@ public abstract class InstallationLifecycleTests(LiveHubFixture live) : LiveHubT
         await using (processScope)
         {
             var processor = processScope.ServiceProvider.GetRequiredService<HookProcessor>();
-            foreach (var entryId in await processDb.Set<HookInboxEntry>().Where(h => h.ProcessedAt == null).Select(h => h.Id).ToListAsync())
+            var waiting = processDb.Set<HookInboxEntry>().Where(h => h.ProcessedAt == null);
+            await waiting.ExecuteUpdateAsync(s => s.SetProperty(h => h.NextAttemptAt, DateTimeOffset.UtcNow.AddSeconds(-1)));
+            foreach (var entryId in await waiting.Select(h => h.Id).ToListAsync())
             {
                 await processor.ProcessAsync(entryId, CancellationToken.None);
             }

@@ -27,23 +27,35 @@ public sealed class HookProcessor(
 {
     private static readonly TimeSpan[] Backoff = [TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2)];
 
+    /// <summary>How long a worker owns an entry it processes: well past a handler's Crisp calls (10 s timeout, one retry).</summary>
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+
     /// <summary>The column's length (<see cref="HookInboxConfiguration"/>).</summary>
     private const int MaxErrorLength = 2000;
 
     [AutomaticRetry(Attempts = 0)]
     public async Task ProcessAsync(long entryId, CancellationToken cancellationToken)
     {
-        var entry = await db.Set<HookInboxEntry>().FirstOrDefaultAsync(h => h.Id == entryId, cancellationToken);
-        if (entry is null || entry.ProcessedAt is not null)
+        // Checking ProcessedAt alone let the job and the sweep both pass it and both react (or both fail and count two
+        // attempts). The entry is claimed in one conditional UPDATE, which only one of any number of workers wins: it
+        // must be due, and claiming moves its next attempt past the lease, so the sweep (on any node) leaves it alone
+        // while it is processed and takes it again only if the worker died.
+        var now = clock.GetUtcNow();
+        var claimed = await db.Set<HookInboxEntry>()
+            .Where(h => h.Id == entryId && h.ProcessedAt == null && (h.NextAttemptAt == null || h.NextAttemptAt <= now))
+            .ExecuteUpdateAsync(s => s.SetProperty(h => h.NextAttemptAt, now + Lease), cancellationToken);
+        if (claimed == 0)
         {
             return;
         }
 
+        var entry = await db.Set<HookInboxEntry>().FirstAsync(h => h.Id == entryId, cancellationToken);
         try
         {
             entry.Outcome = await DispatchAsync(entry, cancellationToken) ? "processed" : "ignored";
             entry.ProcessedAt = clock.GetUtcNow();
             entry.LastError = null;
+            entry.NextAttemptAt = null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
