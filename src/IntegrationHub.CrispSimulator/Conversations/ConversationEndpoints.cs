@@ -164,11 +164,7 @@ public static class ConversationEndpoints
     {
         var conversation = Find(call);
         call.Website.Conversations.Remove(conversation);
-        call.State.EmitHook(call.Website.WebsiteId, "session:removed", new JsonObject
-        {
-            ["website_id"] = call.Website.WebsiteId,
-            ["session_id"] = conversation.SessionId,
-        });
+        call.State.EmitHook(call.Website.WebsiteId, "session:removed", ConversationOps.SessionEvent(conversation));
         return CrispResult.Deleted();
     }
 
@@ -286,12 +282,12 @@ public static class ConversationEndpoints
 
         var state = call.State;
         var websiteId = call.Website.WebsiteId;
-        JsonObject Event(string key, JsonNode? value) => new()
+        JsonObject Event(string key, JsonNode? value)
         {
-            ["website_id"] = websiteId,
-            ["session_id"] = conversation.SessionId,
-            [key] = value,
-        };
+            var payload = ConversationOps.SessionEvent(conversation);
+            payload[key] = value;
+            return payload;
+        }
 
         foreach (var (name, value) in strings)
         {

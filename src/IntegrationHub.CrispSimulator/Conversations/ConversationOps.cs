@@ -99,13 +99,21 @@ public static class ConversationOps
 
         conversation.State = newState;
         conversation.UpdatedAt = state.NowMs;
-        state.EmitHook(website.WebsiteId, "session:set_state", new JsonObject
-        {
-            ["website_id"] = website.WebsiteId,
-            ["session_id"] = conversation.SessionId,
-            ["state"] = newState,
-        });
+        var data = SessionEvent(conversation);
+        data["state"] = newState;
+        state.EmitHook(website.WebsiteId, "session:set_state", data);
     }
+
+    /// <summary>
+    /// The fields every session hook carries in Crisp (crisp-api.md §8: <c>website_id, session_id, inbox_id</c>); the
+    /// event adds its own. The simulator has no inboxes, so <c>inbox_id</c> is null, as in its conversations.
+    /// </summary>
+    public static JsonObject SessionEvent(SimConversation conversation) => new()
+    {
+        ["website_id"] = conversation.WebsiteId,
+        ["session_id"] = conversation.SessionId,
+        ["inbox_id"] = null,
+    };
 
     /// <summary>Sets the conversation email and links it to the people profile with that email, if any.</summary>
     public static void SetEmail(SimWebsite website, SimConversation conversation, string email)

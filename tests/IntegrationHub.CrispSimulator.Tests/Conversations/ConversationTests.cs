@@ -142,6 +142,27 @@ public sealed class ConversationTests(SimulatorHost host) : IClassFixture<Simula
     }
 
     [Fact]
+    public async Task SessionHooks_CarryWebsiteSessionAndInboxIds_AsCrispsDo()
+    {
+        var (websiteId, sessionId, client) = await ConversationAsync();
+        using var _ = client;
+        var root = $"v1/website/{websiteId}/conversation/{sessionId}";
+
+        Assert.Equal(200, (await client.SendAsync(HttpMethod.Patch, root + "/state", new { state = "resolved" })).Status);
+        Assert.Equal(200, (await client.SendAsync(HttpMethod.Patch, root + "/meta", new { nickname = "Zoe", segments = new[] { "lead" }, data = new { plan = "pro" } })).Status);
+        Assert.Equal(200, (await client.SendAsync(HttpMethod.Delete, root)).Status);
+
+        var events = new[] { "session:set_state", "session:set_nickname", "session:set_segments", "session:set_data", "session:removed" };
+        foreach (var name in events)
+        {
+            var data = JsonNode.Parse(Assert.Single(host.State.GetHooks(websiteId, name)).Body)!["data"]!.AsObject();
+            Assert.Equal(websiteId, data["website_id"]!.GetValue<string>());
+            Assert.Equal(sessionId, data["session_id"]!.GetValue<string>());
+            Assert.True(data.ContainsKey("inbox_id"), $"{name} has no inbox_id");
+        }
+    }
+
+    [Fact]
     public async Task PatchRouting_AssignThenUnassign_IsReflectedInGet()
     {
         var (websiteId, sessionId, client) = await ConversationAsync();
