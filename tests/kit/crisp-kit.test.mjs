@@ -82,6 +82,14 @@ describe("init", () => {
     assert.match(page.warnings[0], /already loaded .* refusing/);
   });
 
+  test("an upper-case or padded websiteId is written as Crisp writes it: lower case", () => {
+    const { page, kit, win } = setup();
+    assert.equal(kit.init({ websiteId: " " + SITE.toUpperCase() + " " }), true);
+    assert.equal(win.CRISP_WEBSITE_ID, SITE);
+    assert.equal(page.scripts()[0].getAttribute("data-crisp-website-id"), SITE);
+    assert.deepEqual(page.warnings, []);
+  });
+
   test("the websiteId comparison ignores case", () => {
     const { page, kit } = setup();
     kit.init({ websiteId: SITE });
@@ -383,6 +391,24 @@ describe("segments", () => {
     ]);
   });
 
+  test("trims each segment and sends it once", () => {
+    const { kit, win, page } = setup();
+    assert.equal(kit.segments([" vip", "vip ", "trial", "vip", "\ttrial"]), true);
+    assert.deepEqual(queued(win), [["set", "session:segments", [["vip", "trial"], false]]]);
+    assert.deepEqual(page.warnings, []);
+  });
+
+  test("an empty list with overwrite clears every segment; without overwrite it is refused", () => {
+    const { kit, win, page } = setup();
+    assert.equal(kit.segments([], { overwrite: true }), true);
+    assert.deepEqual(queued(win), [["set", "session:segments", [[], true]]]);
+    assert.equal(kit.segments([]), false);
+    assert.equal(kit.segments([], { overwrite: false }), false);
+    assert.equal(queued(win).length, 1);
+    assert.equal(page.warnings.length, 2);
+    assert.match(page.warnings[0], /overwrite: true/);
+  });
+
   test("copies the list", () => {
     const { kit, win } = setup();
     const list = ["a"];
@@ -396,6 +422,8 @@ describe("segments", () => {
       [undefined],
       ["vip"],
       [[]],
+      [[], { overwrite: false }],
+      [[], { overwrite: "yes" }],
       [["vip", ""]],
       [["vip", "  "]],
       [["vip", 3]],

@@ -12,7 +12,7 @@ namespace IntegrationHub.Web.Features.Kit;
 [Authorize]
 public sealed class KitController(HubDbContext db) : Controller
 {
-    public const string Version = "1.0.1";
+    public const string Version = "1.0.2";
 
     [HttpGet("/t/{websiteId}/kit")]
     [RequireTenantRole(TenantRole.Viewer)]

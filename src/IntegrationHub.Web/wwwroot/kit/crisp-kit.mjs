@@ -1,4 +1,4 @@
-/*! CrispKit 1.0.1 | IntegrationHub | generated from src/IntegrationHub.Kit/crisp-kit.mjs by build.mjs: do not edit */
+/*! CrispKit 1.0.2 | IntegrationHub | generated from src/IntegrationHub.Kit/crisp-kit.mjs by build.mjs: do not edit */
 /**
  * CrispKit: the IntegrationHub helper for installing Crisp's chatbox on a customer frontend
  * (single-page apps included) without undoing what the hub does.
@@ -22,7 +22,7 @@
  */
 
 /** @type {string} */
-const version = "1.0.1";
+const version = "1.0.2";
 
 const DEFAULT_LOADER_URL = "https://client.crisp.chat/l.js";
 
@@ -42,7 +42,10 @@ const SHARED_STATE_KEY = Symbol.for("integrationhub.crisp-kit.v1");
 /** Colors Crisp accepts for session events (Crisp's SDK default is blue). */
 const EVENT_COLORS = ["red", "orange", "yellow", "green", "blue", "purple", "pink", "brown", "grey", "black"];
 
-/** Crisp website IDs are UUIDs; anything else is a configuration mistake worth catching early. */
+/**
+ * Crisp website IDs are UUIDs; anything else is a configuration mistake worth catching early. Crisp writes them in
+ * lower case, and an ID copied in upper case is written so (the chatbox is looked up by the ID as written).
+ */
 const WEBSITE_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A deliberately plain shape check (local@domain.tld, no spaces or mail-header punctuation). */
@@ -299,11 +302,11 @@ function createCrispKit(options) {
       warn("init expects an options object like { websiteId: \"<uuid>\" }.");
       return false;
     }
-    const websiteId = options.websiteId;
-    if (typeof websiteId !== "string" || !WEBSITE_ID_PATTERN.test(websiteId)) {
-      warn("init: websiteId must be your Crisp website ID (a UUID); got " + describe(websiteId) + ".");
+    if (typeof options.websiteId !== "string" || !WEBSITE_ID_PATTERN.test(options.websiteId.trim())) {
+      warn("init: websiteId must be your Crisp website ID (a UUID); got " + describe(options.websiteId) + ".");
       return false;
     }
+    const websiteId = options.websiteId.trim().toLowerCase();
     const loaderUrl = options.loaderUrl === undefined ? DEFAULT_LOADER_URL : options.loaderUrl;
     if (isBlankString(loaderUrl) || /^\s*(javascript|data):/i.test(loaderUrl)) {
       warn("init: loaderUrl must be a script URL.");
@@ -337,7 +340,7 @@ function createCrispKit(options) {
       return true;
     }
 
-    if (typeof win.CRISP_WEBSITE_ID === "string" && win.CRISP_WEBSITE_ID && win.CRISP_WEBSITE_ID !== websiteId) {
+    if (typeof win.CRISP_WEBSITE_ID === "string" && win.CRISP_WEBSITE_ID && win.CRISP_WEBSITE_ID.toLowerCase() !== websiteId) {
       warn("init: replacing CRISP_WEBSITE_ID " + win.CRISP_WEBSITE_ID + " (no loader was on the page) with " + websiteId + ".");
     }
     win.CRISP_WEBSITE_ID = websiteId;
@@ -451,22 +454,17 @@ function createCrispKit(options) {
 
   /**
    * Adds segments to the session (or, with overwrite: true, replaces all of them, including
-   * segments agents or the hub set). Atomic: one invalid segment means nothing is pushed.
+   * segments agents or the hub set; an empty list with overwrite: true clears them). Each segment is
+   * trimmed and sent once, as the hub's API does. Atomic: one invalid segment means nothing is pushed.
    *
    * @param {string[]} list
    * @param {{overwrite?: boolean}} [options]
    * @returns {boolean}
    */
   function segments(list, options) {
-    if (!Array.isArray(list) || list.length === 0 || list.length > SEGMENTS_MAX_COUNT) {
-      warn("segments expects a non-empty array of at most " + SEGMENTS_MAX_COUNT + " strings.");
+    if (!Array.isArray(list) || list.length > SEGMENTS_MAX_COUNT) {
+      warn("segments expects an array of at most " + SEGMENTS_MAX_COUNT + " strings.");
       return false;
-    }
-    for (let i = 0; i < list.length; i++) {
-      if (isBlankString(list[i]) || list[i].length > SEGMENT_MAX_LENGTH || hasControlCharacters(list[i])) {
-        warn("segments: entry " + i + " must be a non-empty string of at most " + SEGMENT_MAX_LENGTH + " characters, without control characters; nothing was sent.");
-        return false;
-      }
     }
     let overwrite = false;
     if (options !== undefined && options !== null) {
@@ -476,7 +474,21 @@ function createCrispKit(options) {
       }
       overwrite = options.overwrite === true;
     }
-    return send(["set", "session:segments", [list.slice(), overwrite]]);
+    if (list.length === 0 && !overwrite) {
+      warn("segments: nothing to add (to clear every segment, pass [] with { overwrite: true }).");
+      return false;
+    }
+    const unique = [];
+    for (let i = 0; i < list.length; i++) {
+      const segment = isBlankString(list[i]) ? "" : list[i].trim();
+      if (segment === "" || segment.length > SEGMENT_MAX_LENGTH || hasControlCharacters(segment)) {
+        warn("segments: entry " + i + " must be a non-empty string of at most " + SEGMENT_MAX_LENGTH + " characters, without control characters; nothing was sent.");
+        return false;
+      }
+      // " vip" and "vip" are one segment to Crisp's agents; sent twice, it would also be listed twice.
+      if (unique.indexOf(segment) === -1) unique.push(segment);
+    }
+    return send(["set", "session:segments", [unique, overwrite]]);
   }
 
   /**
