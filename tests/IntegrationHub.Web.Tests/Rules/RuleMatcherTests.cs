@@ -17,6 +17,12 @@ public sealed class RuleMatcherTests
     [InlineData("*.failed", "payment.failed", true)]
     [InlineData("Order.paid", "order.paid", false)]
     [InlineData("", "order.paid", false)]
+    [InlineData("order.**", "order.", true)]
+    [InlineData("*paid*", "order.paid.late", true)]
+    [InlineData("o*r*d", "order.paid", true)]
+    [InlineData("o*r*x", "order.paid", false)]
+    [InlineData("*.*.*", "a.b", false)]
+    [InlineData("a*b*c", "abcbc", true)]
     public void Trigger_ExactOrWildcard(string trigger, string name, bool expected) =>
         Assert.Equal(expected, RuleMatcher.TriggerMatches(trigger, name));
 
@@ -123,5 +129,18 @@ public sealed class RuleMatcherTests
         var rule = new RuleDefinition { Trigger = "signup", Conditions = [new RuleCondition(field, op)] };
 
         Assert.Equal(expected, RuleMatcher.Evaluate(rule, evt).IsMatch);
+    }
+
+    [Fact]
+    public void Trigger_ManyWildcardsAgainstALongName_AnswersAtOnce()
+    {
+        // A backtracking regular expression needed far more than its 50 ms time-out for this pair, and threw.
+        var trigger = string.Concat(Enumerable.Repeat("*a", 40)) + "*c";
+        var name = new string('a', 99) + "b";
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Assert.False(RuleMatcher.TriggerMatches(trigger, name));
+        Assert.True(RuleMatcher.TriggerMatches(trigger, name[..^1] + "c"));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.Elapsed}");
     }
 }

@@ -143,6 +143,25 @@ public abstract class RulesApiTests(IHubFixture fixture) : HubTestBase(fixture)
     }
 
     [Fact]
+    public async Task SavedRuleWithManyWildcards_EventsAreStillAcceptedAndPreviewed()
+    {
+        var tenant = await Data.TenantAsync();
+        var trigger = string.Concat(Enumerable.Repeat("*a", 40)) + "*c";
+        await WithRulesAsync(tenant, rules =>
+            rules.CreateAsync("stars", new RuleDefinition { Trigger = trigger, Actions = [new RuleAction { Type = RuleActionType.PeopleEvent, Text = "x" }] }, "me", CancellationToken.None));
+        var client = await ClientAsync(tenant);
+        var name = new string('a', 99) + "b";
+
+        var ingest = await client.PostAsJsonAsync("/api/v1/events", new { @event = name, email = "a@b.example" });
+        var preview = await client.PostAsJsonAsync("/api/v1/rules/preview", new { @event = new { @event = name, email = "a@b.example" } });
+
+        Assert.Equal(HttpStatusCode.Accepted, ingest.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
+        using var json = JsonDocument.Parse(await preview.Content.ReadAsStringAsync());
+        Assert.False(json.RootElement.GetProperty("rules")[0].GetProperty("matched").GetBoolean());
+    }
+
+    [Fact]
     public async Task Preview_ProductEventsSwitchedOffInSettings_ShowsNoCallsAndSaysWhy_AsIngestionPlansNone()
     {
         var tenant = await Data.TenantAsync("Acme");
