@@ -47,6 +47,21 @@ public abstract class HelpdeskDashboardTests(LiveHubFixture live) : LiveHubTestB
     }
 
     [Fact]
+    public async Task Editor_CrispCopyDiffersOnlyInItsFinalLineBreak_NoDriftAndPublishNotRefused()
+    {
+        var (website, browser) = await SignedInEditorAsync();
+        var editUrl = $"/t/{website:D}/helpdesk/edit?locale=en&type=articles&path=faq.md";
+        var first = await Browser.SubmitAsync(browser, $"/t/{website:D}/helpdesk/edit", $"/t/{website:D}/helpdesk/edit", Form("", "faq", "FAQ", "Hub version one\n", "publish"));
+        await Eventually.UntilAsync(async () => (await browser.GetStringAsync(first.Headers.Location!.OriginalString)).Contains("Helpdesk sync: done", StringComparison.Ordinal), "the first publish", TimeSpan.FromSeconds(60));
+
+        EditInCrisp(Simulator, website, "faq.md", "Hub version one");
+
+        Assert.DoesNotContain("id=\"drift\"", await browser.GetStringAsync(editUrl), StringComparison.Ordinal);
+        var second = await Browser.SubmitAsync(browser, editUrl, $"/t/{website:D}/helpdesk/edit", Form("", "faq", "FAQ", "Hub version two\n", "publish"));
+        Assert.Equal(HttpStatusCode.Redirect, second.StatusCode);
+    }
+
+    [Fact]
     public async Task Publish_CrispCopyChangedSinceLastSync_ShowsBothVersions_AndOverwritesOnlyWhenConfirmed()
     {
         var (website, browser) = await SignedInEditorAsync();

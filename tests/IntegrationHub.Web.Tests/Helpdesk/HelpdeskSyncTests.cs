@@ -74,6 +74,25 @@ public abstract class HelpdeskSyncTests(LiveHubFixture live) : LiveHubTestBase(l
     }
 
     [Fact]
+    public async Task Sync_CrispKeepsTheBodyWithoutItsFinalLineBreakOrWithCrlf_SecondSyncMakesNoWrites()
+    {
+        // Whether Crisp keeps a body's final line break is not documented: a copy differing only in line endings or
+        // trailing line breaks reads the same and is no change to write again.
+        var (website, client) = await InstalledAsync();
+        await WaitForSyncAsync(client, (await PostSyncAsync(client, Zip(Docs()))).Body.GetProperty("id").GetString()!);
+        EditInCrisp(Simulator, website, "orders/shipping-policy.md", "# Shipping\r\n\r\nWe ship worldwide.");
+        EditInCrisp(Simulator, website, "faq.md", "Questions and answers.\n\n\n");
+        var writes = HelpdeskWrites(Simulator, website);
+
+        var (_, plan) = await PostSyncAsync(client, Zip(Docs()));
+        await WaitForSyncAsync(client, plan.GetProperty("id").GetString()!);
+
+        Assert.Equal(0, plan.GetProperty("summary").GetProperty("writes").GetInt32());
+        Assert.Equal(3, plan.GetProperty("summary").GetProperty("unchanged").GetInt32());
+        Assert.Equal(writes, HelpdeskWrites(Simulator, website));
+    }
+
+    [Fact]
     public async Task Sync_OneFileEdited_ExactlyOneContentWrite()
     {
         var (website, client) = await InstalledAsync();

@@ -34,7 +34,7 @@ public sealed class HelpdeskController(HubDbContext db, HelpdeskRemote remote, H
         var contentType = HelpdeskPaths.IsContentType(type) ? type! : "articles";
         var model = new HelpdeskIndexModel { Website = await db.Tenants.AsNoTracking().SingleAsync(cancellationToken), ContentType = contentType, CanEdit = CanEdit };
         // Local copies whose Markdown differs from what was last published (never-published drafts included).
-        model.Drafts = (await editor.ListAsync(cancellationToken)).Where(a => a.PublishedContentHash != HelpdeskPaths.ContentHash(a.Markdown)).ToList();
+        model.Drafts = (await editor.ListAsync(cancellationToken)).Where(a => !HelpdeskPaths.IsHashOf(a.PublishedContentHash, a.Markdown)).ToList();
         try
         {
             model.Locales = await remote.LocalesAsync(WebsiteId, cancellationToken);

@@ -135,8 +135,8 @@ public sealed class HelpdeskEditor(HubDbContext db, TenantContext tenant, Helpde
             return null;
         }
 
-        var known = current.ContentHash == baseline
-            || (article is not null && (current.ContentHash == article.RemoteContentHash || current.ContentHash == article.PublishedContentHash));
+        var known = HelpdeskPaths.IsHashOf(baseline, current.Content)
+            || (article is not null && (HelpdeskPaths.IsHashOf(article.RemoteContentHash, current.Content) || HelpdeskPaths.IsHashOf(article.PublishedContentHash, current.Content)));
         return known || current.ContentHash == HelpdeskPaths.ContentHash(localMarkdown) ? null : new HelpdeskDrift(current.Content, current.Title, localMarkdown);
     }
 

@@ -80,9 +80,20 @@ public static partial class HelpdeskPaths
         }
     }
 
-    /// <summary>SHA-256 of the Markdown with line endings normalised, so CRLF vs LF is not a change.</summary>
-    public static string ContentHash(string markdown) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(NormalizeNewlines(markdown))));
+    /// <summary>
+    /// SHA-256 of the Markdown as it reads: line endings normalised (CRLF vs LF) and trailing white space and line
+    /// breaks dropped, which render nothing. Whether Crisp keeps a body's final line break is not documented; a file
+    /// ending in one (as editors save them) compared byte for byte with a copy without it was rewritten at every sync and
+    /// shown as someone else's edit in the dashboard.
+    /// </summary>
+    public static string ContentHash(string markdown) => Sha256(NormalizeNewlines(markdown).TrimEnd());
+
+    /// <summary>Whether <paramref name="storedHash"/> (kept in helpdesk_articles) is this Markdown's, including a hash
+    /// stored before trailing line breaks were ignored.</summary>
+    public static bool IsHashOf(string? storedHash, string markdown) =>
+        storedHash is not null && (storedHash == ContentHash(markdown) || storedHash == Sha256(NormalizeNewlines(markdown)));
+
+    private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     /// <summary>Control characters (a tab and, where allowed, a line break aside) in a title or description sent to Crisp.</summary>
     public static bool HasControlCharacters(string text, bool allowNewlines) =>
