@@ -130,6 +130,34 @@ public abstract class HelpdeskDashboardTests(LiveHubFixture live) : LiveHubTestB
     }
 
     [Fact]
+    public async Task Move_IntoAFolderDifferingOnlyInCaseFromCrisps_RefusedNamingCrispsSpelling_NothingQueued()
+    {
+        var (website, browser) = await SignedInEditorAsync();
+        var first = await Browser.SubmitAsync(browser, $"/t/{website:D}/helpdesk/edit", $"/t/{website:D}/helpdesk/edit", Form("Billing", "pay", "Pay", "Card\n", "publish"));
+        await Eventually.UntilAsync(async () => (await browser.GetStringAsync(first.Headers.Location!.OriginalString)).Contains("Helpdesk sync: done", StringComparison.Ordinal), "the publish", TimeSpan.FromSeconds(60));
+        var editUrl = $"/t/{website:D}/helpdesk/edit?locale=en&type=articles&path=Billing%2Fpay.md";
+        var calls = await CallCountAsync(website);
+
+        var moved = await Browser.SubmitAsync(browser, editUrl, $"/t/{website:D}/helpdesk/move", new Dictionary<string, string>
+        {
+            ["locale"] = "en", ["type"] = "articles", ["path"] = "Billing/pay.md", ["folder"] = "billing", ["slug"] = "pay",
+        });
+
+        Assert.Equal(HttpStatusCode.Redirect, moved.StatusCode);
+        Assert.Contains("Crisp already has Billing, which differs only in letter case", await browser.GetStringAsync(moved.Headers.Location!.OriginalString), StringComparison.Ordinal);
+        Assert.Equal(calls, await CallCountAsync(website));
+        Assert.Null(HelpdeskHarness.Node(Simulator, website, "billing"));
+
+        var renamed = await Browser.SubmitAsync(browser, editUrl, $"/t/{website:D}/helpdesk/move", new Dictionary<string, string>
+        {
+            ["locale"] = "en", ["type"] = "articles", ["path"] = "Billing/pay.md", ["folder"] = "Billing", ["slug"] = "Pay",
+        });
+
+        Assert.Contains("/helpdesk/syncs/", renamed.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        await Eventually.UntilAsync(() => HelpdeskHarness.Node(Simulator, website, "Billing/Pay.md") is not null, "the case-only rename of the file itself to land", TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
     public async Task Move_OntoAPathCrispAlreadyHas_RefusedAndTheDraftStaysWithItsArticle()
     {
         var (website, browser) = await SignedInEditorAsync();
