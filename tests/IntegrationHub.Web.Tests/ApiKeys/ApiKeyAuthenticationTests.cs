@@ -114,6 +114,7 @@ public abstract class ApiKeyAuthenticationTests(IHubFixture fixture) : HubTestBa
         var tenant = await Data.TenantAsync();
         var key = await Data.ApiKeyAsync(tenant);
         await Send(key.Plaintext);
+        await Hub.Services.GetRequiredService<ApiKeyUsage>().FlushAsync(CancellationToken.None);
 
         var (scope, db) = OpenScope(tenant);
         await using (scope)
@@ -122,6 +123,35 @@ public abstract class ApiKeyAuthenticationTests(IHubFixture fixture) : HubTestBa
             Assert.Equal(ApiKeyService.Hash(key.Plaintext), row.SecretHash);
             Assert.DoesNotContain(key.Plaintext[^20..], row.SecretHash, StringComparison.Ordinal);
             Assert.NotNull(row.LastUsedAt);
+        }
+    }
+
+    [Fact]
+    public async Task Request_WhileTheKeysRowIsLocked_AnsweredAtOnce_LastUseRecordedAfterwards()
+    {
+        var tenant = await Data.TenantAsync();
+        var key = await Data.ApiKeyAsync(tenant);
+
+        // Another writer holds the key's row (PostgreSQL) or the database's write lock (SQLite): a revocation being
+        // saved, a long commit. Recording the use inside the request waited for it and answered 503 after the
+        // command timeout; the request needs only reads.
+        var (lockScope, lockDb) = OpenScope(tenant);
+        await using (lockScope)
+        {
+            await using var transaction = await lockDb.Database.BeginTransactionAsync();
+            await lockDb.ApiKeys.Where(k => k.Prefix == key.Key.Prefix).ExecuteUpdateAsync(s => s.SetProperty(k => k.Name, k => k.Name));
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var client = Hub.CreateClient();
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key.Plaintext);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1/tenant", timeout.Token)).StatusCode);
+        }
+
+        await Hub.Services.GetRequiredService<ApiKeyUsage>().FlushAsync(CancellationToken.None);
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            Assert.NotNull((await db.ApiKeys.SingleAsync()).LastUsedAt);
         }
     }
 

@@ -12,6 +12,7 @@ public sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     ApiKeyCache cache,
+    ApiKeyUsage usage,
     TenantContext tenant)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -42,6 +43,7 @@ public sealed class ApiKeyAuthenticationHandler(
 
         // The key, and only the key, decides which tenant this request acts for.
         tenant.Use(key.TenantId);
+        usage.Record(key);
         var identity = new ClaimsIdentity(SchemeName);
         Add(identity, HubClaims.TenantId, key.TenantId.ToString("D"));
         Add(identity, HubClaims.ApiKeyId, key.Id.ToString("D"));

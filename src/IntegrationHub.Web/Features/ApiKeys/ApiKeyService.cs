@@ -11,9 +11,6 @@ public sealed class ApiKeyService(HubDbContext db, TenantContext tenant, TimePro
 {
     public const string KeyPrefix = "ihk_";
 
-    // last_used_at is informational: writing it on every request would double the writes of the hot ingest path.
-    private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
-
     public sealed record IssuedKey(ApiKey Key, string Plaintext);
 
     public async Task<IssuedKey> CreateAsync(string name, CancellationToken cancellationToken)
@@ -92,13 +89,6 @@ public sealed class ApiKeyService(HubDbContext db, TenantContext tenant, TimePro
         if (!tenantActive)
         {
             return null;
-        }
-
-        var now = clock.GetUtcNow();
-        if (key.LastUsedAt is null || now - key.LastUsedAt > LastUsedResolution)
-        {
-            await db.ApiKeys.AcrossTenants().Where(k => k.Id == key.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), cancellationToken);
         }
 
         cache.Add(presentedHash, key, generation);

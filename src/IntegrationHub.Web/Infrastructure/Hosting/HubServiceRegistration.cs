@@ -59,6 +59,8 @@ public static class HubServiceRegistration
         builder.Services.AddScoped<ApiKeyService>();
         builder.Services.AddOptions<ApiKeyAuthOptions>().BindConfiguration(ApiKeyAuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ApiKeyCache>();
+        builder.Services.AddSingleton<ApiKeyUsage>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ApiKeyUsage>());
         builder.Services.AddScoped<HubAdministratorBootstrapper>();
         return builder;
     }
