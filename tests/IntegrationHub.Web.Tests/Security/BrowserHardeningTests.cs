@@ -196,6 +196,24 @@ public sealed class BrowserHardeningTests(HardenedHubFixture fixture) : HubTestB
         }
     }
 
+    [Fact]
+    public async Task UnhandledException_BrowserGetsAPageWithTheReference_NotTheError()
+    {
+        var client = Client("203.0.113.18");
+        client.DefaultRequestHeaders.Accept.ParseAdd("text/html,application/xhtml+xml,*/*;q=0.8");
+
+        var response = await client.GetAsync(HardenedHubFixture.ThrowingPath);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("Something went wrong on the hub&#x27;s side", body, StringComparison.Ordinal);
+        Assert.Matches("reference <code>00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]</code>", body);
+        Assert.DoesNotContain(HardenedHubFixture.SecretInException, body, StringComparison.Ordinal);
+        Assert.DoesNotContain("InvalidOperationException", body, StringComparison.Ordinal);
+        Assert.Contains("default-src 'self'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+    }
+
     private HttpClient Client(string address, string scheme = "https")
     {
         var client = Hub.CreateClient(new WebApplicationFactoryClientOptions

@@ -12,6 +12,8 @@ public static class ProblemDetailsRegistration
 
     public static WebApplicationBuilder AddHubErrors(this WebApplicationBuilder builder)
     {
+        // Before AddProblemDetails: the first writer that can write an answer writes it.
+        builder.Services.AddSingleton<IProblemDetailsWriter, HtmlProblemDetailsWriter>();
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             var problem = context.ProblemDetails;
