@@ -59,7 +59,11 @@ public sealed class PluginQuota(HubDbContext db, IOptions<DeliveryOptions> optio
         return 0;
     }
 
-    /// <summary>Gives back requests taken but not made.</summary>
+    /// <summary>
+    /// Gives back requests taken but not made — until today's deliveries paused: a drain that claimed the last
+    /// requests before the pause used to give them back after it, un-pausing the day (the dashboard's banner came and
+    /// went, and calls started again, or after Crisp's own <c>quota_limit_exceeded</c>, were sent into it).
+    /// </summary>
     public async Task RefundAsync(int unused, CancellationToken ct)
     {
         if (options.Value.DailyQuota == 0 || unused <= 0)
@@ -68,7 +72,7 @@ public sealed class PluginQuota(HubDbContext db, IOptions<DeliveryOptions> optio
         }
 
         var day = Today();
-        await db.Set<PluginQuotaDay>().Where(q => q.Day == day && q.Used >= unused)
+        await db.Set<PluginQuotaDay>().Where(q => q.Day == day && q.Used >= unused && q.PausedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(q => q.Used, q => q.Used - unused), ct);
     }
 
