@@ -4,6 +4,7 @@ using IntegrationHub.Web.Features.Members;
 using IntegrationHub.Web.Features.Tenants;
 using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Tenancy;
+using IntegrationHub.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -15,22 +16,27 @@ public sealed class DashboardController(HubDbContext db, PluginQuota quota, Repo
 {
     /// <summary>Administrators see every tenant; members see the tenants they belong to.</summary>
     [HttpGet("/")]
-    public async Task<IActionResult> Index(CancellationToken cancellationToken)
+    public async Task<IActionResult> Index(string? page, CancellationToken cancellationToken)
     {
         List<TenantSummary> tenants;
+        Pager pager;
         if (User.IsInRole(HubRoles.Administrator))
         {
-            tenants = await db.Tenants.AcrossTenants().AsNoTracking()
-                .OrderBy(t => t.Name)
-                .Select(t => new TenantSummary(t.Id, t.Name, t.Domain, t.Status, null))
-                .ToListAsync(cancellationToken);
+            (tenants, pager) = await Paging.PageAsync(
+                db.Tenants.AcrossTenants().AsNoTracking()
+                    .OrderBy(t => t.Name).ThenBy(t => t.Id)
+                    .Select(t => new TenantSummary(t.Id, t.Name, t.Domain, t.Status, null, 0, 0)),
+                page, "/", cancellationToken);
 
-            // The administrators' view across tenants: queue depth and failures per website.
+            // The administrators' view across tenants: queue depth and failures per website on this page.
+            var ids = tenants.Select(t => t.Id).ToList();
             var dayAgo = DateTimeOffset.UtcNow.AddDays(-1);
             var queued = await db.Set<CrispCall>().AcrossTenants()
+                .Where(c => ids.Contains(c.TenantId))
                 .Where(c => c.Status == CrispCallStatus.Queued || c.Status == CrispCallStatus.Retrying || c.Status == CrispCallStatus.Sending)
                 .GroupBy(c => c.TenantId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, cancellationToken);
             var dead = await db.Set<CrispCall>().AcrossTenants()
+                .Where(c => ids.Contains(c.TenantId))
                 .Where(c => c.Status == CrispCallStatus.Dead && c.CompletedAt >= dayAgo)
                 .GroupBy(c => c.TenantId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, cancellationToken);
             tenants = tenants.Select(t => t with { QueueDepth = queued.GetValueOrDefault(t.Id), FailuresLast24h = dead.GetValueOrDefault(t.Id) }).ToList();
@@ -38,15 +44,17 @@ public sealed class DashboardController(HubDbContext db, PluginQuota quota, Repo
         else
         {
             var userId = User.FindFirstValue(ClaimTypes.NameIdentifier);
-            tenants = await (from m in db.Memberships.AcrossTenants()
-                             join t in db.Tenants.AcrossTenants() on m.TenantId equals t.Id
-                             where m.UserId == userId
-                             orderby t.Name
-                             select new TenantSummary(t.Id, t.Name, t.Domain, t.Status, m.Role))
-                .AsNoTracking().ToListAsync(cancellationToken);
+            (tenants, pager) = await Paging.PageAsync(
+                (from m in db.Memberships.AcrossTenants()
+                 join t in db.Tenants.AcrossTenants() on m.TenantId equals t.Id
+                 where m.UserId == userId
+                 orderby t.Name, t.Id
+                 select new TenantSummary(t.Id, t.Name, t.Domain, t.Status, m.Role, 0, 0))
+                    .AsNoTracking(),
+                page, "/", cancellationToken);
         }
 
-        return View(new DashboardIndexModel(tenants, User.IsInRole(HubRoles.Administrator), await quota.GetStatusAsync(cancellationToken)));
+        return View(new DashboardIndexModel(tenants, User.IsInRole(HubRoles.Administrator), await quota.GetStatusAsync(cancellationToken), pager));
     }
 
     [HttpGet("/t/{websiteId}")]
@@ -64,7 +72,7 @@ public sealed class DashboardController(HubDbContext db, PluginQuota quota, Repo
 
 public sealed record TenantSummary(Guid Id, string Name, string? Domain, TenantStatus Status, TenantRole? Role, int QueueDepth = 0, int FailuresLast24h = 0);
 
-public sealed record DashboardIndexModel(IReadOnlyList<TenantSummary> Tenants, bool IsAdministrator, QuotaStatus? Quota = null);
+public sealed record DashboardIndexModel(IReadOnlyList<TenantSummary> Tenants, bool IsAdministrator, QuotaStatus? Quota = null, Pager? Pager = null);
 
 public sealed record TenantOverviewModel(Tenant Tenant, TenantRole Role, int ActiveApiKeys, int Members, Reports.TenantMetrics.Overview Metrics);
 
