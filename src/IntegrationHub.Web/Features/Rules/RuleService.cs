@@ -1,5 +1,6 @@
 using IntegrationHub.Web.Features.Audit;
 using IntegrationHub.Web.Infrastructure.Data;
+using IntegrationHub.Web.Infrastructure.Web;
 using Microsoft.EntityFrameworkCore;
 
 namespace IntegrationHub.Web.Features.Rules;
@@ -12,8 +13,13 @@ public sealed class RuleService(HubDbContext db, AuditLog audit, TimeProvider cl
         public bool Succeeded => Errors.Count == 0;
     }
 
-    public Task<List<Rule>> ListAsync(CancellationToken cancellationToken) =>
-        db.Set<Rule>().AsNoTracking().OrderBy(r => r.Name).ThenBy(r => r.CreatedAt).ToListAsync(cancellationToken);
+    public Task<List<Rule>> ListAsync(CancellationToken cancellationToken) => Listed().ToListAsync(cancellationToken);
+
+    public Task<(List<Rule> Rules, Pager Pager)> PageAsync(string? page, string path, CancellationToken cancellationToken) =>
+        Paging.PageAsync(Listed(), page, path, cancellationToken);
+
+    private IQueryable<Rule> Listed() =>
+        db.Set<Rule>().AsNoTracking().OrderBy(r => r.Name).ThenBy(r => r.CreatedAt).ThenBy(r => r.Id);
 
     public Task<Rule?> FindAsync(Guid id, CancellationToken cancellationToken) =>
         db.Set<Rule>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);

@@ -8,6 +8,7 @@ using IntegrationHub.Web.Infrastructure.Api;
 using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Json;
 using IntegrationHub.Web.Infrastructure.Tenancy;
+using IntegrationHub.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -28,9 +29,9 @@ public sealed class RulesController(
     private bool CanEdit => HttpContext.Features.Get<TenantAccess>()?.Allows(TenantRole.Editor) == true;
 
     [HttpGet("")]
-    public async Task<IActionResult> Index(CancellationToken cancellationToken)
+    public async Task<IActionResult> Index(string? page, CancellationToken cancellationToken)
     {
-        var list = await rules.ListAsync(cancellationToken);
+        var (list, pager) = await rules.PageAsync(page, $"/t/{RouteWebsite}/rules", cancellationToken);
         var rows = new List<RuleListRow>();
         foreach (var rule in list)
         {
@@ -38,7 +39,7 @@ public sealed class RulesController(
             rows.Add(new RuleListRow(rule, definition?.Trigger ?? "?", definition?.Actions.Count ?? 0));
         }
 
-        return View(new RuleListModel(await WebsiteAsync(cancellationToken), rows, CanEdit));
+        return View(new RuleListModel(await WebsiteAsync(cancellationToken), rows, CanEdit, pager));
     }
 
     [HttpGet("new")]
@@ -264,7 +265,7 @@ public sealed class RulesController(
 
 public sealed record RuleListRow(Rule Rule, string Trigger, int Actions);
 
-public sealed record RuleListModel(Tenants.Tenant Website, IReadOnlyList<RuleListRow> Rules, bool CanEdit);
+public sealed record RuleListModel(Tenants.Tenant Website, IReadOnlyList<RuleListRow> Rules, bool CanEdit, Pager Pager);
 
 public sealed record RuleEditModel(Tenants.Tenant Website, Rule? Rule, RuleForm Form, IReadOnlyDictionary<string, string[]> Errors, IReadOnlyList<RuleVersion> Versions)
 {
