@@ -2,6 +2,7 @@ using IntegrationHub.Web.Features.Audit;
 using IntegrationHub.Web.Features.Members;
 using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Tenancy;
+using IntegrationHub.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -26,8 +27,8 @@ public sealed class ApiKeysController(HubDbContext db, ApiKeyService keys, Audit
     private string RouteWebsite => (string)RouteData.Values[DashboardTenantResolver.RouteKey]!;
 
     [HttpGet("")]
-    public async Task<IActionResult> Index(CancellationToken cancellationToken) =>
-        View(await ListAsync(null, null, cancellationToken));
+    public async Task<IActionResult> Index(string? page, CancellationToken cancellationToken) =>
+        View(await ListAsync(null, null, cancellationToken, page));
 
     [HttpPost("")]
     [RequireTenantRole(TenantRole.Owner)]
@@ -100,15 +101,16 @@ public sealed class ApiKeysController(HubDbContext db, ApiKeyService keys, Audit
         return Redirect($"/t/{RouteWebsite}/keys");
     }
 
-    private async Task<ApiKeyListModel> ListAsync(string? name, string? error, CancellationToken cancellationToken)
+    private async Task<ApiKeyListModel> ListAsync(string? name, string? error, CancellationToken cancellationToken, string? page = null)
     {
         var website = await db.Tenants.AsNoTracking().SingleAsync(cancellationToken);
-        var list = await db.ApiKeys.AsNoTracking().OrderByDescending(k => k.CreatedAt).ToListAsync(cancellationToken);
-        return new ApiKeyListModel(website, list, CanManage, name, error);
+        var (list, pager) = await Paging.PageAsync(
+            db.ApiKeys.AsNoTracking().OrderByDescending(k => k.CreatedAt).ThenByDescending(k => k.Id), page, $"/t/{RouteWebsite}/keys", cancellationToken);
+        return new ApiKeyListModel(website, list, CanManage, name, error, pager);
     }
 }
 
-public sealed record ApiKeyListModel(Tenants.Tenant Website, IReadOnlyList<ApiKey> Keys, bool CanManage, string? Name, string? NameError);
+public sealed record ApiKeyListModel(Tenants.Tenant Website, IReadOnlyList<ApiKey> Keys, bool CanManage, string? Name, string? NameError, Pager Pager);
 
 public sealed record ApiKeyCreatedModel(Tenants.Tenant Website, ApiKey Key, string Plaintext);
 
