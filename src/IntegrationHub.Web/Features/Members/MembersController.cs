@@ -3,6 +3,7 @@ using System.Security.Claims;
 using IntegrationHub.Web.Features.Audit;
 using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Tenancy;
+using IntegrationHub.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -23,6 +24,9 @@ public sealed class MembersController(HubDbContext db, UserManager<HubUser> user
 {
     private static readonly EmailAddressAttribute EmailCheck = new();
 
+    // The pending invitations are paged apart from the members: two tables on one page.
+    public const string InvitationsPageParameter = "invitations";
+
     private string Actor => User.Identity?.Name ?? "unknown";
 
     private bool CanManage => HttpContext.Features.Get<TenantAccess>()?.Allows(TenantRole.Owner) == true;
@@ -30,8 +34,8 @@ public sealed class MembersController(HubDbContext db, UserManager<HubUser> user
     private string RouteWebsite => (string)RouteData.Values[DashboardTenantResolver.RouteKey]!;
 
     [HttpGet("")]
-    public async Task<IActionResult> Index(CancellationToken cancellationToken) =>
-        View(await ListAsync(null, null, null, cancellationToken));
+    public async Task<IActionResult> Index(string? page, string? invitations, CancellationToken cancellationToken) =>
+        View(await ListAsync(null, null, null, cancellationToken, page, invitations));
 
     [HttpPost("")]
     [RequireTenantRole(TenantRole.Owner)]
@@ -225,27 +229,37 @@ public sealed class MembersController(HubDbContext db, UserManager<HubUser> user
         return View("Index", await ListAsync(null, null, message, cancellationToken));
     }
 
-    private async Task<MemberListModel> ListAsync(InviteForm? form, IReadOnlyDictionary<string, string>? errors, string? refusal, CancellationToken cancellationToken)
+    private async Task<MemberListModel> ListAsync(InviteForm? form, IReadOnlyDictionary<string, string>? errors, string? refusal, CancellationToken cancellationToken,
+        string? page = null, string? invitationsPage = null)
     {
+        var path = $"/t/{RouteWebsite}/members";
         var website = await db.Tenants.AsNoTracking().SingleAsync(cancellationToken);
         var invited = db.Set<MemberInvitation>();
         // An account the invitation created is listed with the invitations until its holder chooses a password, so
         // both kinds of invitation look alike to the owner.
-        var rows = await (from m in db.Memberships
-                          join u in db.Users on m.UserId equals u.Id
-                          where u.PasswordHash != null || !invited.Any(i => i.UserId == m.UserId)
-                          orderby u.Email
-                          select new MemberRow(m.Id, u.Email ?? u.UserName ?? m.UserId, m.Role, m.CreatedAt))
-            .AsNoTracking().ToListAsync(cancellationToken);
+        var (rows, pager) = await Paging.PageAsync(
+            (from m in db.Memberships
+             join u in db.Users on m.UserId equals u.Id
+             where u.PasswordHash != null || !invited.Any(i => i.UserId == m.UserId)
+             orderby u.Email, m.Id
+             select new MemberRow(m.Id, u.Email ?? u.UserName ?? m.UserId, m.Role, m.CreatedAt))
+                .AsNoTracking(),
+            page, path, cancellationToken);
         // Pending until its account is a member with a password (taken up by a path that did not clear the row, it
         // is not shown).
-        var pending = await (from i in invited
-                             join u in db.Users on i.UserId equals u.Id
-                             where u.PasswordHash == null || !db.Memberships.Any(m => m.UserId == i.UserId)
-                             orderby i.CreatedAt descending
-                             select new InvitationRow(i.Id, i.Email, i.Role, i.InvitedBy, i.CreatedAt, i.ExpiresAt))
-            .AsNoTracking().ToListAsync(cancellationToken);
-        return new MemberListModel(website, rows, pending, CanManage, form ?? new InviteForm(null, nameof(TenantRole.Viewer)), errors ?? new Dictionary<string, string>(), refusal);
+        var (pending, invitationsPager) = await Paging.PageAsync(
+            (from i in invited
+             join u in db.Users on i.UserId equals u.Id
+             where u.PasswordHash == null || !db.Memberships.Any(m => m.UserId == i.UserId)
+             orderby i.CreatedAt descending, i.Id descending
+             select new InvitationRow(i.Id, i.Email, i.Role, i.InvitedBy, i.CreatedAt, i.ExpiresAt))
+                .AsNoTracking(),
+            invitationsPage, path, cancellationToken, InvitationsPageParameter);
+        return new MemberListModel(website, rows, pending, CanManage, form ?? new InviteForm(null, nameof(TenantRole.Viewer)), errors ?? new Dictionary<string, string>(), refusal)
+        {
+            Pager = pager,
+            InvitationsPager = invitationsPager,
+        };
     }
 
     private static bool TryParseRole(string? value, out TenantRole role) =>
@@ -261,6 +275,10 @@ public sealed record InviteForm(string? Email, string? Role);
 public sealed record MemberListModel(Tenants.Tenant Website, IReadOnlyList<MemberRow> Members, IReadOnlyList<InvitationRow> Invitations, bool CanManage, InviteForm Form,
     IReadOnlyDictionary<string, string> Errors, string? Refusal)
 {
+    public Pager? Pager { get; init; }
+
+    public Pager? InvitationsPager { get; init; }
+
     public string? Error(string field) => Errors.TryGetValue(field, out var message) ? message : null;
 }
 
