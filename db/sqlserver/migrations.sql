@@ -1393,3 +1393,42 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207173829_EventRuleProblems'
+)
+BEGIN
+    CREATE TABLE [event_rule_problems] (
+        [Id] bigint NOT NULL IDENTITY,
+        [TenantId] uniqueidentifier NOT NULL,
+        [EventId] uniqueidentifier NOT NULL,
+        [RuleVersionId] uniqueidentifier NOT NULL,
+        [Rule] nvarchar(200) NOT NULL,
+        [Version] int NOT NULL,
+        [Reason] nvarchar(1000) NOT NULL,
+        CONSTRAINT [PK_event_rule_problems] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_event_rule_problems_tenants_TenantId] FOREIGN KEY ([TenantId]) REFERENCES [tenants] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207173829_EventRuleProblems'
+)
+BEGIN
+    CREATE INDEX [IX_event_rule_problems_TenantId_EventId] ON [event_rule_problems] ([TenantId], [EventId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207173829_EventRuleProblems'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261207173829_EventRuleProblems', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -38,13 +38,19 @@ public sealed class OpenApiConformanceTests(SqliteHubFixture fixture) : ApiTestB
     public async Task RealAnswers_FitTheirDocumentedSchemas()
     {
         var document = await DocumentAsync();
-        var (_, client) = await TenantClientAsync();
+        var (tenant, client) = await TenantClientAsync();
         var errors = new List<string>();
+        // An event with a call and one whose matched rule could make none (no email): deliveries and rule_problems filled.
+        await CreatePeopleEventRuleAsync(tenant, "Signed up", "signup");
 
         var accepted = await SendAsync(client, HttpMethod.Post, "/api/v1/events",
             """{"event":"signup","email":"jane@example.com","user_id":"u-1","properties":{"plan":"pro"},"message_id":"m-1"}""");
         var eventId = (await CheckAsync(document, accepted, "/api/v1/events", "post", errors)).GetProperty("id").GetString();
         await CheckAsync(document, await client.GetAsync($"/api/v1/events/{eventId}"), "/api/v1/events/{id}", "get", errors);
+        var withoutEmail = await SendAsync(client, HttpMethod.Post, "/api/v1/events", """{"event":"signup","user_id":"u-2"}""");
+        var problemId = (await CheckAsync(document, withoutEmail, "/api/v1/events", "post", errors)).GetProperty("id").GetString();
+        var problemEvent = await CheckAsync(document, await client.GetAsync($"/api/v1/events/{problemId}"), "/api/v1/events/{id}", "get", errors);
+        Assert.Single(problemEvent.GetProperty("rule_problems").EnumerateArray());
         await CheckAsync(document, await SendAsync(client, HttpMethod.Post, "/api/v1/events/batch",
             """{"events":[{"event":"a","user_id":"u-1"},{"event":"b"}]}"""), "/api/v1/events/batch", "post", errors);
         await CheckAsync(document, await SendAsync(client, HttpMethod.Put, "/api/v1/contacts/jane@example.com",

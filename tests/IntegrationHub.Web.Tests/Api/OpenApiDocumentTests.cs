@@ -138,6 +138,24 @@ public sealed class OpenApiDocumentTests(SqliteHubFixture fixture) : HubTestBase
     }
 
     [Fact]
+    public async Task Document_GetEvent_DescribesEveryMatchedRuleAndWhyOneMadeNoCall()
+    {
+        var (document, diagnostic) = await LoadAsync();
+
+        Assert.Empty(diagnostic.Errors);
+        var response = document.Components!.Schemas!["EventResponse"];
+        Assert.Contains("rule_problems", response.Properties!.Keys);
+        Assert.Contains("with calls", response.Properties!["matched_rules"].Description, StringComparison.Ordinal);
+        var problem = document.Components.Schemas["RuleProblemResponse"];
+        Assert.Equal(["reason", "rule", "rule_version_id", "version"], problem.Properties!.Keys.Order(StringComparer.Ordinal).ToArray());
+        Assert.All(problem.Properties.Values, p => Assert.False(string.IsNullOrEmpty(p.Description)));
+        var operation = document.Paths["/api/v1/events/{id}"].Operations![HttpMethod.Get];
+        Assert.Contains("rule_problems", operation.Description, StringComparison.Ordinal);
+        var example = operation.Responses!["200"].Content!["application/json"].Example!.ToJsonString();
+        Assert.Contains("\"rule_problems\"", example, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SwaggerUi_IsServed()
     {
         var response = await Hub.CreateClient().GetAsync("/swagger/index.html");

@@ -93,5 +93,9 @@ public sealed class RuleProblemLogTests(WatchedPlannerSqliteFixture fixture) : A
         Assert.Contains(eventId.ToString(), entry.Message, StringComparison.Ordinal);
         Assert.Contains("no email", entry.Message, StringComparison.Ordinal);
         Assert.Equal(2, await CountAsync<ProductEvent>(a));
+        // Stored with the event once, too: the rolled-back first commit left nothing behind.
+        var stored = Assert.Single((await JsonOf(await clientA.GetAsync($"/api/v1/events/{eventId:D}"))).GetProperty("rule_problems").EnumerateArray());
+        Assert.Contains("no email", stored.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, await CountAsync<EventRuleProblem>(a));
     }
 }

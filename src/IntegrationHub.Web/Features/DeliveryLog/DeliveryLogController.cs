@@ -4,6 +4,7 @@ using IntegrationHub.Web.Features.Audit;
 using IntegrationHub.Web.Features.Delivery;
 using IntegrationHub.Web.Features.Events;
 using IntegrationHub.Web.Features.Members;
+using IntegrationHub.Web.Features.Rules;
 using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Tenancy;
 using Microsoft.AspNetCore.Authorization;
@@ -173,7 +174,57 @@ public sealed class DeliveryLogController(HubDbContext db, DeliveryAdmin admin, 
         return new DeliveryLogModel(website, filter, new Dictionary<string, string>(), rows,
             hasNewer && rows.Count > 0 ? rows[0].Call.Id : null,
             hasOlder && rows.Count > 0 ? rows[^1].Call.Id : null,
-            CanReplay, deadMatching);
+            CanReplay, deadMatching)
+        {
+            Event = await EventMatchesAsync(filter, cancellationToken),
+        };
+    }
+
+    /// <summary>
+    /// Filtered by one event's id: the rules that event matched (what <c>GET /api/v1/events/{id}</c> lists), each with
+    /// its calls and, for a rule that matched without making its calls, why — so an event with no call says why.
+    /// </summary>
+    private async Task<EventMatches?> EventMatchesAsync(DeliveryLogFilter filter, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(filter.Event, out var eventId))
+        {
+            return null;
+        }
+
+        // Tenant-filtered like everything here: another website's event id shows nothing.
+        var name = await db.Set<ProductEvent>().AsNoTracking().Where(e => e.Id == eventId).Select(e => e.Name).FirstOrDefaultAsync(cancellationToken);
+        if (name is null)
+        {
+            return null;
+        }
+
+        var callVersions = await db.Set<CrispCall>().AsNoTracking().Where(c => c.EventId == eventId && c.RuleVersionId != null)
+            .OrderBy(c => c.Id).Select(c => c.RuleVersionId!.Value).ToListAsync(cancellationToken);
+        var problems = await db.Set<EventRuleProblem>().AsNoTracking().Where(p => p.EventId == eventId).OrderBy(p => p.Id).ToListAsync(cancellationToken);
+        var withCalls = callVersions.Distinct().ToList();
+        var versions = await (from v in db.Set<RuleVersion>().AsNoTracking()
+                              join r in db.Set<Rule>().AsNoTracking() on v.RuleId equals r.Id
+                              where withCalls.Contains(v.Id)
+                              select new { v.Id, r.Name, v.Version }).ToDictionaryAsync(v => v.Id, cancellationToken);
+        var rules = new List<MatchedRule>();
+        foreach (var id in withCalls.Concat(problems.Select(p => p.RuleVersionId)).Distinct())
+        {
+            var reasons = problems.Where(p => p.RuleVersionId == id).ToList();
+            var rule = "(unknown rule)";
+            int? version = null;
+            if (reasons.Count > 0)
+            {
+                (rule, version) = (reasons[0].Rule, reasons[0].Version);
+            }
+            else if (versions.TryGetValue(id, out var known))
+            {
+                (rule, version) = (known.Name, known.Version);
+            }
+
+            rules.Add(new MatchedRule(id, rule, version, callVersions.Count(c => c == id), reasons.Select(p => p.Reason).ToList()));
+        }
+
+        return new EventMatches(eventId, name, rules);
     }
 
     private Task<int> InTransactionAsync(Func<Task<int>> work, CancellationToken cancellationToken) =>
@@ -211,6 +262,9 @@ public sealed record DeliveryLogModel(
     bool CanReplay,
     int DeadMatching)
 {
+    /// <summary>With the filter on one event's id: the rules that event matched.</summary>
+    public EventMatches? Event { get; init; }
+
     public string? Error(string field) => Errors.TryGetValue(field, out var message) ? message : null;
 
     /// <summary>This list's URL with the filter and one paging parameter.</summary>
@@ -225,6 +279,12 @@ public sealed record DeliveryLogModel(
         return $"/t/{Website.WebsiteId}/deliveries{new QueryBuilder(pairs)}";
     }
 }
+
+/// <summary>The rules an event matched when it was accepted (<see cref="EventRuleProblem"/> and the calls' rule versions).</summary>
+public sealed record EventMatches(Guid EventId, string EventName, IReadOnlyList<MatchedRule> Rules);
+
+/// <summary>One matched rule version: how many calls it made for the event, and why it made none (or not all).</summary>
+public sealed record MatchedRule(Guid RuleVersionId, string Rule, int? Version, int Calls, IReadOnlyList<string> Reasons);
 
 public sealed record DeliveryDetailModel(Tenants.Tenant Website, CrispCall Call, string? EventName, string Payload, IReadOnlyList<CrispCallAttempt> Attempts, bool CanReplay);
 

@@ -238,13 +238,18 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
     private sealed record Committed(Dictionary<IngestRequest, IResult> Results, List<RuleProblem> Problems);
 
     /// <summary>
-    /// Tells a committed batch's rule problems, once (see <see cref="EventPlan"/>), then answers its requests: a caller
-    /// that has its answer finds the problems already in the log.
+    /// Tells a committed batch's rule problems (stored with its events) in the log, once (see <see cref="EventPlan"/>),
+    /// then answers its requests: a caller that has its answer finds the problems already in the log.
     /// </summary>
     private void Complete(List<IngestRequest> batch, Committed committed)
     {
         foreach (var problem in committed.Problems)
         {
+            if (!problem.Logged)
+            {
+                continue;
+            }
+
             try
             {
                 logger.LogInformation("Event {EventId}, rule {Rule} v{Version}: {Error}", problem.EventId, problem.Rule, problem.Version, problem.Error);
@@ -436,6 +441,12 @@ public sealed class EventIngestWriter(IServiceScopeFactory scopes, TimeProvider 
         {
             var plan = await services.GetRequiredService<IEventActionPlanner>().PlanAsync(accepted, CancellationToken.None);
             problems.AddRange(plan.Problems);
+            // Stored with the events (the rare rule that matched without a call: a rule with calls is known by them).
+            foreach (var problem in plan.Problems)
+            {
+                db.Add(EventRuleProblem.From(problem));
+            }
+
             var outbox = services.GetRequiredService<CrispCallOutbox>();
             foreach (var call in plan.Calls)
             {

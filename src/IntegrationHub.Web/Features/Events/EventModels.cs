@@ -79,7 +79,18 @@ public sealed record DeliveryResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset? CompletedAt);
 
-/// <summary>A stored event, the rules it matched and its deliveries.</summary>
+/// <summary>A stored event, the rules it matched, its deliveries and why a matched rule made no call.</summary>
+/// <param name="Id">The hub's id of the event.</param>
+/// <param name="Event">The event's name.</param>
+/// <param name="Email">The person's email, lower-cased.</param>
+/// <param name="UserId">Your id for the person.</param>
+/// <param name="Properties">The event's properties as sent.</param>
+/// <param name="Timestamp">When it happened.</param>
+/// <param name="AcceptedAt">When the hub committed it.</param>
+/// <param name="MessageId">Your id for the event.</param>
+/// <param name="MatchedRules">Every rule version (id) that matched the event when it was accepted, with calls (see deliveries' rule_version_id) or without (see rule_problems).</param>
+/// <param name="Deliveries">The Crisp calls the event caused, oldest first.</param>
+/// <param name="RuleProblems">For each rule version that matched but could not make (one of) its calls: why. Empty when every matched rule made its calls.</param>
 public sealed record EventResponse(
     Guid Id,
     string Event,
@@ -90,7 +101,15 @@ public sealed record EventResponse(
     DateTimeOffset AcceptedAt,
     string? MessageId,
     IReadOnlyList<Guid> MatchedRules,
-    IReadOnlyList<DeliveryResponse> Deliveries);
+    IReadOnlyList<DeliveryResponse> Deliveries,
+    IReadOnlyList<RuleProblemResponse> RuleProblems);
+
+/// <summary>A rule that matched the event but made no call for (one of) its actions, and why nothing reached Crisp for it.</summary>
+/// <param name="RuleVersionId">The rule version that matched (also in matched_rules).</param>
+/// <param name="Rule">The rule's name when the event was matched.</param>
+/// <param name="Version">The rule's version number.</param>
+/// <param name="Reason">Why no call was made, e.g. "action 1 (PeopleEvent): the event has no email, and Crisp keys people by email".</param>
+public sealed record RuleProblemResponse(Guid RuleVersionId, string Rule, int Version, string Reason);
 
 /// <summary>One page of the delivery log, oldest first.</summary>
 /// <param name="Items">At most "limit" deliveries.</param>

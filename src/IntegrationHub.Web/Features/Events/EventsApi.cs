@@ -64,8 +64,12 @@ public static partial class EventsApi
             .WithName("GetEvent")
             .WithTags("Events")
             .WithSummary("An accepted event, the rules it matched and its deliveries")
-            .WithDescription("Each delivery is a Crisp call the event caused, with its state: queued, sending, sent, retrying (with "
-                + "next_attempt_at) or dead (with last_error). Until mapping rules exist an event has no deliveries.")
+            .WithDescription("matched_rules lists every rule version (its id) that matched the event when it was accepted, whether or not "
+                + "it made a Crisp call. Each delivery is a Crisp call the event caused, with the rule version behind it and its state: "
+                + "queued, sending, sent, retrying (with next_attempt_at) or dead (with last_error). rule_problems says, for each rule "
+                + "that matched but could not make (one of) its calls, why: e.g. a people action for an event without email, a template "
+                + "that renders nothing or fails, or product events switched off in the plugin settings. An event that matched no rule "
+                + "has both lists empty; both are fixed when the event is accepted (editing a rule later does not change them).")
             .Produces<EventResponse>()
             .WithStandardErrors(withBody: false, notFound: true, validation: false);
 
@@ -303,12 +307,23 @@ public static partial class EventsApi
         }
 
         var calls = await db.Set<CrispCall>().AsNoTracking().Where(c => c.EventId == eventId).OrderBy(c => c.Id).ToListAsync(cancellationToken);
+        var problems = await db.Set<EventRuleProblem>().AsNoTracking().Where(p => p.EventId == eventId).OrderBy(p => p.Id).ToListAsync(cancellationToken);
         using var properties = JsonDocument.Parse(found.Properties);
         return TypedResults.Ok(new EventResponse(
             found.Id, found.Name, found.Email, found.UserId, properties.RootElement.Clone(), found.OccurredAt, found.AcceptedAt, found.MessageId,
-            calls.Where(c => c.RuleVersionId is not null).Select(c => c.RuleVersionId!.Value).Distinct().ToList(),
-            calls.Select(ToResponse).ToList()));
+            MatchedRuleVersions(calls, problems),
+            calls.Select(ToResponse).ToList(),
+            problems.Select(p => new RuleProblemResponse(p.RuleVersionId, p.Rule, p.Version, p.Reason)).ToList()));
     }
+
+    /// <summary>
+    /// Every rule version that matched the event: those its calls name (in call order), then those that matched
+    /// without making all their calls (recorded with the event), each once.
+    /// </summary>
+    internal static List<Guid> MatchedRuleVersions(IEnumerable<CrispCall> calls, IEnumerable<EventRuleProblem> problems) =>
+        calls.Where(c => c.RuleVersionId is not null).Select(c => c.RuleVersionId!.Value)
+            .Concat(problems.Select(p => p.RuleVersionId))
+            .Distinct().ToList();
 
     private static async Task<IResult> ListDeliveriesAsync(HubDbContext db, CancellationToken cancellationToken,
         string? status = null, string? since = null, string? cursor = null, string? limit = null)

@@ -12,17 +12,22 @@ public interface IEventActionPlanner
 }
 
 /// <summary>
-/// What the events cause: the outbox calls, and why a matching rule made none for an event. The problems are told by
-/// the ingest writer once the events are committed: a commit can be rolled back and done again (a repeated message
-/// id refused an insert), and a problem told from inside it would be told twice, or of events never stored.
+/// What the events cause: the outbox calls, and why a matching rule made none for an event. The ingest writer stores
+/// the problems with the events, in the same transaction (<see cref="EventRuleProblem"/>), and tells them in the log
+/// once the events are committed: a commit can be rolled back and done again (a repeated message id refused an
+/// insert), and a problem told from inside it would be told twice, or of events never stored.
 /// </summary>
 public sealed record EventPlan(IReadOnlyList<PlannedCall> Calls, IReadOnlyList<RuleProblem> Problems)
 {
     public static EventPlan None { get; } = new([], []);
 }
 
-/// <summary>A rule that matched an event but could not turn it into a call (e.g. a people action for an event without email).</summary>
-public sealed record RuleProblem(Guid EventId, string Rule, int Version, string Error);
+/// <summary>
+/// A rule version that matched an event but could not turn (one of its actions) into a call, e.g. a people action for
+/// an event without email. <paramref name="Logged"/> false: stored and shown, not told in the log (product events
+/// switched off in the plugin settings: a setting, the same for every event, not a problem to log per event).
+/// </summary>
+public sealed record RuleProblem(Guid EventId, Guid RuleVersionId, string Rule, int Version, string Error, bool Logged = true);
 
 /// <summary>One outbox call an event causes: kind and payload as in <c>CrispCallKinds</c>, and the rule version behind it.</summary>
 public sealed record PlannedCall(Guid EventId, string Kind, object Payload, string? OrderingKey, Guid? RuleVersionId);

@@ -19,13 +19,11 @@ public sealed class RuleEventActionPlanner(RuleService rules, RulePlanner planne
         var plan = await cache.GetAsync(tenantId, async () =>
         {
             var settingsJson = await db.Tenants.AsNoTracking().Select(t => t.SettingsJson).SingleOrDefaultAsync(cancellationToken);
-            var enabled = TenantSettings.Parse(settingsJson).Features.Events;
-            return new RulePlanCache.Entry(enabled, enabled ? await rules.ActiveAsync(cancellationToken) : []);
+            return new RulePlanCache.Entry(TenantSettings.Parse(settingsJson).Features.Events, await rules.ActiveAsync(cancellationToken));
         });
 
-        // Product events switched off in the plugin settings: events are kept, nothing is sent.
         var active = plan.Rules;
-        if (!plan.EventsEnabled || active.Count == 0)
+        if (active.Count == 0)
         {
             return EventPlan.None;
         }
@@ -35,9 +33,26 @@ public sealed class RuleEventActionPlanner(RuleService rules, RulePlanner planne
         foreach (var productEvent in events)
         {
             var ruleEvent = RuleEvent.From(productEvent);
+            if (!plan.EventsEnabled)
+            {
+                // Product events switched off in the plugin settings: events are kept, nothing is sent. Each rule that
+                // matches is recorded with the reason (as the preview shows it), so the event does not look unmatched;
+                // matching only, nothing rendered.
+                foreach (var rule in active)
+                {
+                    if (RuleMatcher.Evaluate(rule.Definition, ruleEvent).IsMatch)
+                    {
+                        problems.Add(new RuleProblem(productEvent.Id, rule.VersionId, rule.Name, rule.Version, RulePlanner.EventsSwitchedOff, Logged: false));
+                    }
+                }
+
+                continue;
+            }
+
             foreach (var outcome in await planner.PlanAsync(ruleEvent, active))
             {
-                problems.AddRange(outcome.Errors.Select(error => new RuleProblem(productEvent.Id, outcome.Rule.Name, outcome.Rule.Version, error)));
+                problems.AddRange(outcome.Errors.Select(error =>
+                    new RuleProblem(productEvent.Id, outcome.Rule.VersionId, outcome.Rule.Name, outcome.Rule.Version, error)));
 
                 calls.AddRange(outcome.Calls.Select(c => new Events.PlannedCall(productEvent.Id, c.Kind, c.Payload.ToJsonString(), c.OrderingKey, c.RuleVersionId)));
             }

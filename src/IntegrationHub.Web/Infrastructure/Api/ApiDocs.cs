@@ -83,7 +83,7 @@ internal sealed class ApiExamplesOperationFilter : IOperationFilter
                 {"id": "0193637a-6f4e-7c2a-9d1b-2f1e8c5a7b10", "event": "order_completed", "email": "jane@example.com", "user_id": "u_1842",
                  "properties": {"order_id": "A-1001", "total": 129.5}, "timestamp": "2026-11-25T09:30:00+00:00",
                  "accepted_at": "2026-11-25T09:30:00.412+00:00", "message_id": "evt_01JDX6R8Q4",
-                 "matched_rules": ["0193600a-1111-7aaa-8bbb-123456789abc"],
+                 "matched_rules": ["0193600a-1111-7aaa-8bbb-123456789abc", "0193600b-2222-7ccc-9ddd-23456789abcd"],
                  "deliveries": [
                    {"id": 4711, "kind": "people.event.add", "status": "sent", "attempts": 1, "next_attempt_at": null, "last_http_status": 200,
                     "last_reason": null, "last_error": null, "event_id": "0193637a-6f4e-7c2a-9d1b-2f1e8c5a7b10",
@@ -93,6 +93,10 @@ internal sealed class ApiExamplesOperationFilter : IOperationFilter
                     "last_http_status": 503, "last_reason": "server_error", "last_error": "Crisp answered 503", "event_id": "0193637a-6f4e-7c2a-9d1b-2f1e8c5a7b10",
                     "rule_version_id": "0193600a-1111-7aaa-8bbb-123456789abc", "contact": "jane@example.com",
                     "created_at": "2026-11-25T09:30:00.412+00:00", "completed_at": null}
+                 ],
+                 "rule_problems": [
+                   {"rule_version_id": "0193600b-2222-7ccc-9ddd-23456789abcd", "rule": "Welcome note", "version": 3,
+                    "reason": "action 1 (Note): nothing to send for this event"}
                  ]}
                 """,
         }),

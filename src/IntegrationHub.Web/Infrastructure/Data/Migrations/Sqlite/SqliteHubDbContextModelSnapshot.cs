@@ -421,6 +421,41 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("tenant_delivery_state", (string)null);
                 });
 
+            modelBuilder.Entity("IntegrationHub.Web.Features.Events.EventRuleProblem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Rule")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RuleVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "EventId");
+
+                    b.ToTable("event_rule_problems", (string)null);
+                });
+
             modelBuilder.Entity("IntegrationHub.Web.Features.Events.ProductEvent", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1505,6 +1540,15 @@ namespace IntegrationHub.Web.Infrastructure.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("IntegrationHub.Web.Features.Delivery.TenantDeliveryState", b =>
+                {
+                    b.HasOne("IntegrationHub.Web.Features.Tenants.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("IntegrationHub.Web.Features.Events.EventRuleProblem", b =>
                 {
                     b.HasOne("IntegrationHub.Web.Features.Tenants.Tenant", null)
                         .WithMany()
