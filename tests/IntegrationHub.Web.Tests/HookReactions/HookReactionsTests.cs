@@ -320,6 +320,121 @@ public abstract class HookReactionsTests(IHubFixture fixture) : ApiTestBase(fixt
         }
     }
 
+    [Fact]
+    public async Task ConversationState_TwoFirstSetStateHooksAtOnce_BothHandledWithoutARetry()
+    {
+        // Both found no row and inserted: one failed on the primary key, was retried 10 s later and logged a warning.
+        var (tenant, _) = await TenantClientAsync();
+        var at = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var client = Hub.CreateClient();
+        for (var i = 0; i < 8; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(SignedHooks.Request(SetState(tenant, $"session_new_{i}", "resolved", at + i)))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(SignedHooks.Request(SetState(tenant, $"session_new_{i}", "unresolved", at + i - 2_000)))).StatusCode);
+        }
+
+        await ProcessAllAtOnceAsync();
+
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            Assert.All(await db.Set<HookInboxEntry>().ToListAsync(), e => Assert.Equal((true, 0, (string?)null), (e.ProcessedAt != null, e.Attempts, e.LastError)));
+            var states = await db.Set<ConversationState>().ToListAsync();
+            Assert.Equal(8, states.Count);
+            Assert.All(states, s => Assert.Equal("resolved", s.State));
+        }
+    }
+
+    [Fact]
+    public async Task MessageReceived_FirstHooksOfAConversationAtOnce_BothHandledWithoutARetry()
+    {
+        var (tenant, _) = await TenantClientAsync();
+        var at = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var client = Hub.CreateClient();
+        for (var i = 0; i < 8; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(SignedHooks.Request(OperatorMessage(tenant, $"session_op_{i}", at - 60_000)))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(SignedHooks.Request(SetState(tenant, $"session_op_{i}", "unresolved", at)))).StatusCode);
+        }
+
+        await ProcessAllAtOnceAsync();
+
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            Assert.All(await db.Set<HookInboxEntry>().ToListAsync(), e => Assert.Equal((true, 0, (string?)null), (e.ProcessedAt != null, e.Attempts, e.LastError)));
+            Assert.All(await db.Set<ConversationState>().ToListAsync(), s => Assert.Equal(("unresolved", DateTimeOffset.FromUnixTimeMilliseconds(at - 60_000)), (s.State, s.LastOperatorMessageAt)));
+        }
+    }
+
+    [Fact]
+    public async Task MessageReceived_RecordedAtTheHooksOwnTime_ALateOlderHookDoesNotMoveItBack()
+    {
+        var (tenant, _) = await TenantClientAsync();
+        var now = DateTimeOffset.UtcNow;
+        var answered = now.AddMinutes(-30).ToUnixTimeMilliseconds();
+
+        // Processed now, written half an hour ago: the operator answered then, not now.
+        await PostAndProcessAsync(OperatorMessage(tenant, "session_t", answered));
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(answered), (await StateAsync(tenant, "session_t"))?.LastOperatorMessageAt);
+
+        // An earlier answer, retried by Crisp and processed after it, does not move the time back.
+        await PostAndProcessAsync(OperatorMessage(tenant, "session_t", answered - 600_000));
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(answered), (await StateAsync(tenant, "session_t"))?.LastOperatorMessageAt);
+
+        // A timestamp ahead of the hub's clock counts as now: it cannot hold the auto-reply window shut for longer.
+        await PostAndProcessAsync(OperatorMessage(tenant, "session_t", now.AddDays(3).ToUnixTimeMilliseconds()));
+        var ahead = (await StateAsync(tenant, "session_t"))?.LastOperatorMessageAt;
+        Assert.InRange(ahead!.Value, now.AddMinutes(-1), DateTimeOffset.UtcNow.AddSeconds(1));
+    }
+
+    [Fact]
+    public async Task AutoReply_OperatorAnswerProcessedLateButOutsideTheWindow_ReplySent()
+    {
+        // The operator answered two hours ago; Crisp's hook for it was processed only now (hub down, retries). The
+        // 60-minute window counts from the answer, so the visitor's next message gets its auto-reply; it did not,
+        // because the answer was recorded at its processing time.
+        var (tenant, _) = await AutoReplyTenantAsync(PriceRules.Replace("\"window_minutes\": 1440", "\"window_minutes\": 60", StringComparison.Ordinal));
+        await PostAndProcessAsync(OperatorMessage(tenant, "session_late_op", DateTimeOffset.UtcNow.AddHours(-2).ToUnixTimeMilliseconds()));
+
+        await VisitorMessageAsync(tenant, "session_late_op", "price?");
+
+        Assert.Single(await AutoReplyCallsAsync(tenant));
+    }
+
+    [Fact]
+    public async Task PeopleCache_OlderProfileHookProcessedLate_DoesNotOverwriteTheNewerPeopleId()
+    {
+        var (tenant, _) = await TenantClientAsync();
+        var at = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+        // The profile was removed and created again (p-new); Crisp's retry of the first creation (p-old) came last.
+        await PostAndProcessAsync(Profile(tenant, "p-new", at));
+        await PostAndProcessAsync(Profile(tenant, "p-old", at - 60_000));
+        Assert.Equal("p-new", await PeopleIdAsync(tenant, "jane@example.com"));
+
+        await PostAndProcessAsync(SignedHooks.Body("people:bind:session", tenant, new JsonObject { ["session_id"] = "session_p", ["people_id"] = "p-bound", ["email"] = "jane@example.com" }, at + 1_000));
+        Assert.Equal("p-bound", await PeopleIdAsync(tenant, "jane@example.com"));
+    }
+
+    private static string Profile(Guid tenant, string peopleId, long timestampMs) =>
+        SignedHooks.Body("people:profile:created", tenant, new JsonObject { ["people_id"] = peopleId, ["email"] = "Jane@Example.com" }, timestampMs);
+
+    private string OperatorMessage(Guid tenant, string session, long timestampMs) =>
+        SignedHooks.Body("message:received", tenant, new JsonObject
+        {
+            ["session_id"] = session, ["from"] = "operator", ["type"] = "text", ["content"] = "Hi", ["fingerprint"] = ++_fingerprint,
+        }, timestampMs);
+
+    private async Task<string?> PeopleIdAsync(Guid tenant, string email)
+    {
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            return (await db.Set<CrispPeopleEntry>().SingleOrDefaultAsync(p => p.Email == email))?.PeopleId;
+        }
+    }
+
     private static string SetState(Guid tenant, string session, string state, long timestampMs) =>
         SignedHooks.Body("session:set_state", tenant, new JsonObject { ["session_id"] = session, ["state"] = state }, timestampMs);
 

@@ -23,14 +23,14 @@ public sealed class HookReactionService(HubDbContext db, CrispCallOutbox outbox,
         switch (eventName)
         {
             case "people:profile:created":
-                return await RememberPersonAsync(Text(data, "email"), Text(data, "people_id"), cancellationToken);
+                return await RememberPersonAsync(Text(data, "email"), Text(data, "people_id"), occurredAt, cancellationToken);
             case "people:bind:session":
                 // The bind carries session and people ids; an email is only cached when the payload has one.
-                return await RememberPersonAsync(Text(data, "email"), Text(data, "people_id"), cancellationToken);
+                return await RememberPersonAsync(Text(data, "email"), Text(data, "people_id"), occurredAt, cancellationToken);
             case "session:set_state":
                 return await SetStateAsync(Text(data, "session_id"), Text(data, "state"), occurredAt, cancellationToken);
             case "message:received":
-                return await OperatorMessageAsync(data, cancellationToken);
+                return await OperatorMessageAsync(data, occurredAt, cancellationToken);
             case "message:send":
                 return await VisitorMessageAsync(data, cancellationToken);
             default:
@@ -38,7 +38,13 @@ public sealed class HookReactionService(HubDbContext db, CrispCallOutbox outbox,
         }
     }
 
-    private async Task<bool> RememberPersonAsync(string? email, string? peopleId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The email → people_id cache, ordered by the hooks' own timestamps like <see cref="SetStateAsync"/>: Crisp retries
+    /// and delivers hooks in parallel, so a profile hook older than what the cache holds (another hook's, or the
+    /// drain's lookup, stamped when it asked Crisp) does not overwrite it. <c>UpdatedAt</c> is when the cached id was
+    /// true. A hook without a usable timestamp is applied and leaves that time as it is.
+    /// </summary>
+    private async Task<bool> RememberPersonAsync(string? email, string? peopleId, DateTimeOffset? occurredAt, CancellationToken cancellationToken)
     {
         if (!Storable(email, 320) || !Storable(peopleId, 100))
         {
@@ -46,26 +52,29 @@ public sealed class HookReactionService(HubDbContext db, CrispCallOutbox outbox,
         }
 
         var key = PeopleCache.Key(email);
-        var row = await db.Set<CrispPeopleEntry>().FirstOrDefaultAsync(p => p.Email == key, cancellationToken);
-        if (row is null)
+        if (await db.InsertIfAbsentAsync(new CrispPeopleEntry { Email = key, PeopleId = peopleId, UpdatedAt = occurredAt ?? clock.GetUtcNow() }, cancellationToken))
         {
-            db.Set<CrispPeopleEntry>().Add(new CrispPeopleEntry { Email = key, PeopleId = peopleId, UpdatedAt = clock.GetUtcNow() });
-        }
-        else
-        {
-            row.PeopleId = peopleId;
-            row.UpdatedAt = clock.GetUtcNow();
+            return true;
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        return true;
+        var row = db.Set<CrispPeopleEntry>().Where(p => p.Email == key);
+        var updated = occurredAt is { } at
+            ? await row.Where(p => p.UpdatedAt <= at).ExecuteUpdateAsync(s => s.SetProperty(p => p.PeopleId, peopleId).SetProperty(p => p.UpdatedAt, at), cancellationToken)
+            : await row.ExecuteUpdateAsync(s => s.SetProperty(p => p.PeopleId, peopleId), cancellationToken);
+        if (updated == 0)
+        {
+            logger.LogInformation("Hook for people {PeopleId} ignored: a newer people_id is already known for its email.", peopleId);
+        }
+
+        return updated > 0;
     }
 
     /// <summary>
     /// Crisp retries hooks and delivers them in parallel, so a state can arrive after a newer one: it is applied only
     /// when it is not older (by the hook's timestamp) than the state already known. One conditional UPDATE, so two
     /// hooks processed at once cannot both pass the check and land in the wrong order. A hook without a usable
-    /// timestamp cannot be placed: it is applied as before and leaves the known time as it is.
+    /// timestamp cannot be placed: it is applied as before and leaves the known time as it is. The conversation's
+    /// first hook inserts its row if absent, so two first hooks at once cannot fail on the insert.
     /// </summary>
     private async Task<bool> SetStateAsync(string? sessionId, string? state, DateTimeOffset? occurredAt, CancellationToken cancellationToken)
     {
@@ -75,30 +84,32 @@ public sealed class HookReactionService(HubDbContext db, CrispCallOutbox outbox,
         }
 
         var now = clock.GetUtcNow();
+        if (await db.InsertIfAbsentAsync(new ConversationState { SessionId = sessionId, State = state, StateChangedAt = occurredAt, UpdatedAt = now }, cancellationToken))
+        {
+            return true;
+        }
+
         var row = db.Set<ConversationState>().Where(s => s.SessionId == sessionId);
         var updated = occurredAt is { } at
             ? await row.Where(s => s.StateChangedAt == null || s.StateChangedAt <= at)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.State, state).SetProperty(x => x.StateChangedAt, at).SetProperty(x => x.UpdatedAt, now), cancellationToken)
             : await row.ExecuteUpdateAsync(s => s.SetProperty(x => x.State, state).SetProperty(x => x.UpdatedAt, now), cancellationToken);
-        if (updated > 0)
-        {
-            return true;
-        }
-
-        if (await row.AnyAsync(cancellationToken))
+        if (updated == 0)
         {
             logger.LogInformation("Hook session:set_state '{State}' for {Session} ignored: a newer state is already known.", state, sessionId);
-            return false;
         }
 
-        // A concurrent first hook of the same conversation makes this insert fail: the processor retries, and the
-        // retry takes the conditional path above.
-        db.Set<ConversationState>().Add(new ConversationState { SessionId = sessionId, State = state, StateChangedAt = occurredAt, UpdatedAt = now });
-        await db.SaveChangesAsync(cancellationToken);
-        return true;
+        return updated > 0;
     }
 
-    private async Task<bool> OperatorMessageAsync(JsonObject data, CancellationToken cancellationToken)
+    /// <summary>
+    /// An operator's message (or Crisp's echo of one the hub sent) is recorded at the hook's own time, not when it was
+    /// processed: a hook retried or processed late must neither start the auto-reply window late (an operator's
+    /// answer of hours ago suppressing replies for a whole window from now) nor move a later time back. So the column
+    /// only moves forward, in one conditional UPDATE. A time ahead of the hub's clock counts as now (the window is
+    /// measured on the hub's clock); a hook without a usable timestamp counts as now, as before.
+    /// </summary>
+    private async Task<bool> OperatorMessageAsync(JsonObject data, DateTimeOffset? occurredAt, CancellationToken cancellationToken)
     {
         var sessionId = Text(data, "session_id");
         if (!ValidSession(sessionId) || Text(data, "from") != "operator")
@@ -112,21 +123,32 @@ public sealed class HookReactionService(HubDbContext db, CrispCallOutbox outbox,
             return false;
         }
 
-        var row = await GetOrAddAsync(sessionId!, cancellationToken);
         var now = clock.GetUtcNow();
-        row.UpdatedAt = now;
-        if (await SentByHubAsync(sessionId!, Text(data, "content"), Fingerprint(data), now, cancellationToken))
+        var at = occurredAt is { } occurred && occurred < now ? occurred : now;
+        var byHub = await SentByHubAsync(sessionId, Text(data, "content"), Fingerprint(data), now, cancellationToken);
+        // Delivery tracking: Crisp confirms a message the hub sent; it is not an operator's answer.
+        var inserted = await db.InsertIfAbsentAsync(
+            byHub
+                ? new ConversationState { SessionId = sessionId, UpdatedAt = now, LastHubMessageDeliveredAt = at }
+                : new ConversationState { SessionId = sessionId, UpdatedAt = now, LastOperatorMessageAt = at },
+            cancellationToken);
+        if (inserted)
         {
-            // Delivery tracking: Crisp confirms a message the hub sent; it is not an operator's answer.
-            row.LastHubMessageDeliveredAt = now;
-        }
-        else
-        {
-            row.LastOperatorMessageAt = now;
+            return true;
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        return true;
+        var row = db.Set<ConversationState>().Where(s => s.SessionId == sessionId);
+        var updated = byHub
+            ? await row.Where(s => s.LastHubMessageDeliveredAt == null || s.LastHubMessageDeliveredAt < at)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastHubMessageDeliveredAt, at).SetProperty(x => x.UpdatedAt, now), cancellationToken)
+            : await row.Where(s => s.LastOperatorMessageAt == null || s.LastOperatorMessageAt < at)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastOperatorMessageAt, at).SetProperty(x => x.UpdatedAt, now), cancellationToken);
+        if (updated == 0)
+        {
+            logger.LogDebug("Hook message:received for {Session} changed nothing: a later message is already known.", sessionId);
+        }
+
+        return updated > 0;
     }
 
     /// <summary>
@@ -200,22 +222,18 @@ public sealed class HookReactionService(HubDbContext db, CrispCallOutbox outbox,
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            if (existing is null)
+            // A first message inserts the conversation claimed; if another hook inserted it meanwhile, the claim is
+            // the conditional UPDATE, as for a known conversation (it fails when that hook replied or an operator wrote).
+            var claimed = existing is null
+                && await db.InsertIfAbsentAsync(new ConversationState { SessionId = sessionId!, UpdatedAt = now, LastAutoReplyAt = now }, cancellationToken);
+            claimed = claimed || await db.Set<ConversationState>()
+                .Where(s => s.SessionId == sessionId
+                    && (s.LastAutoReplyAt == null || s.LastAutoReplyAt < windowStart)
+                    && (s.LastOperatorMessageAt == null || s.LastOperatorMessageAt < windowStart))
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastAutoReplyAt, now).SetProperty(x => x.UpdatedAt, now), cancellationToken) > 0;
+            if (!claimed)
             {
-                db.Set<ConversationState>().Add(new ConversationState { SessionId = sessionId!, UpdatedAt = now, LastAutoReplyAt = now });
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            else
-            {
-                var claimed = await db.Set<ConversationState>()
-                    .Where(s => s.SessionId == sessionId
-                        && (s.LastAutoReplyAt == null || s.LastAutoReplyAt < windowStart)
-                        && (s.LastOperatorMessageAt == null || s.LastOperatorMessageAt < windowStart))
-                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastAutoReplyAt, now).SetProperty(x => x.UpdatedAt, now), cancellationToken);
-                if (claimed == 0)
-                {
-                    return false;
-                }
+                return false;
             }
 
             if (!await slots.TakeAsync(rule.CapPerHour, now, cancellationToken))
@@ -272,18 +290,6 @@ public sealed class HookReactionService(HubDbContext db, CrispCallOutbox outbox,
         }
 
         return TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : null;
-    }
-
-    private async Task<ConversationState> GetOrAddAsync(string sessionId, CancellationToken cancellationToken)
-    {
-        var row = await db.Set<ConversationState>().FirstOrDefaultAsync(s => s.SessionId == sessionId, cancellationToken);
-        if (row is null)
-        {
-            row = new ConversationState { SessionId = sessionId, UpdatedAt = clock.GetUtcNow() };
-            db.Set<ConversationState>().Add(row);
-        }
-
-        return row;
     }
 
     private static long? Fingerprint(JsonObject data) =>
