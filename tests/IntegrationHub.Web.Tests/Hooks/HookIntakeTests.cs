@@ -321,6 +321,41 @@ public abstract class HookIntakeTests(IHubFixture fixture) : HubTestBase(fixture
         }
     }
 
+    [Theory]
+    [InlineData(null)] // no "settings" at all
+    [InlineData("null")]
+    [InlineData("\"all\"")]
+    [InlineData("[]")]
+    public async Task Process_SettingsSavedWithoutASettingsObject_KeepsTheWebsitesSettings(string? settings)
+    {
+        // Settings are replaced as a whole: such a hook was applied as {} and wiped the website's switches and budget.
+        var tenant = await Data.TenantAsync("Acme", Website);
+        const string Kept = """{"rate_budget_per_minute":5,"features":{"relay":true}}""";
+        var (setup, setupDb) = OpenScope(tenant);
+        await using (setup)
+        {
+            (await setupDb.Tenants.SingleAsync()).SettingsJson = Kept;
+            await setupDb.SaveChangesAsync();
+        }
+
+        var data = new JsonObject { ["plugin_id"] = Guid.NewGuid().ToString() };
+        if (settings is not null)
+        {
+            data["settings"] = JsonNode.Parse(settings);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await Hub.CreateClient().SendAsync(SignedHooks.Request(SignedHooks.Body("plugin:settings:saved", Website, data)))).StatusCode);
+        await ProcessInboxAsync();
+
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            Assert.Equal(Kept, (await db.Tenants.SingleAsync()).SettingsJson);
+            var entry = await db.Set<HookInboxEntry>().SingleAsync();
+            Assert.Equal(("ignored", 0), (entry.Outcome, entry.Attempts));
+        }
+    }
+
     [Fact]
     public async Task Process_HooksForUnknownWebsite_CreateNoTenant()
     {

@@ -170,7 +170,15 @@ public sealed class HookProcessor(
                     return false;
                 }
 
-                await lifecycle.InstallOrUpdateAsync(new CrispInstall(websiteId, null, data["settings"] as JsonObject ?? [], OccurredAt(root)), cancellationToken);
+                // Settings are replaced as a whole: a hook without a settings object (missing, null, a string) would
+                // have wiped the website's settings — its switches and budget — to nothing. Crisp sends an object.
+                if (data["settings"] is not JsonObject settings)
+                {
+                    logger.LogWarning("Hook plugin:settings:saved for {WebsiteId} ignored: 'settings' is not an object.", websiteId);
+                    return false;
+                }
+
+                await lifecycle.InstallOrUpdateAsync(new CrispInstall(websiteId, null, settings, OccurredAt(root)), cancellationToken);
                 return true;
 
             case var name when HookReactions.HookReactionService.Events.Contains(name):
