@@ -356,6 +356,19 @@ public abstract class HookIntakeTests(IHubFixture fixture) : HubTestBase(fixture
         }
     }
 
+    [Theory]
+    [InlineData("yesterday")]
+    [InlineData("1765100000.5")]
+    [InlineData("0x1F")]
+    public async Task Post_TimestampNotAUnixTime_Gets401SayingSo(string timestamp)
+    {
+        var response = await Hub.CreateClient().SendAsync(SignedHooks.Request(SignedHooks.Body("plugin:settings:saved", Website), timestamp: timestamp));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("must be a Unix time", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(0, await InboxCountAsync());
+    }
+
     [Fact]
     public async Task Process_HooksForUnknownWebsite_CreateNoTenant()
     {

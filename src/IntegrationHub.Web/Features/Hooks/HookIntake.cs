@@ -75,8 +75,12 @@ public static class HookIntake
         if (!IsFresh(timestamp, clock.GetUtcNow(), options.Value.TimestampTolerance))
         {
             Interlocked.Increment(ref _rejected);
-            logger.LogWarning("Crisp hook rejected: timestamp {Timestamp} outside the replay window.", timestamp);
-            return Problem(StatusCodes.Status401Unauthorized, "The hook timestamp is outside the accepted window.");
+            // The header is signed, so it is Crisp's (or a replay's): logged, truncated, with its reason.
+            var readable = IsUnixTime(timestamp);
+            logger.LogWarning("Crisp hook rejected: timestamp {Timestamp} {Reason}.", Truncate(timestamp), readable ? "outside the replay window" : "is not a Unix time");
+            return Problem(StatusCodes.Status401Unauthorized, readable
+                ? "The hook timestamp is outside the accepted window."
+                : "X-Crisp-Request-Timestamp must be a Unix time in milliseconds (or seconds), digits only.");
         }
 
         if (!IsJsonContentType(http.Request.ContentType))
@@ -146,6 +150,10 @@ public static class HookIntake
 
         return buffer.ToArray();
     }
+
+    /// <summary>A positive whole number: what <see cref="IsFresh"/> can read as a time at all.</summary>
+    private static bool IsUnixTime(string header) =>
+        long.TryParse(header, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0;
 
     /// <summary>Crisp's timestamp unit is unverified: values above 10^11 are read as milliseconds, others as seconds.</summary>
     internal static bool IsFresh(string header, DateTimeOffset now, TimeSpan tolerance)
