@@ -53,6 +53,39 @@ public abstract partial class MembersListPagingTests(IHubFixture fixture) : Dash
         Assert.Equal(2, Regex.Count(far, "Page 2 of 2"));
     }
 
+    [Fact]
+    public async Task PagerLinks_KeepTheOtherTablesPageAndEveryOtherQueryParameter()
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        for (var i = 0; i < 51; i++)
+        {
+            await Data.UserAsync($"m{i:000}@acme.example", tenant, TenantRole.Viewer);
+        }
+
+        await InviteAsync(tenant, "i", "acme", 51);
+        var client = await MemberAsync(tenant, "viewer@acme.example", TenantRole.Viewer);
+        var list = $"/t/{tenant:D}/members";
+
+        // On the second page of invitations, paging the members keeps it, and the other way round.
+        var html = await client.GetStringAsync($"{list}?invitations=2");
+        Assert.Contains($"rel=\"next\" href=\"{list}?invitations=2&amp;page=2\"", html, StringComparison.Ordinal);
+        Assert.Contains($"rel=\"prev\" href=\"{list}?invitations=1\"", html, StringComparison.Ordinal);
+
+        html = await client.GetStringAsync($"{list}?page=2&invitations=2&utm_source=mail&tag=a&tag=b%26c");
+        Assert.Equal(["<td>m050@acme.example</td>"], Members(html));
+        Assert.Single(Invitations(html));
+        Assert.Contains($"rel=\"prev\" href=\"{list}?page=1&amp;invitations=2&amp;utm_source=mail&amp;tag=a&amp;tag=b%26c\"", html, StringComparison.Ordinal);
+        Assert.Contains($"rel=\"prev\" href=\"{list}?page=2&amp;invitations=1&amp;utm_source=mail&amp;tag=a&amp;tag=b%26c\"", html, StringComparison.Ordinal);
+
+        // The pager's own parameter is replaced whatever its letter case or repetition; following a link lands where it says.
+        html = await client.GetStringAsync($"{list}?PAGE=2&page=9&invitations=2");
+        Assert.Contains($"rel=\"prev\" href=\"{list}?page=1&amp;invitations=2\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("PAGE=", html, StringComparison.Ordinal);
+        var previous = await client.GetStringAsync($"{list}?page=1&invitations=2");
+        Assert.Equal(50, Members(previous).Count);
+        Assert.Single(Invitations(previous));
+    }
+
     private async Task InviteAsync(Guid tenant, string prefix, string domain, int count)
     {
         var (scope, db) = OpenScope(tenant);

@@ -1,5 +1,7 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Primitives;
 
 namespace IntegrationHub.Web.Infrastructure.Web;
 
@@ -10,8 +12,47 @@ public sealed record Pager(int Number, int Count, string Path, string Parameter 
 
     public bool HasNext => Number < Count;
 
-    public string Link(int number) =>
-        $"{Path}?{Parameter}={number.ToString(CultureInfo.InvariantCulture)}";
+    /// <summary>
+    /// The link to page <paramref name="number"/>, keeping every other parameter of <paramref name="current"/> (the
+    /// request's query string: another table's page on the same page, a filter) in its place and with all its values;
+    /// only this pager's own parameter (in any letter case, as model binding reads it) is replaced.
+    /// </summary>
+    public string Link(int number, IEnumerable<KeyValuePair<string, StringValues>>? current = null)
+    {
+        var value = number.ToString(CultureInfo.InvariantCulture);
+        var pairs = new List<KeyValuePair<string, string>>();
+        var placed = false;
+        foreach (var (key, values) in current ?? [])
+        {
+            if (string.Equals(key, Parameter, StringComparison.OrdinalIgnoreCase))
+            {
+                if (!placed)
+                {
+                    pairs.Add(new(Parameter, value));
+                    placed = true;
+                }
+
+                continue;
+            }
+
+            if (values.Count == 0)
+            {
+                pairs.Add(new(key, string.Empty));
+            }
+
+            foreach (var item in values)
+            {
+                pairs.Add(new(key, item ?? string.Empty));
+            }
+        }
+
+        if (!placed)
+        {
+            pairs.Add(new(Parameter, value));
+        }
+
+        return Path + new QueryBuilder(pairs).ToString();
+    }
 }
 
 /// <summary>
