@@ -128,6 +128,115 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task ApiKeyList_PrintsTheWebsitesKeysNewestFirst_NeverASecret_NoOtherWebsitesKey()
+    {
+        var website = Guid.NewGuid().ToString();
+        var other = Guid.NewGuid().ToString();
+        await RunAsync("tenant", "add", "--website", website, "--name", "Acme");
+        await RunAsync("tenant", "add", "--website", other, "--name", "Globex");
+        var billing = LastLine((await RunAsync("apikey", "create", "--website", website, "--name", "billing backend")).Output);
+        var crm = LastLine((await RunAsync("apikey", "create", "--website", website, "--name", "crm")).Output);
+        var globex = LastLine((await RunAsync("apikey", "create", "--website", other, "--name", "globex backend")).Output);
+        await using (var hub = new HubApplicationFactory(Web.Infrastructure.Data.DatabaseProvider.Sqlite, Configuration["ConnectionStrings:Hub"]!, _directory))
+        {
+            var client = hub.CreateClient();
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", billing);
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync("/api/v1/tenant")).StatusCode);
+            // Last use is written in the background every 15 s: write it now.
+            await hub.Services.GetRequiredService<Web.Features.ApiKeys.ApiKeyUsage>().FlushAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(0, (await RunAsync("apikey", "revoke", "--website", website, "--key", Prefix(crm))).Code);
+        var list = await RunAsync("apikey", "list", "--website", website);
+
+        Assert.Equal(0, list.Code);
+        var lines = list.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.All(lines, fields => Assert.Equal(6, fields.Length));
+        Assert.Equal(["crm", Prefix(crm)], lines[0][1..3]);
+        Assert.StartsWith("revoked ", lines[0][5], StringComparison.Ordinal);
+        Assert.Equal("never", lines[0][4]);
+        Assert.Equal(["billing backend", Prefix(billing)], lines[1][1..3]);
+        Assert.Equal("active", lines[1][5]);
+        Assert.Matches("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", lines[1][3]);
+        Assert.Matches("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$", lines[1][4]);
+        Assert.True(Guid.TryParse(lines[1][0], out _));
+        Assert.DoesNotContain(billing, list.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(billing.Split('_')[^1], list.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(Prefix(globex), list.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("globex", list.Output, StringComparison.Ordinal);
+
+        var unknown = await RunAsync("apikey", "list", "--website", Guid.NewGuid().ToString());
+        Assert.Equal(1, unknown.Code);
+        Assert.Contains("is not a tenant", unknown.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ApiKeyRevoke_ByIdPrefixOrWholeKey_StopsTheKey_Audited_AnotherWebsitesKeyIsNotFound()
+    {
+        var website = Guid.NewGuid().ToString();
+        var other = Guid.NewGuid().ToString();
+        await RunAsync("tenant", "add", "--website", website, "--name", "Acme");
+        await RunAsync("tenant", "add", "--website", other, "--name", "Globex");
+        var first = LastLine((await RunAsync("apikey", "create", "--website", website, "--name", "first")).Output);
+        var second = LastLine((await RunAsync("apikey", "create", "--website", website, "--name", "second")).Output);
+        var third = LastLine((await RunAsync("apikey", "create", "--website", website, "--name", "third")).Output);
+
+        // Another website's key, by prefix or by id, is as absent as one that does not exist; the pasted key is not echoed.
+        var crossed = await RunAsync("apikey", "revoke", "--website", other, "--key", first);
+        Assert.Equal(1, crossed.Code);
+        Assert.Contains("has no API key with that id or prefix", crossed.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(first, crossed.Error, StringComparison.Ordinal);
+        var firstId = (await RunAsync("apikey", "list", "--website", website)).Output.Split('\n').Single(l => l.Contains("\tfirst\t", StringComparison.Ordinal)).Split('\t')[0];
+        Assert.Equal(1, (await RunAsync("apikey", "revoke", "--website", other, "--key", firstId)).Code);
+        Assert.Equal(1, (await RunAsync("apikey", "revoke", "--website", website, "--key", "ihk_nosuchkey")).Code);
+        Assert.Equal(1, (await RunAsync("apikey", "revoke", "--website", Guid.NewGuid().ToString(), "--key", firstId)).Code);
+
+        await using (var hub = new HubApplicationFactory(Web.Infrastructure.Data.DatabaseProvider.Sqlite, Configuration["ConnectionStrings:Hub"]!, _directory))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, await StatusAsync(hub, first));
+        }
+
+        var byId = await RunAsync("apikey", "revoke", "--website", website, "--key", firstId);
+        Assert.Equal(0, byId.Code);
+        Assert.Contains($"'first' ({Prefix(first)}) of {website} revoked.", byId.Output, StringComparison.Ordinal);
+        Assert.Equal(0, (await RunAsync("apikey", "revoke", "--website", website, "--key", Prefix(second) + "_…")).Code);
+        Assert.Equal(0, (await RunAsync("apikey", "revoke", "--website", website, "--key", third)).Code);
+        var again = await RunAsync("apikey", "revoke", "--website", website, "--key", firstId);
+        Assert.Equal(0, again.Code);
+        Assert.Contains("was already revoked", again.Output, StringComparison.Ordinal);
+
+        await using (var hub = new HubApplicationFactory(Web.Infrastructure.Data.DatabaseProvider.Sqlite, Configuration["ConnectionStrings:Hub"]!, _directory))
+        {
+            foreach (var key in new[] { first, second, third })
+            {
+                Assert.Equal(System.Net.HttpStatusCode.Unauthorized, await StatusAsync(hub, key));
+            }
+
+            await using var scope = hub.Services.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<Web.Infrastructure.Tenancy.TenantContext>().Use(Guid.Parse(website));
+            var audit = await scope.ServiceProvider.GetRequiredService<Web.Infrastructure.Data.HubDbContext>()
+                .Set<Web.Features.Audit.AuditEntry>().OrderBy(a => a.Id).Select(a => new { a.Actor, a.Action, a.Details }).ToListAsync();
+            Assert.Equal(
+                ["apikey.created first", "apikey.created second", "apikey.created third", "apikey.revoked first", "apikey.revoked second", "apikey.revoked third"],
+                audit.Select(a => $"{a.Action} {a.Details}"));
+            Assert.All(audit, a => Assert.Equal("cli", a.Actor));
+        }
+    }
+
+    private static string LastLine(string output) => output.TrimEnd().Split('\n')[^1];
+
+    /// <summary>The visible part of a key, <c>ihk_abc123</c>.</summary>
+    private static string Prefix(string key) => key[..key.LastIndexOf('_')];
+
+    private static async Task<System.Net.HttpStatusCode> StatusAsync(HubApplicationFactory hub, string key)
+    {
+        var client = hub.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        return (await client.GetAsync("/api/v1/tenant")).StatusCode;
+    }
+
+    [Fact]
     public async Task AdminCreate_ThenMigrate_Succeed()
     {
         Assert.Equal(0, (await RunAsync("admin", "create", "--email", "root@hub.example", "--password", "Long-enough-pass-1")).Code);
@@ -157,6 +266,11 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("apikey", "create", "--website", "00000000-0000-0000-0000-000000000000", "--name", "backend")]
     [InlineData("deliveries", "replay", "--website", "00000000-0000-0000-0000-000000000000", "--all-dead")]
     [InlineData("deliveries", "stats", "--website", "00000000-0000-0000-0000-000000000000")]
+    [InlineData("apikey", "list")]
+    [InlineData("apikey", "list", "--website", "not-a-uuid")]
+    [InlineData("apikey", "list", "--website", "00000000-0000-0000-0000-000000000000")]
+    [InlineData("apikey", "revoke", "--website", "6a1f8f10-2b7e-4c1d-9d55-5b3c8f2d9e01")]
+    [InlineData("apikey", "revoke", "--key", "ihk_abc")]
     public async Task UnknownVerbOrBadArguments_PrintUsageAndExit2(params string[] args)
     {
         var result = await RunAsync(args);

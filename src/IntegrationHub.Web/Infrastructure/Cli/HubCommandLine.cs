@@ -108,6 +108,8 @@ public static class HubCommandLine
           tenant list                                     website_id, name, status — one per line
           tenant add --website WEBSITE_ID --name NAME     install a website by hand (development without Crisp)
           apikey create --website WEBSITE_ID --name NAME  create an API key; the key is the last line printed
+          apikey list --website WEBSITE_ID                id, name, prefix, created, last used, revoked — never a secret
+          apikey revoke --website WEBSITE_ID --key ID|PREFIX  revoke an API key
           keys rotate                                     re-wrap every data key under the current key-encryption key
           keys verify                                     decrypt every stored secret; report failures (never secrets)
           deliveries replay --website ID (--call ID | --all-dead)  put dead-lettered Crisp calls back in the queue
@@ -271,20 +273,115 @@ public static class HubCommandLine
             await using var scope = host.Services.CreateAsyncScope();
             await EnsureMigratedAsync(scope, ct);
             var websiteId = parse.GetValue(website);
-            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
-            if (!await db.Tenants.AcrossTenants().AnyAsync(t => t.Id == websiteId, ct))
+            if (!await UseTenantAsync(scope, websiteId, error, ct))
             {
-                await error.WriteLineAsync($"Website {websiteId:D} is not a tenant.");
                 return 1;
             }
 
-            scope.ServiceProvider.GetRequiredService<TenantContext>().Use(websiteId);
-            var issued = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync(parse.GetValue(name)!, ct);
+            // The key and its audit entry commit together, as on the dashboard (whose audit log lists key changes).
+            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+            var issued = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                var created = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync(parse.GetValue(name)!, ct);
+                scope.ServiceProvider.GetRequiredService<Features.Audit.AuditLog>().Record(CliActor, "apikey.created", created.Key.Prefix, created.Key.Name);
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+                return created;
+            });
             await output.WriteLineAsync($"Created API key '{issued.Key.Name}' ({ApiKeyService.KeyPrefix}{issued.Key.Prefix}…) for {websiteId:D}. It is shown only now:");
             await output.WriteLineAsync(issued.Plaintext);
             return 0;
         });
-        return new Command("apikey", "Customer API keys.") { create };
+
+        var listWebsite = WebsiteOption();
+        var list = new Command("list", "List a website's API keys, newest first — never a secret (the hub keeps only hashes).") { listWebsite };
+        list.SetAction(async (parse, ct) =>
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            await EnsureMigratedAsync(scope, ct);
+            var websiteId = parse.GetValue(listWebsite);
+            if (!await UseTenantAsync(scope, websiteId, error, ct))
+            {
+                return 1;
+            }
+
+            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+            foreach (var key in await db.ApiKeys.AsNoTracking().OrderByDescending(k => k.CreatedAt).ThenByDescending(k => k.Id).ToListAsync(ct))
+            {
+                await output.WriteLineAsync(string.Join('\t',
+                    key.Id.ToString("D"),
+                    OneField(key.Name),
+                    $"{ApiKeyService.KeyPrefix}{key.Prefix}",
+                    Iso(key.CreatedAt),
+                    key.LastUsedAt is { } used ? Iso(used) : "never",
+                    key.RevokedAt is { } revoked ? $"revoked {Iso(revoked)}" : "active"));
+            }
+
+            return 0;
+        });
+
+        var revokeWebsite = WebsiteOption();
+        var keyOption = new Option<string>("--key") { Description = "The key's id or its prefix (ihk_xxxxxxxxxx, as `apikey list` prints it).", Required = true };
+        var revoke = new Command("revoke", "Revoke an API key of a website: it stops working at once on this node, within Api:Auth:CacheSeconds on the others.") { revokeWebsite, keyOption };
+        revoke.SetAction(async (parse, ct) =>
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            await EnsureMigratedAsync(scope, ct);
+            var websiteId = parse.GetValue(revokeWebsite);
+            if (!await UseTenantAsync(scope, websiteId, error, ct))
+            {
+                return 1;
+            }
+
+            // Tenant-scoped: another website's key is as absent as one that never existed.
+            var given = parse.GetValue(keyOption)!.Trim();
+            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+            // `ihk_abc123`, `ihk_abc123_…` (as the dashboard shows it), a bare prefix, or the whole key pasted: its prefix.
+            var prefix = given.StartsWith(ApiKeyService.KeyPrefix, StringComparison.Ordinal) ? given[ApiKeyService.KeyPrefix.Length..] : given;
+            prefix = prefix.Split('_', '…')[0];
+            var key = Guid.TryParse(given, out var keyId)
+                ? await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == keyId, ct)
+                : await db.ApiKeys.FirstOrDefaultAsync(k => k.Prefix == prefix, ct);
+            if (key is null)
+            {
+                // Not echoed: it may be a whole key pasted by mistake.
+                await error.WriteLineAsync($"Website {websiteId:D} has no API key with that id or prefix (see `apikey list --website {websiteId:D}`).");
+                return 1;
+            }
+
+            if (key.RevokedAt is not null)
+            {
+                await output.WriteLineAsync($"API key '{OneField(key.Name)}' ({ApiKeyService.KeyPrefix}{key.Prefix}) of {websiteId:D} was already revoked.");
+                return 0;
+            }
+
+            // The revocation and its audit entry commit together, as on the dashboard.
+            scope.ServiceProvider.GetRequiredService<Features.Audit.AuditLog>().Record(CliActor, "apikey.revoked", key.Prefix, key.Name);
+            await scope.ServiceProvider.GetRequiredService<ApiKeyService>().RevokeAsync(key.Id, ct);
+            await output.WriteLineAsync($"API key '{OneField(key.Name)}' ({ApiKeyService.KeyPrefix}{key.Prefix}) of {websiteId:D} revoked.");
+            return 0;
+        });
+
+        return new Command("apikey", "Customer API keys.") { create, list, revoke };
+    }
+
+    /// <summary>Who the audit log names for a change made with a verb.</summary>
+    private const string CliActor = "cli";
+
+    private static string Iso(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Acts for the website from here on, or says it is not a tenant.</summary>
+    private static async Task<bool> UseTenantAsync(AsyncServiceScope scope, Guid websiteId, TextWriter error, CancellationToken ct)
+    {
+        if (!await scope.ServiceProvider.GetRequiredService<HubDbContext>().Tenants.AcrossTenants().AnyAsync(t => t.Id == websiteId, ct))
+        {
+            await error.WriteLineAsync($"Website {websiteId:D} is not a tenant.");
+            return false;
+        }
+
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Use(websiteId);
+        return true;
     }
 
     private static Command KeysCommand(WebApplication host, TextWriter output, TextWriter error)
