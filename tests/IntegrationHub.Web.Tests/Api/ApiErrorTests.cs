@@ -156,6 +156,33 @@ public abstract class ApiErrorTests(IHubFixture fixture) : ApiTestBase(fixture)
     }
 
     [Theory]
+    [InlineData("/api/v1/events", "{\"event\":\"signed_up\"")]
+    [InlineData("/api/v1/events", "{\"event\":\"a\",\"user_id\":\"u\",\"properties\":{\"a\":[1]")]
+    [InlineData("/api/v1/events/batch", "{\"events\":[{\"event\":\"a\",\"user_id\":\"u\"}")]
+    public async Task Body_CutShort_IsTold_NotCalledTooDeep(string url, string body)
+    {
+        var (tenant, client) = await TenantClientAsync();
+
+        var problem = await AssertProblemAsync(await SendAsync(client, HttpMethod.Post, url, body), 400, "invalid-json");
+
+        // A truncated upload was answered "nested deeper than 16 levels": the sender looked for nesting that is not there.
+        var detail = problem.GetProperty("detail").GetString()!;
+        Assert.DoesNotContain("nested", detail, StringComparison.Ordinal);
+        Assert.Contains("ends before every object and array in it is closed", detail, StringComparison.Ordinal);
+        await AssertNothingWrittenAsync(tenant);
+    }
+
+    [Fact]
+    public async Task Body_NestedTooDeep_IsCalledTooDeep()
+    {
+        var (_, client) = await TenantClientAsync();
+
+        var problem = await AssertProblemAsync(await SendAsync(client, HttpMethod.Post, "/api/v1/events", new string('[', 40) + new string(']', 40)), 400, "invalid-json");
+
+        Assert.Equal($"The JSON is nested deeper than {IntegrationHub.Web.Infrastructure.Api.JsonRequestReader.MaxDepth} levels.", problem.GetProperty("detail").GetString());
+    }
+
+    [Theory]
     [InlineData("POST", "/api/v1/events", "{\"event\":\"a\\ud800\",\"email\":\"a@b.example\"}")]
     [InlineData("PUT", "/api/v1/contacts/a@b.example", "{\"nickname\":\"\\udfff\"}")]
     [InlineData("PATCH", "/api/v1/contacts/a@b.example/context", "{\"data\":{\"plan\":\"pro\\ud800\"}}")]

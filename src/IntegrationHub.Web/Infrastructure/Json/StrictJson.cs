@@ -44,8 +44,11 @@ public static class StrictJson
         {
             // The reader's message names the line and byte position and, for depth, the limit; it has no request data.
             // A repeated name is found by the document, not the reader: that exception carries no position.
+            // Both the depth limit ("The maximum configured depth of 16 has been exceeded") and a body cut short ("Expected
+            // depth to be zero at the end of the JSON payload") mention depth: only the first is about nesting.
             var at = e.LineNumber is { } line ? $" (line {line + 1}, byte {e.BytePositionInLine + 1})" : "";
-            error = e.Message.Contains("depth", StringComparison.OrdinalIgnoreCase) ? $"The JSON is nested deeper than {maxDepth} levels."
+            error = e.Message.Contains("maximum configured depth", StringComparison.OrdinalIgnoreCase) ? $"The JSON is nested deeper than {maxDepth} levels."
+                : e.Message.Contains("depth to be zero", StringComparison.OrdinalIgnoreCase) ? $"The body ends before every object and array in it is closed{at}."
                 : e.Message.Contains("uplicate", StringComparison.Ordinal) ? $"The JSON repeats a property name within one object{at}."
                 : $"The body is not valid JSON{at}.";
             return null;
