@@ -26,19 +26,22 @@ public sealed record KbWrite(string Kind, string Payload)
                 + "(line breaks, quotes and backslashes count 2): split the article."
             : null;
 
-    public static KbWrite Metadata(string locale, string contentType, string path, HelpdeskDoc doc) =>
-        Of(CrispCallKinds.HelpdeskMetadataPatch, new
+    /// <summary>The file's title, description and state. <paramref name="afterContent"/>: the item also writes the content
+    /// (just before, in the same ordering key); the call then carries that content's hash and sends nothing unless Crisp
+    /// holds that content (see HelpdeskCallExecutor): a content write that died must not leave its file published with
+    /// the old or an empty body.</summary>
+    public static KbWrite Metadata(string locale, string contentType, string path, HelpdeskDoc doc, bool afterContent = false)
+    {
+        var metadata = new
         {
-            locale,
-            content_type = contentType,
-            path,
-            metadata = new
-            {
-                title = doc.Title,
-                description = doc.Description ?? "",
-                state = new { published = doc.Published, hidden = doc.Hidden, featured = doc.Featured },
-            },
-        });
+            title = doc.Title,
+            description = doc.Description ?? "",
+            state = new { published = doc.Published, hidden = doc.Hidden, featured = doc.Featured },
+        };
+        return afterContent
+            ? Of(CrispCallKinds.HelpdeskMetadataPatch, new { locale, content_type = contentType, path, metadata, content_hash = HelpdeskPaths.ContentHash(doc.Markdown) })
+            : Of(CrispCallKinds.HelpdeskMetadataPatch, new { locale, content_type = contentType, path, metadata });
+    }
 
     public static KbWrite State(string locale, string contentType, string path, bool published) =>
         Of(CrispCallKinds.HelpdeskMetadataPatch, new { locale, content_type = contentType, path, metadata = new { state = new { published } } });

@@ -127,7 +127,7 @@ public sealed class HelpdeskPlanner(HelpdeskRemote remote)
 
                 if (MetadataChanges(doc, current) is { Count: > 0 } metadata)
                 {
-                    item.Writes.Add(KbWrite.Metadata(locale, contentType, doc.TreePath, doc));
+                    item.Writes.Add(KbWrite.Metadata(locale, contentType, doc.TreePath, doc, afterContent: changes.Contains("content")));
                     changes.AddRange(metadata);
                 }
 
@@ -177,7 +177,7 @@ public sealed class HelpdeskPlanner(HelpdeskRemote remote)
             item.Action = HelpdeskPlanAction.Create;
             item.Writes.Add(KbWrite.Create(locale, contentType, doc.TreePath));
             item.Writes.Add(KbWrite.Content(locale, contentType, doc.TreePath, doc.Markdown));
-            item.Writes.Add(KbWrite.Metadata(locale, contentType, doc.TreePath, doc));
+            item.Writes.Add(KbWrite.Metadata(locale, contentType, doc.TreePath, doc, afterContent: true));
             if (doc.Position is { } wantedPosition)
             {
                 item.Writes.Add(KbWrite.Move(locale, contentType, doc.TreePath, null, wantedPosition));

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using IntegrationHub.Crisp;
+using IntegrationHub.Web.Features.Helpdesk;
 
 namespace IntegrationHub.Web.Features.Delivery.Executors;
 
@@ -40,6 +41,16 @@ public sealed class HelpdeskCallExecutor(CrispClient crisp)
                 var metadata = payload["metadata"] is JsonObject m
                     ? m.Deserialize<CrispHelpdeskMetadata>(CrispJson.Options)!
                     : throw new CallCannotSucceedException("invalid_payload", "The payload needs an object 'metadata'.");
+                if (payload["content_hash"] is JsonValue h && h.TryGetValue<string>(out var expected)
+                    && HelpdeskPaths.ContentHash(await helpdesk.GetContentAsync(website, locale, contentType, path, ct)) != expected)
+                {
+                    // A dead call does not stop the calls after it: without this check a publish whose content write was
+                    // refused went on to mark the file published with its old (or, when new, empty) body.
+                    throw new CallCannotSucceedException("content_not_written",
+                        $"Crisp does not hold the content written for '{path}' just before (that call failed, or the file was changed in Crisp since): "
+                        + "its title, description and state were not sent, so the file was not published half-written. Publish or sync it again.");
+                }
+
                 await helpdesk.UpdateMetadataAsync(website, locale, contentType, path, metadata, ct);
                 return ExecutionResult.Sent;
 
