@@ -30,8 +30,28 @@ public static partial class KbTree
             }
         }
 
+        if (DepthError(segments.Length, IsFileSlug(segments[^1])) is { } depth)
+        {
+            throw CrispApiException.InvalidData(depth);
+        }
+
         return segments;
     }
+
+    /// <summary>Folders nest at most this deep: a category and, inside it, a section (crisp-kb-tree-api.md §1: a tree path
+    /// "includes the category, an optional section, and the article filename").</summary>
+    public const int MaxFolderDepth = 2;
+
+    /// <summary>Why a node <paramref name="segments"/> deep cannot exist, or null.</summary>
+    public static string? DepthError(int segments, bool isFile) =>
+        segments > MaxFolderDepth + (isFile ? 1 : 0)
+            ? $"A tree path is category[/section]{(isFile ? "/<file>.md" : "")}: folders nest at most {MaxFolderDepth} deep."
+            : null;
+
+    /// <summary>Why the subtree of <paramref name="node"/> does not fit when the node itself sits <paramref name="segments"/>
+    /// deep (a section with files moved into a section), or null.</summary>
+    public static string? SubtreeDepthError(KbNode node, int segments) =>
+        DepthError(segments, !node.IsFolder) ?? node.Children.Select(c => SubtreeDepthError(c, segments + 1)).FirstOrDefault(e => e is not null);
 
     public static bool IsFileSlug(string slug) => slug.EndsWith(".md", StringComparison.Ordinal);
 

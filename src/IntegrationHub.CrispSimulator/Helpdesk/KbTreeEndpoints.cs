@@ -152,6 +152,11 @@ public static class KbTreeEndpoints
                 throw CrispApiException.InvalidData("A folder cannot be moved into itself.");
             }
 
+            if (KbTree.SubtreeDepthError(node, segments.Length) is { } tooDeep)
+            {
+                throw CrispApiException.InvalidData(tooDeep);
+            }
+
             slug = segments[^1];
         }
 

@@ -112,6 +112,32 @@ public sealed class KbTreeTests(SimulatorHost host) : IClassFixture<SimulatorHos
     }
 
     [Fact]
+    public async Task TreePath_DeeperThanCategorySectionFile_Returns400InvalidData()
+    {
+        var (client, root) = await HelpdeskAsync();
+        using var _ = client;
+        foreach (var path in new[] { "orders", "orders/delivery", "orders/delivery/shipping-policy.md", "billing", "billing/cards" })
+        {
+            Assert.Equal(201, (await client.SendAsync(HttpMethod.Post, Tree(root, "path", path))).Status);
+        }
+
+        var deepFolder = await client.SendAsync(HttpMethod.Post, Tree(root, "path", "orders/delivery/express"));
+        var deepFile = await client.SendAsync(HttpMethod.Put, Tree(root, "content", "orders/delivery/express/fast.md"), new { content = "x" });
+        var sectionIntoSection = await client.SendAsync(HttpMethod.Patch, Tree(root, "path", "orders/delivery"), new { action = "move", path = new { to = "billing/cards/delivery" } });
+        var sectionToCategory = await client.SendAsync(HttpMethod.Patch, Tree(root, "path", "orders/delivery"), new { action = "move", path = new { to = "delivery" } });
+        var categoryIntoCategory = await client.SendAsync(HttpMethod.Patch, Tree(root, "path", "delivery"), new { action = "move", path = new { to = "billing/delivery" } });
+
+        Assert.Equal(400, deepFolder.Status);
+        Assert.Equal("invalid_data", deepFolder.Reason);
+        Assert.Equal(400, deepFile.Status);
+        Assert.Equal(400, sectionIntoSection.Status);
+        Assert.Equal(200, sectionToCategory.Status);
+        Assert.Equal(200, categoryIntoCategory.Status);
+        Assert.Equal(200, (await client.GetAsync(Tree(root, "path", "billing/delivery/shipping-policy.md"))).Status);
+        Assert.Equal(400, (await client.SendAsync(HttpMethod.Patch, Tree(root, "path", "billing"), new { action = "move", path = new { to = "orders/billing" } })).Status);
+    }
+
+    [Fact]
     public async Task TreePath_DeleteFolder_RemovesSubtree()
     {
         var (client, root) = await HelpdeskAsync();
