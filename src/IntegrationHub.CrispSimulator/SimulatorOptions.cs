@@ -57,6 +57,13 @@ public sealed class SimulatorOptions
     /// <summary>When true, creating a tree path creates its missing parent folders (mkdir -p); when false it answers 404.</summary>
     public bool KbCreateMissingParents { get; set; }
 
+    /// <summary>
+    /// How many levels of <c>children</c> a <c>tree/list</c> entry carries; deeper folders are listed with <c>children: []</c>
+    /// and are read with <c>sub_path</c> (crisp-kb-tree-api.md: "Walk children, or pass ?sub_path=&lt;folder&gt; to go
+    /// deeper"; how deep Crisp nests them is UNVERIFIED). 0 = the whole subtree.
+    /// </summary>
+    public int KbListChildrenDepth { get; set; }
+
     /// <summary>Accepted <c>action</c> values of <c>PATCH tree/path</c>, comma-separated (UNVERIFIED strings).</summary>
     public string KbPathActions { get; set; } = "move,rename,reorder";
 

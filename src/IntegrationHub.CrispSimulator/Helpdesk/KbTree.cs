@@ -130,14 +130,15 @@ public static partial class KbTree
     }
 
     /// <summary><c>HelpdeskTreeEntry</c>: <c>{type, slug, title, state, children}</c>, children recursively.</summary>
-    public static JsonObject EntryJson(KbNode node, SimulatorOptions options, Func<KbNode, bool>? keep = null)
+    /// <param name="depth">Levels of children to include (null = all); below that a folder's <c>children</c> is empty.</param>
+    public static JsonObject EntryJson(KbNode node, SimulatorOptions options, Func<KbNode, bool>? keep = null, int? depth = null)
     {
         var children = new JsonArray();
-        foreach (var child in node.Children)
+        foreach (var child in node.Children.Take(depth is <= 0 ? 0 : int.MaxValue))
         {
             if (keep is null || keep(child))
             {
-                children.Add(EntryJson(child, options, keep));
+                children.Add(EntryJson(child, options, keep, depth - 1));
             }
         }
 

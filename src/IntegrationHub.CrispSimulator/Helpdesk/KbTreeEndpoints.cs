@@ -44,7 +44,8 @@ public static class KbTreeEndpoints
     }
 
     /// <summary>
-    /// Top-level entries of the tree (or of <c>sub_path</c>), 20 per page, each with its children. <c>search_title</c>
+    /// Top-level entries of the tree (or of <c>sub_path</c>), 20 per page, each with its children (all levels, or
+    /// <see cref="SimulatorOptions.KbListChildrenDepth"/>). <c>search_title</c>
     /// (case-insensitive substring) and <c>filter_date_start</c>/<c>filter_date_end</c> (on updated_at) prune the tree to
     /// matching entries and the folders that lead to them.
     /// </summary>
@@ -77,7 +78,8 @@ public static class KbTreeEndpoints
         }
 
         var entries = root.Children.Where(c => keep is null || keep(c));
-        return CrispResult.Listed(call.Paginate(entries).Select(n => KbTree.EntryJson(n, call.Options, keep)));
+        var depth = call.Options.KbListChildrenDepth > 0 ? call.Options.KbListChildrenDepth : (int?)null;
+        return CrispResult.Listed(call.Paginate(entries).Select(n => KbTree.EntryJson(n, call.Options, keep, depth)));
     }
 
     /// <summary>Creates a folder (no <c>.md</c>) or an empty Markdown file (<c>.md</c>). Body: <c>null</c>.</summary>

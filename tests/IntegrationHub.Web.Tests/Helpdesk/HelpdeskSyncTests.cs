@@ -74,6 +74,32 @@ public abstract class HelpdeskSyncTests(LiveHubFixture live) : LiveHubTestBase(l
     }
 
     [Fact]
+    public async Task Sync_CrispListsFoldersWithoutTheirChildren_ReadsThemBySubPathAndSecondSyncMakesNoWrites()
+    {
+        // crisp-kb-tree-api.md: "Walk children, or pass ?sub_path=<folder> to go deeper" - how deep a list nests is not
+        // documented. Here sections come with children: [] and their files are only seen through sub_path.
+        var (website, client) = await InstalledAsync();
+        await WaitForSyncAsync(client, (await PostSyncAsync(client, Zip(Docs()))).Body.GetProperty("id").GetString()!);
+        var writes = HelpdeskWrites(Simulator, website);
+        var depth = Simulator.Options.KbListChildrenDepth;
+        Simulator.Options.KbListChildrenDepth = 1; // orders lists delivery, but delivery lists nothing
+        try
+        {
+            var (_, plan) = await PostSyncAsync(client, Zip(Docs()), "?prune=true");
+            await WaitForSyncAsync(client, plan.GetProperty("id").GetString()!);
+
+            Assert.Equal(0, plan.GetProperty("summary").GetProperty("writes").GetInt32());
+            Assert.Equal(3, plan.GetProperty("summary").GetProperty("unchanged").GetInt32());
+            Assert.Equal(writes, HelpdeskWrites(Simulator, website));
+            Assert.Contains(Simulator.State.GetJournal(website.ToString("D")), e => e.Query.Contains("sub_path=orders%2Fdelivery", StringComparison.OrdinalIgnoreCase));
+        }
+        finally
+        {
+            Simulator.Options.KbListChildrenDepth = depth;
+        }
+    }
+
+    [Fact]
     public async Task Sync_CrispKeepsTheBodyWithoutItsFinalLineBreakOrWithCrlf_SecondSyncMakesNoWrites()
     {
         // Whether Crisp keeps a body's final line break is not documented: a copy differing only in line endings or

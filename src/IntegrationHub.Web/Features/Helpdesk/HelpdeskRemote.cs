@@ -52,13 +52,26 @@ public sealed class HelpdeskRemote(CrispClient crisp)
         return locales;
     }
 
+    /// <summary>
+    /// The whole tree, flattened. Folders are read from the <c>children</c> of the list's entries; a folder listed with
+    /// no children is read again with <c>?sub_path=</c> (paged), because the document offers both ("Walk children, or pass
+    /// ?sub_path=&lt;folder&gt; to go deeper") without saying how deep a list nests: an empty <c>children</c> may be a
+    /// level Crisp did not expand. Only empty folders cost that extra read.
+    /// </summary>
     public async Task<IReadOnlyList<RemoteNode>> TreeAsync(Guid websiteId, string locale, string contentType, CancellationToken ct)
     {
         var nodes = new List<RemoteNode>();
+        await ListAsync(websiteId.ToString("D"), locale, HelpdeskPaths.ToCrisp(contentType), null, nodes, ct);
+        return nodes;
+    }
+
+    private async Task ListAsync(string website, string locale, CrispHelpdeskContentType type, string? folder, List<RemoteNode> into, CancellationToken ct)
+    {
         var index = 0;
+        var depth = folder is null ? 0 : folder.Count(c => c == '/') + 1;
         for (var page = 1; page <= MaxPages; page++)
         {
-            var batch = await crisp.Helpdesk.ListTreeAsync(websiteId.ToString("D"), locale, HelpdeskPaths.ToCrisp(contentType), page, cancellationToken: ct);
+            var batch = await crisp.Helpdesk.ListTreeAsync(website, locale, type, page, subPath: folder, cancellationToken: ct);
             if (batch.Count == 0)
             {
                 break;
@@ -66,11 +79,30 @@ public sealed class HelpdeskRemote(CrispClient crisp)
 
             foreach (var entry in batch)
             {
-                Flatten(entry, "", index++, 0, nodes);
+                await AddAsync(website, locale, type, entry, folder ?? "", index++, depth, into, ct);
             }
         }
+    }
 
-        return nodes;
+    private async Task AddAsync(
+        string website, string locale, CrispHelpdeskContentType type, CrispHelpdeskTreeEntry entry, string parent, int index, int depth, List<RemoteNode> into, CancellationToken ct)
+    {
+        var path = parent.Length == 0 ? entry.Slug : $"{parent}/{entry.Slug}";
+        var isFolder = !entry.Slug.EndsWith(".md", StringComparison.Ordinal);
+        into.Add(new RemoteNode(path, isFolder, entry.Title, entry.State?.Published ?? false, entry.State?.Hidden ?? false, entry.State?.Featured ?? false, index, depth));
+        if (entry.Children is { Count: > 0 } children)
+        {
+            var childIndex = 0;
+            foreach (var child in children)
+            {
+                await AddAsync(website, locale, type, child, path, childIndex++, depth + 1, into, ct);
+            }
+        }
+        else if (isFolder && depth < HelpdeskPaths.MaxDepth - 1)
+        {
+            // Category or section (nothing deeper holds files): listed without children, so read it by sub_path.
+            await ListAsync(website, locale, type, path, into, ct);
+        }
     }
 
     public async Task<RemoteFile> FileAsync(Guid websiteId, string locale, string contentType, RemoteNode node, CancellationToken ct)
@@ -100,17 +132,5 @@ public sealed class HelpdeskRemote(CrispClient crisp)
     {
         var node = (await TreeAsync(websiteId, locale, contentType, ct)).FirstOrDefault(n => !n.IsFolder && n.Path == path);
         return node is null ? null : await FileAsync(websiteId, locale, contentType, node, ct);
-    }
-
-    private static void Flatten(CrispHelpdeskTreeEntry entry, string parent, int index, int depth, List<RemoteNode> into)
-    {
-        var path = parent.Length == 0 ? entry.Slug : $"{parent}/{entry.Slug}";
-        var isFolder = !entry.Slug.EndsWith(".md", StringComparison.Ordinal);
-        into.Add(new RemoteNode(path, isFolder, entry.Title, entry.State?.Published ?? false, entry.State?.Hidden ?? false, entry.State?.Featured ?? false, index, depth));
-        var childIndex = 0;
-        foreach (var child in entry.Children ?? [])
-        {
-            Flatten(child, path, childIndex++, depth + 1, into);
-        }
     }
 }
