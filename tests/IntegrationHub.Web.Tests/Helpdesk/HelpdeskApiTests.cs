@@ -179,6 +179,27 @@ public abstract class HelpdeskApiTests(IHubFixture fixture) : ApiTestBase(fixtur
         Assert.Equal(HttpStatusCode.BadRequest, withoutToken.StatusCode);
     }
 
+    [Fact]
+    public async Task Preview_MarkdownNestedDeeperThanMarkdigAllows_200WithTheTextAsWritten()
+    {
+        // Markdig throws past 128 nested elements; the preview (and the editor page, which renders the same way) was a 500.
+        var tenant = await Data.TenantAsync("Acme");
+        await Data.UserAsync("editor@acme.example", tenant, TenantRole.Editor);
+        var browser = Hub.CreateBrowser();
+        await Browser.SignInAsync(browser, "editor@acme.example");
+        var token = await Browser.AntiforgeryTokenAsync(browser, $"/t/{tenant:D}/helpdesk/edit");
+
+        var response = await browser.PostAsync($"/t/{tenant:D}/helpdesk/preview", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["markdown"] = new string('>', 200) + " quoted",
+        }));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("No preview", html, StringComparison.Ordinal);
+        Assert.Contains("quoted", html, StringComparison.Ordinal);
+    }
+
     private async Task<Guid> SyncRunAsync(Guid tenant)
     {
         var (scope, _) = OpenScope(tenant);

@@ -17,4 +17,18 @@ public sealed class MarkdownPreviewTests
         Assert.DoesNotContain(" id=", html, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("https://example.com", html, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(129, "> ")]
+    [InlineData(300, "- ")]
+    public void DeeplyNestedMarkdown_ShownAsWrittenWithAReason_NotAnError(int depth, string marker)
+    {
+        var markdown = string.Concat(Enumerable.Repeat(marker, depth)) + "<script>alert(1)</script> deep";
+
+        var html = new MarkdownPreview().Render(markdown);
+
+        Assert.Contains("No preview", html, StringComparison.Ordinal);
+        Assert.Contains("deep", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using Ganss.Xss;
 using Markdig;
 
@@ -16,7 +17,20 @@ public sealed class MarkdownPreview
 
     public string Render(string? markdown)
     {
-        var html = Markdown.ToHtml(markdown ?? "", Pipeline);
+        string html;
+        try
+        {
+            html = Markdown.ToHtml(markdown ?? "", Pipeline);
+        }
+        catch (ArgumentException)
+        {
+            // Markdig refuses elements nested deeper than its limit (128: e.g. 129 '>' quote markers) by throwing, which
+            // made the editor and the preview a 500 for such an article (Crisp's copy included). The text is shown as
+            // written instead; what is sent to Crisp is untouched.
+            html = "<p><strong>No preview:</strong> this Markdown nests quotes or lists deeper than the preview renders "
+                + $"({Pipeline.MaximumNestingDepth} levels). It is shown as written.</p><pre>{WebUtility.HtmlEncode(markdown)}</pre>";
+        }
+
         lock (_sanitizer)
         {
             return _sanitizer.Sanitize(html);
