@@ -60,6 +60,7 @@ public static class CrispSimulatorExtensions
         ConversationEndpoints.Map(api);
         HelpdeskEndpoints.Map(api);
         KbTreeEndpoints.Map(api);
+        KbHistory.Map(api);
         LegacyHelpdeskEndpoints.Map(api);
         CampaignEndpoints.Map(api);
         // Unknown REST routes: still authenticated and journaled, then 404 not_found.

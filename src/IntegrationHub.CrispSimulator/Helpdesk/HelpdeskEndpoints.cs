@@ -75,6 +75,7 @@ public static partial class HelpdeskEndpoints
         var helpdesk = RequireHelpdesk(call);
         helpdesk.Initialized = false;
         helpdesk.Locales.Clear();
+        helpdesk.Changes.Clear();
         return CrispResult.Deleted();
     }
 

@@ -93,6 +93,7 @@ public static class KbTreeEndpoints
 
         var (_, _, root) = Tree(call);
         var node = KbTree.Create(root, KbTree.ParsePath(call.Route("path")), call.Options.KbCreateMissingParents, call.State.NowMs);
+        KbHistory.Record(call, "added", node, $"Create {node.Path}", metadata: true, content: !node.IsFolder);
         return CrispResult.Added(KbTree.EntryJson(node, call.Options));
     }
 
@@ -163,11 +164,13 @@ public static class KbTreeEndpoints
         }
 
         var index = position is { } p ? (int)Math.Min(p, int.MaxValue) : (ReferenceEquals(parent, node.Parent) ? node.Parent!.Children.IndexOf(node) : (int?)null);
+        var from = node.Path;
         KbTree.Touch(node.Parent!, now);
         node.Parent!.Children.Remove(node);
         node.Slug = slug;
         KbTree.Attach(parent, node, index);
         KbTree.Touch(node, now);
+        KbHistory.Record(call, "moved", node, from == node.Path ? $"Reorder {from}" : $"Move {from} to {node.Path}", metadata: false, content: false);
         return CrispResult.Updated();
     }
 
@@ -175,6 +178,7 @@ public static class KbTreeEndpoints
     {
         var node = Node(call);
         var parent = node.Parent!;
+        KbHistory.Record(call, "deleted", node, $"Delete {node.Path}", metadata: false, content: !node.IsFolder, before: node.Content);
         parent.Children.Remove(node);
         KbTree.Touch(parent, call.State.NowMs);
         return CrispResult.Deleted();
@@ -212,8 +216,10 @@ public static class KbTreeEndpoints
             throw CrispApiException.InvalidData("Folders have no content.");
         }
 
+        var before = node.Content;
         node.Content = content;
         KbTree.Touch(node, now);
+        KbHistory.Record(call, created ? "added" : "modified", node, $"Update content of {node.Path}", metadata: created, content: true, before: before);
         return created ? CrispResult.Added() : CrispResult.Updated();
     }
 
@@ -277,6 +283,7 @@ public static class KbTreeEndpoints
         }
 
         KbTree.Touch(node, call.State.NowMs);
+        KbHistory.Record(call, "modified", node, $"Update metadata of {node.Path}", metadata: true, content: false);
         return CrispResult.Updated();
     }
 

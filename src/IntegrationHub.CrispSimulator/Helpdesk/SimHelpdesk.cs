@@ -14,6 +14,9 @@ public sealed class SimHelpdesk
 
     public List<SimLocale> Locales { get; } = [];
 
+    /// <summary>Writes to the trees, newest first (<c>history/changes</c>).</summary>
+    public List<KbChange> Changes { get; } = [];
+
     public SimLocale? FindLocale(string locale) =>
         Locales.Find(l => string.Equals(l.Locale, locale, StringComparison.OrdinalIgnoreCase));
 }

@@ -138,6 +138,42 @@ public sealed class KbTreeTests(SimulatorHost host) : IClassFixture<SimulatorHos
     }
 
     [Fact]
+    public async Task History_TreeWritesListedNewestFirst_FilteredGotAndCancelled_RefreshAnswers()
+    {
+        var (client, root) = await HelpdeskAsync();
+        using var _ = client;
+        await client.SendAsync(HttpMethod.Post, Tree(root, "path", "orders"));
+        await client.SendAsync(HttpMethod.Put, Tree(root, "content", "orders/shipping.md"), new { content = "one\ntwo" });
+        await client.SendAsync(HttpMethod.Put, Tree(root, "content", "orders/shipping.md"), new { content = "one\nthree\nfour" });
+        await client.SendAsync(HttpMethod.Patch, Tree(root, "metadata", "orders/shipping.md"), new { title = "Shipping" });
+        await client.SendAsync(HttpMethod.Patch, Tree(root, "path", "orders/shipping.md"), new { action = "move", path = new { to = "orders/delivery.md" } });
+        await client.SendAsync(HttpMethod.Post, $"{root}/tree/path/en/guides/setup");
+
+        var all = await client.GetAsync($"{root}/history/changes/1");
+        var articles = await client.GetAsync($"{root}/history/changes/1?filter_locale=en&filter_type=articles&filter_tree_path=orders/delivery.md");
+
+        Assert.Equal(206, all.Status);
+        var changes = all.Data!.AsArray();
+        Assert.Equal(6, changes.Count);
+        Assert.Equal("setup", changes[0]!["files"]![0]!["path"]!.GetValue<string>());
+        var edit = changes[3]!;
+        Assert.Equal("modified", edit["files"]![0]!["change"]!.GetValue<string>());
+        Assert.Equal("one\nthree\nfour", edit["files"]![0]!["content"]!.GetValue<string>());
+        Assert.Equal((2, 1), (edit["edits"]!["insertions"]!.GetValue<int>(), edit["edits"]!["deletions"]!.GetValue<int>()));
+        var moved = Assert.Single(articles.Data!.AsArray())!;
+        Assert.Equal("moved", moved["files"]![0]!["change"]!.GetValue<string>());
+
+        var id = moved["change_id"]!.GetValue<string>();
+        Assert.Equal(200, (await client.GetAsync($"{root}/history/change/{id}")).Status);
+        Assert.Equal(400, (await client.SendAsync(HttpMethod.Delete, $"{root}/history/change/{id}", new { })).Status);
+        Assert.Equal(200, (await client.SendAsync(HttpMethod.Delete, $"{root}/history/change/{id}", new { action = "cancel" })).Status);
+        Assert.Equal(404, (await client.GetAsync($"{root}/history/change/{id}")).Status);
+        Assert.Equal(200, (await client.SendRawAsync(HttpMethod.Post, $"{root}/refresh/en/articles", "null")).Status);
+        Assert.Equal(400, (await client.SendRawAsync(HttpMethod.Post, $"{root}/refresh/en/blog", "null")).Status);
+        Assert.Equal(404, (await client.SendRawAsync(HttpMethod.Post, $"{root}/refresh/de/articles", "null")).Status);
+    }
+
+    [Fact]
     public async Task TreePath_DeleteFolder_RemovesSubtree()
     {
         var (client, root) = await HelpdeskAsync();
