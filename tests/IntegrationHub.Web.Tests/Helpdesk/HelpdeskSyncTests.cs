@@ -100,6 +100,36 @@ public abstract class HelpdeskSyncTests(LiveHubFixture live) : LiveHubTestBase(l
     }
 
     [Fact]
+    public async Task Sync_CrispRateLimitsTheReads_503WithRetryAfter_NothingQueued()
+    {
+        // Crisp answering 429 is not a broken gateway: the caller is told to come back after Crisp's delay (it was a 502).
+        var (website, client) = await InstalledAsync();
+        Simulator.State.Read(state =>
+        {
+            var budget = state.FindWebsite(website.ToString("D"))!.Budget;
+            (budget.RequestsPerMinute, budget.Count, budget.WindowStart, budget.RetryAfterSeconds) = (1, 1, state.Now, 30);
+            return 0;
+        });
+        try
+        {
+            var (response, body) = await PostSyncAsync(client, Zip(Docs()));
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.EndsWith("/crisp-rate-limited", body.GetProperty("type").GetString(), StringComparison.Ordinal);
+            Assert.Equal(TimeSpan.FromSeconds(30), response.Headers.RetryAfter?.Delta);
+            var (scope, db) = Live.OpenScope(website);
+            await using (scope)
+            {
+                Assert.Equal(0, await db.Set<CrispCall>().CountAsync());
+            }
+        }
+        finally
+        {
+            Simulator.State.Read(state => state.FindWebsite(website.ToString("D"))!.Budget.RequestsPerMinute = 0);
+        }
+    }
+
+    [Fact]
     public async Task Sync_CrispKeepsTheBodyWithoutItsFinalLineBreakOrWithCrlf_SecondSyncMakesNoWrites()
     {
         // Whether Crisp keeps a body's final line break is not documented: a copy differing only in line endings or

@@ -13,6 +13,7 @@ namespace IntegrationHub.Web.Features.Helpdesk;
 public static class HelpdeskApi
 {
     public const string CrispUnavailable = "crisp-unavailable";
+    public const string CrispRateLimited = "crisp-rate-limited";
     public const string HelpdeskMissing = "helpdesk-missing";
     public const string InvalidArchive = "invalid-archive";
 
@@ -35,13 +36,16 @@ public static class HelpdeskApi
                 + "and delete only with prune=true (within the locale/content-type trees the archive names). With dry_run=true the plan is "
                 + "answered (200) and nothing is queued; otherwise the writes are queued in the delivery engine and the answer is 202 with the "
                 + "sync id. A file that is refused (invalid front matter, a path Crisp would refuse, not UTF-8, a zip-slip path) is an 'error' "
-                + "item and gets no writes; the other files still sync. Running the same archive twice queues no writes the second time.")
+                + "item and gets no writes; the other files still sync. Running the same archive twice queues no writes the second time. "
+                + "Nothing is queued when Crisp cannot be read: 502 crisp-unavailable, or 503 crisp-rate-limited with Retry-After when Crisp "
+                + "rate-limits the hub's reads.")
             .Accepts<IFormFile>("application/zip")
             .Produces<SyncResponse>(StatusCodes.Status200OK)
             .Produces<SyncResponse>(StatusCodes.Status202Accepted)
             .WithStandardErrors(withBody: true)
             .ProducesProblem(StatusCodes.Status409Conflict, ApiDocs.ProblemJson)
-            .ProducesProblem(StatusCodes.Status502BadGateway, ApiDocs.ProblemJson);
+            .ProducesProblem(StatusCodes.Status502BadGateway, ApiDocs.ProblemJson)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable, ApiDocs.ProblemJson);
         helpdesk.MapGet("/sync/{id:guid}", GetAsync).WithName("GetHelpdeskSync")
             .WithSummary("A sync run: each item's action and progress (the state of its queued Crisp calls)")
             .Produces<SyncResponse>()
@@ -114,6 +118,14 @@ public static class HelpdeskApi
         catch (HelpdeskMissingException ex)
         {
             return ApiProblems.Problem(StatusCodes.Status409Conflict, HelpdeskMissing, "No helpdesk in Crisp", ex.Message + " Nothing was queued.");
+        }
+        catch (CrispRateLimitedException ex)
+        {
+            // Crisp is answering, but not to the hub for now: a caller (a CI job) should wait and retry, not read a broken
+            // gateway. Crisp's own wait when it gave one, else a minute (Crisp documents no header for it).
+            return ApiProblems.Problem(StatusCodes.Status503ServiceUnavailable, CrispRateLimited, "Crisp is rate-limiting the hub",
+                $"Crisp answered {ex.StatusCode} ({ex.Reason}) while the Knowledge Base was read; nothing was queued. Retry after the delay in Retry-After.",
+                retryAfter: ex.RetryAfter is { } wait && wait > TimeSpan.Zero ? wait : TimeSpan.FromMinutes(1));
         }
         catch (CrispException ex)
         {
