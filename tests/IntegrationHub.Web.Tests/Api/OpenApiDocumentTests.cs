@@ -156,6 +156,94 @@ public sealed class OpenApiDocumentTests(SqliteHubFixture fixture) : HubTestBase
     }
 
     [Fact]
+    public async Task Document_EveryOperation_HasExamples_AndEveryErrorIsAProblemDocument()
+    {
+        var (document, _) = await LoadAsync();
+
+        // Not a hand-picked list: relay, auto-replies, hook URL, identity signature, preview and tenant had no examples,
+        // and the 404s declared with a bare .Produces(404) had no content although the API answers problem documents.
+        var gaps = new List<string>();
+        var operations = 0;
+        foreach (var (path, item) in document.Paths)
+        {
+            foreach (var (method, operation) in item.Operations ?? [])
+            {
+                operations++;
+                var name = $"{method} {path}";
+                foreach (var (_, media) in operation.RequestBody?.Content ?? new Dictionary<string, OpenApiMediaType>())
+                {
+                    if (media.Example is null)
+                    {
+                        gaps.Add($"{name}: request without an example");
+                    }
+                }
+
+                foreach (var (code, response) in operation.Responses ?? [])
+                {
+                    if (code[0] is '4' or '5')
+                    {
+                        if (response.Content is not { Count: 1 } content || !content.TryGetValue("application/problem+json", out var problem)
+                            || problem.Schema is null || problem.Example is null)
+                        {
+                            gaps.Add($"{name} {code}: not a problem document with an example");
+                        }
+                    }
+                    else
+                    {
+                        gaps.AddRange((response.Content ?? new Dictionary<string, OpenApiMediaType>())
+                            .Where(media => media.Value.Example is null)
+                            .Select(media => $"{name} {code}: {media.Key} without an example"));
+                    }
+                }
+            }
+        }
+
+        Assert.True(operations > 20, $"only {operations} operations");
+        Assert.True(gaps.Count == 0, string.Join("\n", gaps));
+    }
+
+    [Fact]
+    public async Task Document_Conflicts_SayWhatTheyMeanPerOperation()
+    {
+        var (document, _) = await LoadAsync();
+
+        // The identity signature's 409 is "no secret stored yet", not a reused Idempotency-Key (it takes none).
+        var signature = document.Paths["/api/v1/identity/signature"].Operations![HttpMethod.Post].Responses!["409"];
+        Assert.Contains("identity-verification secret", signature.Description, StringComparison.Ordinal);
+        Assert.Contains("identity-secret-missing", signature.Content!["application/problem+json"].Example!.ToJsonString(), StringComparison.Ordinal);
+        var single = document.Paths["/api/v1/events"].Operations![HttpMethod.Post].Responses!["409"];
+        Assert.Contains("message-id-conflict", single.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Document_JsonValues_AreAnyValue_AndProblemsDocumentTheirTraceId()
+    {
+        var (document, _) = await LoadAsync();
+
+        // A rule condition's value is any JSON value; it was documented as an object with options/parent/root.
+        var value = document.Components!.Schemas!["RuleCondition"].Properties!["value"];
+        Assert.True(value.Type is null or JsonSchemaType.Null, $"RuleCondition.value is typed {value.Type}"); // any value (or null)
+        Assert.Empty(value.Properties ?? new Dictionary<string, IOpenApiSchema>());
+        Assert.DoesNotContain("JsonNodeOptions", document.Components.Schemas.Keys);
+        foreach (var name in new[] { "ProblemDetails", "HttpValidationProblemDetails" })
+        {
+            Assert.Contains("trace_id", document.Components.Schemas[name].Properties!.Keys);
+        }
+    }
+
+    [Fact]
+    public async Task Document_Deliveries_SayWhatAStatusWalkMisses()
+    {
+        var (document, _) = await LoadAsync();
+
+        var operation = document.Paths["/api/v1/deliveries"].Operations![HttpMethod.Get];
+        Assert.Contains("after the cursor passed it", operation.Description, StringComparison.Ordinal);
+        Assert.Contains("status=dead again from the start", operation.Description, StringComparison.Ordinal);
+        var since = operation.Parameters!.Single(p => p.Name == "since");
+        Assert.Contains("%2B", since.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SwaggerUi_IsServed()
     {
         var response = await Hub.CreateClient().GetAsync("/swagger/index.html");

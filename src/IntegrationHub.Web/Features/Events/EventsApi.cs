@@ -77,8 +77,16 @@ public static partial class EventsApi
             .WithName("ListDeliveries")
             .WithTags("Deliveries")
             .WithSummary("The delivery log, page by page")
-            .WithDescription("Your website's Crisp calls (from events and contact pushes), oldest first. Filter by status and by creation "
-                + "time (since); follow next_cursor to read on. The cursor is opaque: pass it back as is.")
+            .WithDescription("Your website's Crisp calls (from events, contact pushes and the hub's own writes), oldest first, at most limit a "
+                + "page. Follow next_cursor while has_more is true; the cursor is opaque: pass it back as is, with the same status and since. "
+                + "The cursor walks calls in creation order, so one walk lists a call at most once. "
+                + "status filters on each call's state when its page is read, and a call's state changes as it is delivered "
+                + "(queued, sending, then sent, or retrying and at last dead; a replayed dead call is queued again): a status walk does not "
+                + "list a call that reaches the status after the cursor passed it, nor one that left it before its page was read. "
+                + "So a status walk answers 'which calls are in this state now', not 'which calls reached it since I last looked'. "
+                + "To collect new dead letters, read status=dead again from the start (or with since set to a time before the oldest "
+                + "call you have not yet seen settle, e.g. two days ago: with the default settings a failing call retries for about 22 hours, longer while Crisp rate-limits the website or the plugin is paused) and skip the ids you have already handled; "
+                + "to follow one event's calls, read GET /api/v1/events/{id}.")
             .Produces<DeliveryPage>()
             .WithStandardErrors(withBody: false);
         return api;

@@ -132,6 +132,95 @@ internal sealed class ApiExamplesOperationFilter : IOperationFilter
                   {"id": 4731, "kind": "session.data.merge", "status": "queued"}]}
                 """,
         }),
+        ["GetTenant"] = (null, new()
+        {
+            [200] = """
+                {"website_id": "6a1f8f10-2b7e-4c1d-9d55-5b3c8f2d9e01", "name": "Acme", "domain": "acme.example", "status": "active",
+                 "installed_at": "2026-11-02T14:05:31.120+00:00"}
+                """,
+        }),
+        ["CreateIdentitySignature"] = ("""{"email": "jane@example.com"}""", new()
+        {
+            [200] = """{"email": "jane@example.com", "signature": "5d8f0c3e2a9b47e1f6a0d2c4b8e7193a6f5c0b2d9e8a7f61c3b4a5d6e7f80912"}""",
+        }),
+        ["PreviewRules"] = ("""
+            {"event": {"event": "order_completed", "email": "jane@example.com", "properties": {"total": 129.5}},
+             "rules": [{"name": "Big orders", "definition": {"trigger": "order_completed", "condition_mode": "all",
+               "conditions": [{"field": "properties.total", "operator": "greater_than", "value": 100}],
+               "actions": [{"type": "people_event", "text": "Order of {{properties.total}} EUR", "color": "green"}]}}]}
+            """, new()
+        {
+            [200] = """
+                {"rules": [{"rule_id": null, "name": "Big orders", "version": null, "matched": true,
+                  "reasons": ["all conditions must hold", "properties.total is greater than 100: yes"], "errors": [],
+                  "calls": [{"kind": "people.event.add", "payload": {"email": "jane@example.com", "text": "Order of 129.5 EUR", "data": {}, "color": "green"},
+                    "http": [{"method": "POST", "path": "/v1/website/6a1f8f10-2b7e-4c1d-9d55-5b3c8f2d9e01/people/events/jane%40example.com",
+                      "body": {"text": "Order of 129.5 EUR", "data": {}, "color": "green"}, "note": null}]}]}],
+                 "cost": {"outbox_calls": 1, "http_requests": 1, "budget_per_minute": 30, "share_of_minute_budget": 0.033,
+                  "daily_quota": 50000, "daily_quota_used_today": 812, "share_of_daily_quota": 0.00002}}
+                """,
+        }),
+        ["GetAutoReplies"] = (null, new()
+        {
+            [200] = AutoRepliesExample,
+        }),
+        ["PutAutoReplies"] = (AutoRepliesExample, new()
+        {
+            [200] = AutoRepliesExample,
+        }),
+        ["GetWebsiteHookUrl"] = (null, new()
+        {
+            // The key is shown once, by the POST that makes it; reading the URL never shows it again.
+            [200] = """{"configured": true, "endpoint": "https://hub.example.com/crisp/hooks/website/6a1f8f10-2b7e-4c1d-9d55-5b3c8f2d9e01", "url": null}""",
+        }),
+        ["RegenerateWebsiteHookUrl"] = (null, new()
+        {
+            [200] = WebsiteHookUrlExample,
+        }),
+        ["CreateRelayEndpoint"] = ("""{"url": "https://hooks.example.com/crisp", "events": ["message:send", "session:set_email"]}""", new()
+        {
+            [201] = $$"""{"endpoint": {{RelayEndpointExample}}, "secret": "whsec_XWbuOixN2CfJqbvxoZ6rRh0rVk+6aC4rvXjttTQwyAY="}""",
+        }),
+        ["ListRelayEndpoints"] = (null, new()
+        {
+            [200] = $"[{RelayEndpointExample}]",
+        }),
+        ["RotateRelayEndpointSecret"] = (null, new()
+        {
+            [200] = """
+                {"endpoint_id": "0193637a-9b00-7c2a-9d1b-2f1e8c5a7b10", "secret": "whsec_kyXDpfeTDMdy0C6/meXnmPoEMm993JNLOHvU14PTrhw=",
+                 "previous_secret_expires_at": "2026-11-26T10:00:00+00:00"}
+                """,
+        }),
+        ["EnableRelayEndpoint"] = (null, new()
+        {
+            [200] = RelayEndpointExample,
+        }),
+        ["DisableRelayEndpoint"] = (null, new()
+        {
+            [200] = RelayEndpointExample.Replace("\"enabled\": true, \"disabled_reason\": null", "\"enabled\": false, \"disabled_reason\": \"Disabled by a member.\"", StringComparison.Ordinal),
+        }),
+        ["ListRelayDeliveries"] = (null, new()
+        {
+            [200] = $"[{RelayDeliveryExample}]",
+        }),
+        ["GetRelayDelivery"] = (null, new()
+        {
+            [200] = $$"""
+                {"delivery": {{RelayDeliveryExample}}, "attempts": [
+                  {"number": 1, "started_at": "2026-11-25T10:00:01+00:00", "status_code": 503, "error": null, "latency_ms": 812, "response_excerpt": "upstream unavailable"},
+                  {"number": 2, "started_at": "2026-11-25T10:01:02+00:00", "status_code": 200, "error": null, "latency_ms": 94, "response_excerpt": "ok"}]}
+                """,
+        }),
+        ["ReplayRelayDelivery"] = (null, new()
+        {
+            [202] = """
+                {"id": "0193637a-9c10-7c2a-9d1b-2f1e8c5a7b10", "endpoint_id": "0193637a-9b00-7c2a-9d1b-2f1e8c5a7b10", "event": "message:send",
+                 "webhook_id": "msg_0193637a9c107c2a9d1b2f1e8c5a7b10", "status": "queued", "attempts": 0, "next_attempt_at": "2026-11-25T11:00:00+00:00",
+                 "created_at": "2026-11-25T11:00:00+00:00", "last_attempt_at": null, "last_status": null, "latency_ms": null, "response_excerpt": null,
+                 "replay_of_id": "0193637a-9c00-7c2a-9d1b-2f1e8c5a7b10"}
+                """,
+        }),
         ["PostHelpdeskSync"] = ("\"<zip archive bytes: en/articles/orders/shipping-policy.md, en/articles/billing/refunds.md, …>\"", new()
         {
             [200] = HelpdeskSyncExample.Replace("\"id\": \"0193637a-8a00-7c2a-9d1b-2f1e8c5a7b10\", \"dry_run\": false", "\"id\": null, \"dry_run\": true", StringComparison.Ordinal),
@@ -142,6 +231,29 @@ internal sealed class ApiExamplesOperationFilter : IOperationFilter
             [200] = HelpdeskSyncExample,
         }),
     };
+
+    private const string AutoRepliesExample = """
+        {"window_minutes": 60, "cap_per_hour": 2, "rules": [
+          {"name": "Welcome", "enabled": true, "trigger": "first_message", "text_contains": null, "time_zone": null, "days": null, "from": null, "to": null,
+           "reply_text": "Thanks for writing! We usually answer within the hour."}]}
+        """;
+
+    private const string WebsiteHookUrlExample = """
+        {"configured": true, "endpoint": "https://hub.example.com/crisp/hooks/website/6a1f8f10-2b7e-4c1d-9d55-5b3c8f2d9e01",
+         "url": "https://hub.example.com/crisp/hooks/website/6a1f8f10-2b7e-4c1d-9d55-5b3c8f2d9e01?key=q3v8Jm2KcT0xYb6Nf1LwR4sZ7dHg9pXe5aUoCiVbWnM"}
+        """;
+
+    private const string RelayEndpointExample = """
+        {"id": "0193637a-9b00-7c2a-9d1b-2f1e8c5a7b10", "url": "https://hooks.example.com/crisp", "events": ["message:send", "session:set_email"],
+         "enabled": true, "disabled_reason": null, "created_at": "2026-11-25T09:00:00+00:00", "failing_since": null, "previous_secret_expires_at": null}
+        """;
+
+    private const string RelayDeliveryExample = """
+        {"id": "0193637a-9c00-7c2a-9d1b-2f1e8c5a7b10", "endpoint_id": "0193637a-9b00-7c2a-9d1b-2f1e8c5a7b10", "event": "message:send",
+         "webhook_id": "msg_0193637a9c007c2a9d1b2f1e8c5a7b10", "status": "sent", "attempts": 2, "next_attempt_at": "2026-11-25T10:01:00+00:00",
+         "created_at": "2026-11-25T10:00:00+00:00", "last_attempt_at": "2026-11-25T10:01:02+00:00", "last_status": 200, "latency_ms": 94,
+         "response_excerpt": "ok", "replay_of_id": null}
+        """;
 
     private const string HelpdeskSyncExample = """
         {"id": "0193637a-8a00-7c2a-9d1b-2f1e8c5a7b10", "dry_run": false, "prune": false, "status": "pending", "created_at": "2026-11-25T10:00:00+00:00",
@@ -173,15 +285,44 @@ internal sealed class ApiExamplesOperationFilter : IOperationFilter
         [503] = ("The hub could not commit the request; nothing was stored. Retry after Retry-After seconds (with the same Idempotency-Key).", Problem("unavailable", "Temporarily unavailable", 503, "The hub could not store the request right now; nothing was stored. Retry after the delay given in Retry-After.")),
     };
 
+    /// <summary>Where one operation's error means something else than <see cref="Problems"/> says.</summary>
+    private static readonly Dictionary<(string Operation, int Status), (string Description, string Example)> OperationProblems = new()
+    {
+        [("CreateIdentitySignature", 409)] = ("The website has not stored its Crisp identity-verification secret yet (plugin settings page); nothing was signed.",
+            Problem("identity-secret-missing", "Identity verification is not set up", 409, "Store this website's Crisp identity-verification secret in the plugin settings page first.")),
+        [("PostEvent", 409)] = ("The Idempotency-Key was already used for a different request (idempotency-key-conflict), or the message_id for a different event (message-id-conflict); nothing was stored.",
+            Problem("message-id-conflict", "message_id reused", 409, "This message_id was already used for a different event; nothing was stored. Use a new message_id for a new event.")),
+        [("PostEventBatch", 409)] = ("The Idempotency-Key was already used for a different request; nothing was stored. (A reused message_id only rejects its item: see its result.)",
+            Problem("idempotency-key-conflict", "Idempotency-Key reused", 409, "This Idempotency-Key was already used, within the last 24 hours, for a different request (method, path or body). Use a new key for a new request.")),
+    };
+
     private static readonly Dictionary<string, string> QueryDescriptions = new(StringComparer.Ordinal)
     {
-        ["status"] = "Only deliveries in this state: queued, sending, sent, retrying, dead or paused.",
-        ["since"] = "Only deliveries created at or after this ISO-8601 time, e.g. 2026-11-25T09:00:00Z.",
-        ["cursor"] = "The next_cursor of the previous page, unchanged.",
+        ["status"] = "Only deliveries in this state now: queued, sending, sent, retrying, dead or paused (one value). Applied when each page is "
+            + "read, so a walk with a status misses calls that reach it after the cursor passed them: see the operation's description.",
+        ["since"] = "Only deliveries created at or after this time: an ISO-8601 date (2026-11-25) or date and time (2026-11-25T09:00:00Z; "
+            + "without an offset it is UTC; send an offset's '+' as %2B).",
+        ["cursor"] = "The next_cursor of the previous page, unchanged (with the same status and since).",
         ["limit"] = "Page size, 1–200 (default 50).",
         ["dry_run"] = "true: answer the plan (200) and queue nothing.",
         ["prune"] = "true: also delete files and folders Crisp has but the archive does not (only in the locale/content-type trees the archive names).",
     };
+
+    /// <summary>Every problem document carries the request's trace id (quote it when asking for help): say so in its schemas.</summary>
+    private static void DocumentTraceId(SchemaRepository repository)
+    {
+        foreach (var name in new[] { "ProblemDetails", "HttpValidationProblemDetails" })
+        {
+            if (repository.Schemas.TryGetValue(name, out var schema) && schema is OpenApiSchema { Properties: { } properties } && !properties.ContainsKey("trace_id"))
+            {
+                properties["trace_id"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String,
+                    Description = "The request's W3C trace id (traceparent form); quote it when reporting a problem.",
+                };
+            }
+        }
+    }
 
     private static string Problem(string type, string title, int status, string detail) =>
         $$"""{"type": "https://integrationhub.dev/problems/{{type}}", "title": "{{title}}", "status": {{status}}, "detail": "{{detail}}", "trace_id": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}""";
@@ -204,6 +345,7 @@ internal sealed class ApiExamplesOperationFilter : IOperationFilter
             }
         }
 
+        DocumentTraceId(context.SchemaRepository);
         var id = operation.OperationId;
         if (id is not null && Examples.TryGetValue(id, out var examples))
         {
@@ -230,7 +372,18 @@ internal sealed class ApiExamplesOperationFilter : IOperationFilter
 
         foreach (var (code, response) in operation.Responses ?? [])
         {
-            if (!int.TryParse(code, out var status) || !Problems.TryGetValue(status, out var problem) || response is not OpenApiResponse concrete)
+            // Every error the API answers is a problem document, also where an endpoint declared only the status
+            // (.Produces(404)): without content a generated client reads such an answer as having no body.
+            if ((code[0] is '4' or '5') && response is OpenApiResponse { Content: null or { Count: 0 } } bare)
+            {
+                bare.Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    [ApiDocs.ProblemJson] = new() { Schema = context.SchemaGenerator.GenerateSchema(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), context.SchemaRepository) },
+                };
+            }
+
+            if (!int.TryParse(code, out var status) || response is not OpenApiResponse concrete
+                || !((id is not null && OperationProblems.TryGetValue((id, status), out var problem)) || Problems.TryGetValue(status, out problem)))
             {
                 continue;
             }

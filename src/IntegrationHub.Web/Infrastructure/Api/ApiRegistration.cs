@@ -76,6 +76,9 @@ public static class ApiRegistration
             });
             options.DocInclusionPredicate((_, api) => api.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
             options.OperationFilter<ApiExamplesOperationFilter>();
+            // Any JSON value (rule condition values, preview payloads and bodies). Described as the class, it read as an
+            // object of {options, parent, root}: a generated client could not send a number or read a string there.
+            options.MapType<System.Text.Json.Nodes.JsonNode>(() => new OpenApiSchema { Description = "Any JSON value." });
             // Without it every reference type is documented as nullable, so a required `event` read as "may be null".
             options.SupportNonNullableReferenceTypes();
             var xml = Path.Combine(AppContext.BaseDirectory, $"{Assembly.GetExecutingAssembly().GetName().Name}.xml");
