@@ -113,6 +113,6 @@ public sealed record RuleProblemResponse(Guid RuleVersionId, string Rule, int Ve
 
 /// <summary>One page of the delivery log, oldest first.</summary>
 /// <param name="Items">At most "limit" deliveries.</param>
-/// <param name="NextCursor">Pass as "cursor" to read on after this page (also to poll for newer deliveries when has_more is false); null only when nothing was ever listed.</param>
+/// <param name="NextCursor">Pass as "cursor" to read on after this page (also to poll for newer deliveries when has_more is false); null only when nothing was ever listed. With a status filter, a later poll lists only calls created after this page that are in the status then: calls that reach it later are not listed (see GET /api/v1/deliveries).</param>
 /// <param name="HasMore">Whether more deliveries matched right now.</param>
 public sealed record DeliveryPage(IReadOnlyList<DeliveryResponse> Items, string? NextCursor, bool HasMore);

@@ -282,7 +282,7 @@ internal sealed class ApiExamplesOperationFilter : IOperationFilter
             """),
         [429] = ("Your website's request rate is over its limit; retry after Retry-After seconds.", Problem("too-many-requests", "Too many requests", 429, "This website's API rate limit is exceeded. Retry after the delay in Retry-After.")),
         [502] = ("Crisp could not be read (unreachable or refusing); nothing was queued.", Problem("crisp-unavailable", "Crisp could not be read", 502, "The Knowledge Base could not be read from Crisp (CrispTransportException); nothing was queued. Try again later.")),
-        [503] = ("The hub could not commit the request; nothing was stored. Retry after Retry-After seconds (with the same Idempotency-Key).", Problem("unavailable", "Temporarily unavailable", 503, "The hub could not store the request right now; nothing was stored. Retry after the delay given in Retry-After.")),
+        [503] = ("The database cannot be reached, the hub could not commit the request, or it is stopping; nothing was stored. Retry after Retry-After seconds (a write with the same Idempotency-Key).", Problem("unavailable", "Temporarily unavailable", 503, "The hub could not store the request right now; nothing was stored. Retry after the delay given in Retry-After.")),
     };
 
     /// <summary>Where one operation's error means something else than <see cref="Problems"/> says.</summary>
@@ -329,9 +329,10 @@ internal sealed class ApiExamplesOperationFilter : IOperationFilter
 
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
-        // Every /api/v1 route is behind the API key and the per-tenant rate limit, whether or not it declares so.
+        // Every /api/v1 route is behind the API key and the per-tenant rate limit, whether or not it declares so; and
+        // every one answers 503 while the database is unreachable (checking the key reads it), GETs included.
         operation.Responses ??= [];
-        foreach (var status in new[] { "401", "429" })
+        foreach (var status in new[] { "401", "429", "503" })
         {
             if (!operation.Responses.ContainsKey(status))
             {
