@@ -86,6 +86,32 @@ public abstract class EventRuleProblemsTests(IHubFixture fixture) : ApiTestBase(
     }
 
     [Fact]
+    public async Task PostEvent_ProblemQuotingAPropertyWithANulCharacter_IsAcceptedAndStoredPrintable()
+    {
+        var (tenant, client) = await TenantClientAsync();
+        var (scope, _) = OpenScope(tenant);
+        await using (scope)
+        {
+            Assert.True((await scope.ServiceProvider.GetRequiredService<RuleService>().CreateAsync("Tier", new RuleDefinition
+            {
+                Trigger = "plan.changed",
+                Actions = [new RuleAction { Type = RuleActionType.PeopleSegmentsAdd, Segments = ["{{ properties.tier }}"] }],
+            }, "test", CancellationToken.None)).Succeeded);
+        }
+
+        // The segment renders longer than Crisp allows, and the reason quotes its start: a NUL, which PostgreSQL
+        // refuses in text. The event must still be accepted (202 means committed), and its problem readable.
+        var tier = "\\u0000" + new string('a', 70);
+        var id = await PostAsync(client, $$$"""{"event":"plan.changed","email":"ada@example.com","properties":{"tier":"{{{tier}}}"}}""");
+
+        var problem = Assert.Single((await JsonOf(await client.GetAsync($"/api/v1/events/{id:D}"))).GetProperty("rule_problems").EnumerateArray());
+        var reason = problem.GetProperty("reason").GetString()!;
+        Assert.Contains("is longer than 64 characters", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain('\0', reason);
+        Assert.Contains('\uFFFD', reason);
+    }
+
+    [Fact]
     public async Task PostBatch_EachItemsMatchedRulesAndProblems_AreRecordedWithIt()
     {
         var (tenant, client) = await TenantClientAsync();

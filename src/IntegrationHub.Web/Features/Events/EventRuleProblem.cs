@@ -37,10 +37,31 @@ public sealed class EventRuleProblem : ITenantOwned
     {
         EventId = problem.EventId,
         RuleVersionId = problem.RuleVersionId,
-        Rule = TextCut.Truncate(problem.Rule, RuleMaxLength),
+        Rule = TextCut.Truncate(Printable(problem.Rule), RuleMaxLength),
         Version = problem.Version,
-        Reason = TextCut.Truncate(problem.Error, ReasonMaxLength),
+        Reason = TextCut.Truncate(Printable(problem.Error), ReasonMaxLength),
     };
+
+    /// <summary>
+    /// A reason can quote the event (a rendered segment too long for Crisp), whose property values may hold control
+    /// characters, NUL among them — which PostgreSQL refuses in a text column, failing the whole commit and with it
+    /// the event. They are shown as U+FFFD instead.
+    /// </summary>
+    private static string Printable(string text)
+    {
+        if (!text.Any(char.IsControl))
+        {
+            return text;
+        }
+
+        return string.Create(text.Length, text, static (span, source) =>
+        {
+            for (var i = 0; i < source.Length; i++)
+            {
+                span[i] = char.IsControl(source[i]) ? '\uFFFD' : source[i];
+            }
+        });
+    }
 }
 
 internal sealed class EventRuleProblemConfiguration : IEntityTypeConfiguration<EventRuleProblem>
