@@ -32,6 +32,9 @@ public sealed class LoopbackReceiver : IAsyncDisposable
     /// <summary>While set and not completed, every request waits for it: an endpoint that hangs until the test lets go.</summary>
     public TaskCompletionSource? Hold { get; set; }
 
+    /// <summary>When set, the answer is <see cref="Status"/> at once and then a body that trickles a byte every 200 ms for this long.</summary>
+    public TimeSpan TrickleBodyFor { get; set; }
+
     /// <summary>Completed when the first request has arrived.</summary>
     public TaskCompletionSource FirstRequest { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -58,6 +61,21 @@ public sealed class LoopbackReceiver : IAsyncDisposable
             if (receiver.Delay > TimeSpan.Zero)
             {
                 await Task.Delay(receiver.Delay);
+            }
+
+            if (receiver.TrickleBodyFor > TimeSpan.Zero)
+            {
+                context.Response.StatusCode = receiver.Status;
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                var until = DateTime.UtcNow + receiver.TrickleBodyFor;
+                while (DateTime.UtcNow < until && !context.RequestAborted.IsCancellationRequested)
+                {
+                    await context.Response.WriteAsync("x", context.RequestAborted);
+                    await context.Response.Body.FlushAsync(context.RequestAborted);
+                    await Task.Delay(200, context.RequestAborted);
+                }
+
+                return;
             }
 
             if (receiver.RedirectTo is { } location)

@@ -129,6 +129,26 @@ public abstract partial class RelayDeliveryTests
     }
 
     [Fact]
+    public async Task Receiver200WhoseBodyTricklesPastTheTimeout_Sent_NotRetried()
+    {
+        // The 200 arrived at once; the body kept coming past Relay:Timeout (5 s here). The attempt was recorded as a
+        // timeout and retried, so the receiver got the event again, and an endpoint answering so was disabled in the end.
+        await using var receiver = await LoopbackReceiver.StartAsync();
+        receiver.Status = 200;
+        receiver.TrickleBodyFor = TimeSpan.FromSeconds(20);
+        var (tenant, client) = await TenantClientAsync("Acme");
+        await CreatedAsync(await CreateEndpointAsync(client, receiver.BaseUrl, "*"));
+        await DeliverHookAsync(tenant, "message:send");
+
+        Assert.Equal(1, await DrainAsync());
+
+        var delivery = Assert.Single(await DeliveriesAsync(tenant));
+        Assert.Equal((RelayDeliveryStatus.Sent, 1, 200), (delivery.Status, delivery.Attempts, delivery.LastStatus));
+        Assert.StartsWith("[body not finished within the timeout] x", delivery.ResponseExcerpt, StringComparison.Ordinal);
+        Assert.Single(receiver.Requests);
+    }
+
+    [Fact]
     public async Task EndpointWithoutSigningSecret_NothingSentUnsigned_AttemptSaysWhy()
     {
         await using var receiver = await LoopbackReceiver.StartAsync();

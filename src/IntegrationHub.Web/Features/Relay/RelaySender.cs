@@ -335,8 +335,11 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IB
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(options.Value.Timeout);
             using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            var body = await ReadExcerptAsync(response, timeout.Token);
+            // The status decides the outcome: a receiver that answered 2xx has the event, whatever its body does next.
+            // Its body is read only for the excerpt, within what is left of the attempt's time: a 200 whose body
+            // trickled past the timeout (or broke off) was counted as a timeout, sent again, and could disable the endpoint.
             delivery.LastStatus = (int)response.StatusCode;
+            var body = await ReadExcerptAsync(response, timeout.Token, cancellationToken);
             delivery.ResponseExcerpt = RelayExcerpt.Clean(body, secrets, url, ExcerptLength);
             return (response.IsSuccessStatusCode, null);
         }
@@ -377,18 +380,33 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IB
         }
     }
 
-    private static async Task<string> ReadExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>The start of the response body, for the attempt's excerpt. A body that does not arrive in time or breaks off
+    /// starts the excerpt with a note instead of failing the attempt; only the drain's own cancellation is thrown.</summary>
+    private static async Task<string> ReadExcerptAsync(HttpResponseMessage response, CancellationToken timeout, CancellationToken cancellationToken)
     {
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         var buffer = new byte[ExcerptLength * 4];
         var read = 0;
-        int n;
-        while (read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken)) > 0)
+        string? note = null;
+        try
         {
-            read += n;
+            await using var stream = await response.Content.ReadAsStreamAsync(timeout);
+            int n;
+            while (read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), timeout)) > 0)
+            {
+                read += n;
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            note = "[body not finished within the timeout] ";
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            note = "[body broke off] ";
         }
 
-        return Encoding.UTF8.GetString(buffer, 0, read);
+        // The note first: the excerpt is cut to its length.
+        return note + Encoding.UTF8.GetString(buffer, 0, read);
     }
 }
 
