@@ -209,6 +209,33 @@ public abstract class DeliveryLogPageTests(IHubFixture fixture) : DashboardPageT
         Assert.Equal(CrispCallStatus.Dead, (await StatusesAsync(tenantB))[callOfB]);
     }
 
+    [Theory]
+    [InlineData("event", "%00")]
+    [InlineData("event", "order%00paid")]
+    [InlineData("contact", "ada%00@example.com")]
+    [InlineData("contact", "ada%0A@example.com")]
+    public async Task Filter_ControlCharacterInEventOrContact_Is422NextToTheField_NotA500(string field, string value)
+    {
+        var tenant = await Data.TenantAsync("Acme");
+        var dead = await CallAsync(tenant, CrispCallStatus.Dead);
+        var client = await MemberAsync(tenant, "editor@acme.example", TenantRole.Editor);
+        var list = $"/t/{tenant:D}/deliveries";
+
+        // PostgreSQL refuses a NUL in a query parameter: the filter answered 500 there.
+        var response = await client.GetAsync($"{list}?{field}={value}");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("The filter was not applied", html, StringComparison.Ordinal);
+        Assert.Contains("<div class=\"field-error\">No control characters", html, StringComparison.Ordinal);
+
+        // The replay of "every dead call matching" that filter is refused the same way and re-queues nothing.
+        var replay = await PostAsync(client, list, $"{list}/replay", (field, Uri.UnescapeDataString(value).Replace('\0', '\u0001')));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, replay.StatusCode);
+        Assert.Equal(CrispCallStatus.Dead, (await StatusesAsync(tenant))[dead]);
+        Assert.Empty(await AuditAsync(tenant));
+    }
+
     private static List<long> Ids(string html, Guid tenant) =>
         [.. Regex.Matches(html, $"href=\"/t/{tenant:D}/deliveries/(\\d+)\"").Select(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))];
 

@@ -54,7 +54,12 @@ public sealed record DeliveryLogFilter
 
         if (Event is { } evt)
         {
-            if (Guid.TryParse(evt, out var eventId))
+            if (evt.Any(char.IsControl))
+            {
+                // No event name has one (the events API refuses them), and PostgreSQL refuses a NUL in a query: a 500.
+                errors["event"] = "No control characters: event names and ids have none.";
+            }
+            else if (Guid.TryParse(evt, out var eventId))
             {
                 calls = calls.Where(c => c.EventId == eventId);
             }
@@ -67,7 +72,14 @@ public sealed record DeliveryLogFilter
 
         if (Contact is { } contact)
         {
-            calls = calls.Where(c => c.OrderingKey == contact);
+            if (contact.Any(char.IsControl))
+            {
+                errors["contact"] = "No control characters: email addresses have none.";
+            }
+            else
+            {
+                calls = calls.Where(c => c.OrderingKey == contact);
+            }
         }
 
         if (From is { } fromText)
