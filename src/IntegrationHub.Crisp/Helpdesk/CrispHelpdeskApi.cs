@@ -113,6 +113,46 @@ public sealed class CrispHelpdeskApi
     public Task<CrispHelpdeskPage> GetPageAsync(string websiteId, string locale, CrispHelpdeskContentType contentType, string treePath, CancellationToken cancellationToken = default) =>
         _client.SendAsync<CrispHelpdeskPage>(HttpMethod.Get, Tree(websiteId, "page", locale, contentType, treePath), null, cancellationToken);
 
+    /// <summary><c>GET page/list/{locale}/{ct}/{page}</c>: the public pages, each with its <c>entity_id</c> and <c>tree_path</c>.</summary>
+    public Task<IReadOnlyList<CrispHelpdeskPageEntry>> ListPagesAsync(
+        string websiteId, string locale, CrispHelpdeskContentType contentType, int page, CancellationToken cancellationToken = default) =>
+        _client.SendAsync<IReadOnlyList<CrispHelpdeskPageEntry>>(
+            HttpMethod.Get, Helpdesk(websiteId).Literal("page/list").Segment(locale, nameof(locale)).Literal(Segment(contentType)).Page(page), null, cancellationToken);
+
+    /// <summary><c>GET page/entity/{locale}/{ct}/{entity_id}</c>: the public page of an entity (e.g. a legacy article id).</summary>
+    public Task<CrispHelpdeskPageEntry> GetPageByEntityAsync(
+        string websiteId, string locale, CrispHelpdeskContentType contentType, string entityId, CancellationToken cancellationToken = default) =>
+        _client.SendAsync<CrispHelpdeskPageEntry>(
+            HttpMethod.Get, Helpdesk(websiteId).Literal("page/entity").Segment(locale, nameof(locale)).Literal(Segment(contentType)).Segment(entityId, nameof(entityId)), null, cancellationToken);
+
+    /// <summary><c>GET history/changes/{page}</c>, optionally filtered by locale, content type and tree path.</summary>
+    public Task<IReadOnlyList<CrispHelpdeskChange>> ListChangesAsync(
+        string websiteId, int page, string? locale = null, CrispHelpdeskContentType? contentType = null, string? treePath = null, CancellationToken cancellationToken = default)
+    {
+        var path = Helpdesk(websiteId).Literal("history/changes").Page(page)
+            .Query("filter_locale", locale)
+            .Query("filter_type", contentType is { } type ? Segment(type) : null)
+            .Query("filter_tree_path", treePath);
+        return _client.SendAsync<IReadOnlyList<CrispHelpdeskChange>>(HttpMethod.Get, path, null, cancellationToken);
+    }
+
+    /// <summary><c>GET history/change/{change_id}</c>.</summary>
+    public Task<CrispHelpdeskChange> GetChangeAsync(string websiteId, string changeId, CancellationToken cancellationToken = default) =>
+        _client.SendAsync<CrispHelpdeskChange>(HttpMethod.Get, Helpdesk(websiteId).Literal("history/change").Segment(changeId, nameof(changeId)), null, cancellationToken);
+
+    /// <summary><c>DELETE history/change/{change_id}</c> <c>{action}</c> ("Cancel Helpdesk History Change"; the action words are unverified).</summary>
+    public Task CancelChangeAsync(string websiteId, string changeId, string action, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(action);
+        return _client.SendAsync(HttpMethod.Delete, Helpdesk(websiteId).Literal("history/change").Segment(changeId, nameof(changeId)),
+            CrispClient.JsonBody(new CrispChangeAction(action)), cancellationToken);
+    }
+
+    /// <summary><c>POST refresh/{locale}/{ct}</c> (body <c>null</c>).</summary>
+    public Task RefreshAsync(string websiteId, string locale, CrispHelpdeskContentType contentType, CancellationToken cancellationToken = default) =>
+        _client.SendAsync(HttpMethod.Post, Helpdesk(websiteId).Literal("refresh").Segment(locale, nameof(locale)).Literal(Segment(contentType)),
+            CrispClient.JsonBody<object?>(null), cancellationToken);
+
     internal static string Segment(CrispHelpdeskContentType contentType) => contentType switch
     {
         CrispHelpdeskContentType.Articles => "articles",

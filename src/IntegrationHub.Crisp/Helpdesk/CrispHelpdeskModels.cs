@@ -93,6 +93,43 @@ public sealed record CrispHelpdeskPathTarget(string To);
 /// <summary><c>GET tree/page/…</c>: the public page of a node.</summary>
 public sealed record CrispHelpdeskPage(string? Title, string? Url);
 
+/// <summary>An entry of <c>page/list</c> and <c>page/entity</c>: <c>{entity_id, title, tree_path, url}</c>.</summary>
+public sealed record CrispHelpdeskPageEntry
+{
+    public string? EntityId { get; init; }
+
+    public string? Title { get; init; }
+
+    public string? TreePath { get; init; }
+
+    public string? Url { get; init; }
+
+    [JsonExtensionData]
+    public IDictionary<string, JsonElement>? Extra { get; init; }
+}
+
+/// <summary>A Knowledge Base history change: <c>{change_id, message, author, edits, created_at, files}</c>.</summary>
+public sealed record CrispHelpdeskChange
+{
+    public required string ChangeId { get; init; }
+
+    public string? Message { get; init; }
+
+    public JsonObject? Author { get; init; }
+
+    public JsonObject? Edits { get; init; }
+
+    public long? CreatedAt { get; init; }
+
+    /// <summary><c>[{change, path, metadata, content}]</c> (shapes of the entries unverified).</summary>
+    public JsonArray? Files { get; init; }
+
+    [JsonExtensionData]
+    public IDictionary<string, JsonElement>? Extra { get; init; }
+}
+
+internal sealed record CrispChangeAction(string Action);
+
 internal sealed record CrispLocaleBody(string Locale);
 
 internal sealed record CrispContentBody(string Content);

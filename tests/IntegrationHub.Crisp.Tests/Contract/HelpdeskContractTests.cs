@@ -23,6 +23,28 @@ public sealed class HelpdeskContractTests(CrispSimulatorFixture sim) : IClassFix
     }
 
     [Fact]
+    public async Task PagesHistoryAndRefresh_RoutesOfTheTreeApiDocument()
+    {
+        var websiteId = await sim.InstallWebsiteAsync();
+        const string path = "orders/returns.md";
+        await Helpdesk.CreatePathAsync(websiteId, "en", Articles, "orders");
+        await Helpdesk.SaveContentAsync(websiteId, "en", Articles, path, "Send it back.");
+        await Helpdesk.UpdateMetadataAsync(websiteId, "en", Articles, path, new CrispHelpdeskMetadata { Title = "Returns", State = new CrispHelpdeskState { Published = true } });
+
+        var page = Assert.Single(await Helpdesk.ListPagesAsync(websiteId, "en", Articles, 1));
+        Assert.Equal((path, "Returns"), (page.TreePath, page.Title));
+        Assert.Equal(page.Url, (await Helpdesk.GetPageByEntityAsync(websiteId, "en", Articles, page.EntityId!)).Url);
+
+        var changes = await Helpdesk.ListChangesAsync(websiteId, 1, "en", Articles, path);
+        Assert.Equal(2, changes.Count);
+        Assert.Equal(changes[0].ChangeId, (await Helpdesk.GetChangeAsync(websiteId, changes[0].ChangeId)).ChangeId);
+        await Helpdesk.CancelChangeAsync(websiteId, changes[0].ChangeId, "cancel");
+        Assert.Single(await Helpdesk.ListChangesAsync(websiteId, 1, treePath: path));
+
+        await Helpdesk.RefreshAsync(websiteId, "en", Articles);
+    }
+
+    [Fact]
     public async Task Article_CreateWriteContentMetadataPage()
     {
         var websiteId = await sim.InstallWebsiteAsync();
