@@ -336,6 +336,12 @@ public static partial class EventsApi
     private static async Task<IResult> ListDeliveriesAsync(HubDbContext db, CancellationToken cancellationToken,
         string? status = null, string? since = null, string? cursor = null, string? limit = null)
     {
+        // An empty parameter is a parameter left out: the issue writes the route "?status=&since=&cursor=", and a client
+        // that passes back a null next_cursor (nothing listed yet) sends "cursor=". Both were 422s.
+        status = NullIfEmpty(status);
+        since = NullIfEmpty(since);
+        cursor = NullIfEmpty(cursor);
+        limit = NullIfEmpty(limit);
         var errors = new FieldErrors();
         CrispCallStatus? statusFilter = null;
         if (status is not null)
@@ -397,6 +403,8 @@ public static partial class EventsApi
         var next = page.Count > 0 ? WriteCursor(page[^1].Id) : cursor;
         return TypedResults.Ok(new DeliveryPage(page, next, hasMore));
     }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     /// <summary>One status by its name. (Enum.TryParse also reads "queued,sent" as the two values OR-ed together, which is "sent".)</summary>
     private static bool TryReadStatus(string text, out CrispCallStatus status)

@@ -302,7 +302,8 @@ internal sealed class ApiExamplesOperationFilter : IOperationFilter
             + "read, so a walk with a status misses calls that reach it after the cursor passed them: see the operation's description.",
         ["since"] = "Only deliveries created at or after this time: an ISO-8601 date (2026-11-25) or date and time (2026-11-25T09:00:00Z; "
             + "without an offset it is UTC; send an offset's '+' as %2B).",
-        ["cursor"] = "The next_cursor of the previous page, unchanged (with the same status and since).",
+        ["cursor"] = "The next_cursor of the previous page, unchanged (with the same status and since); absent or empty: from the "
+            + "first delivery. (An empty status, since or limit is also the same as leaving it out.)",
         ["limit"] = "Page size, 1–200 (default 50).",
         ["dry_run"] = "true: answer the plan (200) and queue nothing.",
         ["prune"] = "true: also delete files and folders Crisp has but the archive does not (only in the locale/content-type trees the archive names).",
