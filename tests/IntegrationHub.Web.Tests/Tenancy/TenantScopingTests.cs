@@ -1,4 +1,5 @@
 using IntegrationHub.Web.Features.ApiKeys;
+using IntegrationHub.Web.Features.HookReactions;
 using IntegrationHub.Web.Features.Members;
 using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Tenancy;
@@ -89,6 +90,29 @@ public abstract class TenantScopingTests(IHubFixture fixture) : HubTestBase(fixt
             db.ApiKeys.Add(key);
             await db.SaveChangesAsync();
             Assert.Equal(a, key.TenantId);
+        }
+    }
+
+    [Fact]
+    public async Task InsertIfAbsent_TakesTheCurrentTenant_RefusesAnotherTenantsRowOrNoContext_LeavesAnExistingRowAsItIs()
+    {
+        var a = await Data.TenantAsync("A");
+        var b = await Data.TenantAsync("B");
+        var (scope, db) = OpenScope(a);
+        await using (scope)
+        {
+            Assert.True(await db.InsertIfAbsentAsync(new ConversationState { SessionId = "session_1", State = "pending", UpdatedAt = DateTimeOffset.UtcNow }, CancellationToken.None));
+            Assert.False(await db.InsertIfAbsentAsync(new ConversationState { SessionId = "session_1", State = "resolved", UpdatedAt = DateTimeOffset.UtcNow }, CancellationToken.None));
+            await Assert.ThrowsAsync<TenantScopeViolationException>(() => db.InsertIfAbsentAsync(new ConversationState { TenantId = b, SessionId = "session_2", UpdatedAt = DateTimeOffset.UtcNow }, CancellationToken.None));
+            var row = Assert.Single(await db.Set<ConversationState>().AsNoTracking().ToListAsync());
+            Assert.Equal((a, "pending"), (row.TenantId, row.State));
+        }
+
+        var (none, noneDb) = OpenScope();
+        await using (none)
+        {
+            await Assert.ThrowsAsync<TenantScopeViolationException>(() => noneDb.InsertIfAbsentAsync(new ConversationState { SessionId = "session_3", UpdatedAt = DateTimeOffset.UtcNow }, CancellationToken.None));
+            Assert.Single(await noneDb.Set<ConversationState>().AcrossTenants().ToListAsync());
         }
     }
 
