@@ -244,6 +244,27 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task AdminList_PrintsEveryAdministratorOnce_NotOtherUsers()
+    {
+        Assert.Equal(string.Empty, (await RunAsync("admin", "list")).Output);
+        Assert.Equal(0, (await RunAsync("admin", "create", "--email", "zed@hub.example", "--password", "Long-enough-pass-1")).Code);
+        Assert.Equal(0, (await RunAsync("admin", "create", "--email", "ann@hub.example", "--password", "Long-enough-pass-1")).Code);
+        // Promoting again changes nothing; a member of a website is not an administrator.
+        Assert.Equal(0, (await RunAsync("admin", "create", "--email", "ann@hub.example", "--password", "Long-enough-pass-1")).Code);
+        var website = Guid.NewGuid();
+        await RunAsync("tenant", "add", "--website", website.ToString(), "--name", "Acme");
+        await using (var hub = new HubApplicationFactory(Web.Infrastructure.Data.DatabaseProvider.Sqlite, Configuration["ConnectionStrings:Hub"]!, _directory))
+        {
+            await new TestData(hub.Services).UserAsync("owner@acme.example", website);
+        }
+
+        var list = await RunAsync("admin", "list");
+
+        Assert.Equal(0, list.Code);
+        Assert.Equal("ann@hub.example\tactive\nzed@hub.example\tactive\n", list.Output);
+    }
+
+    [Fact]
     public async Task AdminCreate_WeakPassword_FailsWithReason()
     {
         var result = await RunAsync("admin", "create", "--email", "root@hub.example", "--password", "short");
@@ -267,6 +288,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("deliveries", "replay", "--website", "00000000-0000-0000-0000-000000000000", "--all-dead")]
     [InlineData("deliveries", "stats", "--website", "00000000-0000-0000-0000-000000000000")]
     [InlineData("apikey", "list")]
+    [InlineData("admin", "list", "--email", "x@example.com")]
     [InlineData("apikey", "list", "--website", "not-a-uuid")]
     [InlineData("apikey", "list", "--website", "00000000-0000-0000-0000-000000000000")]
     [InlineData("apikey", "revoke", "--website", "6a1f8f10-2b7e-4c1d-9d55-5b3c8f2d9e01")]

@@ -105,6 +105,7 @@ public static class HubCommandLine
         Usage: dotnet run --project src/IntegrationHub.Web -- <verb> [options]
           migrate                                         apply database migrations
           admin create --email E --password P             create (or promote) a hub administrator
+          admin list                                      hub administrators: email, active or locked out
           tenant list                                     website_id, name, status — one per line
           tenant add --website WEBSITE_ID --name NAME     install a website by hand (development without Crisp)
           apikey create --website WEBSITE_ID --name NAME  create an API key; the key is the last line printed
@@ -192,7 +193,22 @@ public static class HubCommandLine
             await output.WriteLineAsync($"Administrator {parse.GetValue(email)} is ready.");
             return 0;
         });
-        return new Command("admin", "Hub administrators.") { create };
+        var list = new Command("list", "List hub administrators: email, locked out or not — one per line, tab-separated.");
+        list.SetAction(async (_, ct) =>
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            await EnsureMigratedAsync(scope, ct);
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<HubUser>>();
+            var now = DateTimeOffset.UtcNow;
+            foreach (var user in (await users.GetUsersInRoleAsync(HubRoles.Administrator)).OrderBy(u => u.Email, StringComparer.Ordinal))
+            {
+                var state = user.LockoutEnd is { } until && until > now ? $"locked until {Iso(until)}" : "active";
+                await output.WriteLineAsync($"{OneField(user.Email ?? user.UserName ?? user.Id)}\t{state}");
+            }
+
+            return 0;
+        });
+        return new Command("admin", "Hub administrators.") { create, list };
     }
 
     /// <summary>
