@@ -172,6 +172,25 @@ public abstract class ApiErrorTests(IHubFixture fixture) : ApiTestBase(fixture)
         await AssertNothingWrittenAsync(tenant);
     }
 
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/xml")]
+    [InlineData("text/html")]
+    public async Task Errors_ForAClientNotAcceptingJson_AreStillProblemDocuments_Not500(string accept)
+    {
+        var (tenant, client) = await TenantClientAsync();
+        client.DefaultRequestHeaders.Accept.ParseAdd(accept);
+        var anonymous = Hub.CreateClient();
+        anonymous.DefaultRequestHeaders.Accept.ParseAdd(accept);
+
+        // The default writer refuses such an Accept, and with no writer left every API error was an empty 500.
+        await AssertProblemAsync(await SendAsync(client, HttpMethod.Post, "/api/v1/events", "{\"event\":1}"), 422, "validation-failed");
+        await AssertProblemAsync(await client.GetAsync("/api/v1/events/not-an-id"), 404, "not-found");
+        await AssertProblemAsync(await client.GetAsync("/api/v1/deliveries?limit=0"), 422, "validation-failed");
+        await AssertProblemAsync(await anonymous.GetAsync("/api/v1/tenant"), 401, "unauthorized");
+        await AssertNothingWrittenAsync(tenant);
+    }
+
     [Fact]
     public async Task Body_NestedTooDeep_IsCalledTooDeep()
     {

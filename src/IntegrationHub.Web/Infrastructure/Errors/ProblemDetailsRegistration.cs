@@ -27,6 +27,9 @@ public static class ProblemDetailsRegistration
                 problem.Title = title ?? problem.Title;
             }
         });
+        // After AddProblemDetails: written only when neither the page nor the default writer would (an Accept
+        // header without JSON), so no error answer turns into a 500 for want of a writer.
+        builder.Services.AddSingleton<IProblemDetailsWriter, AnyAcceptProblemDetailsWriter>();
         builder.Services.AddExceptionHandler<KnownExceptionHandler>();
         return builder;
     }
