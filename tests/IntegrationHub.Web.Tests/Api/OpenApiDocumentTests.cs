@@ -247,6 +247,10 @@ public sealed class OpenApiDocumentTests(SqliteHubFixture fixture) : HubTestBase
         Assert.Contains("status=dead again from the start", operation.Description, StringComparison.Ordinal);
         var since = operation.Parameters!.Single(p => p.Name == "since");
         Assert.Contains("%2B", since.Description, StringComparison.Ordinal);
+        // Typed as what the API takes, not as free strings: a generated client offers the six states and a number.
+        var status = operation.Parameters!.Single(p => p.Name == "status").Schema!;
+        Assert.Equal(["queued", "sending", "sent", "retrying", "dead", "paused"], status.Enum!.Select(v => v!.GetValue<string>()));
+        Assert.Equal(JsonSchemaType.Integer, operation.Parameters!.Single(p => p.Name == "limit").Schema!.Type);
     }
 
     [Fact]

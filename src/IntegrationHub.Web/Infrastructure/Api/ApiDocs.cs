@@ -450,6 +450,19 @@ internal sealed class ApiExamplesOperationFilter : IOperationFilter
             if (parameter is OpenApiParameter { In: ParameterLocation.Query } query && query.Name is { } name && QueryDescriptions.TryGetValue(name, out var description))
             {
                 query.Description = description;
+                // The handler reads them as text (to answer a 422 naming the field), which documented them as free strings.
+                if (id == "ListDeliveries" && name == "status")
+                {
+                    query.Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.String,
+                        Enum = [.. Enum.GetNames<IntegrationHub.Web.Features.Delivery.CrispCallStatus>().Select(n => (JsonNode)JsonValue.Create(n.ToLowerInvariant()))],
+                    };
+                }
+                else if (id == "ListDeliveries" && name == "limit")
+                {
+                    query.Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Default = JsonValue.Create(IntegrationHub.Web.Features.Events.EventsApi.PageDefault) };
+                }
             }
             else if (parameter is OpenApiParameter { In: ParameterLocation.Path, Name: "email" } email)
             {
