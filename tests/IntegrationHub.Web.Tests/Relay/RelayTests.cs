@@ -424,6 +424,40 @@ public abstract partial class RelayDeliveryTests(IHubFixture fixture) : RelayTes
     }
 
     [Fact]
+    public async Task UpdateUrl_WhileADeliveryIsRetrying_TheDeliveryGoesToTheNewUrlNowWithItsWebhookId()
+    {
+        // The only way to move an endpoint was delete + create, which deleted its pending deliveries with it.
+        await using var old = await LoopbackReceiver.StartAsync();
+        old.Status = 503;
+        await using var moved = await LoopbackReceiver.StartAsync();
+        moved.Status = 200;
+        var (tenant, client) = await TenantClientAsync("Acme");
+        var (id, secret) = await CreatedAsync(await CreateEndpointAsync(client, old.BaseUrl + "/old", "message:*"));
+        await DeliverHookAsync(tenant, "message:send");
+        await DrainAsync();
+        var retrying = Assert.Single(await DeliveriesAsync(tenant));
+        Assert.Equal(RelayDeliveryStatus.Retrying, retrying.Status);
+
+        var response = await client.PatchAsync($"/api/v1/relay/endpoints/{id}", new StringContent(new JsonObject { ["url"] = moved.BaseUrl + "/new" }.ToJsonString(), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal((moved.BaseUrl + "/new", "message:*"), (body["url"]!.GetValue<string>(), body["events"]![0]!.GetValue<string>()));
+        Assert.Null(body["failing_since"]);
+        Assert.Equal(1, await DrainAsync()); // due now, not after its back-off
+        var received = Assert.Single(moved.Requests);
+        Assert.Equal(("/new", retrying.WebhookId), (received.Path, received.Headers["webhook-id"]));
+        Assert.True(StandardWebhooksVerifier.Verify(secret, received.Headers["webhook-id"], received.Headers["webhook-timestamp"], received.Body, received.Headers["webhook-signature"]));
+        var sent = Assert.Single(await DeliveriesAsync(tenant));
+        Assert.Equal((retrying.Id, RelayDeliveryStatus.Sent, 2), (sent.Id, sent.Status, sent.Attempts));
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            Assert.Equal(1, await db.Set<IntegrationHub.Web.Features.Audit.AuditEntry>().CountAsync(a => a.Action == "relay.endpoint.updated"));
+        }
+    }
+
+    [Fact]
     public async Task EnableThroughTheApi_AnEndpointThatIsOnAndFailing_KeepsItsFailureClock()
     {
         var (tenant, client) = await TenantClientAsync("Acme");
@@ -514,6 +548,37 @@ public abstract class RelayGuardTests(IHubFixture fixture) : RelayTestBase(fixtu
     [InlineData("2606:2800:21f:cb07:6820:80da:af6b:8b2c", false)]
     public void SsrfGuard_Classification(string address, bool forbidden) =>
         Assert.Equal(forbidden, RelaySsrfGuard.IsForbidden(IPAddress.Parse(address)));
+
+    [Theory]
+    [InlineData("""{"url":"https://10.0.0.5/in"}""", "url")]
+    [InlineData("""{"url":"http://hooks.example.com/in"}""", "url")]
+    [InlineData("""{"events":[]}""", "events")]
+    [InlineData("""{}""", "url")]
+    public async Task UpdateEndpoint_RefusedLikeARegistration_NothingChanged(string patch, string errorKey)
+    {
+        var (_, client) = await TenantClientAsync("Acme");
+        var (id, _) = await CreatedAsync(await CreateEndpointAsync(client, "https://hooks.example.com/in", "*"));
+
+        var response = await client.PatchAsync($"/api/v1/relay/endpoints/{id}", new StringContent(patch, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.NotNull(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["errors"]![errorKey]);
+        var listed = JsonNode.Parse(await client.GetStringAsync("/api/v1/relay/endpoints"))!.AsArray().Single()!;
+        Assert.Equal(("https://hooks.example.com/in", "*"), (listed["url"]!.GetValue<string>(), listed["events"]![0]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task UpdateEndpoint_OfAnotherWebsite_404()
+    {
+        var (_, a) = await TenantClientAsync("Acme");
+        var (_, b) = await TenantClientAsync("Globex");
+        var (id, _) = await CreatedAsync(await CreateEndpointAsync(a, "https://hooks.example.com/in", "*"));
+
+        var response = await b.PatchAsync($"/api/v1/relay/endpoints/{id}", new StringContent("""{"url":"https://evil.example.com/in"}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("https://hooks.example.com/in", JsonNode.Parse(await a.GetStringAsync("/api/v1/relay/endpoints"))!.AsArray().Single()!["url"]!.GetValue<string>());
+    }
 
     [Theory]
     [InlineData("http://hooks.example.com/crisp")]

@@ -34,6 +34,11 @@ public static class RelayApi
             .Accepts<RelayEndpointRequest>("application/json")
             .Produces<RelayEndpointCreatedResponse>(StatusCodes.Status201Created)
             .WithStandardErrors(withBody: true);
+        relay.MapPatch("/endpoints/{id:guid}", UpdateAsync).WithName("UpdateRelayEndpoint")
+            .WithSummary("Change an endpoint's url and/or events in place; its queued and retrying deliveries go to the new url (same webhook id), due now")
+            .Accepts<RelayEndpointRequest>("application/json")
+            .Produces<RelayEndpointResponse>()
+            .WithStandardErrors(withBody: true, notFound: true);
         relay.MapGet("/endpoints", ListAsync).WithName("ListRelayEndpoints").WithSummary("The website's relay endpoints");
         relay.MapDelete("/endpoints/{id:guid}", DeleteAsync).WithName("DeleteRelayEndpoint").WithSummary("Delete an endpoint and its deliveries");
         relay.MapPost("/endpoints/{id:guid}/rotate-secret", RotateAsync).WithName("RotateRelayEndpointSecret")
@@ -84,6 +89,47 @@ public static class RelayApi
 
         var created = await relay.CreateAsync(request!.Url!, request.Events!, cancellationToken);
         return TypedResults.Created($"/api/v1/relay/endpoints/{created.Endpoint.Id:D}", new RelayEndpointCreatedResponse(ToResponse(created.Endpoint), created.Secret));
+    }
+
+    private static async Task<IResult> UpdateAsync(Guid id, HttpContext http, IOptions<JsonOptions> json, RelayService relay, IBackgroundJobClient jobs,
+        CancellationToken cancellationToken)
+    {
+        var (request, problem) = await TypedJsonRequestReader.ReadAsync<RelayEndpointRequest>(http.Request, MaxBodyBytes,
+            json.Value.SerializerOptions, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (await relay.FindAsync(id, cancellationToken) is not { } endpoint)
+        {
+            return ApiProblems.NotFoundProblem("No relay endpoint with this id.");
+        }
+
+        if (request?.Url is null && request?.Events is null)
+        {
+            return ApiProblems.Validation(new Dictionary<string, string[]>(StringComparer.Ordinal) { ["url"] = ["Give url, events or both."] });
+        }
+
+        // What is not given is kept, and checked as it is: the same rules as on creation.
+        var errors = relay.Validate(request.Url ?? endpoint.Url, request.Events ?? endpoint.Filters);
+        if (errors.Count > 0)
+        {
+            return ApiProblems.Validation(errors);
+        }
+
+        var updated = await relay.UpdateAsync(id, request.Url, request.Events, http.User.Identity?.Name ?? "api", cancellationToken);
+        if (updated is null)
+        {
+            return ApiProblems.NotFoundProblem("No relay endpoint with this id.");
+        }
+
+        if (request.Url is not null)
+        {
+            jobs.Enqueue<RelaySender>(s => s.DrainAsync(CancellationToken.None));
+        }
+
+        return TypedResults.Ok(ToResponse(updated));
     }
 
     private static async Task<Ok<List<RelayEndpointResponse>>> ListAsync(RelayService relay, CancellationToken cancellationToken) =>

@@ -56,6 +56,40 @@ public sealed class RelayService(HubDbContext db, TenantSecrets secrets, IOption
         return new Created(endpoint, secret);
     }
 
+    /// <summary>
+    /// Changes an endpoint's URL and/or event patterns in place (null keeps the value); null for an unknown id. Its
+    /// deliveries stay with it: queued and retrying ones keep their webhook id and go to the new URL, due now (a
+    /// tenant moving a failing receiver wants them there, not after the next back-off), and a new URL starts a new
+    /// failure streak. Replacing an endpoint by delete + create deleted its pending deliveries with it.
+    /// </summary>
+    public async Task<RelayEndpoint?> UpdateAsync(Guid id, string? url, IReadOnlyList<string>? events, string actor, CancellationToken cancellationToken)
+    {
+        var endpoint = await FindAsync(id, cancellationToken);
+        if (endpoint is null)
+        {
+            return null;
+        }
+
+        var now = clock.GetUtcNow();
+        if (url is not null && url.Trim() != endpoint.Url)
+        {
+            endpoint.Url = url.Trim();
+            endpoint.FailingSince = null;
+            await db.Set<RelayDelivery>()
+                .Where(d => d.EndpointId == id && (d.Status == RelayDeliveryStatus.Queued || d.Status == RelayDeliveryStatus.Retrying) && d.NextAttemptAt > now)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.NextAttemptAt, now), cancellationToken);
+        }
+
+        if (events is not null)
+        {
+            endpoint.EventFilter = FilterOf(events);
+        }
+
+        audit.Record(actor, "relay.endpoint.updated", id.ToString("D"));
+        await db.SaveChangesAsync(cancellationToken);
+        return endpoint;
+    }
+
     public Task<int> CountAsync(CancellationToken cancellationToken) => db.Set<RelayEndpoint>().CountAsync(cancellationToken);
 
     public Task<List<RelayEndpoint>> ListAsync(CancellationToken cancellationToken) =>
