@@ -181,6 +181,10 @@ internal sealed class ApiExamplesOperationFilter : IOperationFilter
         {
             [201] = $$"""{"endpoint": {{RelayEndpointExample}}, "secret": "whsec_XWbuOixN2CfJqbvxoZ6rRh0rVk+6aC4rvXjttTQwyAY="}""",
         }),
+        ["UpdateRelayEndpoint"] = ("""{"url": "https://hooks.example.com/crisp-v2"}""", new()
+        {
+            [200] = RelayEndpointExample.Replace("https://hooks.example.com/crisp\"", "https://hooks.example.com/crisp-v2\"", StringComparison.Ordinal),
+        }),
         ["ListRelayEndpoints"] = (null, new()
         {
             [200] = $"[{RelayEndpointExample}]",
