@@ -26,6 +26,9 @@ public sealed class LoopbackReceiver : IAsyncDisposable
 
     public string? RedirectTo { get; set; }
 
+    /// <summary>When set, sent as the answer's <c>Retry-After</c> header (seconds or an HTTP date).</summary>
+    public string? RetryAfter { get; set; }
+
     /// <summary>How long each answer takes (to hold requests in flight while another drain runs).</summary>
     public TimeSpan Delay { get; set; }
 
@@ -86,6 +89,11 @@ public sealed class LoopbackReceiver : IAsyncDisposable
             }
 
             context.Response.StatusCode = receiver.Status;
+            if (receiver.RetryAfter is { } retryAfter)
+            {
+                context.Response.Headers.RetryAfter = retryAfter;
+            }
+
             if (receiver.Body.Length > 0)
             {
                 // Not even an empty write for a 204: Kestrel refuses any body write for it, the app "fails", and the

@@ -181,6 +181,53 @@ public abstract partial class RelayDeliveryTests(IHubFixture fixture) : RelayTes
         Assert.Equal(0, await DrainAsync()); // not due yet
     }
 
+    [Theory]
+    [InlineData(429, "3600", 3600, true)] // later than the first fixed step (1 m): honoured
+    [InlineData(503, "date+7200", 7200, true)] // an HTTP date, on a 503 too
+    [InlineData(429, "86400", 8 * 3600, true)] // a day asked: capped at the longest fixed step
+    [InlineData(429, "10", 60, false)] // sooner than the fixed step: the schedule
+    [InlineData(429, "soon", 60, false)] // unreadable: the schedule
+    [InlineData(500, "3600", 60, false)] // only 429 and 503 are asked to wait
+    public async Task ReceiverAsksToWait_RetryAfterLaterThanTheScheduleHonouredCappedAndNotedOnTheAttempt(int status, string retryAfter, int expectedSeconds, bool noted)
+    {
+        await using var receiver = await LoopbackReceiver.StartAsync();
+        receiver.Status = status;
+        receiver.Body = "busy";
+        receiver.RetryAfter = retryAfter.StartsWith("date+", StringComparison.Ordinal)
+            ? DateTimeOffset.UtcNow.AddSeconds(int.Parse(retryAfter["date+".Length..], CultureInfo.InvariantCulture)).ToString("R", CultureInfo.InvariantCulture)
+            : retryAfter;
+        var (tenant, client) = await TenantClientAsync("Acme");
+        await CreatedAsync(await CreateEndpointAsync(client, receiver.BaseUrl, "*"));
+
+        await DeliverHookAsync(tenant, "message:send");
+        await DrainAsync();
+
+        var delivery = Assert.Single(await DeliveriesAsync(tenant));
+        Assert.Equal((RelayDeliveryStatus.Retrying, 1, status), (delivery.Status, delivery.Attempts, delivery.LastStatus));
+        var expected = DateTimeOffset.UtcNow.AddSeconds(expectedSeconds);
+        // The fixed step has up to 10 % jitter; an honoured Retry-After has none (an HTTP date counts whole seconds).
+        Assert.InRange(delivery.NextAttemptAt, expected.AddSeconds(-30), expected.AddSeconds(noted ? 30 : 30 + expectedSeconds * 0.1));
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            var attempt = Assert.Single(await db.Set<RelayDeliveryAttempt>().AsNoTracking().ToListAsync());
+            Assert.Equal(status, attempt.StatusCode);
+            if (noted)
+            {
+                Assert.StartsWith("[Retry-After honoured", attempt.ResponseExcerpt, StringComparison.Ordinal);
+                Assert.Contains($"next attempt {delivery.NextAttemptAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC] busy", attempt.ResponseExcerpt, StringComparison.Ordinal);
+                Assert.Equal(expectedSeconds == 8 * 3600, attempt.ResponseExcerpt!.Contains("(capped at 8 h)", StringComparison.Ordinal));
+                Assert.Equal(attempt.ResponseExcerpt, delivery.ResponseExcerpt);
+            }
+            else
+            {
+                Assert.Equal("busy", attempt.ResponseExcerpt);
+            }
+        }
+
+        Assert.Equal(0, await DrainAsync()); // not due yet
+    }
+
     [Fact]
     public void Backoff_AboutEightAttemptsOverADay()
     {

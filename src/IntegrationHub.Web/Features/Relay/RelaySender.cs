@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Text;
 using Hangfire;
 using IntegrationHub.Web.Infrastructure.Data;
 using IntegrationHub.Web.Infrastructure.Jobs;
 using IntegrationHub.Web.Infrastructure.Tenancy;
+using IntegrationHub.Web.Infrastructure.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -245,6 +247,7 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IB
         var watch = Stopwatch.StartNew();
         bool ok;
         string? error;
+        DateTimeOffset? retryAfter = null;
         if (secrets.Count == 0)
         {
             // Never unsigned: a receiver that verifies refuses it anyway, and one that does not would trust anything.
@@ -255,12 +258,32 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IB
         }
         else
         {
-            (ok, error) = await SendAsync(request, delivery, endpoint.Url, secrets, cancellationToken);
+            (ok, error, retryAfter) = await SendAsync(request, delivery, endpoint.Url, secrets, cancellationToken);
         }
 
         delivery.LatencyMs = watch.ElapsedMilliseconds;
         delivery.LastAttemptAt = now;
         delivery.Attempts++;
+        DateTimeOffset? nextAttempt = null;
+        if (!ok && delivery.Attempts <= Backoff.Length)
+        {
+            var delay = Backoff[delivery.Attempts - 1];
+            nextAttempt = now + delay + TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * delay.TotalMilliseconds * 0.1);
+            if (retryAfter is { } asked && asked > nextAttempt)
+            {
+                // The receiver said when it can take more (429 / 503 with Retry-After): sooner than that would only be
+                // refused again and count toward disabling it. Never later than the longest fixed step, so a receiver
+                // asking for days cannot park a delivery past the schedule. Noted on the attempt, so the history says
+                // why this wait differs from the schedule.
+                var latest = now + Backoff[^1];
+                var capped = asked > latest;
+                nextAttempt = capped ? (latest > nextAttempt ? latest : nextAttempt) : asked;
+                var cap = capped ? string.Create(CultureInfo.InvariantCulture, $" (capped at {Backoff[^1].TotalHours:0} h)") : "";
+                var note = string.Create(CultureInfo.InvariantCulture, $"[Retry-After honoured{cap}: next attempt {nextAttempt:yyyy-MM-dd HH:mm:ss} UTC] ");
+                delivery.ResponseExcerpt = TextCut.Truncate(note + delivery.ResponseExcerpt, ExcerptLength);
+            }
+        }
+
         tenantDb.Set<RelayDeliveryAttempt>().Add(new RelayDeliveryAttempt
         {
             DeliveryId = delivery.Id,
@@ -293,8 +316,7 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IB
             else
             {
                 delivery.Status = RelayDeliveryStatus.Retrying;
-                var delay = Backoff[delivery.Attempts - 1];
-                delivery.NextAttemptAt = now + delay + TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * delay.TotalMilliseconds * 0.1);
+                delivery.NextAttemptAt = nextAttempt!.Value;
             }
 
             if (now - endpoint.FailingSince >= options.Value.DisableAfter)
@@ -327,8 +349,9 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IB
         return latest is not null && now - latest.Value > QuietGap;
     }
 
-    /// <summary>One POST to the endpoint; the outcome goes on the delivery, and an error (if any) is returned too.</summary>
-    private async Task<(bool Ok, string? Error)> SendAsync(HttpRequestMessage request, RelayDelivery delivery, string url, List<string> secrets, CancellationToken cancellationToken)
+    /// <summary>One POST to the endpoint; the outcome goes on the delivery, and an error (if any) is returned too, with
+    /// when a 429 / 503 asked to be tried again (its <c>Retry-After</c>, seconds or an HTTP date), if it said.</summary>
+    private async Task<(bool Ok, string? Error, DateTimeOffset? RetryAfter)> SendAsync(HttpRequestMessage request, RelayDelivery delivery, string url, List<string> secrets, CancellationToken cancellationToken)
     {
         try
         {
@@ -341,7 +364,7 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IB
             delivery.LastStatus = (int)response.StatusCode;
             var body = await ReadExcerptAsync(response, timeout.Token, cancellationToken);
             delivery.ResponseExcerpt = RelayExcerpt.Clean(body, secrets, url, ExcerptLength);
-            return (response.IsSuccessStatusCode, null);
+            return (response.IsSuccessStatusCode, null, RetryAfterOf(response));
         }
         catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
@@ -352,8 +375,20 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IB
                 : ex.Message;
             var error = RelayExcerpt.Clean(reason, secrets, url, ExcerptLength);
             delivery.ResponseExcerpt = error;
-            return (false, error);
+            return (false, error, null);
         }
+    }
+
+    /// <summary>When a 429 or 503 asks to be tried again: <c>Retry-After</c> in seconds (from now) or as an HTTP date;
+    /// null for other statuses and for a missing or unreadable header.</summary>
+    private DateTimeOffset? RetryAfterOf(HttpResponseMessage response)
+    {
+        if (response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable) || response.Headers.RetryAfter is not { } retryAfter)
+        {
+            return null;
+        }
+
+        return retryAfter.Delta is { } delta ? (delta >= TimeSpan.Zero ? clock.GetUtcNow() + delta : null) : retryAfter.Date;
     }
 
     private static void Release(RelayDelivery delivery)
