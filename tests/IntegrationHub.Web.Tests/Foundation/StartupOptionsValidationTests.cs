@@ -46,6 +46,8 @@ public sealed class StartupOptionsValidationTests
     [InlineData("Installations:FullSyncCron", "0 */2 * * *")]
     [InlineData("Installations:CatchUpCron", "*/10 * * * * *")] // six fields: seconds first
     [InlineData("Jobs:WorkerCount", "1")]
+    [InlineData("Hooks:InboxRetention", "7.00:00:00")]
+    [InlineData("Relay:Retention", "90.00:00:00")]
     public void SensibleValues_Accepted(string key, string value) => ValidateOnStart(new() { [key] = value });
 
     [Theory]
@@ -53,6 +55,9 @@ public sealed class StartupOptionsValidationTests
     [InlineData("Hooks:MaxBodyBytes", "0", "Hooks:MaxBodyBytes must be at least 1024")]
     [InlineData("Hooks:MaxBodyBytes", "1048576", "Hooks:MaxBodyBytes must be at most 300000")] // a 500 for bigger hooks on PostgreSQL
     [InlineData("Hooks:TimestampTolerance", "-00:05:00", "Hooks:TimestampTolerance must be positive")]
+    [InlineData("Hooks:InboxRetention", "3.00:00:00", "Hooks:InboxRetention must be at least 7 days")] // a redelivery after the purge is processed again
+    [InlineData("Hooks:InboxRetention", "00:00:00", "Hooks:InboxRetention must be at least 7 days")]
+    [InlineData("Relay:Retention", "1.00:00:00", "Relay:Retention must be at least 7 days")]
     [InlineData("Installations:Retention", "-1.00:00:00", "Installations:Retention must be positive")]
     [InlineData("Installations:Retention", "00:00:00", "Installations:Retention must be positive")]
     [InlineData("Relay:Timeout", "-00:00:01", "Relay:Timeout must be positive")]

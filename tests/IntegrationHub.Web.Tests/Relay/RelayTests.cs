@@ -399,6 +399,31 @@ public abstract partial class RelayDeliveryTests(IHubFixture fixture) : RelayTes
         Assert.Single(await DeliveriesAsync(tenant));
     }
 
+    [Fact]
+    public async Task EndpointWhoseFailedAttemptsWerePurged_FailingAgain_StartsANewStreak_NotDisabledAtOnce()
+    {
+        // Its streak began 40 days ago and its deliveries were purged after Relay:Retention (30 days): nothing stored
+        // said it had been quiet since, and its next failure disabled it at once.
+        await using var receiver = await LoopbackReceiver.StartAsync();
+        receiver.Status = 503;
+        var (tenant, client) = await TenantClientAsync("Acme");
+        await CreatedAsync(await CreateEndpointAsync(client, receiver.BaseUrl, "*"));
+        var (scope, db) = OpenScope(tenant);
+        await using (scope)
+        {
+            (await db.Set<RelayEndpoint>().SingleAsync()).FailingSince = DateTimeOffset.UtcNow.AddDays(-40);
+            await db.SaveChangesAsync();
+        }
+
+        await DeliverHookAsync(tenant, "message:send");
+        await DrainAsync();
+
+        Assert.Single(receiver.Requests);
+        var listed = JsonNode.Parse(await client.GetStringAsync("/api/v1/relay/endpoints"))!.AsArray().Single()!;
+        Assert.True(listed["enabled"]!.GetValue<bool>());
+        Assert.True(listed["failing_since"]!.GetValue<DateTimeOffset>() > DateTimeOffset.UtcNow.AddMinutes(-5));
+    }
+
     [Theory]
     [InlineData(6 * 24, true)]
     [InlineData(2, false)]

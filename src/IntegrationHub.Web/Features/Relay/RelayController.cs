@@ -106,7 +106,9 @@ public sealed class RelayController(RelayService relay, HubDbContext db, IBackgr
 
         var website = await db.Tenants.AsNoTracking().SingleAsync(cancellationToken);
         var endpoint = await relay.FindAsync(delivery.EndpointId, cancellationToken);
-        return View("Delivery", new RelayDeliveryPageModel(website, delivery, endpoint?.Url, await relay.AttemptsAsync(id, cancellationToken), CanEdit));
+        // The delivery a replay points back to may have been purged after Relay:Retention: no link to a 404 then.
+        var originalKept = delivery.ReplayOfId is not { } original || await relay.DeliveryAsync(original, cancellationToken) is not null;
+        return View("Delivery", new RelayDeliveryPageModel(website, delivery, endpoint?.Url, await relay.AttemptsAsync(id, cancellationToken), CanEdit, originalKept));
     }
 
     [HttpPost("deliveries/{id:guid}/replay")]
@@ -151,4 +153,5 @@ public sealed record RelayPageModel(Tenants.Tenant Website, IReadOnlyList<RelayE
     public string FormEvents { get; init; } = "message:*";
 }
 
-public sealed record RelayDeliveryPageModel(Tenants.Tenant Website, RelayDelivery Delivery, string? EndpointUrl, IReadOnlyList<RelayDeliveryAttempt> Attempts, bool CanEdit);
+/// <summary>The delivery page; <c>ReplayOfKept</c> is false when the delivery this one replays was purged after the relay's retention.</summary>
+public sealed record RelayDeliveryPageModel(Tenants.Tenant Website, RelayDelivery Delivery, string? EndpointUrl, IReadOnlyList<RelayDeliveryAttempt> Attempts, bool CanEdit, bool ReplayOfKept = true);

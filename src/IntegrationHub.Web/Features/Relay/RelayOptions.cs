@@ -32,4 +32,12 @@ public sealed class RelayOptions
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
 
     public int MaxEndpointsPerTenant { get; set; } = 20;
+
+    /// <summary>How long a delivery in a final state (sent or failed) is kept, with its attempts, after it was created
+    /// and last attempted.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>The shortest <see cref="Retention"/> start-up accepts: a failed delivery stays visible and replayable
+    /// for a week, well past its retry chain (about a day) and the default <see cref="DisableAfter"/> (3 days).</summary>
+    public static readonly TimeSpan MinRetention = TimeSpan.FromDays(7);
 }

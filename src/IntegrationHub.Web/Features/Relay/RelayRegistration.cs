@@ -12,9 +12,12 @@ public static class RelayRegistration
             .Validate(o => o.DisableAfter > TimeSpan.Zero && o.SecretOverlap >= TimeSpan.Zero, "Relay:DisableAfter must be positive and Relay:SecretOverlap not negative.")
             .Validate(o => o.BatchSize >= 1 && o.MaxEndpointsPerTenant >= 1, "Relay:BatchSize and Relay:MaxEndpointsPerTenant must be at least 1.")
             .Validate(o => o.DrainParallelism >= 1 && o.PollInterval > TimeSpan.Zero && o.DrainBudget > TimeSpan.Zero, "Relay:DrainParallelism must be at least 1, Relay:PollInterval and Relay:DrainBudget positive.")
+            .Validate(o => o.Retention >= RelayOptions.MinRetention,
+                $"Relay:Retention must be at least {RelayOptions.MinRetention.TotalDays:0} days: a failed delivery must stay visible and replayable past its retries.")
             .ValidateOnStart();
         builder.Services.AddScoped<RelayService>();
         builder.Services.AddScoped<RelaySender>();
+        builder.Services.AddScoped<RelayRetention>();
         builder.Services.AddHttpClient(RelaySender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(services =>
             {

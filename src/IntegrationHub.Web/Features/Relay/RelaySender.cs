@@ -302,7 +302,7 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IB
         }
         else
         {
-            if (endpoint.FailingSince is not null && await QuietBeforeAsync(tenantDb, endpoint.Id, now, cancellationToken))
+            if (endpoint.FailingSince is { } failingSince && await QuietBeforeAsync(tenantDb, endpoint.Id, failingSince, now, options.Value.Retention, cancellationToken))
             {
                 // A failure after a quiet spell starts a new streak: the old one says nothing of the time between.
                 endpoint.FailingSince = null;
@@ -338,15 +338,19 @@ public sealed class RelaySender(IServiceScopeFactory scopes, HubDbContext db, IB
     /// </summary>
     internal static readonly TimeSpan QuietGap = Backoff[^1] * 1.25;
 
-    /// <summary>Whether the endpoint's latest attempt before this one (as stored) is older than <see cref="QuietGap"/> (none stored: no sign of a quiet spell).</summary>
-    private static async Task<bool> QuietBeforeAsync(HubDbContext tenantDb, Guid endpointId, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Whether the endpoint's latest attempt before this one (as stored) is older than <see cref="QuietGap"/>.
+    /// Asked only while a streak is open, whose failed attempt was stored with it: none stored, with the streak older
+    /// than <see cref="RelayOptions.Retention"/>, means the retention purge took them, so the last one was longer ago
+    /// than that — a quiet spell too; else an endpoint that failed once a month ago, then sent nothing, was disabled
+    /// by its next failure. (None stored and a younger streak: no sign of a quiet spell.)</summary>
+    private static async Task<bool> QuietBeforeAsync(HubDbContext tenantDb, Guid endpointId, DateTimeOffset failingSince, DateTimeOffset now, TimeSpan retention, CancellationToken cancellationToken)
     {
         var latest = await tenantDb.Set<RelayDelivery>().AsNoTracking()
             .Where(d => d.EndpointId == endpointId && d.LastAttemptAt != null)
             .OrderByDescending(d => d.LastAttemptAt)
             .Select(d => d.LastAttemptAt)
             .FirstOrDefaultAsync(cancellationToken);
-        return latest is not null && now - latest.Value > QuietGap;
+        return latest is null ? now - failingSince > retention : now - latest.Value > QuietGap;
     }
 
     /// <summary>One POST to the endpoint; the outcome goes on the delivery, and an error (if any) is returned too, with

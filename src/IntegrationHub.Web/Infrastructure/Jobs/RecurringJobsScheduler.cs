@@ -56,6 +56,9 @@ public sealed class RecurringJobsScheduler(IRecurringJobManager recurring, IBack
         // Safety net beside each node's dispatcher loop: visible in the dashboard, and enough on its own to finish work.
         recurring.AddOrUpdate<DeliveryDispatcher>("delivery-dispatch", d => d.DispatchAsync(CancellationToken.None), Cron.Minutely());
         recurring.AddOrUpdate<RelaySender>("relay-drain", s => s.DrainAsync(CancellationToken.None), Cron.Minutely());
+        // Bounded batches each: see HookInboxRetention and RelayRetention.
+        recurring.AddOrUpdate<HookInboxRetention>("hooks-inbox-purge", s => s.PurgeExpiredAsync(CancellationToken.None), Cron.Daily(3, 30));
+        recurring.AddOrUpdate<RelayRetention>("relay-retention-purge", s => s.PurgeExpiredAsync(CancellationToken.None), Cron.Daily(4));
         recurring.AddOrUpdate<IdempotencyStore>("idempotency-purge", s => s.PurgeExpiredAsync(CancellationToken.None), Cron.Hourly());
     }
 }
