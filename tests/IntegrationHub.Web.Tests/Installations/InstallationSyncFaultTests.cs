@@ -110,6 +110,8 @@ public sealed class InstallationSyncFaultTests(LiveHubFixture live) : LiveHubTes
         Assert.Contains("installations-catch-up", ids);
         Assert.Contains("tenants-retention-purge", ids);
         Assert.Contains("hooks-sweep", ids);
+        Assert.Contains("hooks-inbox-purge", ids);
+        Assert.Contains("relay-retention-purge", ids);
         await Task.CompletedTask;
     }
 
