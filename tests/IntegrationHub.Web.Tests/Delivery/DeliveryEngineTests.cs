@@ -197,6 +197,13 @@ public sealed class DeliveryEngineTests
             Assert.Equal(1, code);
             Assert.Contains(message, error.ToString(), StringComparison.Ordinal);
         }
+
+        // The replay is in the website's audit log like the dashboard's; the refused ones left no entry.
+        await using var scope = harness.Scope(tenant);
+        var audit = await scope.Db.Set<Web.Features.Audit.AuditEntry>().AsNoTracking().OrderBy(a => a.Id)
+            .Select(a => new { a.Actor, a.Action, a.Target, a.Details }).ToListAsync();
+        var entry = Assert.Single(audit);
+        Assert.Equal(("cli", "delivery.replayed", "all dead calls", "2 dead call(s) re-queued"), (entry.Actor, entry.Action, entry.Target, entry.Details));
     }
 
     [Fact]

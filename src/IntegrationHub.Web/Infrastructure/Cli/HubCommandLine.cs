@@ -461,7 +461,22 @@ public static class HubCommandLine
             }
 
             scope.ServiceProvider.GetRequiredService<TenantContext>().Use(websiteId);
-            var replayed = await scope.ServiceProvider.GetRequiredService<DeliveryAdmin>().ReplayAsync(callId, ct);
+            // The replay and its audit entry commit together, as on the dashboard (whose audit log lists replays).
+            var db = scope.ServiceProvider.GetRequiredService<HubDbContext>();
+            var replayed = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                var count = await scope.ServiceProvider.GetRequiredService<DeliveryAdmin>().ReplayAsync(callId, ct);
+                if (count > 0)
+                {
+                    scope.ServiceProvider.GetRequiredService<Features.Audit.AuditLog>().Record(CliActor, "delivery.replayed",
+                        callId is { } one ? $"call {one}" : "all dead calls", $"{count} dead call(s) re-queued");
+                    await db.SaveChangesAsync(ct);
+                }
+
+                await transaction.CommitAsync(ct);
+                return count;
+            });
             if (replayed == 0 && callId is { } id)
             {
                 // Tenant-scoped: another website's call is as absent as one that never existed.
